@@ -1,0 +1,1 @@
+namespace Appliance.Bmc; public static class Program { public static int Main() => 0; }
