@@ -1,0 +1,13 @@
+using Appliance.Hw.Fru;
+
+namespace Appliance.Hw.Sim;
+
+/// <summary>What distinguishes one simulated board from another of the same model.</summary>
+public sealed record SimBoardOptions
+{
+    /// <summary>The FRU image contents; defaults to the board file's.</summary>
+    public FruInfo? Fru { get; init; }
+
+    /// <summary>Start with the host already running (a board whose simulator was restarted under a live host).</summary>
+    public bool HostInitiallyOn { get; init; }
+}

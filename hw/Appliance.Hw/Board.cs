@@ -1,0 +1,262 @@
+using System.Device.Gpio;
+using Appliance.Hw.Boards;
+using Appliance.Hw.Devices;
+using Appliance.Hw.Fru;
+using Iot.Device.Adc;
+using Iot.Device.CharacterLcd;
+using Iot.Device.Lm75;
+using Iot.Device.Mcp9808;
+using Iot.Device.Pcx857x;
+using UnitsNet;
+
+namespace Appliance.Hw;
+
+/// <summary>
+/// An opened board: its GPIO lines, and each I2C device through its driver. Devices open on
+/// first use; one that fails is closed and reopened on the next use, so a chip that comes back
+/// is picked up again. Transactions on one bus are serialised because a register read is a
+/// pointer write followed by a read.
+/// </summary>
+public sealed class Board : IDisposable
+{
+    private readonly IBoardPlatform _platform;
+    private readonly Dictionary<string, object> _drivers = [];
+    private readonly Dictionary<int, Lock> _busLocks = [];
+
+    public Board(BoardDescription description, IBoardPlatform platform)
+    {
+        Description = description;
+        _platform = platform;
+        Lines = new GpioLines(description, platform);
+        foreach (DeviceDescription device in description.Devices)
+        {
+            _busLocks.TryAdd(device.Bus, new Lock());
+        }
+    }
+
+    public BoardDescription Description { get; }
+    public GpioLines Lines { get; }
+
+    /// <summary>Reads a sensor in its unit (see <see cref="SensorDescription.Unit"/>).</summary>
+    public double ReadSensor(SensorDescription sensor)
+    {
+        if (sensor.Kind == SensorKind.FanSpeed)
+        {
+            return GetFanRpm(Description.Fan(sensor.Fan!));
+        }
+
+        DeviceDescription device = Description.Device(sensor.Device!);
+        return (device.Chip, sensor.Kind) switch
+        {
+            (ChipKind.Lm75, _) => Use(device, (Lm75 d) => d.Temperature.DegreesCelsius),
+            (ChipKind.Mcp9808, _) => Use(device, (Mcp9808 d) => d.Temperature.DegreesCelsius),
+            (ChipKind.Tmp102, _) => Use(device, (Tmp102 d) => d.Temperature.DegreesCelsius),
+            (ChipKind.Ina219, SensorKind.Voltage) => Use(device, (Ina219 d) => d.ReadBusVoltage().Volts),
+            (ChipKind.Ina219, SensorKind.Current) => Use(device, (Ina219 d) => d.ReadCurrent().Amperes),
+            (ChipKind.Ina219, SensorKind.Power) => Use(device, (Ina219 d) => (double)d.ReadPower().Watts),
+            _ => throw new InvalidOperationException($"sensor {sensor.Name}: a {device.Chip} does not measure {sensor.Kind}"),
+        };
+    }
+
+    public void SetFanDuty(FanDescription fan, double percent) =>
+        Use(Description.Device(fan.Device), (Emc2305 d) =>
+        {
+            d.SetDutyCycle(fan.Channel, Ratio.FromPercent(percent));
+            return 0;
+        });
+
+    public double GetFanDuty(FanDescription fan) =>
+        Use(Description.Device(fan.Device), (Emc2305 d) => d.GetDutyCycle(fan.Channel).Percent);
+
+    public double GetFanRpm(FanDescription fan) =>
+        Use(Description.Device(fan.Device), (Emc2305 d) => d.GetFanSpeed(fan.Channel).RevolutionsPerMinute);
+
+    /// <summary>The raw FRU EEPROM contents.</summary>
+    public byte[] ReadFruImage()
+    {
+        DeviceDescription device = Description.Device(Description.Fru.Device);
+        return Use(device, (At24 d) =>
+        {
+            byte[] image = new byte[d.Size];
+            d.Read(0, image);
+            return image;
+        });
+    }
+
+    public FruInfo ReadFru() => FruImage.Decode(ReadFruImage());
+
+    public void WriteFru(int offset, ReadOnlySpan<byte> data)
+    {
+        DeviceDescription device = Description.Device(Description.Fru.Device);
+        byte[] copy = data.ToArray();
+        Use(device, (At24 d) =>
+        {
+            d.Write(offset, copy);
+            return 0;
+        });
+    }
+
+    /// <summary>Size of the FRU EEPROM in bytes.</summary>
+    public int FruSize => Description.Device(Description.Fru.Device).SizeBytes ?? 0;
+
+    /// <summary>
+    /// Runs an action on the front-panel LCD (HD44780 behind a PCF8574 backpack wired
+    /// RS=P0, RW=P1, E=P2, backlight=P3, D4..D7=P4..P7).
+    /// </summary>
+    public void UseLcd(Action<ICharacterLcd> action)
+    {
+        Use(Description.Device(Description.Panel.Lcd), (PanelLcd lcd) =>
+        {
+            action(lcd.Display);
+            return 0;
+        });
+    }
+
+    public void Dispose()
+    {
+        lock (_drivers)
+        {
+            foreach (object driver in _drivers.Values)
+            {
+                (driver as IDisposable)?.Dispose();
+            }
+
+            _drivers.Clear();
+        }
+
+        Lines.Dispose();
+    }
+
+    private TResult Use<TDriver, TResult>(DeviceDescription device, Func<TDriver, TResult> action)
+        where TDriver : class
+    {
+        lock (_busLocks[device.Bus])
+        {
+            TDriver driver;
+            try
+            {
+                driver = Driver<TDriver>(device);
+            }
+            catch (Exception e) when (e is not DeviceException)
+            {
+                throw new DeviceException(device.Name, device.Bus, device.Address, e);
+            }
+
+            try
+            {
+                return action(driver);
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or InvalidOperationException)
+            {
+                Forget(device);
+                throw new DeviceException(device.Name, device.Bus, device.Address, e);
+            }
+        }
+    }
+
+    private TDriver Driver<TDriver>(DeviceDescription device)
+        where TDriver : class
+    {
+        lock (_drivers)
+        {
+            if (_drivers.TryGetValue(device.Name, out object? existing))
+            {
+                return (TDriver)existing;
+            }
+        }
+
+        object created = Open(device);
+        lock (_drivers)
+        {
+            _drivers[device.Name] = created;
+        }
+
+        return (TDriver)created;
+    }
+
+    private void Forget(DeviceDescription device)
+    {
+        lock (_drivers)
+        {
+            if (_drivers.Remove(device.Name, out object? driver))
+            {
+                try
+                {
+                    (driver as IDisposable)?.Dispose();
+                }
+                catch (IOException)
+                {
+                    // A device that just failed may fail again while closing; it is being dropped anyway.
+                }
+            }
+        }
+    }
+
+    private object Open(DeviceDescription device)
+    {
+        var i2c = _platform.CreateI2cDevice(device.Bus, device.Address);
+        try
+        {
+            return device.Chip switch
+            {
+                ChipKind.Lm75 => new Lm75(i2c),
+                ChipKind.Mcp9808 => new Mcp9808(i2c),
+                ChipKind.Tmp102 => new Tmp102(i2c),
+                ChipKind.Ina219 => OpenIna219(i2c, device),
+                ChipKind.Emc2305 => new Emc2305(i2c),
+                ChipKind.At24 => new At24(i2c, device.SizeBytes!.Value),
+                ChipKind.Pcf8574Lcd => new PanelLcd(i2c, device.Columns!.Value, device.Rows!.Value),
+                _ => throw new NotSupportedException($"no driver for chip {device.Chip}"),
+            };
+        }
+        catch
+        {
+            i2c.Dispose();
+            throw;
+        }
+    }
+
+    private static Ina219 OpenIna219(System.Device.I2c.I2cDevice i2c, DeviceDescription device)
+    {
+        var ina = new Ina219(i2c);
+        ina.Reset();
+        ina.BusVoltageRange = Ina219BusVoltageRange.Range32v;
+        ina.PgaSensitivity = Ina219PgaSensitivity.PlusOrMinus160mv;
+        ina.BusAdcResolutionOrSamples = Ina219AdcResolutionOrSamples.Adc12Bit;
+        ina.ShuntAdcResolutionOrSamples = Ina219AdcResolutionOrSamples.Adc12Bit;
+        ina.OperatingMode = Ina219OperatingMode.ShuntAndBusContinuous;
+
+        // The datasheet's calibration: Current_LSB = Imax / 2^15, Cal = 0.04096 / (Current_LSB * Rshunt).
+        double currentLsb = device.MaxCurrentAmps!.Value / 32768;
+        ushort calibration = (ushort)Math.Min(0xFFFE, Math.Truncate(0.04096 / (currentLsb * device.ShuntOhms!.Value)));
+        ina.SetCalibration(calibration, (float)currentLsb);
+        return ina;
+    }
+
+    /// <summary>The LCD and the expander under it, owned together.</summary>
+    private sealed class PanelLcd : IDisposable
+    {
+        private readonly Pcf8574 _expander;
+        private readonly GpioController _controller;
+
+        public PanelLcd(System.Device.I2c.I2cDevice i2c, int columns, int rows)
+        {
+            _expander = new Pcf8574(i2c);
+            _controller = new GpioController(_expander);
+            int[] data = [4, 5, 6, 7];
+            Display = rows == 4
+                ? new Lcd2004(registerSelectPin: 0, enablePin: 2, dataPins: data, backlightPin: 3, readWritePin: 1, controller: _controller, shouldDispose: false)
+                : new Lcd1602(registerSelectPin: 0, enablePin: 2, dataPins: data, backlightPin: 3, readWritePin: 1, controller: _controller, shouldDispose: false);
+            _ = columns;
+        }
+
+        public Hd44780 Display { get; }
+
+        public void Dispose()
+        {
+            Display.Dispose();
+            _controller.Dispose();
+            _expander.Dispose();
+        }
+    }
+}

@@ -1,0 +1,319 @@
+using System.Globalization;
+
+namespace Appliance.Hw.Boards;
+
+/// <summary>Checks what JSON typing cannot: references between sections, ranges and orderings.</summary>
+internal sealed class BoardValidator(BoardDescription board)
+{
+    /// <summary>Lines every board must have, with their direction, so the power control can run.</summary>
+    private static readonly (string Name, GpioDirection Direction)[] RequiredLines =
+    [
+        ("POWER_OUT", GpioDirection.Output),
+        ("RESET_OUT", GpioDirection.Output),
+        ("NMI_OUT", GpioDirection.Output),
+        ("PS_PWROK", GpioDirection.Input),
+        ("POST_COMPLETE", GpioDirection.Input),
+        ("ID_LED", GpioDirection.Output),
+    ];
+
+    public void Validate()
+    {
+        Require(board.Model.Length > 0, "$.model", Quote(board.Model), "must not be empty");
+        Require(board.SensorPollMs is >= 50 and <= 60_000, "$.sensorPollMs", Num(board.SensorPollMs), "must be 50..60000 ms");
+        ValidateGpio();
+        ValidateTiming();
+        ValidateDevices();
+        ValidateFans();
+        ValidateSensors();
+        ValidateZones();
+        ValidateFru();
+        ValidatePanel();
+        ValidateSimulation();
+    }
+
+    private void ValidateGpio()
+    {
+        var names = new HashSet<string>();
+        var offsets = new HashSet<int>();
+        for (int i = 0; i < board.Gpio.Lines.Count; i++)
+        {
+            GpioLineDescription line = board.Gpio.Lines[i];
+            string at = $"$.gpio.lines[{i}]";
+            Require(names.Add(line.Name), at + ".name", Quote(line.Name), "is defined twice");
+            if (line.Offset is int offset)
+            {
+                Require(offset is >= 0 and < 1024, at + ".offset", Num(offset), "must be 0..1023");
+                Require(offsets.Add(offset), at + ".offset", Num(offset), "is used by another line");
+            }
+        }
+
+        foreach ((string name, GpioDirection direction) in RequiredLines)
+        {
+            int index = IndexOf(board.Gpio.Lines, l => l.Name == name);
+            Require(index >= 0, "$.gpio.lines", Quote(name), "this line is required and missing");
+            Require(board.Gpio.Lines[index].Direction == direction, $"$.gpio.lines[{index}].direction",
+                Quote(board.Gpio.Lines[index].Direction.ToString()), $"{name} must be an {direction}");
+        }
+    }
+
+    private void ValidateTiming()
+    {
+        PowerTiming t = board.PowerTiming;
+        Positive(t.PowerPulseMs, "$.powerTiming.powerPulseMs");
+        Positive(t.ForceOffPulseMs, "$.powerTiming.forceOffPulseMs");
+        Positive(t.ResetPulseMs, "$.powerTiming.resetPulseMs");
+        Positive(t.PowerCycleMs, "$.powerTiming.powerCycleMs");
+        Positive(t.PsPowerOkWatchdogMs, "$.powerTiming.psPowerOkWatchdogMs");
+        Positive(t.GracefulPowerOffS, "$.powerTiming.gracefulPowerOffS");
+        Positive(t.NmiPulseMs, "$.powerTiming.nmiPulseMs");
+    }
+
+    private void ValidateDevices()
+    {
+        var names = new HashSet<string>();
+        var addresses = new HashSet<(int, int)>();
+        for (int i = 0; i < board.Devices.Count; i++)
+        {
+            DeviceDescription d = board.Devices[i];
+            string at = $"$.devices[{i}]";
+            Require(names.Add(d.Name), at + ".name", Quote(d.Name), "is defined twice");
+            Require(d.Bus is >= 0 and < 256, at + ".bus", Num(d.Bus), "must be 0..255");
+            Require(d.Address is >= 0x03 and <= 0x77, at + ".address", $"\"0x{d.Address:x2}\"", "must be a 7-bit address 0x03..0x77");
+            Require(addresses.Add((d.Bus, d.Address)), at + ".address", $"\"0x{d.Address:x2}\"", $"bus {d.Bus} already has a device there");
+            switch (d.Chip)
+            {
+                case ChipKind.Ina219:
+                    Require(d.ShuntOhms is > 0, at + ".shuntOhms", Num(d.ShuntOhms), "an ina219 needs its shunt resistance in ohms");
+                    Require(d.MaxCurrentAmps is > 0, at + ".maxCurrentAmps", Num(d.MaxCurrentAmps), "an ina219 needs its expected maximum current");
+                    break;
+                case ChipKind.At24:
+                    Require(d.SizeBytes is 128 or 256 or 4096 or 8192 or 16384 or 32768 or 65536,
+                        at + ".sizeBytes", Num(d.SizeBytes), "an at24 is 128, 256 or 4096..65536 bytes (a power of two)");
+                    break;
+                case ChipKind.Pcf8574Lcd:
+                    Require(d.Columns is 16 or 20, at + ".columns", Num(d.Columns), "the LCD must be 16 or 20 columns");
+                    Require(d.Rows is 2 or 4, at + ".rows", Num(d.Rows), "the LCD must be 2 or 4 rows");
+                    break;
+            }
+        }
+    }
+
+    private void ValidateFans()
+    {
+        var names = new HashSet<string>();
+        var channels = new HashSet<(string, int)>();
+        for (int i = 0; i < board.Fans.Count; i++)
+        {
+            FanDescription f = board.Fans[i];
+            string at = $"$.fans[{i}]";
+            Require(names.Add(f.Name), at + ".name", Quote(f.Name), "is defined twice");
+            DeviceDescription? device = board.Devices.FirstOrDefault(d => d.Name == f.Device);
+            Require(device is not null, at + ".device", Quote(f.Device), "is not a device in $.devices");
+            Require(device!.Chip == ChipKind.Emc2305, at + ".device", Quote(f.Device), "is not a fan controller");
+            Require(f.Channel is >= 0 and < 5, at + ".channel", Num(f.Channel), "an emc2305 has channels 0..4");
+            Require(channels.Add((f.Device, f.Channel)), at + ".channel", Num(f.Channel), "another fan uses this channel");
+            Require(f.MaxRpm is > 0 and <= 30000, at + ".maxRpm", Num(f.MaxRpm), "must be 1..30000");
+        }
+    }
+
+    private void ValidateSensors()
+    {
+        var names = new HashSet<string>();
+        var numbers = new HashSet<int>();
+        for (int i = 0; i < board.Sensors.Count; i++)
+        {
+            SensorDescription s = board.Sensors[i];
+            string at = $"$.sensors[{i}]";
+            Require(s.Name.Length is > 0 and <= 16, at + ".name", Quote(s.Name), "must be 1..16 characters (the SDR ID string limit)");
+            Require(names.Add(s.Name), at + ".name", Quote(s.Name), "is defined twice");
+            Require(s.Number is >= 1 and <= 254, at + ".number", Num(s.Number), "must be 1..254");
+            Require(numbers.Add(s.Number), at + ".number", Num(s.Number), "another sensor has this number");
+            Require(s.EntityId is >= 0 and <= 255, at + ".entityId", Num(s.EntityId), "must be 0..255");
+            Require(s.EntityInstance is >= 0 and <= 127, at + ".entityInstance", Num(s.EntityInstance), "must be 0..127");
+            Require(s.Unit == SensorDescription.UnitOf(s.Kind), at + ".unit", Quote(s.Unit),
+                $"a {s.Kind} sensor reads in \"{SensorDescription.UnitOf(s.Kind)}\"");
+            Require(s.Hysteresis >= 0, at + ".hysteresis", Num(s.Hysteresis), "must not be negative");
+
+            if (s.Kind == SensorKind.FanSpeed)
+            {
+                Require(s.Fan is not null && board.Fans.Any(f => f.Name == s.Fan), at + ".fan", Quote(s.Fan), "is not a fan in $.fans");
+            }
+            else
+            {
+                DeviceDescription? device = board.Devices.FirstOrDefault(d => d.Name == s.Device);
+                Require(device is not null, at + ".device", Quote(s.Device), "is not a device in $.devices");
+                Require(CanMeasure(device!.Chip, s.Kind), at + ".kind", Quote(s.Kind.ToString()), $"a {device.Chip} cannot measure this");
+            }
+
+            ValidateThresholds(s.Thresholds, at + ".thresholds");
+        }
+    }
+
+    private void ValidateThresholds(SensorThresholds t, string at)
+    {
+        (string Name, double? Value)[] ordered =
+        [
+            ("lowerNonRecoverable", t.LowerNonRecoverable),
+            ("lowerCritical", t.LowerCritical),
+            ("lowerNonCritical", t.LowerNonCritical),
+            ("upperNonCritical", t.UpperNonCritical),
+            ("upperCritical", t.UpperCritical),
+            ("upperNonRecoverable", t.UpperNonRecoverable),
+        ];
+        double? previous = null;
+        string previousName = "";
+        foreach ((string name, double? value) in ordered)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            Require(previous is null || value >= previous, $"{at}.{name}", Num(value), $"must not be below {previousName} ({Num(previous)})");
+            previous = value;
+            previousName = name;
+        }
+    }
+
+    private void ValidateZones()
+    {
+        var zoneNames = new HashSet<string>();
+        var fansInZones = new HashSet<string>();
+        for (int z = 0; z < board.Zones.Count; z++)
+        {
+            ZoneDescription zone = board.Zones[z];
+            string at = $"$.zones[{z}]";
+            Require(zoneNames.Add(zone.Name), at + ".name", Quote(zone.Name), "is defined twice");
+            Require(zone.Fans.Count > 0, at + ".fans", "[]", "a zone needs at least one fan");
+            for (int f = 0; f < zone.Fans.Count; f++)
+            {
+                Require(board.Fans.Any(x => x.Name == zone.Fans[f]), $"{at}.fans[{f}]", Quote(zone.Fans[f]), "is not a fan in $.fans");
+                Require(fansInZones.Add(zone.Fans[f]), $"{at}.fans[{f}]", Quote(zone.Fans[f]), "is already in a zone");
+            }
+
+            Require(zone.MinPercent is >= 0 and <= 100, at + ".minPercent", Num(zone.MinPercent), "must be 0..100");
+            Require(zone.FailsafePercent >= zone.MinPercent && zone.FailsafePercent <= 100, at + ".failsafePercent",
+                Num(zone.FailsafePercent), "must be between minPercent and 100");
+            Positive(zone.SensorTimeoutMs, at + ".sensorTimeoutMs");
+            Positive(zone.CycleMs, at + ".cycleMs");
+            Require(zone.Controllers.Count > 0, at + ".controllers", "[]", "a zone needs at least one controller");
+            for (int c = 0; c < zone.Controllers.Count; c++)
+            {
+                ValidateController(zone.Controllers[c], $"{at}.controllers[{c}]");
+            }
+        }
+    }
+
+    private void ValidateController(ControllerDescription c, string at)
+    {
+        Require(c.Inputs.Count > 0, at + ".inputs", "[]", "a controller needs at least one input");
+        for (int i = 0; i < c.Inputs.Count; i++)
+        {
+            Require(board.Sensors.Any(s => s.Name == c.Inputs[i]), $"{at}.inputs[{i}]", Quote(c.Inputs[i]), "is not a sensor in $.sensors");
+        }
+
+        if (c.Type == ControllerType.Pid)
+        {
+            Require(c.Setpoint is not null, at + ".setpoint", "(missing)", "a Pid controller needs a setpoint");
+            Require(c.ProportionalCoeff is not null, at + ".proportionalCoeff", "(missing)", "a Pid controller needs proportionalCoeff");
+            Require(c.IntegralCoeff is not null, at + ".integralCoeff", "(missing)", "a Pid controller needs integralCoeff");
+            Require((c.OutLimitMin ?? 0) <= (c.OutLimitMax ?? 100), at + ".outLimitMin", Num(c.OutLimitMin), "must not exceed outLimitMax");
+            Require((c.IntegralLimitMin ?? 0) <= (c.IntegralLimitMax ?? 100), at + ".integralLimitMin", Num(c.IntegralLimitMin),
+                "must not exceed integralLimitMax");
+        }
+        else
+        {
+            Require(c.Points is { Count: > 0 }, at + ".points", "(missing)", "a Stepwise controller needs points");
+            for (int p = 1; p < c.Points!.Count; p++)
+            {
+                Require(c.Points[p].Reading > c.Points[p - 1].Reading, $"{at}.points[{p}].reading", Num(c.Points[p].Reading),
+                    "points must be in ascending reading order");
+            }
+        }
+    }
+
+    private void ValidateFru()
+    {
+        DeviceDescription? device = board.Devices.FirstOrDefault(d => d.Name == board.Fru.Device);
+        Require(device is { Chip: ChipKind.At24 }, "$.fru.device", Quote(board.Fru.Device), "is not an at24 EEPROM in $.devices");
+    }
+
+    private void ValidatePanel()
+    {
+        PanelDescription p = board.Panel;
+        DeviceDescription? lcd = board.Devices.FirstOrDefault(d => d.Name == p.Lcd);
+        Require(lcd is { Chip: ChipKind.Pcf8574Lcd }, "$.panel.lcd", Quote(p.Lcd), "is not a pcf8574-lcd in $.devices");
+        Line(p.UpButton, "$.panel.upButton", GpioDirection.Input);
+        Line(p.DownButton, "$.panel.downButton", GpioDirection.Input);
+        Line(p.SelectButton, "$.panel.selectButton", GpioDirection.Input);
+        Line(p.BackButton, "$.panel.backButton", GpioDirection.Input);
+        Line(p.PowerButton, "$.panel.powerButton", GpioDirection.Input);
+        Line(p.IdButton, "$.panel.idButton", GpioDirection.Input);
+        Line(p.StatusLedBlue, "$.panel.statusLedBlue", GpioDirection.Output);
+        Line(p.StatusLedAmber, "$.panel.statusLedAmber", GpioDirection.Output);
+        Require(p.DebounceMs is >= 0 and <= 1000, "$.panel.debounceMs", Num(p.DebounceMs), "must be 0..1000");
+    }
+
+    private void ValidateSimulation()
+    {
+        SimulationDescription s = board.Simulation;
+        Positive(s.PsPowerOkDelayMs, "$.simulation.psPowerOkDelayMs");
+        Positive(s.PostMs, "$.simulation.postMs");
+        Positive(s.AcpiShutdownMs, "$.simulation.acpiShutdownMs");
+        Positive(s.ForceOffHoldMs, "$.simulation.forceOffHoldMs");
+        Require(s.FanTimeConstantS > 0, "$.simulation.fanTimeConstantS", Num(s.FanTimeConstantS), "must be positive");
+        foreach ((string name, ThermalPoint point) in s.Thermal)
+        {
+            string at = $"$.simulation.thermal['{name}']";
+            Require(board.Sensors.Any(x => x.Name == name && x.Kind == SensorKind.Temperature), at, Quote(name), "is not a temperature sensor");
+            Require(point.TimeConstantS > 0, at + ".timeConstantS", Num(point.TimeConstantS), "must be positive");
+            Require(point.AirflowFloor is > 0 and <= 1, at + ".airflowFloor", Num(point.AirflowFloor), "must be in (0, 1]");
+        }
+
+        foreach (SensorDescription sensor in board.Sensors.Where(x => x.Kind == SensorKind.Temperature))
+        {
+            Require(s.Thermal.ContainsKey(sensor.Name), "$.simulation.thermal", Quote(sensor.Name), "every temperature sensor needs a thermal entry");
+        }
+    }
+
+    private void Line(string name, string at, GpioDirection direction)
+    {
+        GpioLineDescription? line = board.Gpio.Lines.FirstOrDefault(l => l.Name == name);
+        Require(line is not null, at, Quote(name), "is not a line in $.gpio.lines");
+        Require(line!.Direction == direction, at, Quote(name), $"must be an {direction} line");
+    }
+
+    private static bool CanMeasure(ChipKind chip, SensorKind kind) => chip switch
+    {
+        ChipKind.Lm75 or ChipKind.Mcp9808 or ChipKind.Tmp102 => kind == SensorKind.Temperature,
+        ChipKind.Ina219 => kind is SensorKind.Voltage or SensorKind.Current or SensorKind.Power,
+        _ => false,
+    };
+
+    private void Positive(double value, string at) => Require(value > 0, at, Num(value), "must be positive");
+
+    private void Require(bool condition, string path, string value, string reason)
+    {
+        if (!condition)
+        {
+            throw new BoardFileException(board.SourceFile, path, value, reason);
+        }
+    }
+
+    private static int IndexOf<T>(IReadOnlyList<T> list, Func<T, bool> match)
+    {
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (match(list[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string Quote(string? s) => s is null ? "(missing)" : $"\"{s}\"";
+
+    private static string Num(double? v) => v is null ? "(missing)" : v.Value.ToString(CultureInfo.InvariantCulture);
+}
