@@ -1,0 +1,264 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Appliance.Ipmi.Crypto;
+using Appliance.Ipmi.Rmcp;
+using Appliance.Ipmi.Session;
+
+namespace Appliance.Ipmi.Server;
+
+/// <summary>RMCP+ session establishment: Open Session Request and RAKP Messages 1-4 (IPMI v2.0 section 13.15-13.23).</summary>
+public sealed partial class IpmiServer
+{
+    private void HandleOpenSessionRequest(ReadOnlySpan<byte> payload, SocketAddress from)
+    {
+        if (!Rakp.TryParseOpenSessionRequest(payload, out var request))
+        {
+            Drop();
+            return;
+        }
+
+        RmcpPlusStatus status = CheckOpenSessionRequest(request, out CipherSuite? suite, out PrivilegeLevel maxPrivilege);
+        var remote = ToEndPoint(from);
+        if (status == RmcpPlusStatus.NoErrors && _rateLimiter.IsBlocked(remote.Address))
+        {
+            status = RmcpPlusStatus.InsufficientResourcesToCreateSession;
+        }
+
+        ServerSession? session = null;
+        if (status == RmcpPlusStatus.NoErrors)
+        {
+            long now = _time.GetTimestamp();
+            session = _sessions.TryAdd(
+                (id, handle) => new ServerSession(id, request.RemoteSessionId, handle, suite!, maxPrivilege, Copy(from), remote, now),
+                out var evicted);
+            if (evicted is not null)
+            {
+                LogSessionClosed(_logger, evicted.ManagedSessionId, evicted.UserName, "setup displaced by a newer request (table full)");
+                evicted.Dispose();
+            }
+
+            if (session is null)
+            {
+                status = RmcpPlusStatus.InsufficientResourcesToCreateSession;
+            }
+        }
+
+        Span<byte> reply = stackalloc byte[Rakp.OpenSessionResponseLength];
+        if (session is null)
+        {
+            Interlocked.Increment(ref Statistics.SessionsRefusedCount);
+            LogSessionRefused(_logger, remote, status);
+            SendClear(PayloadType.OpenSessionResponse, reply[..Rakp.WriteErrorReply(reply, request.MessageTag, status, request.RemoteSessionId)], from);
+            return;
+        }
+
+        int length = Rakp.WriteOpenSessionResponse(reply, request.MessageTag, maxPrivilege, request.RemoteSessionId, session.ManagedSessionId, session.Suite);
+        SendClear(PayloadType.OpenSessionResponse, reply[..length], from);
+    }
+
+    /// <summary>Accepts exactly the algorithm triples of cipher suites 3 and 17, and a valid privilege request.</summary>
+    private RmcpPlusStatus CheckOpenSessionRequest(in OpenSessionRequest request, out CipherSuite? suite, out PrivilegeLevel maxPrivilege)
+    {
+        suite = null;
+        maxPrivilege = _options.ChannelPrivilegeLimit;
+        if (!request.AlgorithmsWellFormed)
+        {
+            return RmcpPlusStatus.IllegalOrUnrecognizedParameter;
+        }
+
+        if (request.RemoteSessionId == 0)
+        {
+            return RmcpPlusStatus.InvalidSessionId;
+        }
+
+        suite = request.Authentication switch
+        {
+            (byte)AuthenticationAlgorithm.RakpHmacSha1 => CipherSuite.Suite3,
+            (byte)AuthenticationAlgorithm.RakpHmacSha256 => CipherSuite.Suite17,
+            _ => null,
+        };
+        if (suite is null)
+        {
+            return RmcpPlusStatus.InvalidAuthenticationAlgorithm;
+        }
+
+        if (request.Integrity != (byte)suite.Integrity)
+        {
+            return RmcpPlusStatus.InvalidIntegrityAlgorithm;
+        }
+
+        if (request.Confidentiality != (byte)suite.Confidentiality)
+        {
+            return RmcpPlusStatus.InvalidConfidentialityAlgorithm;
+        }
+
+        if (request.RequestedPrivilege > (byte)PrivilegeLevel.Oem)
+        {
+            return RmcpPlusStatus.InvalidRole;
+        }
+
+        if (request.RequestedPrivilege != 0)
+        {
+            // 0 asks for the highest level the channel allows; the user's own limit is applied at RAKP.
+            if (request.RequestedPrivilege > (byte)_options.ChannelPrivilegeLimit)
+            {
+                return RmcpPlusStatus.UnauthorizedRoleOrPrivilegeLevelRequested;
+            }
+
+            maxPrivilege = (PrivilegeLevel)request.RequestedPrivilege;
+        }
+
+        return RmcpPlusStatus.NoErrors;
+    }
+
+    private void HandleRakp1(ReadOnlySpan<byte> payload, SocketAddress from)
+    {
+        if (!Rakp.TryParseRakp1(payload, out var message))
+        {
+            Drop();
+            return;
+        }
+
+        Span<byte> reply = stackalloc byte[Rakp.ErrorReplyLength + RakpCrypto.RandomLength + RakpCrypto.GuidLength + RakpCrypto.MaxHmacLength];
+        var session = _sessions.Find(message.ManagedSessionId);
+        if (session is null || session.State == SessionState.Active)
+        {
+            SendClear(PayloadType.Rakp2, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.InvalidSessionId, 0)], from);
+            return;
+        }
+
+        RmcpPlusStatus status = RmcpPlusStatus.NoErrors;
+        byte privilege = (byte)(message.Role & 0x0F);
+        if (!message.NameLengthValid)
+        {
+            status = RmcpPlusStatus.InvalidNameLength;
+        }
+        else if (privilege is 0 or > (byte)PrivilegeLevel.Oem || (message.Role & 0xE0) != 0)
+        {
+            status = RmcpPlusStatus.InvalidRole;
+        }
+        else if (message.NameLength == 0)
+        {
+            status = RmcpPlusStatus.UnauthorizedName; // null user names are disabled on this channel
+        }
+
+        if (status != RmcpPlusStatus.NoErrors)
+        {
+            Close(session, $"RAKP 1 refused: {status}");
+            SendClear(PayloadType.Rakp2, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, status, session.RemoteSessionId)], from);
+            return;
+        }
+
+        ReadOnlySpan<byte> nameBytes = payload.Slice(message.NameOffset, message.NameLength);
+        string name = Encoding.Latin1.GetString(nameBytes);
+
+        // An unknown, disabled or locked-out name gets a RAKP 2 keyed with random bytes: to the client
+        // it looks exactly like a wrong password, so names cannot be probed.
+        IpmiUser? user = _users.FindUser(name, _options.ChannelNumber);
+        bool lockedOut = _users.IsLockedOut(name);
+        bool usable = user is { Enabled: true, IpmiMessagingAllowed: true } && user.Key.Length <= RakpCrypto.MaxKeyLength && !lockedOut;
+        byte[] key = usable ? user!.Key.ToArray() : RandomNumberGenerator.GetBytes(RakpCrypto.MaxKeyLength);
+
+        payload.Slice(Rakp1.RemoteRandomOffset, RakpCrypto.RandomLength).CopyTo(session.RemoteRandom);
+        RandomNumberGenerator.Fill(session.ManagedRandom);
+        session.BeginRakp(message.Role, nameBytes, name, usable ? user : null, key);
+
+        Span<byte> body = stackalloc byte[RakpCrypto.RandomLength + RakpCrypto.GuidLength + RakpCrypto.MaxHmacLength];
+        session.ManagedRandom.CopyTo(body);
+        _guid.CopyTo(body[RakpCrypto.RandomLength..]);
+        int authLength = RakpCrypto.Rakp2AuthCode(
+            session.Suite, key, session.RemoteSessionId, session.ManagedSessionId, session.RemoteRandom,
+            session.ManagedRandom, _guid, message.Role, nameBytes, body[(RakpCrypto.RandomLength + RakpCrypto.GuidLength)..]);
+        int length = Rakp.WriteReply(reply, message.MessageTag, session.RemoteSessionId, body[..(RakpCrypto.RandomLength + RakpCrypto.GuidLength + authLength)]);
+        SendClear(PayloadType.Rakp2, reply[..length], from);
+    }
+
+    private void HandleRakp3(ReadOnlySpan<byte> payload, SocketAddress from)
+    {
+        if (!Rakp.TryParseReply(payload, out var message))
+        {
+            Drop();
+            return;
+        }
+
+        Span<byte> reply = stackalloc byte[Rakp.ErrorReplyLength + RakpCrypto.MaxHmacLength];
+        var session = _sessions.Find(message.SessionId);
+        if (session is null || session.State == SessionState.OpenSessionResponded)
+        {
+            SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.InvalidSessionId, 0)], from);
+            return;
+        }
+
+        ReadOnlySpan<byte> authCode = payload.Slice(message.BodyOffset, message.BodyLength);
+        if (session.State == SessionState.Active)
+        {
+            // A retransmitted RAKP 3 (our RAKP 4 was lost): answer again while the session is unused.
+            if (!session.ReceivedInSession && message.Status == RmcpPlusStatus.NoErrors
+                && CryptographicOperations.FixedTimeEquals(authCode, session.Rakp3AuthCode))
+            {
+                SendRakp4(session, message.MessageTag, reply, from);
+            }
+            else
+            {
+                Drop();
+            }
+
+            return;
+        }
+
+        if (message.Status != RmcpPlusStatus.NoErrors)
+        {
+            // The console gave up, typically because our RAKP 2 did not verify: a wrong password.
+            RecordAuthenticationFailure(session, $"console aborted with {message.Status}");
+            Close(session, "RAKP 3 carried an error");
+            return;
+        }
+
+        Span<byte> expected = stackalloc byte[RakpCrypto.MaxHmacLength];
+        int expectedLength = RakpCrypto.Rakp3AuthCode(
+            session.Suite, session.RakpKey, session.ManagedRandom, session.RemoteSessionId, session.Role, session.UserNameBytes, expected);
+        bool proven = session.User is not null
+            && CryptographicOperations.FixedTimeEquals(authCode, expected[..expectedLength]);
+        if (!proven)
+        {
+            RecordAuthenticationFailure(session, "RAKP 3 did not verify");
+            Close(session, "authentication failed");
+            SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.InvalidIntegrityCheckValue, session.RemoteSessionId)], from);
+            return;
+        }
+
+        var user = session.User!;
+        var requested = (PrivilegeLevel)(session.Role & 0x0F);
+        if (requested > user.MaxPrivilege || requested > session.OpenSessionMaxPrivilege)
+        {
+            // Only a console that proved the password learns that the role is too high.
+            Close(session, $"role {requested} exceeds the user's limit {user.MaxPrivilege}");
+            SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.UnauthorizedRoleOrPrivilegeLevelRequested, session.RemoteSessionId)], from);
+            return;
+        }
+
+        Span<byte> sik = stackalloc byte[RakpCrypto.MaxHmacLength];
+        int sikLength = RakpCrypto.SessionIntegrityKey(
+            session.Suite, _kg, session.RakpKey, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
+        var crypto = new SessionCrypto(session.Suite, sik[..sikLength]);
+        session.Activate(crypto, authCode.ToArray(), requested, _options.ChannelNumber, this);
+        _users.RecordAuthenticationSuccess(user.Name);
+        Interlocked.Increment(ref Statistics.SessionsOpenedCount);
+        LogSessionOpened(_logger, session.ManagedSessionId, user.Name, session.RemoteEndPoint, session.Suite.Id, requested);
+        CryptographicOperations.ZeroMemory(sik);
+        SendRakp4(session, message.MessageTag, reply, from);
+    }
+
+    private void SendRakp4(ServerSession session, byte tag, Span<byte> reply, SocketAddress to)
+    {
+        Span<byte> sik = stackalloc byte[RakpCrypto.MaxHmacLength];
+        int sikLength = RakpCrypto.SessionIntegrityKey(
+            session.Suite, _kg, session.RakpKey, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
+        Span<byte> icv = stackalloc byte[RakpCrypto.MaxHmacLength];
+        int icvLength = RakpCrypto.Rakp4Icv(session.Suite, sik[..sikLength], session.RemoteRandom, session.ManagedSessionId, _guid, icv);
+        CryptographicOperations.ZeroMemory(sik);
+        SendClear(PayloadType.Rakp4, reply[..Rakp.WriteReply(reply, tag, session.RemoteSessionId, icv[..icvLength])], to);
+    }
+}

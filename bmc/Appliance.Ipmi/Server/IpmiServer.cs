@@ -1,0 +1,426 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Appliance.Ipmi.Messages;
+using Appliance.Ipmi.Rmcp;
+using Appliance.Ipmi.Session;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Appliance.Ipmi.Server;
+
+/// <summary>
+/// An IPMI v2.0 LAN server: RMCP/ASF, RMCP+ session setup (RAKP with cipher suites 3 and 17), the
+/// session commands, and dispatch of everything else to an <see cref="IpmiCommandTable"/>.
+/// One receive loop runs on its own task; handlers may complete asynchronously.
+/// </summary>
+public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
+{
+    private const int MaxDatagram = 1500;
+
+    /// <summary>Largest response data a handler may return (keeps replies within one Ethernet frame).</summary>
+    public const int MaxResponseDataLength = 1024;
+
+    private readonly IpmiServerOptions _options;
+    private readonly IpmiCommandTable _commands;
+    private readonly IIpmiUserDirectory _users;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly SessionTable _sessions;
+    private readonly AuthenticationRateLimiter _rateLimiter;
+    private readonly byte[] _guid;
+    private readonly byte[] _kg;
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _socket;
+    private Task? _loop;
+    private ITimer? _expiryTimer;
+    private IPEndPoint? _localEndPoint;
+
+    /// <summary>Creates a server; nothing is bound until <see cref="StartAsync"/>.</summary>
+    public IpmiServer(IpmiServerOptions options, IpmiCommandTable commands, IIpmiUserDirectory users, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(commands);
+        ArgumentNullException.ThrowIfNull(users);
+        options.Validate();
+        _options = options;
+        _commands = commands;
+        _users = users;
+        _logger = logger ?? NullLogger.Instance;
+        _time = options.TimeProvider;
+        _sessions = new SessionTable(options.MaxSessions);
+        _rateLimiter = new AuthenticationRateLimiter(_time, options.MaxAuthenticationFailuresPerAddress, options.AuthenticationFailureWindow);
+        _guid = options.SystemGuid.ToByteArray();
+        _kg = options.Kg is null ? [] : (byte[])options.Kg.Clone();
+    }
+
+    /// <summary>The bound UDP endpoint (with the real port when 0 was asked for). Valid after <see cref="StartAsync"/>.</summary>
+    public IPEndPoint LocalEndPoint => _localEndPoint ?? throw new InvalidOperationException("the server has not been started");
+
+    /// <summary>Counters for diagnostics.</summary>
+    public IpmiServerStatistics Statistics { get; } = new();
+
+    /// <summary>Sessions in the table, half-open ones included.</summary>
+    public int SessionCount => _sessions.Count;
+
+    /// <summary>A snapshot of the active (authenticated) sessions.</summary>
+    public IReadOnlyList<IpmiSessionInfo> ActiveSessions => GetActiveSessions();
+
+    /// <summary>Binds the socket and starts the receive loop and the session expiry timer.</summary>
+    public Task StartAsync(CancellationToken ct = default)
+    {
+        if (_socket is not null)
+        {
+            throw new InvalidOperationException("the server is already started");
+        }
+
+        var socket = new Socket(_options.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.ReceiveBufferSize = 1 << 20;
+            socket.Bind(_options.EndPoint);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        _socket = socket;
+        _localEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        TimeSpan period = _options.HalfOpenTimeout < TimeSpan.FromSeconds(2) ? _options.HalfOpenTimeout / 2 : TimeSpan.FromSeconds(1);
+        _expiryTimer = _time.CreateTimer(static state => ((IpmiServer)state!).ExpireSessions(), this, period, period);
+        _loop = Task.Run(() => ReceiveLoopAsync(_stopping.Token), CancellationToken.None);
+        LogStarted(_logger, _localEndPoint, _options.ChannelNumber);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops the receive loop and drops every session.</summary>
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        if (_socket is null || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        if (_expiryTimer is not null)
+        {
+            await _expiryTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_loop is not null)
+        {
+            await _loop.WaitAsync(ct).ConfigureAwait(false);
+        }
+
+        foreach (var s in _sessions.RemoveAll())
+        {
+            s.Dispose();
+        }
+    }
+
+    /// <summary>Stops the server.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    /// <summary>Closes an active session; false when there is no such session.</summary>
+    public bool CloseSession(uint sessionId)
+    {
+        var s = _sessions.Find(sessionId);
+        if (s is null || s.State != SessionState.Active)
+        {
+            return false;
+        }
+
+        Close(s, "closed by request");
+        return true;
+    }
+
+    /// <inheritdoc cref="ActiveSessions"/>
+    public IReadOnlyList<IpmiSessionInfo> GetActiveSessions()
+    {
+        var list = _sessions.ActiveSnapshot();
+        var result = new IpmiSessionInfo[list.Count];
+        for (int i = 0; i < list.Count; i++)
+        {
+            var s = list[i];
+            var c = s.Context!;
+            result[i] = new IpmiSessionInfo(s.ManagedSessionId, s.Handle, c.UserId, c.UserName, c.Privilege, c.ChannelNumber, s.RemoteEndPoint, s.Suite.Id);
+        }
+
+        return result;
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken ct)
+    {
+        var socket = _socket!;
+        byte[] buffer = GC.AllocateArray<byte>(MaxDatagram, pinned: true);
+        var from = new SocketAddress(socket.AddressFamily);
+        while (!ct.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException ex) when (!ct.IsCancellationRequested)
+            {
+                // An ICMP error reported on the socket says nothing about the next datagram.
+                LogSocketError(_logger, ex.SocketErrorCode);
+                continue;
+            }
+
+            Interlocked.Increment(ref Statistics.DatagramsReceivedCount);
+            try
+            {
+                HandleDatagram(buffer.AsSpan(0, received), from);
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref Statistics.ReceiveLoopFaultsCount);
+                LogReceiveFault(_logger, ex);
+            }
+        }
+    }
+
+    private void HandleDatagram(Span<byte> datagram, SocketAddress from)
+    {
+        byte messageClass = RmcpHeader.ClassOf(datagram);
+        if (messageClass == RmcpHeader.ClassAsf)
+        {
+            if (AsfMessage.TryParsePing(datagram, out byte tag))
+            {
+                Span<byte> pong = stackalloc byte[AsfMessage.PongLength];
+                Send(pong[..AsfMessage.WritePong(pong, tag)], from);
+            }
+            else
+            {
+                Drop();
+            }
+
+            return;
+        }
+
+        if (!SessionPacketCodec.TryParse(datagram, out var packet))
+        {
+            Drop();
+            return;
+        }
+
+        ReadOnlySpan<byte> payload = datagram.Slice(packet.PayloadOffset, packet.PayloadLength);
+        if (!packet.IsV2)
+        {
+            // IPMI v1.5 framing is only read for the pre-session commands; v1.5 sessions do not exist here.
+            if (packet.SessionId != 0)
+            {
+                Drop();
+                return;
+            }
+
+            HandlePreSessionMessage(payload, v2: false, from);
+            return;
+        }
+
+        if (packet.SessionId != 0)
+        {
+            HandleInSessionPacket(datagram, packet, from);
+            return;
+        }
+
+        if (packet.Authenticated || packet.Encrypted)
+        {
+            Drop();
+            return;
+        }
+
+        switch (packet.PayloadType)
+        {
+            case PayloadType.Ipmi:
+                HandlePreSessionMessage(payload, v2: true, from);
+                break;
+            case PayloadType.OpenSessionRequest:
+                HandleOpenSessionRequest(payload, from);
+                break;
+            case PayloadType.Rakp1:
+                HandleRakp1(payload, from);
+                break;
+            case PayloadType.Rakp3:
+                HandleRakp3(payload, from);
+                break;
+            default:
+                Drop();
+                break;
+        }
+    }
+
+    private void Drop() => Interlocked.Increment(ref Statistics.DatagramsDroppedCount);
+
+    private void Send(ReadOnlySpan<byte> datagram, SocketAddress to)
+    {
+        try
+        {
+            _socket!.SendTo(datagram, SocketFlags.None, to);
+            Interlocked.Increment(ref Statistics.ResponsesSentCount);
+        }
+        catch (SocketException ex)
+        {
+            Interlocked.Increment(ref Statistics.SendFailuresCount);
+            LogSocketError(_logger, ex.SocketErrorCode);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>Sends a session-setup or pre-session payload in the clear, in the framing the request used.</summary>
+    private void SendClear(PayloadType type, ReadOnlySpan<byte> payload, SocketAddress to)
+    {
+        Span<byte> packet = stackalloc byte[SessionPacketCodec.V2HeaderLength + payload.Length];
+        Send(packet[..SessionPacketCodec.WriteV2Clear(packet, type, 0, 0, payload)], to);
+    }
+
+    private void SendPreSessionResponse(bool v2, in LanRequestHeader request, byte completionCode, ReadOnlySpan<byte> data, SocketAddress to)
+    {
+        Span<byte> message = stackalloc byte[IpmiLanMessage.ResponseLength(data.Length)];
+        int length = IpmiLanMessage.WriteResponse(message, request, completionCode, data);
+        if (v2)
+        {
+            SendClear(PayloadType.Ipmi, message[..length], to);
+        }
+        else
+        {
+            Span<byte> packet = stackalloc byte[SessionPacketCodec.V15HeaderLength + length];
+            Send(packet[..SessionPacketCodec.WriteV15(packet, message[..length])], to);
+        }
+    }
+
+    /// <summary>Encrypts, authenticates and sends one response on an active session.</summary>
+    private void SendSessionResponse(ServerSession session, in LanRequestHeader request, byte completionCode, ReadOnlySpan<byte> data)
+    {
+        if (data.Length > MaxResponseDataLength)
+        {
+            completionCode = CompletionCode.CannotReturnRequestedDataBytes;
+            data = [];
+        }
+
+        int messageLength = IpmiLanMessage.ResponseLength(data.Length);
+        byte[] rented = ArrayPool<byte>.Shared.Rent(messageLength + SessionPacketCodec.V2SecureMaxLength(messageLength));
+        try
+        {
+            Span<byte> message = rented.AsSpan(0, messageLength);
+            IpmiLanMessage.WriteResponse(message, request, completionCode, data);
+            Span<byte> packet = rented.AsSpan(messageLength);
+            var crypto = session.Crypto!;
+            int length;
+            lock (crypto.Sync)
+            {
+                if (crypto.IsDisposed)
+                {
+                    return; // closed while the handler ran
+                }
+
+                length = SessionPacketCodec.WriteV2Secure(packet, crypto, PayloadType.Ipmi, session.RemoteSessionId, session.NextOutboundSequence(), message);
+            }
+
+            Send(packet[..length], session.RemoteAddress);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private void Close(ServerSession session, string reason)
+    {
+        if (_sessions.Remove(session))
+        {
+            LogSessionClosed(_logger, session.ManagedSessionId, session.UserName, reason);
+            session.Dispose();
+        }
+    }
+
+    private void ExpireSessions()
+    {
+        try
+        {
+            long now = _time.GetTimestamp();
+            var expired = _sessions.RemoveExpired(s => s.State == SessionState.Active
+                ? _time.GetElapsedTime(s.LastActivity, now) >= _options.IdleTimeout
+                : _time.GetElapsedTime(s.CreatedAt, now) >= _options.HalfOpenTimeout);
+            if (expired is not null)
+            {
+                foreach (var s in expired)
+                {
+                    if (s.State == SessionState.Rakp2Sent)
+                    {
+                        // A name was offered but never proven: that counts against it.
+                        RecordAuthenticationFailure(s, "RAKP 3 never arrived");
+                    }
+
+                    LogSessionClosed(_logger, s.ManagedSessionId, s.UserName, s.State == SessionState.Active ? "idle timeout" : "setup timeout");
+                    s.Dispose();
+                }
+            }
+
+            _rateLimiter.Prune();
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref Statistics.ReceiveLoopFaultsCount);
+            LogReceiveFault(_logger, ex);
+        }
+    }
+
+    private void RecordAuthenticationFailure(ServerSession session, string reason)
+    {
+        Interlocked.Increment(ref Statistics.AuthenticationFailuresCount);
+        _rateLimiter.RecordFailure(session.RemoteEndPoint.Address);
+        _users.RecordAuthenticationFailure(session.UserName);
+        LogAuthenticationFailed(_logger, session.UserName, session.RemoteEndPoint, reason);
+    }
+
+    private static SocketAddress Copy(SocketAddress address)
+    {
+        var copy = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span[..address.Size].CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+
+    private static IPEndPoint ToEndPoint(SocketAddress address) =>
+        (IPEndPoint)new IPEndPoint(address.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0).Create(address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "IPMI LAN server listening on {EndPoint} as channel {Channel}")]
+    private static partial void LogStarted(ILogger logger, IPEndPoint endPoint, byte channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IPMI socket error {Error}")]
+    private static partial void LogSocketError(ILogger logger, SocketError error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "IPMI receive loop caught an exception; the datagram was dropped")]
+    private static partial void LogReceiveFault(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "IPMI session {SessionId:X8} for user '{User}' opened from {Remote} with cipher suite {Suite} at {Privilege}")]
+    private static partial void LogSessionOpened(ILogger logger, uint sessionId, string user, IPEndPoint remote, CipherSuiteId suite, PrivilegeLevel privilege);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "IPMI session {SessionId:X8} for user '{User}' closed: {Reason}")]
+    private static partial void LogSessionClosed(ILogger logger, uint sessionId, string user, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IPMI authentication failed for user '{User}' from {Remote}: {Reason}")]
+    private static partial void LogAuthenticationFailed(ILogger logger, string user, IPEndPoint remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "IPMI Open Session from {Remote} refused: {Status}")]
+    private static partial void LogSessionRefused(ILogger logger, IPEndPoint remote, RmcpPlusStatus status);
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Appliance.Ipmi.Crypto;
+
+namespace Appliance.Ipmi.Session;
+
+internal enum SessionState
+{
+    /// <summary>Open Session Response sent; waiting for RAKP Message 1.</summary>
+    OpenSessionResponded,
+    /// <summary>RAKP Message 2 sent; waiting for RAKP Message 3.</summary>
+    Rakp2Sent,
+    /// <summary>RAKP Message 4 sent; packets carry integrity and confidentiality.</summary>
+    Active,
+}
+
+/// <summary>One BMC-side RMCP+ session, from Open Session Request to Close Session.</summary>
+internal sealed class ServerSession : IDisposable
+{
+    private long _lastActivity;
+    private uint _outboundSequence;
+
+    public ServerSession(uint managedSessionId, uint remoteSessionId, byte handle, CipherSuite suite, PrivilegeLevel requestedMaxPrivilege, SocketAddress remoteAddress, IPEndPoint remoteEndPoint, long now)
+    {
+        RemoteEndPoint = remoteEndPoint;
+        ManagedSessionId = managedSessionId;
+        RemoteSessionId = remoteSessionId;
+        Handle = handle;
+        Suite = suite;
+        OpenSessionMaxPrivilege = requestedMaxPrivilege;
+        RemoteAddress = remoteAddress;
+        _lastActivity = now;
+        CreatedAt = now;
+    }
+
+    public uint ManagedSessionId { get; }
+
+    public uint RemoteSessionId { get; }
+
+    public byte Handle { get; }
+
+    public CipherSuite Suite { get; }
+
+    public PrivilegeLevel OpenSessionMaxPrivilege { get; }
+
+    public long CreatedAt { get; }
+
+    public SessionState State { get; private set; }
+
+    /// <summary>Where the last valid packet came from; replaced (never mutated) when it changes.</summary>
+    public SocketAddress RemoteAddress { get; set; }
+
+    public IPEndPoint RemoteEndPoint { get; set; }
+
+    // RAKP state, kept only until activation.
+    public byte[] RemoteRandom { get; } = new byte[RakpCrypto.RandomLength];
+
+    public byte[] ManagedRandom { get; } = new byte[RakpCrypto.RandomLength];
+
+    public byte Role { get; private set; }
+
+    public byte[] UserNameBytes { get; private set; } = [];
+
+    public string UserName { get; private set; } = string.Empty;
+
+    /// <summary>The key RAKP 2 was computed with: the user's, or a random decoy for an unknown or locked-out name.</summary>
+    public byte[] RakpKey { get; private set; } = [];
+
+    public IpmiUser? User { get; private set; }
+
+    public byte[] Rakp3AuthCode { get; private set; } = [];
+
+    public bool ReceivedInSession { get; set; }
+
+    // Active state.
+    public SessionCrypto? Crypto { get; private set; }
+
+    public SequenceWindow Window;
+
+    public IpmiCallContext? Context { get; private set; }
+
+    public long LastActivity => Interlocked.Read(ref _lastActivity);
+
+    public void Touch(long now) => Interlocked.Exchange(ref _lastActivity, now);
+
+    public void BeginRakp(byte role, ReadOnlySpan<byte> userName, string name, IpmiUser? user, byte[] key)
+    {
+        Role = role;
+        UserNameBytes = userName.ToArray();
+        UserName = name;
+        User = user;
+        RakpKey = key;
+        State = SessionState.Rakp2Sent;
+    }
+
+    public void Activate(SessionCrypto crypto, byte[] rakp3AuthCode, PrivilegeLevel maxPrivilege, byte channel, IIpmiSessionHost host)
+    {
+        Crypto = crypto;
+        Rakp3AuthCode = rakp3AuthCode;
+        var user = User!;
+
+        // IPMI v2.0 section 13.14: a session starts at User level (or lower when that is its limit).
+        PrivilegeLevel initial = maxPrivilege < PrivilegeLevel.User ? maxPrivilege : PrivilegeLevel.User;
+        Context = new IpmiCallContext(ManagedSessionId, user.UserId, user.Name, initial, maxPrivilege, channel, RemoteEndPoint, host);
+        State = SessionState.Active;
+    }
+
+    /// <summary>Next outbound session sequence number; 0 is skipped because it marks unauthenticated packets.</summary>
+    public uint NextOutboundSequence()
+    {
+        uint next = Interlocked.Increment(ref _outboundSequence);
+        return next != 0 ? next : Interlocked.Increment(ref _outboundSequence);
+    }
+
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(RakpKey);
+        var crypto = Crypto;
+        if (crypto is not null)
+        {
+            lock (crypto.Sync)
+            {
+                crypto.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+using System.Security.Cryptography;
+
+namespace Appliance.Ipmi.Session;
+
+/// <summary>
+/// The bounded set of sessions, half-open ones included. All members are thread-safe: the receive
+/// loop, the expiry timer and command handlers use it concurrently.
+/// </summary>
+internal sealed class SessionTable
+{
+    private readonly Lock _sync = new();
+    private readonly Dictionary<uint, ServerSession> _byId = [];
+    private readonly ServerSession?[] _byHandle; // index = handle - 1
+
+    public SessionTable(int maxSessions)
+    {
+        MaxSessions = maxSessions;
+        _byHandle = new ServerSession?[maxSessions];
+    }
+
+    public int MaxSessions { get; }
+
+    public int Count
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _byId.Count;
+            }
+        }
+    }
+
+    public int ActiveCount
+    {
+        get
+        {
+            lock (_sync)
+            {
+                int n = 0;
+                foreach (var s in _byHandle)
+                {
+                    if (s is { State: SessionState.Active })
+                    {
+                        n++;
+                    }
+                }
+
+                return n;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds a session made by <paramref name="create"/> with a fresh random ID and a free handle.
+    /// When full, the oldest half-open session gives way (returned in <paramref name="evicted"/>) so
+    /// that a flood of unfinished handshakes cannot lock real users out; with no half-open session, null.
+    /// </summary>
+    public ServerSession? TryAdd(Func<uint, byte, ServerSession> create, out ServerSession? evicted)
+    {
+        evicted = null;
+        lock (_sync)
+        {
+            int free = Array.IndexOf(_byHandle, null);
+            if (free < 0)
+            {
+                ServerSession? oldest = null;
+                foreach (var s in _byHandle)
+                {
+                    if (s!.State != SessionState.Active && (oldest is null || s.CreatedAt < oldest.CreatedAt))
+                    {
+                        oldest = s;
+                    }
+                }
+
+                if (oldest is null)
+                {
+                    return null;
+                }
+
+                RemoveLocked(oldest);
+                evicted = oldest;
+                free = oldest.Handle - 1;
+            }
+
+            // Random IDs make a stray or forged packet unlikely to name a live session.
+            Span<byte> random = stackalloc byte[4];
+            uint id;
+            do
+            {
+                RandomNumberGenerator.Fill(random);
+                id = BitConverter.ToUInt32(random);
+            }
+            while (id == 0 || _byId.ContainsKey(id));
+
+            var session = create(id, (byte)(free + 1));
+            _byId.Add(id, session);
+            _byHandle[free] = session;
+            return session;
+        }
+    }
+
+    public ServerSession? Find(uint managedSessionId)
+    {
+        lock (_sync)
+        {
+            return _byId.GetValueOrDefault(managedSessionId);
+        }
+    }
+
+    public ServerSession? FindActiveByHandle(byte handle)
+    {
+        lock (_sync)
+        {
+            return handle >= 1 && handle <= _byHandle.Length && _byHandle[handle - 1] is { State: SessionState.Active } s ? s : null;
+        }
+    }
+
+    /// <summary>The n-th (1-based) active session in handle order, as Get Session Info indexes them.</summary>
+    public ServerSession? FindActiveByIndex(int index)
+    {
+        lock (_sync)
+        {
+            foreach (var s in _byHandle)
+            {
+                if (s is { State: SessionState.Active } && --index == 0)
+                {
+                    return s;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    public bool Remove(ServerSession session)
+    {
+        lock (_sync)
+        {
+            return RemoveLocked(session);
+        }
+    }
+
+    /// <summary>Removes sessions past their timeouts and returns them (the caller disposes them).</summary>
+    public List<ServerSession>? RemoveExpired(Func<ServerSession, bool> isExpired)
+    {
+        List<ServerSession>? expired = null;
+        lock (_sync)
+        {
+            foreach (var s in _byHandle)
+            {
+                if (s is not null && isExpired(s))
+                {
+                    (expired ??= []).Add(s);
+                }
+            }
+
+            if (expired is not null)
+            {
+                foreach (var s in expired)
+                {
+                    RemoveLocked(s);
+                }
+            }
+        }
+
+        return expired;
+    }
+
+    public List<ServerSession> RemoveAll()
+    {
+        lock (_sync)
+        {
+            var all = new List<ServerSession>(_byId.Values);
+            _byId.Clear();
+            Array.Clear(_byHandle);
+            return all;
+        }
+    }
+
+    public List<ServerSession> ActiveSnapshot()
+    {
+        lock (_sync)
+        {
+            var list = new List<ServerSession>();
+            foreach (var s in _byHandle)
+            {
+                if (s is { State: SessionState.Active })
+                {
+                    list.Add(s);
+                }
+            }
+
+            return list;
+        }
+    }
+
+    private bool RemoveLocked(ServerSession session)
+    {
+        if (!_byId.Remove(session.ManagedSessionId))
+        {
+            return false;
+        }
+
+        _byHandle[session.Handle - 1] = null;
+        return true;
+    }
+}
