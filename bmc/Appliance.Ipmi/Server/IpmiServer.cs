@@ -50,7 +50,9 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _time = options.TimeProvider;
         _sessions = new SessionTable(options.MaxSessions);
         _rateLimiter = new AuthenticationRateLimiter(_time, options.MaxAuthenticationFailuresPerAddress, options.AuthenticationFailureWindow);
-        _guid = options.SystemGuid.ToByteArray();
+        // The spec sends a GUID least significant byte first: the RFC 4122 byte order, reversed.
+        _guid = options.SystemGuid.ToByteArray(bigEndian: true);
+        Array.Reverse(_guid);
         _kg = options.Kg is null ? [] : (byte[])options.Kg.Clone();
     }
 
