@@ -126,7 +126,7 @@ internal sealed class BoardValidator(BoardDescription board)
             string at = $"$.sensors[{i}]";
             Require(s.Name.Length is > 0 and <= 16, at + ".name", Quote(s.Name), "must be 1..16 characters (the SDR ID string limit)");
             Require(names.Add(s.Name), at + ".name", Quote(s.Name), "is defined twice");
-            Require(s.Number is >= 1 and <= 254, at + ".number", Num(s.Number), "must be 1..254");
+            Require(s.Number is >= 1 and <= 0xDF, at + ".number", Num(s.Number), "must be 1..223 (higher numbers are the BMC's own sensors)");
             Require(numbers.Add(s.Number), at + ".number", Num(s.Number), "another sensor has this number");
             Require(s.EntityId is >= 0 and <= 255, at + ".entityId", Num(s.EntityId), "must be 0..255");
             Require(s.EntityInstance is >= 0 and <= 127, at + ".entityInstance", Num(s.EntityInstance), "must be 0..127");

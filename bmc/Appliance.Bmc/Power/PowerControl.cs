@@ -1,0 +1,482 @@
+using Appliance.Bmc.Sel;
+using Appliance.Bmc.Storage;
+using Appliance.Hw;
+using Appliance.Hw.Boards;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Bmc.Power;
+
+/// <summary>
+/// The one chassis power state machine. Every front door (IPMI, Redfish, the front panel, the
+/// watchdog, the restore policy) asks it for a <see cref="PowerAction"/>; requests run one at a
+/// time in arrival order. It drives POWER_OUT, RESET_OUT and NMI_OUT with the board's timing and
+/// believes only PS_PWROK about whether the host has power, so a BMC restart reads the real state
+/// back and never disturbs a running host.
+/// </summary>
+public sealed class PowerControl : IDisposable
+{
+    private const int MaxQueued = 8;
+    private const string LastStateKey = "power.last_state";
+    private const string PolicyKey = "power.restore_policy";
+    private const string CauseKey = "power.restart_cause";
+
+    private readonly Board _board;
+    private readonly PowerTiming _timing;
+    private readonly SelLog _sel;
+    private readonly SettingsStore _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Lock _lock = new();
+    private readonly Queue<Pending> _queue = new();
+    private readonly List<ITimer> _timers = [];
+    private readonly HashSet<ITimer> _buttonPulses = [];
+    private readonly Channel<PowerState> _changes = Channel.CreateUnbounded<PowerState>(new UnboundedChannelOptions { SingleReader = true });
+    private IDisposable? _powerGoodSubscription;
+    private Pending? _current;
+    private bool _powerButtonHeld;
+    private bool _disposed;
+
+    public PowerControl(Board board, SelLog sel, SettingsStore settings, TimeProvider time, ILogger<PowerControl> log)
+    {
+        _board = board;
+        _timing = board.Description.PowerTiming;
+        _sel = sel;
+        _settings = settings;
+        _time = time;
+        _log = log;
+        _ = Task.Run(DeliverChangesAsync);
+    }
+
+    /// <summary>Raised in order, on a background thread, after each state change; carries the new state.</summary>
+    public event Action<PowerState>? StateChanged;
+
+    public PowerState State { get; private set; } = PowerState.Off;
+
+    /// <summary>Whether the host has main power, as PS_PWROK says.</summary>
+    public bool IsPoweredOn => _board.Lines.IsAsserted("PS_PWROK");
+
+    public RestartCause LastRestartCause => Enum.TryParse(_settings.Get(CauseKey), out RestartCause cause) ? cause : RestartCause.Unknown;
+
+    public PowerRestorePolicy RestorePolicy
+    {
+        get => Enum.TryParse(_settings.Get(PolicyKey), out PowerRestorePolicy policy) ? policy : PowerRestorePolicy.AlwaysOff;
+        set => _settings.Set(PolicyKey, value.ToString());
+    }
+
+    /// <summary>The last stable state, kept across BMC restarts for the last-state restore policy.</summary>
+    public PowerState LastStableState => _settings.Get(LastStateKey) == nameof(PowerState.On) ? PowerState.On : PowerState.Off;
+
+    /// <summary>True while an action is running or waiting.</summary>
+    public bool Busy
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _current is not null || _queue.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the state back from PS_PWROK and starts watching it. When the board has just
+    /// received AC power, applies the restore policy.
+    /// </summary>
+    public void Start(bool acPowerRestored)
+    {
+        // The state last persisted is the state the chassis had when AC power went away.
+        bool wasOn = LastStableState == PowerState.On;
+        PowerState initial;
+        lock (_lock)
+        {
+            _powerGoodSubscription = _board.Lines.OnChange("PS_PWROK", _ => OnPowerGoodChanged());
+            initial = IsPoweredOn ? PowerState.On : PowerState.Off;
+            SetStateLocked(initial);
+            _settings.Set(LastStateKey, initial.ToString());
+        }
+
+        _log.LogInformation("chassis power is {State} (read from PS_PWROK)", initial);
+
+        if (!acPowerRestored || initial == PowerState.On)
+        {
+            return;
+        }
+
+        PowerRestorePolicy policy = RestorePolicy;
+        if (policy == PowerRestorePolicy.AlwaysOn || (policy == PowerRestorePolicy.LastState && wasOn))
+        {
+            RestartCause cause = policy == PowerRestorePolicy.AlwaysOn ? RestartCause.AlwaysRestorePolicy : RestartCause.PreviousStateRestorePolicy;
+            _log.LogInformation("AC power restored; restore policy {Policy} powers the host on", policy);
+            Request(PowerAction.On, cause);
+        }
+    }
+
+    /// <summary>Queues an action. Validity is judged against the state the chassis will be in when the action runs.</summary>
+    public PowerRequestResult Request(PowerAction action, RestartCause cause = RestartCause.ChassisControl)
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return new PowerRequestResult(PowerRequestOutcome.Busy, Task.FromResult(new PowerResult(false, State, "the BMC is stopping")));
+            }
+
+            if (_queue.Count >= MaxQueued)
+            {
+                return new PowerRequestResult(PowerRequestOutcome.Busy, Task.FromResult(new PowerResult(false, State, "too many power requests are waiting")));
+            }
+
+            bool projectedOn = ProjectedOn();
+            if (!projectedOn && action is PowerAction.PowerCycle or PowerAction.HardReset or PowerAction.GracefulRestart or PowerAction.Nmi)
+            {
+                return new PowerRequestResult(PowerRequestOutcome.NotInThisState,
+                    Task.FromResult(new PowerResult(false, State, $"{action} needs the host powered on")));
+            }
+
+            var pending = new Pending(action, cause);
+            _queue.Enqueue(pending);
+            _log.LogInformation("power request {Action} queued (state {State})", action, State);
+            RunNextLocked();
+            return new PowerRequestResult(PowerRequestOutcome.Accepted, pending.Completion.Task);
+        }
+    }
+
+    /// <summary>
+    /// The front-panel power button, passed through to the host's power button while pressed
+    /// (the front panel decides whether lockout applies before calling this).
+    /// </summary>
+    public void PanelPowerButton(bool pressed)
+    {
+        lock (_lock)
+        {
+            if (_current is not null)
+            {
+                return;
+            }
+
+            _powerButtonHeld = pressed;
+            _board.Lines.Set("POWER_OUT", pressed);
+            if (pressed && State == PowerState.Off)
+            {
+                SetCause(RestartCause.PowerButton);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            CancelTimersLocked();
+            _powerGoodSubscription?.Dispose();
+
+            // Never leave a button held: the next BMC instance would find the host forced off.
+            _board.Lines.Set("POWER_OUT", false);
+            _board.Lines.Set("RESET_OUT", false);
+            _board.Lines.Set("NMI_OUT", false);
+            _changes.Writer.TryComplete();
+            _current?.Completion.TrySetResult(new PowerResult(false, State, "the BMC stopped"));
+            while (_queue.TryDequeue(out Pending? pending))
+            {
+                pending.Completion.TrySetResult(new PowerResult(false, State, "the BMC stopped"));
+            }
+        }
+    }
+
+    // ---- the machine ----
+
+    private bool ProjectedOn()
+    {
+        bool on = State is PowerState.On or PowerState.GracefulTransitionToOff or PowerState.TransitionToOff;
+        if (_current is not null)
+        {
+            on = EndsOn(_current.Action);
+        }
+
+        foreach (Pending p in _queue)
+        {
+            on = EndsOn(p.Action);
+        }
+
+        return on;
+    }
+
+    private static bool EndsOn(PowerAction action) => action is not (PowerAction.ForceOff or PowerAction.GracefulShutdown);
+
+    private void RunNextLocked()
+    {
+        while (_current is null && _queue.TryDequeue(out Pending? next))
+        {
+            _current = next;
+            StartLocked(next);
+        }
+    }
+
+    private void StartLocked(Pending p)
+    {
+        bool on = IsPoweredOn;
+        switch (p.Action)
+        {
+            case PowerAction.On when on:
+            case PowerAction.ForceOff or PowerAction.GracefulShutdown when !on:
+                CompleteLocked(PowerResult.Ok(State));
+                break;
+            case PowerAction.On:
+                BeginPowerOnLocked(p.Cause);
+                break;
+            case PowerAction.ForceOff:
+            case PowerAction.PowerCycle:
+                BeginForceOffLocked();
+                break;
+            case PowerAction.GracefulShutdown:
+            case PowerAction.GracefulRestart:
+                BeginGracefulOffLocked();
+                break;
+            case PowerAction.HardReset when on:
+                SetCause(p.Cause);
+                Pulse("RESET_OUT", _timing.ResetPulseMs, () => CompleteLocked(PowerResult.Ok(State)));
+                break;
+            case PowerAction.Nmi when on:
+                Pulse("NMI_OUT", _timing.NmiPulseMs, () => CompleteLocked(PowerResult.Ok(State)));
+                break;
+            default:
+                CompleteLocked(new PowerResult(false, State, $"{p.Action} needs the host powered on"));
+                break;
+        }
+    }
+
+    private void BeginPowerOnLocked(RestartCause cause)
+    {
+        if (IsPoweredOn)
+        {
+            PoweredOnLocked();
+            CompleteLocked(PowerResult.Ok(PowerState.On));
+            return;
+        }
+
+        SetStateLocked(PowerState.TransitionToOn);
+        SetCause(cause);
+        Pulse("POWER_OUT", _timing.PowerPulseMs, () => { });
+        After(_timing.PsPowerOkWatchdogMs, () =>
+        {
+            if (State != PowerState.TransitionToOn)
+            {
+                return;
+            }
+
+            _log.LogError("PS_PWROK did not assert within {Ms} ms of the power button; chassis stays off", _timing.PsPowerOkWatchdogMs);
+            _board.Lines.Set("POWER_OUT", false);
+            _sel.Add(BuiltInSensors.Event(BuiltInSensors.PowerUnit, BuiltInSensors.PowerUnitType, BuiltInSensors.SoftPowerControlFailureOffset));
+            SetStateLocked(PowerState.Off);
+            CompleteLocked(new PowerResult(false, PowerState.Off, $"PS_PWROK did not assert within {_timing.PsPowerOkWatchdogMs} ms"));
+        });
+    }
+
+    private void BeginForceOffLocked()
+    {
+        SetStateLocked(PowerState.TransitionToOff);
+        _board.Lines.Set("POWER_OUT", true);
+        After(_timing.ForceOffPulseMs, () =>
+        {
+            _board.Lines.Set("POWER_OUT", false);
+            if (State == PowerState.TransitionToOff && IsPoweredOn)
+            {
+                _log.LogError("host still has power after holding the power button {Ms} ms", _timing.ForceOffPulseMs);
+                SetStateLocked(PowerState.On);
+                CompleteLocked(new PowerResult(false, PowerState.On, $"power did not drop after holding the power button {_timing.ForceOffPulseMs} ms"));
+            }
+        });
+    }
+
+    private void BeginGracefulOffLocked()
+    {
+        SetStateLocked(PowerState.GracefulTransitionToOff);
+        Pulse("POWER_OUT", _timing.PowerPulseMs, () => { });
+        After(_timing.GracefulPowerOffS * 1000, () =>
+        {
+            if (State == PowerState.GracefulTransitionToOff)
+            {
+                _log.LogWarning("host did not shut down within {S} s; forcing it off", _timing.GracefulPowerOffS);
+                CancelTimersLocked();
+                BeginForceOffLocked();
+            }
+        });
+    }
+
+    private void OnPowerGoodChanged()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            bool on = IsPoweredOn;
+            switch (State)
+            {
+                case PowerState.TransitionToOn when on:
+                    CancelTimersLocked(keepButtonPulse: true);
+                    PoweredOnLocked();
+                    CompleteLocked(PowerResult.Ok(PowerState.On));
+                    break;
+                case PowerState.TransitionToOff or PowerState.GracefulTransitionToOff when !on:
+                    CancelTimersLocked();
+                    _board.Lines.Set("POWER_OUT", false);
+                    PoweredOffLocked();
+                    if (_current?.Action is PowerAction.PowerCycle or PowerAction.GracefulRestart)
+                    {
+                        SetStateLocked(PowerState.CycleOff);
+                        _sel.Add(BuiltInSensors.Event(BuiltInSensors.PowerUnit, BuiltInSensors.PowerUnitType, BuiltInSensors.PowerCycleOffset));
+                        RestartCause cause = _current.Cause;
+                        After(_timing.PowerCycleMs, () => BeginPowerOnLocked(cause));
+                    }
+                    else
+                    {
+                        CompleteLocked(PowerResult.Ok(PowerState.Off));
+                    }
+
+                    break;
+                case PowerState.On when !on:
+                    _log.LogInformation("host powered off by itself");
+                    PoweredOffLocked();
+                    break;
+                case PowerState.Off when on:
+                    _log.LogInformation("host powered on outside a BMC request");
+                    if (!_powerButtonHeld)
+                    {
+                        SetCause(RestartCause.Unknown);
+                    }
+
+                    PoweredOnLocked();
+                    break;
+                case PowerState.CycleOff when on:
+                    // Someone powered the host on during the off time; the cycle is over.
+                    CancelTimersLocked();
+                    PoweredOnLocked();
+                    CompleteLocked(PowerResult.Ok(PowerState.On));
+                    break;
+            }
+        }
+    }
+
+    private void PoweredOnLocked()
+    {
+        SetStateLocked(PowerState.On);
+        _settings.Set(LastStateKey, nameof(PowerState.On));
+        _sel.Add(BuiltInSensors.Event(BuiltInSensors.PowerUnit, BuiltInSensors.PowerUnitType, BuiltInSensors.PowerOffOffset, deassertion: true));
+        _log.LogInformation("chassis power on");
+    }
+
+    private void PoweredOffLocked()
+    {
+        SetStateLocked(PowerState.Off);
+        _settings.Set(LastStateKey, nameof(PowerState.Off));
+        _sel.Add(BuiltInSensors.Event(BuiltInSensors.PowerUnit, BuiltInSensors.PowerUnitType, BuiltInSensors.PowerOffOffset));
+        _log.LogInformation("chassis power off");
+    }
+
+    private void SetStateLocked(PowerState state)
+    {
+        if (State == state)
+        {
+            return;
+        }
+
+        State = state;
+
+        // Delivered from a queue so that listeners run in order and never under the state machine's lock.
+        _changes.Writer.TryWrite(state);
+    }
+
+    private async Task DeliverChangesAsync()
+    {
+        await foreach (PowerState state in _changes.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                StateChanged?.Invoke(state);
+            }
+            catch (Exception e)
+            {
+                _log.LogError(e, "a power state listener failed");
+            }
+        }
+    }
+
+    private void SetCause(RestartCause cause) => _settings.Set(CauseKey, cause.ToString());
+
+    private void CompleteLocked(PowerResult result)
+    {
+        Pending? done = _current;
+        _current = null;
+        if (done is not null)
+        {
+            _log.LogInformation("power request {Action} {Outcome}{Failure}", done.Action, result.Succeeded ? "done" : "failed",
+                result.Failure is null ? "" : ": " + result.Failure);
+            done.Completion.TrySetResult(result);
+        }
+
+        RunNextLocked();
+    }
+
+    private void Pulse(string line, int milliseconds, Action released)
+    {
+        _board.Lines.Set(line, true);
+        After(milliseconds, () =>
+        {
+            _board.Lines.Set(line, false);
+            released();
+        }, isButtonPulse: true);
+    }
+
+    private void After(int milliseconds, Action action, bool isButtonPulse = false)
+    {
+        ITimer? timer = null;
+        timer = _time.CreateTimer(_ =>
+        {
+            lock (_lock)
+            {
+                if (_disposed || !_timers.Remove(timer!))
+                {
+                    return;
+                }
+
+                action();
+            }
+
+            timer!.Dispose();
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timers.Add(timer);
+        if (isButtonPulse)
+        {
+            _buttonPulses.Add(timer);
+        }
+
+        timer.Change(TimeSpan.FromMilliseconds(milliseconds), Timeout.InfiniteTimeSpan);
+    }
+
+    private void CancelTimersLocked(bool keepButtonPulse = false)
+    {
+        foreach (ITimer timer in _timers.ToArray())
+        {
+            if (keepButtonPulse && _buttonPulses.Contains(timer))
+            {
+                continue;
+            }
+
+            timer.Dispose();
+            _timers.Remove(timer);
+            _buttonPulses.Remove(timer);
+        }
+    }
+
+    private sealed class Pending(PowerAction action, RestartCause cause)
+    {
+        public PowerAction Action { get; } = action;
+        public RestartCause Cause { get; } = cause;
+        public TaskCompletionSource<PowerResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,274 @@
+using Appliance.Bmc.Power;
+using Appliance.Bmc.Sel;
+using Appliance.Hw.Sim.Physics;
+
+namespace Appliance.Bmc.Tests;
+
+public sealed class PowerTests : IDisposable
+{
+    private readonly BoardRig _rig = new();
+    private SimulatedBmc _bmc;
+
+    public PowerTests() => _bmc = _rig.StartBmc(acPowerRestored: false);
+
+    private PowerControl Power => _bmc.Host.Power;
+
+    public void Dispose()
+    {
+        _bmc.Dispose();
+        _rig.Dispose();
+    }
+
+    [Fact]
+    public void Power_on_pulses_the_button_for_the_board_pulse_time_and_waits_for_power_good()
+    {
+        PowerRequestResult request = Power.Request(PowerAction.On);
+        Assert.Equal(PowerRequestOutcome.Accepted, request.Outcome);
+        Assert.Equal(PowerState.TransitionToOn, Power.State);
+        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(119));
+        Assert.Equal(PowerState.TransitionToOn, Power.State);
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(PowerState.On, Power.State);
+        Assert.True(request.Completion.IsCompletedSuccessfully && request.Completion.Result.Succeeded);
+
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(79));
+        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+
+        _rig.Run(TimeSpan.FromSeconds(3));
+        Assert.Equal(HostPowerState.Running, _rig.Sim.HostState);
+        Assert.Equal(RestartCause.ChassisControl, Power.LastRestartCause);
+        SelRecord last = _bmc.Host.Sel.Entries()[^1].Record;
+        Assert.Equal((BuiltInSensors.PowerUnit, BuiltInSensors.PowerOffOffset, true), (last.SensorNumber, last.Offset, last.IsDeassertion));
+    }
+
+    [Fact]
+    public void Graceful_shutdown_presses_briefly_and_the_host_powers_itself_off()
+    {
+        PowerOn();
+        PowerRequestResult request = Power.Request(PowerAction.GracefulShutdown);
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.Equal(PowerState.GracefulTransitionToOff, Power.State);
+
+        PowerResult result = _rig.RunUntil(request.Completion, TimeSpan.FromSeconds(10));
+        Assert.True(result.Succeeded);
+        Assert.Equal(PowerState.Off, Power.State);
+        Assert.Equal(1, _rig.Sim.HostAcpiShutdownCount);
+        Assert.Equal(HostPowerState.Off, _rig.Sim.HostState);
+    }
+
+    [Fact]
+    public void Graceful_shutdown_is_forced_after_the_graceful_timeout()
+    {
+        PowerOn();
+        _rig.Sim.Faults.HostIgnoresAcpi = true;
+        PowerRequestResult request = Power.Request(PowerAction.GracefulShutdown);
+
+        _rig.Run(TimeSpan.FromSeconds(300) - TimeSpan.FromMilliseconds(50));
+        Assert.Equal(PowerState.GracefulTransitionToOff, Power.State);
+        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        _rig.Run(TimeSpan.FromMilliseconds(50));
+        Assert.Equal(PowerState.TransitionToOff, Power.State);
+        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+
+        PowerResult result = _rig.RunUntil(request.Completion, TimeSpan.FromSeconds(15));
+        Assert.True(result.Succeeded);
+        Assert.Equal(HostPowerState.Off, _rig.Sim.HostState);
+        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+    }
+
+    [Fact]
+    public void Force_off_holds_the_button_until_power_good_drops()
+    {
+        PowerOn();
+        PowerRequestResult request = Power.Request(PowerAction.ForceOff);
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(3999));
+        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.Equal(PowerState.TransitionToOff, Power.State);
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(PowerState.Off, Power.State);
+        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.True(request.Completion.Result.Succeeded);
+        Assert.Equal(0, _rig.Sim.HostAcpiShutdownCount);
+    }
+
+    [Fact]
+    public void Power_cycle_stays_off_for_the_cycle_time_then_powers_on()
+    {
+        PowerOn();
+        int boots = _rig.Sim.HostBootCount;
+        PowerRequestResult request = Power.Request(PowerAction.PowerCycle);
+        _rig.Time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(PowerState.CycleOff, Power.State);
+        Assert.Equal(HostPowerState.Off, _rig.Sim.HostState);
+
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(4999));
+        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.Equal(PowerState.TransitionToOn, Power.State);
+
+        Assert.True(_rig.RunUntil(request.Completion, TimeSpan.FromSeconds(1)).Succeeded);
+        Assert.Equal(boots + 1, _rig.Sim.HostBootCount);
+        Assert.Contains(_bmc.Host.Sel.Entries(), e => e.Record.SensorNumber == BuiltInSensors.PowerUnit && e.Record.Offset == BuiltInSensors.PowerCycleOffset);
+    }
+
+    [Fact]
+    public void Hard_reset_pulses_reset_for_the_board_time_and_nmi_reaches_the_host()
+    {
+        PowerOn();
+        PowerRequestResult reset = Power.Request(PowerAction.HardReset);
+        Assert.True(_rig.Sim.IsAsserted("RESET_OUT"));
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(499));
+        Assert.True(_rig.Sim.IsAsserted("RESET_OUT"));
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(_rig.Sim.IsAsserted("RESET_OUT"));
+        Assert.True(reset.Completion.Result.Succeeded);
+        Assert.Equal(1, _rig.Sim.HostResetCount);
+        Assert.Equal(PowerState.On, Power.State);
+
+        PowerRequestResult nmi = Power.Request(PowerAction.Nmi);
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.True(nmi.Completion.Result.Succeeded);
+        Assert.Equal(1, _rig.Sim.HostNmiCount);
+    }
+
+    [Theory]
+    [InlineData(PowerAction.HardReset)]
+    [InlineData(PowerAction.PowerCycle)]
+    [InlineData(PowerAction.Nmi)]
+    [InlineData(PowerAction.GracefulRestart)]
+    public void Actions_that_need_a_running_host_are_refused_while_off(PowerAction action)
+    {
+        PowerRequestResult request = Power.Request(action);
+        Assert.Equal(PowerRequestOutcome.NotInThisState, request.Outcome);
+        Assert.False(_rig.Sim.IsAsserted("RESET_OUT") || _rig.Sim.IsAsserted("POWER_OUT") || _rig.Sim.IsAsserted("NMI_OUT"));
+    }
+
+    [Fact]
+    public void Power_on_without_power_good_returns_to_off_and_logs_the_failure()
+    {
+        _rig.Sim.Faults.PsPowerOkNeverAsserts = true;
+        PowerRequestResult request = Power.Request(PowerAction.On);
+
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(7999));
+        Assert.Equal(PowerState.TransitionToOn, Power.State);
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(PowerState.Off, Power.State);
+        PowerResult result = request.Completion.Result;
+        Assert.False(result.Succeeded);
+        Assert.Contains("PS_PWROK", result.Failure);
+        SelRecord failure = Assert.Single(_bmc.Host.Sel.Entries()).Record;
+        Assert.Equal(BuiltInSensors.PowerUnit, failure.SensorNumber);
+        Assert.Equal(BuiltInSensors.SoftPowerControlFailureOffset, failure.Offset);
+        Assert.False(failure.IsDeassertion);
+    }
+
+    [Fact]
+    public void Concurrent_requests_run_one_after_another_and_each_gets_its_answer()
+    {
+        PowerRequestResult on1 = Power.Request(PowerAction.On);
+        PowerRequestResult on2 = Power.Request(PowerAction.On);
+        PowerRequestResult reset = Power.Request(PowerAction.HardReset);
+        PowerRequestResult off = Power.Request(PowerAction.ForceOff);
+        Assert.All(new[] { on1, on2, reset, off }, r => Assert.Equal(PowerRequestOutcome.Accepted, r.Outcome));
+
+        Assert.True(_rig.RunUntil(off.Completion, TimeSpan.FromSeconds(20)).Succeeded);
+        Assert.True(on1.Completion.Result.Succeeded && on2.Completion.Result.Succeeded && reset.Completion.Result.Succeeded);
+        Assert.Equal(1, _rig.Sim.HostBootCount);
+        Assert.Equal(1, _rig.Sim.HostResetCount);
+        Assert.Equal(PowerState.Off, Power.State);
+
+        // Ordered after the queued power-off, a reset would find the host off.
+        Power.Request(PowerAction.On);
+        Power.Request(PowerAction.ForceOff);
+        Assert.Equal(PowerRequestOutcome.NotInThisState, Power.Request(PowerAction.HardReset).Outcome);
+    }
+
+    [Fact]
+    public void A_bmc_restart_reads_the_state_back_and_leaves_a_running_host_alone()
+    {
+        PowerOn();
+        _rig.Run(TimeSpan.FromSeconds(10));
+        int boots = _rig.Sim.HostBootCount;
+        int entries = _bmc.Host.Sel.Count;
+        _bmc.Host.Power.RestorePolicy = PowerRestorePolicy.AlwaysOff;
+
+        _bmc.Dispose();
+        _rig.Run(TimeSpan.FromSeconds(5));
+        _bmc = _rig.StartBmc(acPowerRestored: false);
+        _rig.Run(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(PowerState.On, _bmc.Host.Power.State);
+        Assert.Equal(HostPowerState.Running, _rig.Sim.HostState);
+        Assert.Equal(boots, _rig.Sim.HostBootCount);
+        Assert.Equal(0, _rig.Sim.HostAcpiShutdownCount);
+        Assert.Equal(entries, _bmc.Host.Sel.Count);
+    }
+
+    [Theory]
+    [InlineData(PowerRestorePolicy.AlwaysOn, false, true)]
+    [InlineData(PowerRestorePolicy.AlwaysOff, true, false)]
+    [InlineData(PowerRestorePolicy.LastState, true, true)]
+    [InlineData(PowerRestorePolicy.LastState, false, false)]
+    public void The_restore_policy_decides_after_ac_power_returns(PowerRestorePolicy policy, bool onBeforeAcLoss, bool expectOn)
+    {
+        _bmc.Host.Power.RestorePolicy = policy;
+        if (onBeforeAcLoss)
+        {
+            PowerOn();
+        }
+
+        _bmc.Dispose();
+        _rig.CycleAcPower();
+        _bmc = _rig.StartBmc(acPowerRestored: true);
+        _rig.Run(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(expectOn ? HostPowerState.Running : HostPowerState.Off, _rig.Sim.HostState);
+        Assert.Equal(expectOn ? PowerState.On : PowerState.Off, _bmc.Host.Power.State);
+        if (expectOn)
+        {
+            Assert.Equal(policy == PowerRestorePolicy.AlwaysOn ? RestartCause.AlwaysRestorePolicy : RestartCause.PreviousStateRestorePolicy,
+                _bmc.Host.Power.LastRestartCause);
+        }
+    }
+
+    [Fact]
+    public void A_bmc_restart_is_not_an_ac_power_return()
+    {
+        _bmc.Host.Power.RestorePolicy = PowerRestorePolicy.AlwaysOn;
+        _bmc.Dispose();
+        _bmc = _rig.StartBmc(acPowerRestored: false);
+        _rig.Run(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(HostPowerState.Off, _rig.Sim.HostState);
+    }
+
+    [Fact]
+    public void A_host_that_powers_itself_off_is_noticed()
+    {
+        PowerOn();
+        _rig.Sim.Faults.HostIgnoresAcpi = false;
+        _rig.Sim.SetInput("POWER_BUTTON", true); // the panel button is the BMC's input; nothing passes it through here
+        _bmc.Host.Power.PanelPowerButton(true);
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(200));
+        _bmc.Host.Power.PanelPowerButton(false);
+        _rig.Run(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(PowerState.Off, _bmc.Host.Power.State);
+        Assert.Equal(PowerState.Off, _bmc.Host.Power.LastStableState);
+    }
+
+    private void PowerOn()
+    {
+        Assert.True(_rig.RunUntil(Power.Request(PowerAction.On).Completion, TimeSpan.FromSeconds(9)).Succeeded);
+        _rig.Run(TimeSpan.FromSeconds(4));
+        Assert.Equal(HostPowerState.Running, _rig.Sim.HostState);
+    }
+}
