@@ -163,7 +163,7 @@ public sealed partial class IpmiServer
 
         payload.Slice(Rakp1.RemoteRandomOffset, RakpCrypto.RandomLength).CopyTo(session.RemoteRandom);
         RandomNumberGenerator.Fill(session.ManagedRandom);
-        session.BeginRakp(message.Role, nameBytes, name, usable ? user : null, key);
+        session.BeginRakp(message.Role, nameBytes, name, usable ? user : null, key, lockedOut);
 
         Span<byte> body = stackalloc byte[RakpCrypto.RandomLength + RakpCrypto.GuidLength + RakpCrypto.MaxHmacLength];
         session.ManagedRandom.CopyTo(body);

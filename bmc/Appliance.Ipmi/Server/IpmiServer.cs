@@ -391,7 +391,12 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     {
         Interlocked.Increment(ref Statistics.AuthenticationFailuresCount);
         _rateLimiter.RecordFailure(session.RemoteEndPoint.Address);
-        _users.RecordAuthenticationFailure(session.UserName);
+        if (!session.WasLockedOut)
+        {
+            // Attempts against a locked account were never checked; counting them would stretch the lockout.
+            _users.RecordAuthenticationFailure(session.UserName);
+        }
+
         LogAuthenticationFailed(_logger, session.UserName, session.RemoteEndPoint, reason);
     }
 

@@ -23,8 +23,11 @@ public sealed class IpmiServerOptions
     /// <summary>An active session with no valid packet for this long is closed. Default 60 s.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>A session still in setup (Open Session/RAKP) this long is discarded. Default 10 s.</summary>
-    public TimeSpan HalfOpenTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// A session still in setup (Open Session/RAKP) this long is discarded; one that named a user counts
+    /// as a failed authentication then. Default 5 s (consoles send RAKP 3 within milliseconds of RAKP 2).
+    /// </summary>
+    public TimeSpan HalfOpenTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Highest privilege any session on this channel may have. Default Administrator.</summary>
     public PrivilegeLevel ChannelPrivilegeLimit { get; set; } = PrivilegeLevel.Administrator;

@@ -84,8 +84,12 @@ internal sealed class ServerSession : IDisposable
 
     public void Touch(long now) => Interlocked.Exchange(ref _lastActivity, now);
 
-    public void BeginRakp(byte role, ReadOnlySpan<byte> userName, string name, IpmiUser? user, byte[] key)
+    /// <summary>The name was locked out when RAKP 1 arrived: the attempt was refused unseen and does not count again.</summary>
+    public bool WasLockedOut { get; private set; }
+
+    public void BeginRakp(byte role, ReadOnlySpan<byte> userName, string name, IpmiUser? user, byte[] key, bool lockedOut)
     {
+        WasLockedOut = lockedOut;
         Role = role;
         UserNameBytes = userName.ToArray();
         UserName = name;

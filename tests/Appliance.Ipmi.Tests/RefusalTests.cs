@@ -1,0 +1,166 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Appliance.Ipmi.Tests;
+
+/// <summary>What the server refuses, as the real clients report it.</summary>
+public sealed class RefusalTests
+{
+    [Theory]
+    [InlineData(0, "invalid authentication algorithm")]
+    [InlineData(1, "invalid integrity algorithm")]
+    [InlineData(2, "invalid confidentiality algorithm")]
+    public async Task CipherSuitesWithoutIntegrityOrConfidentialityAreRefused(int suite, string reason)
+    {
+        await using var bmc = await TestBmc.StartAsync();
+
+        var r = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, suite, "chassis", "power", "on");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Error in open session response message : " + reason, r.StdErr);
+        Assert.Contains("Unable to establish IPMI v2 / RMCP+ session", r.StdErr);
+        Assert.Empty(bmc.ControlRequests);
+        Assert.Equal(0, bmc.Server.SessionCount);
+    }
+
+    [Fact]
+    public async Task Ipmi15SessionsAreRefused()
+    {
+        await using var bmc = await TestBmc.StartAsync();
+
+        var r = await Tool.RunAsync("ipmitool", ["-I", "lan", "-H", "127.0.0.1", "-p", bmc.Port.ToString(), "-U", TestBmc.AdminUser, "-P", TestBmc.AdminPassword, "-N", "1", "-R", "1", "chassis", "power", "on"]);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Unable to establish IPMI v1.5 / RMCP session", r.StdErr);
+        Assert.Empty(bmc.ControlRequests);
+    }
+
+    [Fact]
+    public async Task FreeIpmiIpmi15DriverIsRefused()
+    {
+        await using var bmc = await TestBmc.StartAsync();
+
+        var r = await Tool.RunAsync("ipmipower", ["-D", "LAN", "-h", $"127.0.0.1:{bmc.Port}", "-u", TestBmc.AdminUser, "-p", TestBmc.AdminPassword, "--session-timeout=3000", "--on"]);
+
+        Assert.DoesNotContain(": ok", r.StdOut);
+        Assert.Empty(bmc.ControlRequests);
+    }
+
+    [Fact]
+    public async Task NullUserNameIsRefused()
+    {
+        await using var bmc = await TestBmc.StartAsync();
+
+        var r = await Tool.IpmitoolAsync(bmc.Port, "", TestBmc.AdminPassword, 17, "-v", "chassis", "power", "status");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("RAKP 2 message indicates an error : unauthorized name", r.StdErr);
+        Assert.Equal(0, bmc.Server.SessionCount);
+    }
+
+    [Fact]
+    public async Task WrongPasswordAndUnknownUserLookTheSame()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        await using var bmc = await TestBmc.StartAsync(o => o.TimeProvider = clock);
+
+        var wrongPassword = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, "not-the-password", 17, "-v", "chassis", "power", "on");
+        var unknownUser = await Tool.IpmitoolAsync(bmc.Port, "nobody", "not-the-password", 17, "-v", "chassis", "power", "on");
+
+        // ipmitool just stops after a bad RAKP 2; the abandoned exchanges count once the setup timeout passes.
+        Assert.Empty(bmc.Users.FailureLog);
+        clock.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.Equal(1, wrongPassword.ExitCode);
+        Assert.Contains("RAKP 2 HMAC is invalid", wrongPassword.StdErr);
+        Assert.Equal(wrongPassword.ExitCode, unknownUser.ExitCode);
+        Assert.Equal(wrongPassword.StdErr, unknownUser.StdErr);
+        Assert.Empty(bmc.ControlRequests);
+        Assert.Equal(["admin", "nobody"], bmc.Users.FailureLog.Order());
+        Assert.Equal(0, bmc.Server.SessionCount);
+    }
+
+    [Fact]
+    public async Task RoleAboveTheUsersLimitIsRefusedAfterThePasswordIsProven()
+    {
+        await using var bmc = await TestBmc.StartAsync();
+
+        // ipmitool asks for ADMINISTRATOR unless told otherwise; the viewer account is User level.
+        var r = await Tool.IpmitoolAsync(bmc.Port, TestBmc.ReadOnlyUser, TestBmc.ReadOnlyPassword, 17, "-v", "chassis", "power", "status");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("RAKP 4 message indicates an error : unauthorized role requested", r.StdErr);
+        Assert.Empty(bmc.Users.FailureLog);
+    }
+
+    [Fact]
+    public async Task CommandAboveTheSessionPrivilegeGetsD4()
+    {
+        await using var bmc = await TestBmc.StartAsync();
+
+        var status = await Tool.IpmitoolAsync(bmc.Port, TestBmc.ReadOnlyUser, TestBmc.ReadOnlyPassword, 17, "-L", "USER", "chassis", "power", "status");
+        var on = await Tool.IpmitoolAsync(bmc.Port, TestBmc.ReadOnlyUser, TestBmc.ReadOnlyPassword, 17, "-L", "USER", "chassis", "power", "on");
+
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("Chassis Power is off", status.StdOut);
+        Assert.Equal(1, on.ExitCode);
+        Assert.Contains("Set Chassis Power Control to Up/On failed: Insufficient privilege level", on.StdErr);
+        Assert.Empty(bmc.ControlRequests);
+    }
+
+    [Fact]
+    public async Task RepeatedFailuresLockTheUserOutUntilTheLockoutEnds()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var users = new TestUserDirectory(clock, lockoutThreshold: 3, lockoutDuration: TimeSpan.FromMinutes(5));
+        await using var bmc = await TestBmc.StartAsync(o => o.TimeProvider = clock, users);
+
+        for (int i = 0; i < 3; i++)
+        {
+            var failed = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, "guess-" + i, 17, "-v", "chassis", "power", "status");
+            Assert.Contains("RAKP 2 HMAC is invalid", failed.StdErr);
+            clock.Advance(TimeSpan.FromSeconds(6)); // the abandoned RAKP exchange times out and counts
+        }
+
+        Assert.Equal(3, users.FailureLog.Count);
+
+        var whileLocked = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "-v", "chassis", "power", "on");
+        Assert.Equal(1, whileLocked.ExitCode);
+        Assert.Contains("RAKP 2 HMAC is invalid", whileLocked.StdErr); // indistinguishable from a wrong password
+        Assert.Empty(bmc.ControlRequests);
+        clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(3, users.FailureLog.Count); // refused unseen: it neither counts nor stretches the lockout
+
+        clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+
+        var afterLockout = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "chassis", "power", "on");
+        Assert.True(afterLockout.ExitCode == 0, afterLockout.ToString());
+        Assert.Equal([Commands.ChassisControl.PowerUp], bmc.ControlRequests);
+    }
+
+    [Fact]
+    public async Task AnAddressWithTooManyFailuresMayNotOpenSessionsForAWhile()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        await using var bmc = await TestBmc.StartAsync(o =>
+        {
+            o.TimeProvider = clock;
+            o.MaxAuthenticationFailuresPerAddress = 2;
+            o.AuthenticationFailureWindow = TimeSpan.FromSeconds(30);
+        });
+
+        // Two different names, so no per-user lockout is involved.
+        await Tool.IpmitoolAsync(bmc.Port, TestBmc.OperatorUser, "bad", 17, "chassis", "power", "status");
+        clock.Advance(TimeSpan.FromSeconds(6));
+        await Tool.IpmitoolAsync(bmc.Port, "nobody", "bad", 17, "chassis", "power", "status");
+        clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(2, bmc.Server.Statistics.AuthenticationFailures);
+        var blocked = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "chassis", "power", "status");
+
+        Assert.Equal(1, blocked.ExitCode);
+        Assert.Contains("Error in open session response message : insufficient resources for session", blocked.StdErr);
+
+        clock.Advance(TimeSpan.FromSeconds(31));
+        var later = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "chassis", "power", "status");
+        Assert.True(later.ExitCode == 0, later.ToString());
+    }
+}
