@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using Appliance.Ipmi.Crypto;
+using Appliance.Ipmi.Rmcp;
+using Appliance.Ipmi.Session;
+
+namespace Appliance.Ipmi.Tests;
+
+/// <summary>A bare UDP peer for sending hand-made (and deliberately broken) RMCP datagrams.</summary>
+internal sealed class RawRmcp : IDisposable
+{
+    private readonly UdpClient _udp = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly IPEndPoint _server;
+
+    public RawRmcp(IPEndPoint server)
+    {
+        _server = server;
+    }
+
+    public void Send(ReadOnlySpan<byte> datagram) => _udp.Send(datagram, _server);
+
+    /// <summary>The next datagram, or null when none arrives within the time given.</summary>
+    public async Task<byte[]?> ReceiveAsync(int milliseconds = 2000)
+    {
+        using var cts = new CancellationTokenSource(milliseconds);
+        try
+        {
+            return (await _udp.ReceiveAsync(cts.Token)).Buffer;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public static byte[] OpenSessionRequest(uint remoteSessionId, byte tag = 1, CipherSuiteId suite = CipherSuiteId.Id17)
+    {
+        Span<byte> payload = stackalloc byte[Rakp.OpenSessionRequestLength];
+        Rakp.WriteOpenSessionRequest(payload, tag, PrivilegeLevel.Administrator, remoteSessionId, CipherSuite.FromId(suite));
+        return Clear(PayloadType.OpenSessionRequest, payload);
+    }
+
+    public static byte[] Rakp1(uint managedSessionId, string user, byte tag = 2)
+    {
+        Span<byte> payload = stackalloc byte[64];
+        byte[] random = new byte[16];
+        int n = Rakp.WriteRakp1(payload, tag, managedSessionId, random, 0x14, System.Text.Encoding.ASCII.GetBytes(user));
+        return Clear(PayloadType.Rakp1, payload[..n]);
+    }
+
+    public static byte[] Clear(PayloadType type, ReadOnlySpan<byte> payload)
+    {
+        var datagram = new byte[SessionPacketCodec.V2HeaderLength + payload.Length];
+        SessionPacketCodec.WriteV2Clear(datagram, type, 0, 0, payload);
+        return datagram;
+    }
+
+    /// <summary>The managed system session ID of a successful Open Session Response datagram.</summary>
+    public static uint ManagedSessionId(byte[] openSessionResponse)
+    {
+        Assert.True(SessionPacketCodec.TryParse(openSessionResponse, out var packet));
+        Assert.Equal(PayloadType.OpenSessionResponse, packet.PayloadType);
+        Assert.True(Rakp.TryParseOpenSessionResponse(openSessionResponse.AsSpan(packet.PayloadOffset, packet.PayloadLength), out var response));
+        Assert.Equal(RmcpPlusStatus.NoErrors, response.Status);
+        return response.ManagedSessionId;
+    }
+
+    public void Dispose() => _udp.Dispose();
+}
