@@ -1,0 +1,125 @@
+using System.Net;
+using Appliance.Ipmi.Commands;
+using Appliance.Ipmi.Crypto;
+using Appliance.Ipmi.Session;
+
+namespace Appliance.Ipmi.Tests;
+
+/// <summary>The pieces below the wire: sequence window, dispatch rules, shared codecs, session crypto.</summary>
+public sealed class CodecTests
+{
+    [Fact]
+    public void SequenceWindowAcceptsEachNumberOnceWithin16EitherSide()
+    {
+        var window = new SequenceWindow();
+        Assert.False(window.TryAccept(0));   // 0 marks unauthenticated packets
+        Assert.True(window.TryAccept(100));
+        Assert.False(window.TryAccept(100)); // replay
+        Assert.True(window.TryAccept(116));  // 16 ahead
+        Assert.False(window.TryAccept(133)); // 17 ahead
+        Assert.True(window.TryAccept(101));  // late, inside the window, not seen yet
+        Assert.False(window.TryAccept(101)); // late replay
+        Assert.False(window.TryAccept(100)); // seen, 16 behind
+        Assert.False(window.TryAccept(99));  // 17 behind: too old
+    }
+
+    [Fact]
+    public void SequenceWindowFollowsTheCounterAcrossWrapAround()
+    {
+        var window = new SequenceWindow();
+        Assert.True(window.TryAccept(uint.MaxValue - 1));
+        Assert.True(window.TryAccept(uint.MaxValue));
+        Assert.True(window.TryAccept(1));
+        Assert.False(window.TryAccept(uint.MaxValue));
+        Assert.True(window.TryAccept(2));
+    }
+
+    [Fact]
+    public async Task CommandTableChecksPrivilegeAndTurnsFailuresIntoCompletionCodes()
+    {
+        var table = new IpmiCommandTable();
+        int calls = 0;
+        table.Register(NetFn.Chassis, 0x02, PrivilegeLevel.Operator, (_, _, _) => { calls++; return new(IpmiResponse.Ok([0x42])); });
+        table.Register(NetFn.Chassis, 0x03, PrivilegeLevel.User, (_, _, _) => throw new InvalidOperationException("boom"));
+        table.Register(NetFn.Chassis, 0x04, PrivilegeLevel.User, async (_, _, _) => { await Task.Yield(); throw new InvalidOperationException("boom"); });
+        var user = new IpmiCallContext(1, 2, "u", PrivilegeLevel.User, PrivilegeLevel.Administrator, 1, new IPEndPoint(IPAddress.Loopback, 1));
+        var oper = new IpmiCallContext(1, 2, "u", PrivilegeLevel.Operator, PrivilegeLevel.Administrator, 1, new IPEndPoint(IPAddress.Loopback, 1));
+
+        Assert.Equal(CompletionCode.InsufficientPrivilege, (await table.DispatchAsync(new IpmiRequest(NetFn.Chassis, 0x02, default), user, default)).CompletionCode);
+        Assert.Equal(0, calls);
+        var ok = await table.DispatchAsync(new IpmiRequest(NetFn.Chassis, 0x02, default), oper, default);
+        Assert.True(ok.IsSuccess);
+        Assert.Equal(new byte[] { 0x42 }, ok.Data.ToArray());
+        Assert.Equal(CompletionCode.InvalidCommand, (await table.DispatchAsync(new IpmiRequest(NetFn.Storage, 0x02, default), oper, default)).CompletionCode);
+        Assert.Equal(CompletionCode.Unspecified, (await table.DispatchAsync(new IpmiRequest(NetFn.Chassis, 0x03, default), oper, default)).CompletionCode);
+        Assert.Equal(CompletionCode.Unspecified, (await table.DispatchAsync(new IpmiRequest(NetFn.Chassis, 0x04, default), oper, default)).CompletionCode);
+        Assert.Equal(2, table.HandlerFailures);
+        Assert.Throws<ArgumentOutOfRangeException>(() => table.Register((NetFn)0x07, 0, PrivilegeLevel.User, (_, _, _) => default));
+    }
+
+    [Fact]
+    public void ChassisStatusRoundTripsThroughItsWireForm()
+    {
+        var status = new ChassisStatus(true, false, true, false, true, PowerRestorePolicy.AlwaysOn, LastPowerEvent.PowerFault | LastPowerEvent.AcFailed,
+            ChassisIntrusion: true, FrontPanelLockout: true, DriveFault: false, CoolingFault: true, IdentifyState: ChassisIdentifyState.IndefiniteOn, FrontPanelButtonCapabilities: 0x11);
+
+        var bytes = status.Encode();
+
+        Assert.Equal(new byte[] { 0x55, 0x09, 0x6B, 0x11 }, bytes);
+        Assert.True(ChassisStatus.TryDecode(bytes, out var decoded));
+        Assert.Equal(status, decoded);
+        Assert.True(ChassisStatus.TryDecode([0x00, 0x00, 0x00], out var minimal));
+        Assert.Null(minimal!.IdentifyState); // bit 6 clear: identify state not reported
+        Assert.False(ChassisStatus.TryDecode([0x00, 0x00], out _));
+    }
+
+    [Fact]
+    public void DeviceIdRoundTripsAndEncodesFirmwareMinorAsBcd()
+    {
+        var bytes = TestBmc.Device.Encode();
+
+        Assert.Equal(0x14, bytes[3]); // 14 in BCD
+        Assert.True(DeviceId.TryDecode(bytes, out var decoded));
+        Assert.Equal(TestBmc.Device, decoded);
+    }
+
+    [Fact]
+    public void ChassisControlCodecNamesTheCompletionCodeForBadRequests()
+    {
+        Assert.True(ChassisControlCodec.TryDecode([0x05], out var action, out _));
+        Assert.Equal(ChassisControl.SoftShutdown, action);
+        Assert.False(ChassisControlCodec.TryDecode([], out _, out byte cc1));
+        Assert.Equal(CompletionCode.RequestDataLengthInvalid, cc1);
+        Assert.False(ChassisControlCodec.TryDecode([0x06], out _, out byte cc2));
+        Assert.Equal(CompletionCode.InvalidDataFieldInRequest, cc2);
+    }
+
+    [Theory]
+    [InlineData(CipherSuiteId.Id3, 0)]
+    [InlineData(CipherSuiteId.Id3, 15)]
+    [InlineData(CipherSuiteId.Id17, 16)]
+    [InlineData(CipherSuiteId.Id17, 200)]
+    public void SessionCryptoRoundTripsAndRejectsTampering(CipherSuiteId id, int length)
+    {
+        var suite = CipherSuite.FromId(id);
+        byte[] sik = new byte[suite.RakpAuthCodeLength];
+        Random.Shared.NextBytes(sik);
+        using var sender = new SessionCrypto(suite, sik);
+        using var receiver = new SessionCrypto(suite, sik);
+        byte[] plain = new byte[length];
+        Random.Shared.NextBytes(plain);
+        byte[] encrypted = new byte[SessionCrypto.EncryptedLength(length)];
+
+        Assert.Equal(encrypted.Length, sender.Encrypt(plain, encrypted));
+        Assert.Equal(0, encrypted.Length % 16);
+        byte[] decrypted = new byte[encrypted.Length];
+        Assert.True(receiver.TryDecrypt(encrypted, decrypted, out int n));
+        Assert.Equal(plain, decrypted[..n]);
+
+        byte[] mac = new byte[suite.IntegrityAuthCodeLength];
+        sender.ComputeAuthCode(encrypted, mac);
+        Assert.True(receiver.VerifyAuthCode(encrypted, mac));
+        encrypted[^1] ^= 1;
+        Assert.False(receiver.VerifyAuthCode(encrypted, mac));
+    }
+}
