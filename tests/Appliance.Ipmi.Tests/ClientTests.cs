@@ -107,7 +107,8 @@ public sealed class ClientTests
         Assert.Null(wrong.Status);
         Assert.Contains("RAKP Message 2 did not verify", wrong.Message);
 
-        // This client reports the mismatch in RAKP 3, so the server counts the failure at once.
+        // This client reports the mismatch in RAKP 3, so the server counts the failure without waiting for a timeout.
+        await Wait.UntilAsync(() => bmc.Users.FailureLog.Count == 2, "both failures recorded");
         Assert.Equal(["admin", "nobody"], bmc.Users.FailureLog);
         Assert.Equal(0, bmc.Server.SessionCount);
     }
@@ -184,6 +185,30 @@ public sealed class ClientTests
         var server = new Server.IpmiServer(new Server.IpmiServerOptions { EndPoint = new(System.Net.IPAddress.Loopback, 0) }, table, users);
         await server.StartAsync();
         return server;
+    }
+
+    [Fact]
+    public async Task ARetransmittedChassisControlIsExecutedOnce()
+    {
+        await using var bmc = await TestBmc.StartAsync();
+        await using var relay = new UdpRelay(bmc.EndPoint);
+        var client = new IpmiClient(new IpmiClientOptions
+        {
+            Host = "127.0.0.1",
+            Port = relay.Port,
+            UserName = TestBmc.AdminUser,
+            Password = TestBmc.AdminPassword,
+            Timeout = TimeSpan.FromMilliseconds(300),
+        });
+        await using var session = await client.OpenSessionAsync();
+
+        relay.DropNextResponses = 2; // the first answer and the first retransmission's answer are lost
+        await session.ChassisControlAsync(ChassisControl.PowerCycle);
+
+        Assert.Equal([ChassisControl.PowerCycle], bmc.ControlRequests);
+        Assert.Equal(2, bmc.Server.Statistics.DuplicateRequests);
+        await session.ChassisControlAsync(ChassisControl.PowerCycle); // a new request (new rqSeq) runs again
+        Assert.Equal([ChassisControl.PowerCycle, ChassisControl.PowerCycle], bmc.ControlRequests);
     }
 
     [Fact]

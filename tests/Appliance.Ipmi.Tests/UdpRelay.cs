@@ -26,6 +26,9 @@ public sealed class UdpRelay : IAsyncDisposable
 
     public ConcurrentQueue<byte[]> FromClient { get; } = new();
 
+    /// <summary>Server datagrams still to be lost on the way back, as a bad network would.</summary>
+    public int DropNextResponses;
+
     private async Task ForwardAsync()
     {
         try
@@ -50,6 +53,11 @@ public sealed class UdpRelay : IAsyncDisposable
             while (true)
             {
                 var r = await _back.ReceiveAsync(_stop.Token);
+                if (Interlocked.Decrement(ref DropNextResponses) >= 0)
+                {
+                    continue;
+                }
+
                 if (_client is { } client)
                 {
                     await _front.SendAsync(r.Buffer, client, _stop.Token);

@@ -94,6 +94,19 @@ public sealed partial class IpmiServer
     {
         var context = session.Context!;
         ReadOnlySpan<byte> data = buffer.AsSpan(dataOffset, dataLength);
+        Span<byte> cached = stackalloc byte[256];
+        var verdict = session.Recent.Check(request.RqSeq, request.NetFnLun, request.Command, data, _time.GetTimestamp(), cached, out byte cachedCode, out int cachedLength);
+        if (verdict != RequestVerdict.New)
+        {
+            Interlocked.Increment(ref Statistics.DuplicateRequestsCount);
+            if (verdict == RequestVerdict.DuplicateAnswered)
+            {
+                SendSessionResponse(session, request, cachedCode, cached[..cachedLength]);
+            }
+
+            return false;
+        }
+
         if (request.NetFn == NetFn.App && IsSessionLayerCommand(request.Command))
         {
             HandleSessionLayerCommand(session, request, data);

@@ -71,11 +71,13 @@ public sealed partial class IpmiServer
             _ => CompletionCode.InvalidCommand,
         };
 
-        // The reply goes out under the session's keys before the session (possibly this one) is gone.
+        // The closed session leaves the table before the reply goes out (so a console that has the reply
+        // finds it gone), but its keys live until the reply is sent.
+        bool detached = toClose is not null && _sessions.Remove(toClose);
         SendSessionResponse(session, request, cc, response[..length]);
-        if (toClose is not null)
+        if (detached)
         {
-            Close(toClose, toClose == session ? "Close Session" : $"Close Session from session {session.ManagedSessionId:X8}");
+            Retire(toClose!, toClose == session ? "Close Session" : $"Close Session from session {session.ManagedSessionId:X8}");
         }
         else
         {

@@ -31,7 +31,7 @@ public sealed partial class IpmiServer
         {
             long now = _time.GetTimestamp();
             session = _sessions.TryAdd(
-                (id, handle) => new ServerSession(id, request.RemoteSessionId, handle, suite!, maxPrivilege, Copy(from), remote, now),
+                (id, handle) => new ServerSession(id, request.RemoteSessionId, handle, suite!, maxPrivilege, Copy(from), remote, now, new RecentRequests(_time, DuplicateWindow)),
                 out var evicted);
             if (evicted is not null)
             {

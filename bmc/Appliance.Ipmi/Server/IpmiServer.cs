@@ -18,6 +18,9 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
 {
     private const int MaxDatagram = 1500;
 
+    /// <summary>How long a retransmitted request is recognised as such (FreeIPMI retransmits for up to 20 s).</summary>
+    private static readonly TimeSpan DuplicateWindow = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest response data a handler may return (keeps replies within one Ethernet frame).</summary>
     public const int MaxResponseDataLength = 1024;
 
@@ -310,7 +313,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         }
     }
 
-    /// <summary>Encrypts, authenticates and sends one response on an active session.</summary>
+    /// <summary>Encrypts, authenticates and sends one response on an active session, and remembers it for retransmissions.</summary>
     private void SendSessionResponse(ServerSession session, in LanRequestHeader request, byte completionCode, ReadOnlySpan<byte> data)
     {
         if (data.Length > MaxResponseDataLength)
@@ -318,6 +321,8 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
             completionCode = CompletionCode.CannotReturnRequestedDataBytes;
             data = [];
         }
+
+        session.Recent.Answered(request.RqSeq, request.NetFnLun, request.Command, completionCode, data);
 
         int messageLength = IpmiLanMessage.ResponseLength(data.Length);
         byte[] rented = ArrayPool<byte>.Shared.Rent(messageLength + SessionPacketCodec.V2SecureMaxLength(messageLength));
@@ -350,9 +355,15 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     {
         if (_sessions.Remove(session))
         {
-            LogSessionClosed(_logger, session.ManagedSessionId, session.UserName, reason);
-            session.Dispose();
+            Retire(session, reason);
         }
+    }
+
+    /// <summary>Disposes a session already taken out of the table.</summary>
+    private void Retire(ServerSession session, string reason)
+    {
+        LogSessionClosed(_logger, session.ManagedSessionId, session.UserName, reason);
+        session.Dispose();
     }
 
     private void ExpireSessions()

@@ -13,6 +13,7 @@ public sealed class IpmiServerStatistics
     internal long AuthenticationFailuresCount;
     internal long ReceiveLoopFaultsCount;
     internal long SendFailuresCount;
+    internal long DuplicateRequestsCount;
 
     /// <summary>Datagrams read from the socket.</summary>
     public long DatagramsReceived => Interlocked.Read(ref DatagramsReceivedCount);
@@ -40,6 +41,9 @@ public sealed class IpmiServerStatistics
 
     /// <summary>Exceptions caught at the top of the receive loop. Anything but 0 is a bug.</summary>
     public long ReceiveLoopFaults => Interlocked.Read(ref ReceiveLoopFaultsCount);
+
+    /// <summary>Retransmitted requests answered from memory (or left to the pending answer) instead of executed again.</summary>
+    public long DuplicateRequests => Interlocked.Read(ref DuplicateRequestsCount);
 
     /// <summary>Sends the OS refused.</summary>
     public long SendFailures => Interlocked.Read(ref SendFailuresCount);

@@ -21,8 +21,9 @@ internal sealed class ServerSession : IDisposable
     private long _lastActivity;
     private uint _outboundSequence;
 
-    public ServerSession(uint managedSessionId, uint remoteSessionId, byte handle, CipherSuite suite, PrivilegeLevel requestedMaxPrivilege, SocketAddress remoteAddress, IPEndPoint remoteEndPoint, long now)
+    public ServerSession(uint managedSessionId, uint remoteSessionId, byte handle, CipherSuite suite, PrivilegeLevel requestedMaxPrivilege, SocketAddress remoteAddress, IPEndPoint remoteEndPoint, long now, RecentRequests recent)
     {
+        Recent = recent;
         RemoteEndPoint = remoteEndPoint;
         ManagedSessionId = managedSessionId;
         RemoteSessionId = remoteSessionId;
@@ -52,6 +53,9 @@ internal sealed class ServerSession : IDisposable
     public SocketAddress RemoteAddress { get; set; }
 
     public IPEndPoint RemoteEndPoint { get; set; }
+
+    /// <summary>Recent requests, for answering retransmissions without executing them again.</summary>
+    public RecentRequests Recent { get; }
 
     // RAKP state, kept only until activation.
     public byte[] RemoteRandom { get; } = new byte[RakpCrypto.RandomLength];

@@ -1,0 +1,121 @@
+namespace Appliance.Ipmi.Session;
+
+internal enum RequestVerdict
+{
+    /// <summary>Not seen before: execute it.</summary>
+    New,
+    /// <summary>A retransmission of a request still being handled: its response is on the way.</summary>
+    DuplicateInFlight,
+    /// <summary>A retransmission of an answered request: send the same answer again, do not execute twice.</summary>
+    DuplicateAnswered,
+}
+
+/// <summary>
+/// Recognises retransmitted requests (same rqSeq, NetFn/LUN, command and data, shortly after the
+/// original and with few requests in between) so that, for example, a Chassis Control power cycle is
+/// never executed twice because its response was lost. A reused rqSeq after the console cycled
+/// through the others is a new request.
+/// </summary>
+internal sealed class RecentRequests
+{
+    /// <summary>Consoles allocate rqSeq in order over 64 values; a reuse closer than this is a retransmission.</summary>
+    public const int MaxRequestsBetween = 32;
+
+    private readonly Slot[] _slots = new Slot[64];
+    private readonly Lock _sync = new();
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _window;
+    private long _requestNumber;
+
+    public RecentRequests(TimeProvider time, TimeSpan window)
+    {
+        _time = time;
+        _window = window;
+    }
+
+    public RequestVerdict Check(byte rqSeq, byte netFnLun, byte command, ReadOnlySpan<byte> data, long now, Span<byte> answer, out byte completionCode, out int answerLength)
+    {
+        completionCode = 0;
+        answerLength = 0;
+        uint hash = Hash(data);
+        lock (_sync)
+        {
+            long number = ++_requestNumber;
+            ref Slot slot = ref _slots[rqSeq & 0x3F];
+            if (slot.Used && slot.NetFnLun == netFnLun && slot.Command == command && slot.DataLength == data.Length && slot.DataHash == hash
+                && number - slot.RequestNumber <= MaxRequestsBetween && _time.GetElapsedTime(slot.ReceivedAt, now) <= _window)
+            {
+                if (!slot.Answered)
+                {
+                    return RequestVerdict.DuplicateInFlight;
+                }
+
+                if (slot.AnswerLength <= answer.Length)
+                {
+                    completionCode = slot.CompletionCode;
+                    answerLength = slot.AnswerLength;
+                    slot.Answer.AsSpan(0, answerLength).CopyTo(answer);
+                    return RequestVerdict.DuplicateAnswered;
+                }
+            }
+
+            slot.Used = true;
+            slot.NetFnLun = netFnLun;
+            slot.Command = command;
+            slot.DataLength = data.Length;
+            slot.DataHash = hash;
+            slot.RequestNumber = number;
+            slot.ReceivedAt = now;
+            slot.Answered = false;
+            return RequestVerdict.New;
+        }
+    }
+
+    public void Answered(byte rqSeq, byte netFnLun, byte command, byte completionCode, ReadOnlySpan<byte> answer)
+    {
+        lock (_sync)
+        {
+            ref Slot slot = ref _slots[rqSeq & 0x3F];
+            if (!slot.Used || slot.NetFnLun != netFnLun || slot.Command != command)
+            {
+                return;
+            }
+
+            if (slot.Answer is null || slot.Answer.Length < answer.Length)
+            {
+                slot.Answer = new byte[Math.Max(32, answer.Length)];
+            }
+
+            answer.CopyTo(slot.Answer);
+            slot.AnswerLength = answer.Length;
+            slot.CompletionCode = completionCode;
+            slot.Answered = true;
+        }
+    }
+
+    private static uint Hash(ReadOnlySpan<byte> data)
+    {
+        uint h = 2166136261; // FNV-1a: only needs to tell retransmissions from different requests
+        foreach (byte b in data)
+        {
+            h = (h ^ b) * 16777619;
+        }
+
+        return h;
+    }
+
+    private struct Slot
+    {
+        public bool Used;
+        public bool Answered;
+        public byte NetFnLun;
+        public byte Command;
+        public byte CompletionCode;
+        public int DataLength;
+        public uint DataHash;
+        public long RequestNumber;
+        public long ReceivedAt;
+        public byte[]? Answer;
+        public int AnswerLength;
+    }
+}
