@@ -65,6 +65,23 @@ public sealed unsafe class Domain : IDisposable
     public void Undefine(UndefineFlags flags = UndefineFlags.None) =>
         Errors.Check(Native.virDomainUndefineFlags(_handle, (uint)flags), $"virDomainUndefineFlags({Name})");
 
+    /// <summary>Sets (or with null <paramref name="elementXml"/> removes) the application metadata element in
+    /// namespace <paramref name="namespaceUri"/>, written with prefix <paramref name="prefix"/>.</summary>
+    public void SetMetadataElement(string? elementXml, string prefix, string namespaceUri, DomainModification scope) =>
+        Errors.Check(Native.virDomainSetMetadata(_handle, MetadataElement, elementXml, elementXml is null ? null : prefix, namespaceUri, (uint)scope),
+            $"virDomainSetMetadata({Name}, {namespaceUri})");
+
+    /// <summary>The metadata element in <paramref name="namespaceUri"/>; null when the domain has none.</summary>
+    public string? GetMetadataElement(string namespaceUri, DomainModification scope = DomainModification.Current)
+    {
+        nint xml = Native.virDomainGetMetadata(_handle, MetadataElement, namespaceUri, (uint)scope);
+        if (xml != 0) return Errors.TakeString(xml, "virDomainGetMetadata");
+        var error = Errors.Last($"virDomainGetMetadata({Name}, {namespaceUri})");
+        return error.Code == LibvirtErrorCode.NoDomainMetadata ? null : throw error;
+    }
+
+    private const int MetadataElement = 2; // VIR_DOMAIN_METADATA_ELEMENT
+
     /// <summary>virDomainListGetStats for this domain alone.</summary>
     public DomainStats GetStats(DomainStatsTypes types)
     {

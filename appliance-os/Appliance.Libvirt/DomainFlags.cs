@@ -117,3 +117,12 @@ public enum JobStatsFlags : uint
     Completed = 1 << 0,
     KeepCompleted = 1 << 1,
 }
+
+/// <summary>virDomainModificationImpact: whether a change applies to the running domain, its saved definition, or both.</summary>
+[Flags]
+public enum DomainModification : uint
+{
+    Current = 0,
+    Live = 1 << 0,
+    Config = 1 << 1,
+}

@@ -1,1 +1,14 @@
-namespace Appliance.Node; public static class Program { public static int Main() => 0; }
+using Appliance.Node;
+
+try
+{
+    var app = NodeApp.Build(args);
+    await NodeApp.InitializeAsync(app);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (e is InvalidOperationException or Appliance.Node.Hypervisor.HypervisorUnavailableException or Appliance.Libvirt.LibvirtException)
+{
+    Console.Error.WriteLine($"appliance-node: {e.Message}");
+    return 1;
+}

@@ -58,6 +58,8 @@ internal static unsafe partial class Native
     [LibraryImport(Lib)] internal static partial int virConnectGetAllDomainStats(ConnectHandle conn, uint stats, out VirDomainStatsRecord** records, uint flags);
     [LibraryImport(Lib)] internal static partial int virDomainListGetStats(nint* domains, uint stats, out VirDomainStatsRecord** records, uint flags);
     [LibraryImport(Lib)] internal static partial void virDomainStatsRecordListFree(VirDomainStatsRecord** records);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int virDomainSetMetadata(DomainHandle domain, int type, string? metadata, string? key, string? uri, uint flags);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint virDomainGetMetadata(DomainHandle domain, int type, string? uri, uint flags);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int virDomainOpenConsole(DomainHandle domain, string? device, StreamHandle stream, uint flags);
 
     // Migration and jobs

@@ -44,6 +44,9 @@ public sealed class DomainDefinition
     /// <summary>Whether to add a virtio memory balloon (gives libvirt guest memory figures).</summary>
     public bool MemoryBalloon { get; set; } = true;
 
+    /// <summary>How often the guest's balloon driver reports its memory use (0 = never).</summary>
+    public int MemoryBalloonStatsPeriodSeconds { get; set; }
+
     /// <summary>Application metadata: elements in the application's own XML namespace, kept by libvirt
     /// with the domain (and carried along by migration).</summary>
     public List<XElement> Metadata { get; set; } = [];
@@ -70,7 +73,10 @@ public sealed class DomainDefinition
             Disks.Select(d => d.ToXml()),
             Interfaces.Select(i => i.ToXml()),
             Serial?.ToXml(),
-            new XElement("memballoon", new XAttribute("model", MemoryBalloon ? "virtio" : "none")))).ToString();
+            new XElement("memballoon", new XAttribute("model", MemoryBalloon ? "virtio" : "none"),
+                MemoryBalloon && MemoryBalloonStatsPeriodSeconds > 0
+                    ? new XElement("stats", new XAttribute("period", MemoryBalloonStatsPeriodSeconds.ToString(CultureInfo.InvariantCulture)))
+                    : null))).ToString();
 
     public static DomainDefinition Parse(string xml)
     {
@@ -99,6 +105,7 @@ public sealed class DomainDefinition
             Interfaces = devices?.Elements("interface").Select(DomainInterface.Parse).OfType<DomainInterface>().ToList() ?? [],
             Serial = DomainSerial.Parse(devices?.Elements("serial").FirstOrDefault()),
             MemoryBalloon = devices?.Element("memballoon").Attr("model") is not (null or "none"),
+            MemoryBalloonStatsPeriodSeconds = XmlRead.Int(devices?.Element("memballoon")?.Element("stats").Attr("period")) ?? 0,
             Metadata = root.Element("metadata")?.Elements().Select(e => new XElement(e)).ToList() ?? [],
         };
     }

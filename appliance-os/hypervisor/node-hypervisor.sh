@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# One simulated hypervisor host: a libvirtd (with its virtlogd) that has a world of its own.
+#
+#   node-hypervisor.sh start  <node-dir> [hostname]   start it; prints its libvirt URI
+#   node-hypervisor.sh stop   <node-dir>              destroy its guests, stop both daemons
+#   node-hypervisor.sh uri    <node-dir>              print the URI local clients use
+#   node-hypervisor.sh status <node-dir>              exit 0 when its libvirtd runs
+#
+# The daemons run in a private mount namespace (and UTS namespace, for their own hostname), where
+# <node-dir>/{run,lib,cache,log,etc} are bind-mounted over /run/libvirt, /var/lib/libvirt,
+# /var/cache/libvirt, /var/log/libvirt and /etc/libvirt. Each node has its own host_uuid, so two
+# nodes on one machine are different hosts to libvirt, and can live-migrate guests between them.
+# Clients outside reach a node as qemu:///system?socket=<node-dir>/run/libvirt-sock; another
+# libvirtd (peer-to-peer migration) as qemu+unix:///system?socket=<node-dir>/run/libvirt-sock.
+# Needs root (namespaces, bind mounts) and libvirt-daemon-system.
+set -euo pipefail
+
+fail() { echo "node-hypervisor: $*" >&2; exit 1; }
+
+cmd=${1:-}
+dir=${2:-}
+[[ -n $cmd && -n $dir ]] || fail "usage: node-hypervisor.sh start|stop|uri|status <node-dir> [hostname]"
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+sock=$dir/run/libvirt-sock
+uri="qemu:///system?socket=$sock"
+
+running() { [[ -f $dir/libvirtd.pid ]] && kill -0 "$(cat "$dir/libvirtd.pid")" 2>/dev/null; }
+
+prepare() {
+  mkdir -p "$dir"/{run,lib,cache,log,etc}
+  mkdir -p "$dir/lib/qemu" "$dir/lib/images" "$dir/lib/boot" "$dir/cache/qemu" "$dir/log/qemu" "$dir/etc/qemu/networks/autostart"
+  chown libvirt-qemu:libvirt-qemu "$dir/lib/qemu" 2>/dev/null || true
+  chmod 0751 "$dir/lib/qemu"
+  if [[ ! -f $dir/etc/libvirtd.conf ]]; then
+    # The system's settings, but none of its domains or networks: a new host starts empty.
+    for f in libvirt.conf libvirtd.conf qemu.conf virtlogd.conf virtlockd.conf qemu-lockd.conf; do
+      [[ -f /etc/libvirt/$f ]] && cp "/etc/libvirt/$f" "$dir/etc/$f"
+    done
+    [[ -d /etc/libvirt/nwfilter ]] && cp -r /etc/libvirt/nwfilter "$dir/etc/"
+    [[ -f $dir/host-uuid ]] || cat /proc/sys/kernel/random/uuid > "$dir/host-uuid"
+    printf '\n# this simulated host\nhost_uuid = "%s"\n' "$(cat "$dir/host-uuid")" >> "$dir/etc/libvirtd.conf"
+  fi
+}
+
+start() {
+  local name=${1:-$(basename "$dir")}
+  command -v libvirtd >/dev/null || fail "libvirtd is not installed (apt-get install libvirt-daemon-system)"
+  [[ $(id -u) -eq 0 ]] || fail "must run as root (mount namespaces and bind mounts)"
+  if running; then echo "$uri"; return 0; fi
+  prepare
+  rm -f "$sock" "$dir/libvirtd.pid" "$dir/virtlogd.pid"
+  unshare --mount --uts --propagation private -- /bin/sh -eu -c '
+    d=$1; name=$2
+    mount --bind "$d/run" /run/libvirt
+    mount --bind "$d/lib" /var/lib/libvirt
+    mount --bind "$d/cache" /var/cache/libvirt
+    mount --bind "$d/log" /var/log/libvirt
+    mount --bind "$d/etc" /etc/libvirt
+    hostname "$name"
+    virtlogd --daemon --pid-file "$d/virtlogd.pid"
+    libvirtd --daemon --pid-file "$d/libvirtd.pid"
+  ' node-hypervisor "$dir" "$name" || fail "could not start libvirtd for $dir (see $dir/log/libvirtd.log)"
+  for _ in $(seq 100); do
+    [[ -S $sock ]] && { echo "$uri"; return 0; }
+    sleep 0.1
+  done
+  fail "libvirtd for $dir did not create $sock within 10 s"
+}
+
+stop() {
+  if running; then
+    # Guests would outlive their daemon; power them off first.
+    for dom in $(virsh -c "$uri" list --name 2>/dev/null); do
+      virsh -c "$uri" destroy "$dom" >/dev/null 2>&1 || true
+    done
+    kill "$(cat "$dir/libvirtd.pid")" 2>/dev/null || true
+    for _ in $(seq 100); do running || break; sleep 0.1; done
+    running && kill -9 "$(cat "$dir/libvirtd.pid")" 2>/dev/null || true
+  fi
+  # Any QEMU left behind (a daemon killed hard) is found through its pid file.
+  for pidfile in "$dir"/run/qemu/*.pid; do
+    [[ -f $pidfile ]] && kill -9 "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  if [[ -f $dir/virtlogd.pid ]]; then
+    kill "$(cat "$dir/virtlogd.pid")" 2>/dev/null || true
+  fi
+  rm -f "$dir/libvirtd.pid" "$dir/virtlogd.pid"
+}
+
+case $cmd in
+  start) start "${3:-}" ;;
+  stop) stop ;;
+  uri) echo "$uri" ;;
+  status) running ;;
+  *) fail "unknown command '$cmd' (start, stop, uri, status)" ;;
+esac
