@@ -1,3 +1,8 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using Appliance.Bmc.Accounts;
+using Appliance.Bmc.Chassis;
+using Appliance.Bmc.Network;
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;
 using Appliance.Bmc.Sensors;
@@ -14,20 +19,38 @@ namespace Appliance.Bmc;
 /// </summary>
 public sealed class BmcHost : IDisposable
 {
-    public BmcHost(Board board, string stateDirectory, TimeProvider time, ILoggerFactory loggers)
+    public BmcHost(Board board, string stateDirectory, TimeProvider time, ILoggerFactory loggers, NetworkConfiguration? networkDefaults = null)
     {
         Board = board;
         Time = time;
         Loggers = loggers;
+        StateDirectory = stateDirectory;
         Database = new BmcDatabase(stateDirectory);
         Settings = new SettingsStore(Database);
         Sel = new SelLog(Database, time);
+        Accounts = new AccountStore(Database, new SecretProtector(stateDirectory), Settings, time);
+        Network = new NetworkSettings(Settings, networkDefaults ?? DefaultNetwork(board));
+        Identify = new ChassisIdentify(board, time);
+        Boot = new BootOptions(Settings, board);
+        DeviceGuid = PersistentGuid("bmc.device_guid");
+        SystemGuid = PersistentGuid("bmc.system_guid");
         Power = new PowerControl(board, Sel, Settings, time, loggers.CreateLogger<PowerControl>());
         Sensors = new SensorMonitor(board, Sel, time, loggers.CreateLogger<SensorMonitor>());
         Thermal = new ThermalControl(board, Sensors, time, loggers.CreateLogger<ThermalControl>());
     }
 
     public Board Board { get; }
+    public string StateDirectory { get; }
+    public AccountStore Accounts { get; }
+    public NetworkSettings Network { get; }
+    public ChassisIdentify Identify { get; }
+    public BootOptions Boot { get; }
+
+    /// <summary>The BMC's own GUID (IPMI Get Device GUID, Redfish ServiceRoot UUID); fixed at first start.</summary>
+    public Guid DeviceGuid { get; }
+
+    /// <summary>The managed system's GUID (IPMI Get System GUID, Redfish ComputerSystem UUID).</summary>
+    public Guid SystemGuid { get; }
     public TimeProvider Time { get; }
     public ILoggerFactory Loggers { get; }
     public BmcDatabase Database { get; }
@@ -50,7 +73,30 @@ public sealed class BmcHost : IDisposable
         Thermal.Dispose();
         Sensors.Dispose();
         Power.Dispose();
+        Boot.Dispose();
+        Identify.Dispose();
+        Accounts.Dispose();
         Sel.Dispose();
         Settings.Dispose();
     }
+
+    private Guid PersistentGuid(string key)
+    {
+        if (Settings.Get(key) is string text && Guid.TryParse(text, out Guid guid))
+        {
+            return guid;
+        }
+
+        guid = Guid.NewGuid();
+        Settings.Set(key, guid.ToString());
+        return guid;
+    }
+
+    private static NetworkConfiguration DefaultNetwork(Board board) => new(
+        IpAddressSource.Static,
+        IPAddress.Loopback,
+        IPAddress.Parse("255.0.0.0"),
+        IPAddress.Any,
+        PhysicalAddress.Parse("02-00-00-00-00-01"),
+        board.Description.Model + "-bmc");
 }

@@ -1,0 +1,401 @@
+using System.Security.Cryptography;
+using System.Text;
+using Appliance.Bmc.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Appliance.Bmc.Accounts;
+
+/// <summary>
+/// The one account store behind IPMI and Redfish: accounts, their encrypted secrets, the
+/// password policy and login-failure lockout. Every change is durable when the call returns.
+/// </summary>
+public sealed class AccountStore : IDisposable
+{
+    public const int FirstId = 2;
+    public const int LastId = 15;
+
+    private readonly SqliteConnection _connection;
+    private readonly SecretProtector _protector;
+    private readonly SettingsStore _settings;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+
+    public AccountStore(BmcDatabase database, SecretProtector protector, SettingsStore settings, TimeProvider time)
+    {
+        _protector = protector;
+        _settings = settings;
+        _time = time;
+        _connection = database.Open();
+        Execute("""
+            CREATE TABLE IF NOT EXISTS accounts (
+                id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role INTEGER NOT NULL, enabled INTEGER NOT NULL,
+                ipmi_enabled INTEGER NOT NULL, change_required INTEGER NOT NULL, secret BLOB NOT NULL,
+                failures INTEGER NOT NULL DEFAULT 0, first_failure_at INTEGER, locked_until INTEGER);
+            """);
+    }
+
+    /// <summary>Raised after any account is created, changed or deleted.</summary>
+    public event Action? Changed;
+
+    public AccountPolicy Policy
+    {
+        get => new()
+        {
+            MinPasswordLength = int.Parse(_settings.Get("accounts.min_password_length", "8"), System.Globalization.CultureInfo.InvariantCulture),
+            AccountLockoutThreshold = int.Parse(_settings.Get("accounts.lockout_threshold", "5"), System.Globalization.CultureInfo.InvariantCulture),
+            AccountLockoutDuration = TimeSpan.FromSeconds(double.Parse(_settings.Get("accounts.lockout_duration_s", "300"), System.Globalization.CultureInfo.InvariantCulture)),
+            AccountLockoutCounterResetAfter = TimeSpan.FromSeconds(double.Parse(_settings.Get("accounts.lockout_reset_s", "300"), System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        set
+        {
+            if (value.MinPasswordLength is < 1 or > AccountPolicy.IpmiMaxPasswordLength)
+            {
+                throw new AccountException(AccountError.PasswordInvalid, "MinPasswordLength", $"MinPasswordLength must be 1..{AccountPolicy.IpmiMaxPasswordLength}");
+            }
+
+            _settings.Set("accounts.min_password_length", value.MinPasswordLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _settings.Set("accounts.lockout_threshold", value.AccountLockoutThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _settings.Set("accounts.lockout_duration_s", value.AccountLockoutDuration.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _settings.Set("accounts.lockout_reset_s", value.AccountLockoutCounterResetAfter.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Changed?.Invoke();
+        }
+    }
+
+    public IReadOnlyList<Account> List() => Locked(() => Query("SELECT * FROM accounts ORDER BY id;", _ => { }));
+
+    public Account? Get(int id) => Locked(() => Query("SELECT * FROM accounts WHERE id = $id;", c => c.Parameters.AddWithValue("$id", id)).FirstOrDefault());
+
+    public Account? Find(string userName) =>
+        Locked(() => Query("SELECT * FROM accounts WHERE name = $name;", c => c.Parameters.AddWithValue("$name", userName)).FirstOrDefault());
+
+    /// <summary>Creates an account in the lowest free ID (or <paramref name="id"/>).</summary>
+    public Account Create(string userName, string password, AccountRole role, bool enabled = true, bool ipmiEnabled = true,
+        bool passwordChangeRequired = false, int? id = null)
+    {
+        Account created;
+        lock (_lock)
+        {
+            CheckName(userName, exceptId: null);
+            CheckPassword(password);
+            int slot = id ?? FreeSlot();
+            if (slot is < FirstId or > LastId || Query("SELECT * FROM accounts WHERE id = $id;", c => c.Parameters.AddWithValue("$id", slot)).Count > 0)
+            {
+                throw new AccountException(AccountError.NoFreeSlot, "Id", $"account ID {slot} is not free (IDs are {FirstId}..{LastId})");
+            }
+
+            using SqliteCommand insert = _connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO accounts (id, name, role, enabled, ipmi_enabled, change_required, secret)
+                VALUES ($id, $name, $role, $enabled, $ipmi, $change, $secret);
+                """;
+            insert.Parameters.AddWithValue("$id", slot);
+            insert.Parameters.AddWithValue("$name", userName);
+            insert.Parameters.AddWithValue("$role", (int)role);
+            insert.Parameters.AddWithValue("$enabled", enabled);
+            insert.Parameters.AddWithValue("$ipmi", ipmiEnabled);
+            insert.Parameters.AddWithValue("$change", passwordChangeRequired);
+            insert.Parameters.AddWithValue("$secret", _protector.Protect(Encoding.UTF8.GetBytes(password)));
+            insert.ExecuteNonQuery();
+            created = Query("SELECT * FROM accounts WHERE id = $id;", c => c.Parameters.AddWithValue("$id", slot))[0];
+        }
+
+        Changed?.Invoke();
+        return created;
+    }
+
+    /// <summary>Changes any of name, role, enabled and IPMI access; null leaves a field as it is.</summary>
+    public Account Update(int id, string? userName = null, AccountRole? role = null, bool? enabled = null, bool? ipmiEnabled = null)
+    {
+        Account updated;
+        lock (_lock)
+        {
+            Account current = Get(id) ?? throw NotFound(id);
+            if (userName is not null && userName != current.UserName)
+            {
+                CheckName(userName, exceptId: id);
+            }
+
+            bool losesAdmin = current.Role == AccountRole.Administrator && current.Enabled
+                && ((role is not null && role != AccountRole.Administrator) || enabled == false);
+            if (losesAdmin && CountEnabledAdministrators() <= 1)
+            {
+                throw new AccountException(AccountError.LastAdministrator, role is not null ? "RoleId" : "Enabled",
+                    "this is the last enabled administrator; create another administrator first");
+            }
+
+            using SqliteCommand update = _connection.CreateCommand();
+            update.CommandText = "UPDATE accounts SET name = $name, role = $role, enabled = $enabled, ipmi_enabled = $ipmi WHERE id = $id;";
+            update.Parameters.AddWithValue("$id", id);
+            update.Parameters.AddWithValue("$name", userName ?? current.UserName);
+            update.Parameters.AddWithValue("$role", (int)(role ?? current.Role));
+            update.Parameters.AddWithValue("$enabled", enabled ?? current.Enabled);
+            update.Parameters.AddWithValue("$ipmi", ipmiEnabled ?? current.IpmiEnabled);
+            update.ExecuteNonQuery();
+            updated = Get(id)!;
+        }
+
+        Changed?.Invoke();
+        return updated;
+    }
+
+    /// <summary>Sets a password; a user changing their own password clears PasswordChangeRequired.</summary>
+    public void SetPassword(int id, string password, bool passwordChangeRequired = false)
+    {
+        lock (_lock)
+        {
+            _ = Get(id) ?? throw NotFound(id);
+            CheckPassword(password);
+            using SqliteCommand update = _connection.CreateCommand();
+            update.CommandText = "UPDATE accounts SET secret = $secret, change_required = $change, failures = 0, locked_until = NULL WHERE id = $id;";
+            update.Parameters.AddWithValue("$id", id);
+            update.Parameters.AddWithValue("$secret", _protector.Protect(Encoding.UTF8.GetBytes(password)));
+            update.Parameters.AddWithValue("$change", passwordChangeRequired);
+            update.ExecuteNonQuery();
+        }
+
+        Changed?.Invoke();
+    }
+
+    public void Delete(int id)
+    {
+        lock (_lock)
+        {
+            Account current = Get(id) ?? throw NotFound(id);
+            if (current.Role == AccountRole.Administrator && current.Enabled && CountEnabledAdministrators() <= 1)
+            {
+                throw new AccountException(AccountError.LastAdministrator, "Id", "this is the last enabled administrator; create another administrator first");
+            }
+
+            using SqliteCommand delete = _connection.CreateCommand();
+            delete.CommandText = "DELETE FROM accounts WHERE id = $id;";
+            delete.Parameters.AddWithValue("$id", id);
+            delete.ExecuteNonQuery();
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>Removes every account (factory reset); the caller creates the initial administrator again.</summary>
+    public void DeleteAll()
+    {
+        lock (_lock)
+        {
+            Execute("DELETE FROM accounts;");
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>
+    /// Checks a name and password (Redfish login, Basic auth). Unknown names, wrong passwords,
+    /// disabled and locked-out accounts all fail alike; failures count towards the lockout.
+    /// </summary>
+    public Account? Authenticate(string userName, string password)
+    {
+        lock (_lock)
+        {
+            Account? account = Find(userName);
+            byte[] offered = Encoding.UTF8.GetBytes(password);
+            byte[] expected = account is null ? RandomNumberGenerator.GetBytes(offered.Length) : Secret(account.Id);
+            bool match = CryptographicOperations.FixedTimeEquals(offered, expected);
+            if (account is null || !account.Enabled || account.IsLockedOut(_time.GetUtcNow()) || !match)
+            {
+                RecordFailureLocked(userName);
+                return null;
+            }
+
+            RecordSuccessLocked(userName);
+            return account;
+        }
+    }
+
+    /// <summary>The IPMI key (the password bytes) of an account, for RAKP.</summary>
+    public byte[] Secret(int id)
+    {
+        lock (_lock)
+        {
+            using SqliteCommand select = _connection.CreateCommand();
+            select.CommandText = "SELECT secret FROM accounts WHERE id = $id;";
+            select.Parameters.AddWithValue("$id", id);
+            return select.ExecuteScalar() is byte[] sealedSecret ? _protector.Unprotect(sealedSecret) : throw NotFound(id);
+        }
+    }
+
+    public bool IsLockedOut(string userName) => Find(userName)?.IsLockedOut(_time.GetUtcNow()) ?? false;
+
+    public void RecordFailure(string userName)
+    {
+        lock (_lock)
+        {
+            RecordFailureLocked(userName);
+        }
+    }
+
+    public void RecordSuccess(string userName)
+    {
+        lock (_lock)
+        {
+            RecordSuccessLocked(userName);
+        }
+    }
+
+    /// <summary>
+    /// Creates the initial administrator when there are no accounts. Returns the password when it
+    /// was generated here (to be shown once), null when it came from configuration or accounts exist.
+    /// </summary>
+    public string? EnsureInitialAdministrator(string userName, string? configuredPassword, bool passwordChangeRequired)
+    {
+        if (List().Count > 0)
+        {
+            return null;
+        }
+
+        string password = configuredPassword ?? GeneratePassword();
+        Create(userName, password, AccountRole.Administrator, passwordChangeRequired: passwordChangeRequired || configuredPassword is null);
+        return configuredPassword is null ? password : null;
+    }
+
+    public static string GeneratePassword()
+    {
+        const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        return RandomNumberGenerator.GetString(alphabet, 16);
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private void RecordFailureLocked(string userName)
+    {
+        Account? account = Find(userName);
+        if (account is null)
+        {
+            return;
+        }
+
+        AccountPolicy policy = Policy;
+        DateTimeOffset now = _time.GetUtcNow();
+        using SqliteCommand read = _connection.CreateCommand();
+        read.CommandText = "SELECT failures, first_failure_at FROM accounts WHERE id = $id;";
+        read.Parameters.AddWithValue("$id", account.Id);
+        int failures;
+        long? firstAt;
+        using (SqliteDataReader reader = read.ExecuteReader())
+        {
+            reader.Read();
+            failures = reader.GetInt32(0);
+            firstAt = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+        }
+
+        if (firstAt is null || now - DateTimeOffset.FromUnixTimeMilliseconds(firstAt.Value) > policy.AccountLockoutCounterResetAfter)
+        {
+            failures = 0;
+            firstAt = now.ToUnixTimeMilliseconds();
+        }
+
+        failures++;
+        long? lockedUntil = policy.AccountLockoutThreshold > 0 && failures >= policy.AccountLockoutThreshold
+            ? (now + policy.AccountLockoutDuration).ToUnixTimeMilliseconds()
+            : account.LockedUntil?.ToUnixTimeMilliseconds();
+        if (lockedUntil is not null && failures >= policy.AccountLockoutThreshold)
+        {
+            failures = 0;
+            firstAt = null;
+        }
+
+        using SqliteCommand update = _connection.CreateCommand();
+        update.CommandText = "UPDATE accounts SET failures = $f, first_failure_at = $first, locked_until = $locked WHERE id = $id;";
+        update.Parameters.AddWithValue("$id", account.Id);
+        update.Parameters.AddWithValue("$f", failures);
+        update.Parameters.AddWithValue("$first", (object?)firstAt ?? DBNull.Value);
+        update.Parameters.AddWithValue("$locked", (object?)lockedUntil ?? DBNull.Value);
+        update.ExecuteNonQuery();
+    }
+
+    private void RecordSuccessLocked(string userName)
+    {
+        using SqliteCommand update = _connection.CreateCommand();
+        update.CommandText = "UPDATE accounts SET failures = 0, first_failure_at = NULL WHERE name = $name;";
+        update.Parameters.AddWithValue("$name", userName);
+        update.ExecuteNonQuery();
+    }
+
+    private void CheckName(string userName, int? exceptId)
+    {
+        // IPMI user names are at most 16 bytes of printable ASCII.
+        if (userName.Length is < 1 or > 16 || userName.Any(c => c is < '!' or > '~') || userName.Contains(':'))
+        {
+            throw new AccountException(AccountError.NameInvalid, "UserName", "user names are 1..16 printable ASCII characters without spaces or ':'");
+        }
+
+        Account? existing = Find(userName);
+        if (existing is not null && existing.Id != exceptId)
+        {
+            throw new AccountException(AccountError.NameTaken, "UserName", $"an account named {userName} already exists");
+        }
+    }
+
+    private void CheckPassword(string password)
+    {
+        AccountPolicy policy = Policy;
+        int bytes = Encoding.UTF8.GetByteCount(password);
+        if (password.Length < policy.MinPasswordLength || bytes > policy.MaxPasswordLength)
+        {
+            throw new AccountException(AccountError.PasswordInvalid, "Password",
+                $"passwords are {policy.MinPasswordLength}..{policy.MaxPasswordLength} characters");
+        }
+    }
+
+    private int FreeSlot()
+    {
+        var used = List().Select(a => a.Id).ToHashSet();
+        for (int id = FirstId; id <= LastId; id++)
+        {
+            if (!used.Contains(id))
+            {
+                return id;
+            }
+        }
+
+        throw new AccountException(AccountError.NoFreeSlot, "Id", $"all {LastId - FirstId + 1} account slots are in use");
+    }
+
+    private int CountEnabledAdministrators() => List().Count(a => a.Enabled && a.Role == AccountRole.Administrator);
+
+    private static AccountException NotFound(int id) => new(AccountError.NotFound, "Id", $"there is no account {id}");
+
+    private List<Account> Query(string sql, Action<SqliteCommand> bind)
+    {
+        using SqliteCommand select = _connection.CreateCommand();
+        select.CommandText = sql;
+        bind(select);
+        using SqliteDataReader r = select.ExecuteReader();
+        var accounts = new List<Account>();
+        while (r.Read())
+        {
+            accounts.Add(new Account(
+                r.GetInt32(r.GetOrdinal("id")),
+                r.GetString(r.GetOrdinal("name")),
+                (AccountRole)r.GetInt32(r.GetOrdinal("role")),
+                r.GetBoolean(r.GetOrdinal("enabled")),
+                r.GetBoolean(r.GetOrdinal("ipmi_enabled")),
+                r.GetBoolean(r.GetOrdinal("change_required")),
+                r.IsDBNull(r.GetOrdinal("locked_until")) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(r.GetOrdinal("locked_until")))));
+        }
+
+        return accounts;
+    }
+
+    private void Execute(string sql)
+    {
+        using SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private T Locked<T>(Func<T> read)
+    {
+        lock (_lock)
+        {
+            return read();
+        }
+    }
+}

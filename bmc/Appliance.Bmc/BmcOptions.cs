@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Net;
+
+namespace Appliance.Bmc;
+
+/// <summary>The BMC process's command line.</summary>
+public sealed record BmcOptions
+{
+    public const string Usage = """
+        usage: appliance-bmc --board FILE [--sim | --board-socket PATH] [options]
+          --board FILE            board description (hw/boards/*.json)
+          --sim                   simulate the board inside this process
+          --board-socket PATH     use the simulated board served by appliance-board-sim at PATH
+          --state-dir DIR         persistent state (default /var/lib/appliance-bmc)
+          --run-dir DIR           runtime state, cleared when the board loses AC power (default /run/appliance-bmc)
+          --hostname NAME         BMC host name (default <model>-bmc)
+          --ipmi ADDR:PORT        IPMI over LAN endpoint (default 0.0.0.0:623; "off" to disable)
+          --redfish ADDR:PORT     Redfish and web console endpoint (default 0.0.0.0:443; "off" to disable)
+          --admin-user NAME       initial administrator's name (default admin)
+          --admin-password-file F initial administrator's password; without it one is generated and shown once
+          --log-level LEVEL       Trace, Debug, Information (default), Warning, Error
+        """;
+
+    public required string BoardFile { get; init; }
+    public bool Simulated { get; init; }
+    public string? BoardSocket { get; init; }
+    public string StateDirectory { get; init; } = "/var/lib/appliance-bmc";
+    public string RunDirectory { get; init; } = "/run/appliance-bmc";
+    public string? HostName { get; init; }
+    public IPEndPoint? IpmiEndpoint { get; init; } = new(IPAddress.Any, 623);
+    public IPEndPoint? RedfishEndpoint { get; init; } = new(IPAddress.Any, 443);
+    public string AdminUser { get; init; } = "admin";
+    public string? AdminPassword { get; init; }
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
+    /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a message naming the bad option.</summary>
+    public static BmcOptions Parse(IReadOnlyList<string> args)
+    {
+        string? board = null;
+        var options = new BmcOptions { BoardFile = "" };
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{arg} needs a value");
+            options = arg switch
+            {
+                "--board" => options with { BoardFile = board = Value() },
+                "--sim" => options with { Simulated = true },
+                "--board-socket" => options with { BoardSocket = Value() },
+                "--state-dir" => options with { StateDirectory = Value() },
+                "--run-dir" => options with { RunDirectory = Value() },
+                "--hostname" => options with { HostName = Value() },
+                "--ipmi" => options with { IpmiEndpoint = Endpoint(arg, Value()) },
+                "--redfish" => options with { RedfishEndpoint = Endpoint(arg, Value()) },
+                "--admin-user" => options with { AdminUser = Value() },
+                "--admin-password-file" => options with { AdminPassword = ReadSecret(Value()) },
+                "--log-level" => options with { LogLevel = Enum.TryParse(Value(), true, out Microsoft.Extensions.Logging.LogLevel l) ? l : throw new ArgumentException($"{arg}: unknown level") },
+                _ => throw new ArgumentException($"unknown option {arg}"),
+            };
+        }
+
+        if (board is null)
+        {
+            throw new ArgumentException("--board is required");
+        }
+
+        if (options.Simulated && options.BoardSocket is not null)
+        {
+            throw new ArgumentException("--sim and --board-socket exclude each other");
+        }
+
+        return options;
+    }
+
+    private static IPEndPoint? Endpoint(string option, string text) =>
+        text == "off" ? null
+        : IPEndPoint.TryParse(text, out IPEndPoint? endpoint) && endpoint.Port > 0 ? endpoint
+        : throw new ArgumentException($"{option}: '{text}' is not ADDRESS:PORT");
+
+    private static string ReadSecret(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).TrimEnd('\r', '\n');
+        }
+        catch (IOException e)
+        {
+            throw new ArgumentException($"--admin-password-file: {e.Message}");
+        }
+    }
+
+    internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

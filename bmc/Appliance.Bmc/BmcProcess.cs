@@ -1,0 +1,74 @@
+using Appliance.Hw;
+using Appliance.Hw.Boards;
+using Appliance.Hw.Sim;
+using Appliance.Hw.Sim.Remote;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Bmc;
+
+/// <summary>
+/// The appliance-bmc process: opens the board, runs the BMC services and their front doors, and
+/// restarts them in place on request without touching the host.
+/// </summary>
+public static class BmcProcess
+{
+    public static async Task<int> RunAsync(BmcOptions options, BmcLifetime lifetime)
+    {
+        using ILoggerFactory loggers = LoggerFactory.Create(b => b
+            .SetMinimumLevel(options.LogLevel)
+            .AddSystemdConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff "));
+        ILogger log = loggers.CreateLogger("appliance-bmc");
+
+        BoardDescription description = BoardFile.Load(options.BoardFile);
+        bool acPowerRestored = AcPowerMarker.FirstStartSinceAcPower(options.RunDirectory);
+
+        // An in-process simulated board outlives BMC restarts, as the hardware would.
+        using SimBoard? inProcessBoard = options.Simulated ? new SimBoard(description, TimeProvider.System) : null;
+        while (true)
+        {
+            IBoardPlatform platform = inProcessBoard?.Platform
+                ?? (options.BoardSocket is string socket ? new RemoteBoardPlatform(socket) : new LinuxBoardPlatform(description));
+            using var board = new Board(description, platform);
+            using var host = new BmcHost(board, options.StateDirectory, TimeProvider.System, loggers);
+            string? generated = host.Accounts.EnsureInitialAdministrator(options.AdminUser, options.AdminPassword, passwordChangeRequired: false);
+            if (generated is not null)
+            {
+                // Shown once, on the console only; it is never logged or stored in the clear.
+                Console.WriteLine($"initial administrator: {options.AdminUser} password: {generated} (change it at first login)");
+            }
+
+            host.Start(acPowerRestored);
+            acPowerRestored = false;
+            log.LogInformation("BMC for board {Model} running; state in {StateDirectory}", description.Model, options.StateDirectory);
+
+            var doors = new List<IFrontDoor>();
+            try
+            {
+                foreach (IFrontDoor door in FrontDoors.For(host, options, lifetime))
+                {
+                    await door.StartAsync(CancellationToken.None).ConfigureAwait(false);
+                    doors.Add(door);
+                    log.LogInformation("{FrontDoor}", door.Description);
+                }
+
+                bool restart = await lifetime.WaitAsync().ConfigureAwait(false);
+                if (!restart)
+                {
+                    log.LogInformation("BMC stopping");
+                    return 0;
+                }
+
+                log.LogInformation("BMC services restarting; the host is not touched");
+            }
+            finally
+            {
+                foreach (IFrontDoor door in Enumerable.Reverse(doors))
+                {
+                    await door.DisposeAsync().ConfigureAwait(false);
+                }
+
+                (platform as IDisposable)?.Dispose();
+            }
+        }
+    }
+}
