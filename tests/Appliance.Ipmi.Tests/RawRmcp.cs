@@ -33,6 +33,16 @@ internal sealed class RawRmcp : IDisposable
         }
     }
 
+    /// <summary>Discards every datagram already queued (answers to fuzz nobody reads would fill the socket buffer).</summary>
+    public void Drain()
+    {
+        var any = new IPEndPoint(IPAddress.Any, 0);
+        while (_udp.Available > 0)
+        {
+            _udp.Receive(ref any);
+        }
+    }
+
     public static byte[] OpenSessionRequest(uint remoteSessionId, byte tag = 1, CipherSuiteId suite = CipherSuiteId.Id17)
     {
         Span<byte> payload = stackalloc byte[Rakp.OpenSessionRequestLength];

@@ -41,7 +41,8 @@ public sealed class RefusalTests
 
         var r = await Tool.RunAsync("ipmipower", ["-D", "LAN", "-h", $"127.0.0.1:{bmc.Port}", "-u", TestBmc.AdminUser, "-p", TestBmc.AdminPassword, "--session-timeout=3000", "--on"]);
 
-        Assert.DoesNotContain(": ok", r.StdOut);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("127.0.0.1: authentication type unavailable for attempted privilege level", r.StdOut.Trim());
         Assert.Empty(bmc.ControlRequests);
     }
 

@@ -127,6 +127,7 @@ public sealed class RobustnessTests
         for (uint i = 1; i <= 300; i++)
         {
             uint remoteId = 0xF0000000 | i;
+            raw.Drain();
             raw.Send(RawRmcp.OpenSessionRequest(remoteId, (byte)i));
             sent++;
 

@@ -28,8 +28,10 @@ public static class Tool
 
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        // Pipe reads block a thread on Linux; dedicated threads keep them from starving the thread pool
+        // the servers under test answer on.
+        var stdout = Task.Factory.StartNew(process.StandardOutput.ReadToEnd, TaskCreationOptions.LongRunning);
+        var stderr = Task.Factory.StartNew(process.StandardError.ReadToEnd, TaskCreationOptions.LongRunning);
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         try
         {

@@ -9,9 +9,20 @@ namespace Appliance.Ipmi.Crypto;
 internal sealed class SessionCrypto : IDisposable
 {
     public const int AesBlock = 16;
+    private const int MaxPayload = 2048;
+    private const int IvPoolSize = 16 * 64;
 
     private readonly IncrementalHash _integrity;
     private readonly Aes _aes;
+
+    // One CBC transform per direction, created with an all-zero IV and reused: CBC with IV v equals CBC
+    // with a zero IV over a first block XORed with v. This avoids a native cipher context per packet.
+    private readonly ICryptoTransform _encryptor;
+    private readonly ICryptoTransform _decryptor;
+    private readonly byte[] _in = new byte[MaxPayload];
+    private readonly byte[] _out = new byte[MaxPayload];
+    private readonly byte[] _ivPool = new byte[IvPoolSize];
+    private int _ivNext = IvPoolSize;
 
     public SessionCrypto(CipherSuite suite, ReadOnlySpan<byte> sik)
     {
@@ -24,6 +35,11 @@ internal sealed class SessionCrypto : IDisposable
         RakpCrypto.K2(suite, sik, k);
         _aes = Aes.Create();
         _aes.Key = k[..AesBlock].ToArray();
+        _aes.Mode = CipherMode.CBC;
+        _aes.Padding = PaddingMode.None;
+        _aes.IV = new byte[AesBlock];
+        _encryptor = _aes.CreateEncryptor();
+        _decryptor = _aes.CreateDecryptor();
         CryptographicOperations.ZeroMemory(k);
     }
 
@@ -35,6 +51,9 @@ internal sealed class SessionCrypto : IDisposable
     public bool IsDisposed { get; private set; }
 
     public int AuthCodeLength => Suite.IntegrityAuthCodeLength;
+
+    /// <summary>Largest plaintext <see cref="Encrypt"/> takes.</summary>
+    public static int MaxPlainLength => MaxPayload - AesBlock;
 
     /// <summary>Size of the encrypted payload field (IV + ciphertext) for <paramref name="plainLength"/> bytes.</summary>
     public static int EncryptedLength(int plainLength) => AesBlock + ((plainLength + 1 + AesBlock - 1) / AesBlock) * AesBlock;
@@ -57,38 +76,61 @@ internal sealed class SessionCrypto : IDisposable
 
     /// <summary>
     /// Writes IV + AES-CBC(plain + confidentiality pad 01h,02h,.. + pad length) to <paramref name="destination"/>.
-    /// <paramref name="plain"/> must not overlap <paramref name="destination"/>.
+    /// Call under <see cref="Sync"/>.
     /// </summary>
     public int Encrypt(ReadOnlySpan<byte> plain, Span<byte> destination)
     {
-        int total = EncryptedLength(plain.Length) - AesBlock;
-        int pad = total - plain.Length - 1;
-        Span<byte> iv = destination[..AesBlock];
-        RandomNumberGenerator.Fill(iv);
-        Span<byte> body = destination.Slice(AesBlock, total);
-        plain.CopyTo(body);
-        for (int i = 0; i < pad; i++)
+        if (plain.Length > MaxPlainLength)
         {
-            body[plain.Length + i] = (byte)(i + 1);
+            throw new ArgumentException("payload too large", nameof(plain));
         }
 
-        body[total - 1] = (byte)pad;
-        _aes.EncryptCbc(body, iv, body, PaddingMode.None);
+        int total = EncryptedLength(plain.Length) - AesBlock;
+        int pad = total - plain.Length - 1;
+        plain.CopyTo(_in);
+        for (int i = 0; i < pad; i++)
+        {
+            _in[plain.Length + i] = (byte)(i + 1);
+        }
+
+        _in[total - 1] = (byte)pad;
+        Span<byte> iv = destination[..AesBlock];
+        NextIv(iv);
+        for (int i = 0; i < AesBlock; i++)
+        {
+            _in[i] ^= iv[i];
+        }
+
+        _encryptor.TransformBlock(_in, 0, total, _out, 0);
+        _encryptor.TransformFinalBlock(_in, 0, 0); // back to the zero IV for the next packet
+        _out.AsSpan(0, total).CopyTo(destination[AesBlock..]);
         return AesBlock + total;
     }
 
-    /// <summary>Decrypts a confidentiality payload; false when its size or pad is malformed.</summary>
+    /// <summary>Decrypts a confidentiality payload; false when its size or pad is malformed. Call under <see cref="Sync"/>.</summary>
     public bool TryDecrypt(ReadOnlySpan<byte> payload, Span<byte> destination, out int length)
     {
         length = 0;
         int cipherLength = payload.Length - AesBlock;
-        if (cipherLength < AesBlock || cipherLength % AesBlock != 0 || destination.Length < cipherLength)
+        if (cipherLength < AesBlock || cipherLength % AesBlock != 0 || cipherLength > MaxPayload || destination.Length < cipherLength)
         {
             return false;
         }
 
-        int written = _aes.DecryptCbc(payload[AesBlock..], payload[..AesBlock], destination, PaddingMode.None);
-        int pad = destination[written - 1];
+        payload[AesBlock..].CopyTo(_in);
+        int written = _decryptor.TransformBlock(_in, 0, cipherLength, _out, 0);
+        _decryptor.TransformFinalBlock(_in, 0, 0);
+        if (written != cipherLength)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < AesBlock; i++)
+        {
+            _out[i] ^= payload[i];
+        }
+
+        int pad = _out[written - 1];
         if (pad >= AesBlock || pad + 1 > written)
         {
             return false;
@@ -96,6 +138,7 @@ internal sealed class SessionCrypto : IDisposable
 
         // The pad bytes themselves are not checked: the packet's AuthCode already proved it intact.
         length = written - 1 - pad;
+        _out.AsSpan(0, length).CopyTo(destination);
         return true;
     }
 
@@ -103,6 +146,23 @@ internal sealed class SessionCrypto : IDisposable
     {
         IsDisposed = true;
         _integrity.Dispose();
+        _encryptor.Dispose();
+        _decryptor.Dispose();
         _aes.Dispose();
+        CryptographicOperations.ZeroMemory(_in);
+        CryptographicOperations.ZeroMemory(_out);
+    }
+
+    // IVs come from a pool refilled 64 at a time: one random-number call per 64 packets.
+    private void NextIv(Span<byte> iv)
+    {
+        if (_ivNext == IvPoolSize)
+        {
+            RandomNumberGenerator.Fill(_ivPool);
+            _ivNext = 0;
+        }
+
+        _ivPool.AsSpan(_ivNext, AesBlock).CopyTo(iv);
+        _ivNext += AesBlock;
     }
 }

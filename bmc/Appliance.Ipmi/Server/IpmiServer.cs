@@ -95,7 +95,8 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _localEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         TimeSpan period = _options.HalfOpenTimeout < TimeSpan.FromSeconds(2) ? _options.HalfOpenTimeout / 2 : TimeSpan.FromSeconds(1);
         _expiryTimer = _time.CreateTimer(static state => ((IpmiServer)state!).ExpireSessions(), this, period, period);
-        _loop = Task.Run(() => ReceiveLoopAsync(_stopping.Token), CancellationToken.None);
+        var token = _stopping.Token;
+        _loop = Task.Factory.StartNew(() => ReceiveLoop(token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         LogStarted(_logger, _localEndPoint, _options.ChannelNumber);
         return Task.CompletedTask;
     }
@@ -161,28 +162,31 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         return result;
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken ct)
+    // A dedicated thread blocked in recvfrom: no thread-pool hop per datagram, and handlers that
+    // complete synchronously are answered from this thread too.
+    private void ReceiveLoop(CancellationToken ct)
     {
         var socket = _socket!;
-        byte[] buffer = GC.AllocateArray<byte>(MaxDatagram, pinned: true);
+        byte[] buffer = new byte[MaxDatagram];
         var from = new SocketAddress(socket.AddressFamily);
         while (!ct.IsCancellationRequested)
         {
             int received;
             try
             {
-                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                received = socket.ReceiveFrom(buffer, SocketFlags.None, from);
             }
             catch (ObjectDisposedException)
             {
                 break;
             }
-            catch (SocketException ex) when (!ct.IsCancellationRequested)
+            catch (SocketException ex)
             {
+                if (ct.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 // An ICMP error reported on the socket says nothing about the next datagram.
                 LogSocketError(_logger, ex.SocketErrorCode);
                 continue;
