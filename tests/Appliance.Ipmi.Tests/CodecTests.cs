@@ -122,4 +122,56 @@ public sealed class CodecTests
         encrypted[^1] ^= 1;
         Assert.False(receiver.VerifyAuthCode(encrypted, mac));
     }
+
+    [Fact]
+    public void AesInstructionsMatchFips197AndThePlatformCipher()
+    {
+        Assert.True(Aes128Ni.IsSupported, "this machine has AES instructions; the fast path must be tested");
+        byte[] key = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
+        var aes = new Aes128Ni(key);
+        byte[] block = Convert.FromHexString("00112233445566778899aabbccddeeff");
+        byte[] cipher = new byte[16];
+        aes.EncryptCbc(new byte[16], block, cipher); // one block with a zero IV is plain AES
+        Assert.Equal("69C4E0D86A7B0430D8CDB78070B4C55A", Convert.ToHexString(cipher));
+
+        using var platform = System.Security.Cryptography.Aes.Create();
+        for (int i = 0; i < 50; i++)
+        {
+            platform.Key = key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+            aes = new Aes128Ni(key);
+            byte[] iv = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+            byte[] data = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16 * (1 + (i % 8)));
+            byte[] mine = new byte[data.Length];
+            aes.EncryptCbc(iv, data, mine);
+            Assert.Equal(platform.EncryptCbc(data, iv, System.Security.Cryptography.PaddingMode.None), mine);
+            byte[] back = new byte[data.Length];
+            aes.DecryptCbc(iv, mine, back);
+            Assert.Equal(data, back);
+        }
+    }
+
+    [Theory]
+    [InlineData(CipherSuiteId.Id3)]
+    [InlineData(CipherSuiteId.Id17)]
+    public void PlatformAndInstructionPathsInteroperate(CipherSuiteId id)
+    {
+        var suite = CipherSuite.FromId(id);
+        byte[] sik = System.Security.Cryptography.RandomNumberGenerator.GetBytes(suite.RakpAuthCodeLength);
+        using var fast = new SessionCrypto(suite, sik);
+        using var platform = new SessionCrypto(suite, sik, usePlatformAes: true);
+        for (int length = 0; length < 100; length += 7)
+        {
+            byte[] plain = System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);
+            byte[] a = new byte[SessionCrypto.EncryptedLength(length)];
+            byte[] b = new byte[a.Length];
+            fast.Encrypt(plain, a);
+            platform.Encrypt(plain, b);
+            byte[] out1 = new byte[a.Length];
+            byte[] out2 = new byte[a.Length];
+            Assert.True(platform.TryDecrypt(a, out1, out int n1));
+            Assert.True(fast.TryDecrypt(b, out2, out int n2));
+            Assert.Equal(plain, out1[..n1]);
+            Assert.Equal(plain, out2[..n2]);
+        }
+    }
 }

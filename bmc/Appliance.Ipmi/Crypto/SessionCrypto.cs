@@ -13,18 +13,28 @@ internal sealed class SessionCrypto : IDisposable
     private const int IvPoolSize = 16 * 64;
 
     private readonly IncrementalHash _integrity;
-    private readonly Aes _aes;
+    private readonly Aes? _aes;
 
     // One CBC transform per direction, created with an all-zero IV and reused: CBC with IV v equals CBC
     // with a zero IV over a first block XORed with v. This avoids a native cipher context per packet.
-    private readonly ICryptoTransform _encryptor;
-    private readonly ICryptoTransform _decryptor;
+    private readonly ICryptoTransform? _encryptor;
+    private readonly ICryptoTransform? _decryptor;
     private readonly byte[] _in = new byte[MaxPayload];
     private readonly byte[] _out = new byte[MaxPayload];
     private readonly byte[] _ivPool = new byte[IvPoolSize];
     private int _ivNext = IvPoolSize;
 
+    private readonly Aes128Ni? _aesNi;
+
     public SessionCrypto(CipherSuite suite, ReadOnlySpan<byte> sik)
+        : this(suite, sik, usePlatformAes: false)
+    {
+    }
+
+    /// <param name="suite">The session's cipher suite.</param>
+    /// <param name="sik">The Session Integrity Key from RAKP.</param>
+    /// <param name="usePlatformAes">Use the platform cipher even where AES instructions exist (tests cross-check both).</param>
+    internal SessionCrypto(CipherSuite suite, ReadOnlySpan<byte> sik, bool usePlatformAes)
     {
         Suite = suite;
         Span<byte> k = stackalloc byte[RakpCrypto.MaxHmacLength];
@@ -33,13 +43,21 @@ internal sealed class SessionCrypto : IDisposable
             suite.Integrity == IntegrityAlgorithm.HmacSha256_128 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1,
             k[..k1]);
         RakpCrypto.K2(suite, sik, k);
-        _aes = Aes.Create();
-        _aes.Key = k[..AesBlock].ToArray();
-        _aes.Mode = CipherMode.CBC;
-        _aes.Padding = PaddingMode.None;
-        _aes.IV = new byte[AesBlock];
-        _encryptor = _aes.CreateEncryptor();
-        _decryptor = _aes.CreateDecryptor();
+        if (!usePlatformAes && Aes128Ni.IsSupported)
+        {
+            _aesNi = new Aes128Ni(k[..AesBlock]);
+        }
+        else
+        {
+            _aes = Aes.Create();
+            _aes.Key = k[..AesBlock].ToArray();
+            _aes.Mode = CipherMode.CBC;
+            _aes.Padding = PaddingMode.None;
+            _aes.IV = new byte[AesBlock];
+            _encryptor = _aes.CreateEncryptor();
+            _decryptor = _aes.CreateDecryptor();
+        }
+
         CryptographicOperations.ZeroMemory(k);
     }
 
@@ -96,12 +114,18 @@ internal sealed class SessionCrypto : IDisposable
         _in[total - 1] = (byte)pad;
         Span<byte> iv = destination[..AesBlock];
         NextIv(iv);
+        if (_aesNi is not null)
+        {
+            _aesNi.EncryptCbc(iv, _in.AsSpan(0, total), destination.Slice(AesBlock, total));
+            return AesBlock + total;
+        }
+
         for (int i = 0; i < AesBlock; i++)
         {
             _in[i] ^= iv[i];
         }
 
-        _encryptor.TransformBlock(_in, 0, total, _out, 0);
+        _encryptor!.TransformBlock(_in, 0, total, _out, 0);
         _encryptor.TransformFinalBlock(_in, 0, 0); // back to the zero IV for the next packet
         _out.AsSpan(0, total).CopyTo(destination[AesBlock..]);
         return AesBlock + total;
@@ -117,17 +141,25 @@ internal sealed class SessionCrypto : IDisposable
             return false;
         }
 
-        payload[AesBlock..].CopyTo(_in);
-        int written = _decryptor.TransformBlock(_in, 0, cipherLength, _out, 0);
-        _decryptor.TransformFinalBlock(_in, 0, 0);
-        if (written != cipherLength)
+        int written = cipherLength;
+        if (_aesNi is not null)
         {
-            return false;
+            _aesNi.DecryptCbc(payload[..AesBlock], payload[AesBlock..], _out);
         }
-
-        for (int i = 0; i < AesBlock; i++)
+        else
         {
-            _out[i] ^= payload[i];
+            payload[AesBlock..].CopyTo(_in);
+            written = _decryptor!.TransformBlock(_in, 0, cipherLength, _out, 0);
+            _decryptor.TransformFinalBlock(_in, 0, 0);
+            if (written != cipherLength)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < AesBlock; i++)
+            {
+                _out[i] ^= payload[i];
+            }
         }
 
         int pad = _out[written - 1];
@@ -146,9 +178,10 @@ internal sealed class SessionCrypto : IDisposable
     {
         IsDisposed = true;
         _integrity.Dispose();
-        _encryptor.Dispose();
-        _decryptor.Dispose();
-        _aes.Dispose();
+        _encryptor?.Dispose();
+        _decryptor?.Dispose();
+        _aes?.Dispose();
+        _aesNi?.Clear();
         CryptographicOperations.ZeroMemory(_in);
         CryptographicOperations.ZeroMemory(_out);
     }

@@ -243,12 +243,14 @@ public sealed partial class IpmiServer
         int sikLength = RakpCrypto.SessionIntegrityKey(
             session.Suite, _kg, session.RakpKey, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
         var crypto = new SessionCrypto(session.Suite, sik[..sikLength]);
+        Span<byte> icv = stackalloc byte[RakpCrypto.MaxHmacLength];
+        int icvLength = RakpCrypto.Rakp4Icv(session.Suite, sik[..sikLength], session.RemoteRandom, session.ManagedSessionId, _guid, icv);
+        CryptographicOperations.ZeroMemory(sik);
         session.Activate(crypto, authCode.ToArray(), requested, _options.ChannelNumber, this);
         _users.RecordAuthenticationSuccess(user.Name);
         Interlocked.Increment(ref Statistics.SessionsOpenedCount);
         LogSessionOpened(_logger, session.ManagedSessionId, user.Name, session.RemoteEndPoint, session.Suite.Id, requested);
-        CryptographicOperations.ZeroMemory(sik);
-        SendRakp4(session, message.MessageTag, reply, from);
+        SendClear(PayloadType.Rakp4, reply[..Rakp.WriteReply(reply, message.MessageTag, session.RemoteSessionId, icv[..icvLength])], from);
     }
 
     private void SendRakp4(ServerSession session, byte tag, Span<byte> reply, SocketAddress to)
