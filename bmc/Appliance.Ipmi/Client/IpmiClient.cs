@@ -10,10 +10,6 @@ using Appliance.Ipmi.Session;
 
 namespace Appliance.Ipmi.Client;
 
-/// <summary>The answer to an ASF presence ping.</summary>
-/// <param name="IpmiSupported">The pong's supported entities say IPMI is supported.</param>
-public sealed record AsfPong(bool IpmiSupported);
-
 /// <summary>
 /// IPMI v2.0 LAN client: opens RMCP+ sessions (cipher suite 3 or 17) to a BMC and sends ASF pings.
 /// The cluster powers nodes with it.
