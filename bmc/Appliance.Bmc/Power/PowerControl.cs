@@ -173,9 +173,17 @@ public sealed class PowerControl : IDisposable
             _powerGoodSubscription?.Dispose();
 
             // Never leave a button held: the next BMC instance would find the host forced off.
-            _board.Lines.Set("POWER_OUT", false);
-            _board.Lines.Set("RESET_OUT", false);
-            _board.Lines.Set("NMI_OUT", false);
+            foreach (string line in new[] { "POWER_OUT", "RESET_OUT", "NMI_OUT" })
+            {
+                try
+                {
+                    _board.Lines.Set(line, false);
+                }
+                catch (IOException e)
+                {
+                    _log.LogWarning("cannot release {Line} while stopping: {Error}", line, e.Message);
+                }
+            }
             _changes.Writer.TryComplete();
             _current?.Completion.TrySetResult(new PowerResult(false, State, "the BMC stopped"));
             while (_queue.TryDequeue(out Pending? pending))
