@@ -2,7 +2,7 @@
 # One simulated hypervisor host: a libvirtd (with its virtlogd) that has a world of its own.
 #
 #   node-hypervisor.sh start  <node-dir> [hostname]   start it; prints its libvirt URI
-#   node-hypervisor.sh stop   <node-dir>              destroy its guests, stop both daemons
+#   node-hypervisor.sh stop   <node-dir>              destroy its guests and networks, stop both daemons
 #   node-hypervisor.sh uri    <node-dir>              print the URI local clients use
 #   node-hypervisor.sh status <node-dir>              exit 0 when its libvirtd runs
 #
@@ -25,7 +25,9 @@ dir=$(cd "$dir" && pwd)
 sock=$dir/run/libvirt-sock
 uri="qemu:///system?socket=$sock"
 
-running() { [[ -f $dir/libvirtd.pid ]] && kill -0 "$(cat "$dir/libvirtd.pid")" 2>/dev/null; }
+# Alive and not a zombie (a daemon that exited but was not reaped yet).
+alive() { [[ -r /proc/$1/stat ]] && [[ $(cut -d' ' -f3 "/proc/$1/stat") != Z ]]; }
+running() { [[ -f $dir/libvirtd.pid ]] && alive "$(cat "$dir/libvirtd.pid")"; }
 
 prepare() {
   mkdir -p "$dir"/{run,lib,cache,log,etc}
@@ -70,9 +72,12 @@ start() {
 
 stop() {
   if running; then
-    # Guests would outlive their daemon; power them off first.
+    # Guests and bridges would outlive their daemon; power the guests off and take the networks down.
     for dom in $(virsh -c "$uri" list --name 2>/dev/null); do
       virsh -c "$uri" destroy "$dom" >/dev/null 2>&1 || true
+    done
+    for net in $(virsh -c "$uri" net-list --name 2>/dev/null); do
+      virsh -c "$uri" net-destroy "$net" >/dev/null 2>&1 || true
     done
     kill "$(cat "$dir/libvirtd.pid")" 2>/dev/null || true
     for _ in $(seq 100); do running || break; sleep 0.1; done

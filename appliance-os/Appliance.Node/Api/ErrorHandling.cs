@@ -50,9 +50,13 @@ public static class ErrorHandling
     private static ApiError BadJson(JsonException json)
     {
         string? field = Field(json.Path);
-        return field is { Length: > 0 }
-            ? new ApiError($"the value of '{field}' has the wrong type or format", field)
-            : new ApiError($"the request body is not valid JSON: {json.Message}");
+        bool wrongType = json.Message.Contains("could not be converted", StringComparison.Ordinal);
+        return (field, wrongType) switch
+        {
+            ({ Length: > 0 }, true) => new ApiError($"the value of '{field}' has the wrong type or format", field),
+            ({ Length: > 0 }, false) => new ApiError($"the request body is not valid JSON (at '{field}'): {json.Message}", field),
+            _ => new ApiError($"the request body is not valid JSON: {json.Message}"),
+        };
     }
 
     /// <summary>"$.disks[0].sizeMiB" becomes "disks[0].sizeMiB".</summary>

@@ -31,6 +31,7 @@ public sealed class VmManager(
         await _createGate.WaitAsync(ct);
         string dir = storage.VmDirectory(name);
         Domain? domain = null;
+        bool madeDirectory = false;
         try
         {
             using (var existing = connection.TryLookupDomain(name))
@@ -38,6 +39,7 @@ public sealed class VmManager(
             if (Directory.Exists(dir)) throw ApiException.Conflict($"{dir} already exists; a VM named '{name}' was not cleaned up. Remove the folder or pick another name");
 
             NodeStorage.CreateTraversable(dir);
+            madeDirectory = true;
             await CreateDisksAsync(spec, dir, ct);
             string uuid = Guid.NewGuid().ToString();
             if (spec.CloudInit is { } seed)
@@ -49,8 +51,9 @@ public sealed class VmManager(
                 name, spec.Vcpus, spec.MemoryMiB, spec.Disks!.Count, definition.Type);
             if (spec.Start == true) VmPower.StartDomain(domain, logger);
         }
-        catch (Exception e) when (e is not ApiException || domain is not null || Directory.Exists(dir))
+        catch (Exception e) when (madeDirectory)
         {
+            // Only what this request made is removed: a refused request leaves everything as it was.
             Rollback(name, domain, dir, e);
             throw;
         }
