@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Chassis;
+using Appliance.Bmc.FrontPanel;
 using Appliance.Bmc.Network;
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;
@@ -59,6 +60,9 @@ public sealed class BmcHost : IDisposable
     public PowerControl Power { get; }
     public SensorMonitor Sensors { get; }
     public ThermalControl Thermal { get; }
+
+    /// <summary>The front panel's LCD and buttons for remote mirrors; null on a board without a panel service.</summary>
+    public IFrontPanelMirror? FrontPanelMirror { get; set; }
 
     /// <param name="acPowerRestored">True when the board has just received AC power (not a BMC restart): applies the restore policy.</param>
     public void Start(bool acPowerRestored)
