@@ -205,7 +205,7 @@ public sealed class Board : IDisposable
                 ChipKind.Ina219 => OpenIna219(i2c, device),
                 ChipKind.Emc2305 => new Emc2305(i2c),
                 ChipKind.At24 => new At24(i2c, device.SizeBytes!.Value),
-                ChipKind.Pcf8574Lcd => new PanelLcd(i2c, device.Columns!.Value, device.Rows!.Value),
+                ChipKind.Pcf8574Lcd => new PanelLcd(i2c, device.Rows!.Value),
                 _ => throw new NotSupportedException($"no driver for chip {device.Chip}"),
             };
         }
@@ -239,7 +239,7 @@ public sealed class Board : IDisposable
         private readonly Pcf8574 _expander;
         private readonly GpioController _controller;
 
-        public PanelLcd(System.Device.I2c.I2cDevice i2c, int columns, int rows)
+        public PanelLcd(System.Device.I2c.I2cDevice i2c, int rows)
         {
             _expander = new Pcf8574(i2c);
             _controller = new GpioController(_expander);
@@ -247,7 +247,6 @@ public sealed class Board : IDisposable
             Display = rows == 4
                 ? new Lcd2004(registerSelectPin: 0, enablePin: 2, dataPins: data, backlightPin: 3, readWritePin: 1, controller: _controller, shouldDispose: false)
                 : new Lcd1602(registerSelectPin: 0, enablePin: 2, dataPins: data, backlightPin: 3, readWritePin: 1, controller: _controller, shouldDispose: false);
-            _ = columns;
         }
 
         public Hd44780 Display { get; }

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+
+namespace Appliance.Bmc.Tests;
+
+/// <summary>The appliance-bmc process as an operator starts it.</summary>
+public class ProcessTests
+{
+    private static string Bmc => Path.Combine(AppContext.BaseDirectory, "appliance-bmc");
+
+    [Fact]
+    public void A_wrong_board_file_stops_the_bmc_with_a_message_naming_file_path_and_value()
+    {
+        string broken = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.json");
+        File.WriteAllText(broken, File.ReadAllText(Repo.Hc1).Replace("\"sensorPollMs\": 250", "\"sensorPollMs\": 5"));
+        try
+        {
+            (int exit, string output) = Run("--board", broken, "--sim", "--ipmi", "off", "--redfish", "off");
+
+            Assert.Equal(2, exit);
+            Assert.Contains($"{broken}: $.sensorPollMs: 5: must be 50..60000 ms", output);
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
+    [Fact]
+    public void Bad_options_are_named_with_the_usage()
+    {
+        (int exit, string output) = Run("--board", Repo.Hc1, "--ipmi", "localhost");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--ipmi: 'localhost' is not ADDRESS:PORT", output);
+        Assert.Contains("usage: appliance-bmc", output);
+    }
+
+    [Fact]
+    public void The_simulated_bmc_starts_generates_the_initial_password_once_and_stops_on_sigterm()
+    {
+        string state = Directory.CreateTempSubdirectory("bmc-state-").FullName;
+        string run = Directory.CreateTempSubdirectory("bmc-run-").FullName;
+        try
+        {
+            string first = StartAndStop(state, run);
+            Assert.Matches("initial administrator: admin password: [A-Za-z0-9]{16} \\(change it at first login\\)", first);
+            Assert.Contains("BMC for board hc1 running", first);
+            Assert.Contains("BMC stopping", first);
+
+            string second = StartAndStop(state, run);
+            Assert.DoesNotContain("initial administrator", second);
+        }
+        finally
+        {
+            Directory.Delete(state, true);
+            Directory.Delete(run, true);
+        }
+    }
+
+    private static string StartAndStop(string state, string run)
+    {
+        var info = new ProcessStartInfo(Bmc, ["--board", Repo.Hc1, "--sim", "--state-dir", state, "--run-dir", run, "--ipmi", "off", "--redfish", "off"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process bmc = Process.Start(info)!;
+        var output = new System.Text.StringBuilder();
+        var started = new ManualResetEventSlim();
+        bmc.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.Contains("BMC for board") == true)
+            {
+                started.Set();
+            }
+        };
+        bmc.ErrorDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+        };
+        bmc.BeginOutputReadLine();
+        bmc.BeginErrorReadLine();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the BMC did not start: " + output);
+        Process.Start("kill", ["-TERM", bmc.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        Assert.True(bmc.WaitForExit(TimeSpan.FromSeconds(30)), "the BMC did not stop on SIGTERM");
+        bmc.WaitForExit();
+        Assert.Equal(0, bmc.ExitCode);
+        lock (output)
+        {
+            return output.ToString();
+        }
+    }
+
+    private static (int Exit, string Output) Run(params string[] args)
+    {
+        var info = new ProcessStartInfo(Bmc, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using Process process = Process.Start(info)!;
+        Task<string> stdout = Task.Factory.StartNew(process.StandardOutput.ReadToEnd, TaskCreationOptions.LongRunning);
+        Task<string> stderr = Task.Factory.StartNew(process.StandardError.ReadToEnd, TaskCreationOptions.LongRunning);
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)));
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+}
