@@ -33,11 +33,14 @@ public sealed class BmcHost : IDisposable
         Network = new NetworkSettings(Settings, networkDefaults ?? DefaultNetwork(board));
         Identify = new ChassisIdentify(board, time);
         Boot = new BootOptions(Settings, board);
+        FrontPanelPolicy = new FrontPanelPolicy(Settings, time, board.Description);
+        ClusterJoin = new ClusterJoin(Settings);
         DeviceGuid = PersistentGuid("bmc.device_guid");
         SystemGuid = PersistentGuid("bmc.system_guid");
         Power = new PowerControl(board, Sel, Settings, time, loggers.CreateLogger<PowerControl>());
         Sensors = new SensorMonitor(board, Sel, time, loggers.CreateLogger<SensorMonitor>());
         Thermal = new ThermalControl(board, Sensors, time, loggers.CreateLogger<ThermalControl>());
+        FactoryReset = new FactoryReset(this);
     }
 
     public Board Board { get; }
@@ -46,6 +49,15 @@ public sealed class BmcHost : IDisposable
     public NetworkSettings Network { get; }
     public ChassisIdentify Identify { get; }
     public BootOptions Boot { get; }
+
+    /// <summary>Front-panel button lockout and setup PIN (IPMI chassis commands, Redfish, the panel).</summary>
+    public FrontPanelPolicy FrontPanelPolicy { get; }
+
+    /// <summary>The cluster join token for the host's node agent, and the membership it reports.</summary>
+    public ClusterJoin ClusterJoin { get; }
+
+    /// <summary>Back to factory configuration, keeping the SEL (front panel, Redfish Manager.ResetToDefaults).</summary>
+    public FactoryReset FactoryReset { get; }
 
     /// <summary>The BMC's own GUID (IPMI Get Device GUID, Redfish ServiceRoot UUID); fixed at first start.</summary>
     public Guid DeviceGuid { get; }
