@@ -272,3 +272,35 @@ public sealed class PowerTests : IDisposable
         Assert.Equal(HostPowerState.Running, _rig.Sim.HostState);
     }
 }
+
+public sealed class PowerRestartTests : IDisposable
+{
+    private readonly BoardRig _rig = new();
+
+    public void Dispose() => _rig.Dispose();
+
+    [Fact]
+    public void A_bmc_that_died_holding_the_power_button_has_it_released_by_the_next_one()
+    {
+        SimulatedBmc first = _rig.StartBmc(acPowerRestored: false);
+        Assert.True(_rig.RunUntil(first.Host.Power.Request(Power.PowerAction.On).Completion, TimeSpan.FromSeconds(9)).Succeeded);
+        _rig.Run(TimeSpan.FromSeconds(5));
+
+        // A BMC that dies mid-press leaves POWER_OUT driven; nothing releases it but the next BMC.
+        // (The host here ignores ACPI presses, so only a held button could turn it off.)
+        _rig.Sim.Faults.HostIgnoresAcpi = true;
+        first.Dispose();
+        using (var leftover = new Hw.Board(_rig.Description, _rig.Sim.Platform))
+        {
+            leftover.Lines.Set("POWER_OUT", true);
+        }
+
+        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        using SimulatedBmc second = _rig.StartBmc(acPowerRestored: false);
+        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        _rig.Run(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(Hw.Sim.Physics.HostPowerState.Running, _rig.Sim.HostState);
+        Assert.Equal(Power.PowerState.On, second.Host.Power.State);
+    }
+}

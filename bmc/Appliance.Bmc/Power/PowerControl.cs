@@ -90,6 +90,10 @@ public sealed class PowerControl : IDisposable
         PowerState initial;
         lock (_lock)
         {
+            // Claim the outputs released: a BMC that died mid-press must not leave the button held.
+            _board.Lines.Set("POWER_OUT", false);
+            _board.Lines.Set("RESET_OUT", false);
+            _board.Lines.Set("NMI_OUT", false);
             _powerGoodSubscription = _board.Lines.OnChange("PS_PWROK", _ => OnPowerGoodChanged());
             initial = IsPoweredOn ? PowerState.On : PowerState.Off;
             SetStateLocked(initial);

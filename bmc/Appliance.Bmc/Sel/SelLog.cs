@@ -18,8 +18,6 @@ public sealed class SelLog : IDisposable
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
-    private ushort _lastId;
-    private long _lastSequence;
 
     public SelLog(BmcDatabase database, TimeProvider time, int capacity = DefaultCapacity)
     {
@@ -35,18 +33,6 @@ public sealed class SelLog : IDisposable
             create.ExecuteNonQuery();
         }
 
-        using SqliteCommand last = _connection.CreateCommand();
-        last.CommandText = "SELECT seq, id FROM sel ORDER BY seq DESC LIMIT 1;";
-        using SqliteDataReader reader = last.ExecuteReader();
-        if (reader.Read())
-        {
-            _lastSequence = reader.GetInt64(0);
-            _lastId = (ushort)reader.GetInt32(1);
-        }
-        else
-        {
-            _lastId = (ushort)State("last_id");
-        }
     }
 
     public int Capacity { get; }
@@ -75,16 +61,18 @@ public sealed class SelLog : IDisposable
         lock (_lock)
         {
             DateTimeOffset now = _time.GetUtcNow();
-            ushort id = NextId();
             if (record.RecordType < 0xE0 && record.Timestamp == 0)
             {
                 record = record with { Timestamp = (uint)Math.Max(0, (now + SelTimeOffset).ToUnixTimeSeconds()) };
             }
 
-            record = record with { RecordId = id };
+            // The next ID is read inside the write transaction, so even two writers on one file never collide.
             Execute("BEGIN IMMEDIATE;");
+            ushort id;
             try
             {
+                id = NextId((ushort)State("last_id"));
+                record = record with { RecordId = id };
                 if (Scalar("SELECT COUNT(*) FROM sel;") >= Capacity)
                 {
                     Execute("DELETE FROM sel WHERE seq = (SELECT MIN(seq) FROM sel);");
@@ -93,8 +81,7 @@ public sealed class SelLog : IDisposable
 
                 using (SqliteCommand insert = _connection.CreateCommand())
                 {
-                    insert.CommandText = "INSERT INTO sel (seq, id, record, stored_at) VALUES ($seq, $id, $record, $at);";
-                    insert.Parameters.AddWithValue("$seq", ++_lastSequence);
+                    insert.CommandText = "INSERT INTO sel (id, record, stored_at) VALUES ($id, $record, $at);";
                     insert.Parameters.AddWithValue("$id", id);
                     insert.Parameters.AddWithValue("$record", record.ToBytes());
                     insert.Parameters.AddWithValue("$at", now.ToUnixTimeMilliseconds());
@@ -111,7 +98,6 @@ public sealed class SelLog : IDisposable
                 throw;
             }
 
-            _lastId = id;
             entry = new SelEntry(record, now);
         }
 
@@ -181,9 +167,9 @@ public sealed class SelLog : IDisposable
 
     public void Dispose() => _connection.Dispose();
 
-    private ushort NextId()
+    private ushort NextId(ushort last)
     {
-        ushort id = _lastId;
+        ushort id = last;
         do
         {
             id = id >= LastRecordId ? (ushort)1 : (ushort)(id + 1);
