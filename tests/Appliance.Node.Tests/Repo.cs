@@ -12,7 +12,7 @@ internal static class Repo
 
     public static string HypervisorScript => Path.Combine(Root, "appliance-os", "hypervisor", "node-hypervisor.sh");
 
-    /// <summary>The folder holding vmlinuz, initrd.img, data.qcow2 and appliance.ova.</summary>
+    /// <summary>The folder holding kernel, initrd.img, data.qcow2 and appliance.ova.</summary>
     public static string GuestDirectory => Guest.Value;
 
     private static string FindRoot()

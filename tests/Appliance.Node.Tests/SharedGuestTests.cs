@@ -159,12 +159,16 @@ public class SharedGuestTests(SystemNodeFixture node)
         Assert.True(use.GetProperty("memoryUsedMiB").GetInt64() > 0);
     }
 
+    /// <summary>The first utilisation whose whole window lies after this call: the guest ran throughout it.</summary>
     private async Task<JsonElement> WaitForUtilisationAsync()
     {
-        for (int i = 0; i < 50; i++)
+        var asked = DateTimeOffset.UtcNow;
+        for (int i = 0; i < 100; i++)
         {
             var metrics = await Agent.GetAsync("api/v1/host/metrics");
-            if (metrics.TryGetProperty("utilisation", out _)) return metrics;
+            if (metrics.TryGetProperty("utilisation", out var use)
+                && use.GetProperty("sampledAt").GetDateTimeOffset() - TimeSpan.FromSeconds(use.GetProperty("windowSeconds").GetDouble()) > asked)
+                return metrics;
             await Task.Delay(200);
         }
         Assert.Fail("the agent never reported utilisation");

@@ -12,7 +12,7 @@ internal static class TestGuest
     public static async Task ImportAsync(AgentHost agent)
     {
         string dir = Repo.GuestDirectory;
-        await agent.PostAsync("api/v1/images", new { name = Kernel, path = Path.Combine(dir, "vmlinuz"), kind = "kernel" }, 201);
+        await agent.PostAsync("api/v1/images", new { name = Kernel, path = Path.Combine(dir, "kernel"), kind = "kernel" }, 201);
         await agent.PostAsync("api/v1/images", new { name = Initrd, path = Path.Combine(dir, "initrd.img"), kind = "initrd" }, 201);
         await agent.PostAsync("api/v1/images", new { name = Data, path = Path.Combine(dir, "data.qcow2") }, 201);
     }

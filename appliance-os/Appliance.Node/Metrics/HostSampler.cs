@@ -47,7 +47,8 @@ public sealed class HostSampler(HypervisorConnection hypervisor, ILogger<HostSam
         if (_previous is { } before && now.Total > before.Total)
         {
             double seconds = Stopwatch.GetElapsedTime(before.Timestamp, now.Timestamp).TotalSeconds;
-            double vmCores = now.VmCpuNs.Sum(kv => before.VmCpuNs.TryGetValue(kv.Key, out ulong was) && kv.Value >= was ? (kv.Value - was) / 1e9 : 0) / seconds;
+            // A VM that started (or restarted, as a snapshot revert does) within the window counts from zero.
+            double vmCores = now.VmCpuNs.Sum(kv => (before.VmCpuNs.TryGetValue(kv.Key, out ulong was) && kv.Value >= was ? kv.Value - was : kv.Value) / 1e9) / seconds;
             var (memTotal, memAvailable) = ProcStat.ReadMemory();
             _latest = new HostUtilisation(
                 Math.Round(100.0 * (now.Busy - before.Busy) / (now.Total - before.Total), 1),
