@@ -8,6 +8,6 @@ public static class FrontDoors
         _ = host;
         _ = options;
         _ = lifetime;
-        yield break;
+        yield return new FrontPanel.FrontPanelService(host, options.AdminUser, options.AdminPassword);
     }
 }
