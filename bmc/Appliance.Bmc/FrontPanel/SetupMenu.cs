@@ -88,19 +88,14 @@ internal static class SetupMenu
 
             var address = new IPAddress(parts.Select(part => (byte)part).ToArray());
             string? refused = p.Bmc.UpdateNetwork(write(p.Bmc.Network, address) with { Source = IpAddressSource.Static });
-            p.Replace(refused is null
-                ? new MessagePage([title + " saved", address.ToString(), "Source: static", MessagePage.AnyKey])
-                : MessagePage.Explain("Not saved", refused));
+            Saved(p, refused, new MessagePage([title + " saved", address.ToString(), "Source: static", MessagePage.AnyKey]), "Not saved");
         });
     }
 
     private static TextEntryPage HostName(PanelController panel) =>
         new("Hostname", HostNameAlphabet, MaxHostNameLength, panel.Bmc.HostName, (p, name) =>
         {
-            string? refused = p.Bmc.UpdateHostName(name);
-            p.Replace(refused is null
-                ? new MessagePage(["Hostname saved", name, "", MessagePage.AnyKey])
-                : MessagePage.Explain("Not saved", refused));
+            Saved(p, p.Bmc.UpdateHostName(name), new MessagePage(["Hostname saved", name, "", MessagePage.AnyKey]), "Not saved");
         });
 
     private static MenuPage Cluster(PanelController panel) => new("Cluster join",
@@ -108,10 +103,7 @@ internal static class SetupMenu
         new(() => "State: " + MembershipName(panel.Bmc.Membership), p => p.Push(new MessagePage(Membership(p.Bmc)))),
         new("Enter join token", p => p.Push(new TextEntryPage("Join token", ClusterJoin.TokenAlphabet, ClusterJoin.MaxTokenLength, "", (p2, token) =>
         {
-            string? refused = p2.Bmc.SetJoinToken(token);
-            p2.Replace(refused is null
-                ? new MessagePage(["Join token stored", "Cluster: joining", "", MessagePage.AnyKey])
-                : MessagePage.Explain("Not stored", refused));
+            Saved(p2, p2.Bmc.SetJoinToken(token), new MessagePage(["Join token stored", "Cluster: joining", "", MessagePage.AnyKey]), "Not stored");
         }))),
         new("Clear join token", p => p.Push(new ConfirmPage(["Clear join token?", "", "SELECT: yes", "BACK: no"], p2 =>
         {
@@ -137,6 +129,22 @@ internal static class SetupMenu
                     ? new MessagePage(["Reset done. Log in:", result.AdminUser, password, "SELECT when noted"], p3 => p3.GoIdle())
                     : new MessagePage(["Reset done. Log in:", result.AdminUser, "configured password", MessagePage.AnyKey], p3 => p3.GoIdle()));
             })));
+
+    /// <summary>
+    /// After an editor finishes: the confirmation in place of the editor, or the reason over it,
+    /// so that dismissing the reason returns to the text as typed.
+    /// </summary>
+    private static void Saved(PanelController panel, string? refused, MessagePage confirmation, string refusedTitle)
+    {
+        if (refused is null)
+        {
+            panel.Replace(confirmation);
+        }
+        else
+        {
+            panel.Push(MessagePage.Explain(refusedTitle, refused));
+        }
+    }
 
     private static string SourceName(IpAddressSource source) => source == IpAddressSource.Dhcp ? "DHCP" : "static";
 
