@@ -57,15 +57,24 @@ public sealed class PanelRig : IDisposable
 
     public void Back() => Press("PANEL_BACK");
 
-    /// <summary>Presses and releases a button line.</summary>
+    /// <summary>Presses and releases a button line, holding it a little longer than the debounce time.</summary>
     public void Press(string line)
     {
-        // Held a little longer than the debounce, and never sooner after this button's last
-        // release than the debounce time (GpioButton ignores such a press as contact bounce).
+        Hold(line);
+        Thread.Sleep(_debounce + TimeSpan.FromMilliseconds(5));
+        Release(line);
+    }
+
+    /// <summary>
+    /// Pushes a button and keeps it down; never sooner after the button's last release than its
+    /// debounce time, which GpioButton would ignore as contact bounce.
+    /// </summary>
+    public void Hold(string line)
+    {
         if (_releasedAt.TryGetValue(line, out long released))
         {
             TimeSpan since = Stopwatch.GetElapsedTime(released);
-            TimeSpan gap = _debounce + TimeSpan.FromMilliseconds(15);
+            TimeSpan gap = _debounce + TimeSpan.FromMilliseconds(5);
             if (since < gap)
             {
                 Thread.Sleep(gap - since);
@@ -73,7 +82,10 @@ public sealed class PanelRig : IDisposable
         }
 
         Sim.SetInput(line, true);
-        Thread.Sleep(_debounce / 3);
+    }
+
+    public void Release(string line)
+    {
         Sim.SetInput(line, false);
         _releasedAt[line] = Stopwatch.GetTimestamp();
     }
