@@ -9,5 +9,9 @@ public static class FrontDoors
         _ = options;
         _ = lifetime;
         yield return new FrontPanel.FrontPanelService(host, options.AdminUser, options.AdminPassword);
+        if (options.IpmiEndpoint is { } ipmi)
+        {
+            yield return new Ipmi.IpmiService(host, ipmi, lifetime);
+        }
     }
 }

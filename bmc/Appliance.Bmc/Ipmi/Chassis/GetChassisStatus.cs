@@ -1,0 +1,61 @@
+using Appliance.Bmc.Power;
+using Appliance.Bmc.Sensors;
+using Appliance.Hw.Boards;
+using Appliance.Ipmi;
+using Appliance.Ipmi.Commands;
+using RestorePolicy = Appliance.Ipmi.Commands.PowerRestorePolicy;
+
+namespace Appliance.Bmc.Ipmi.Chassis;
+
+/// <summary>
+/// Get Chassis Status (IPMI v2.0 section 28.2): power from PS_PWROK, the restore policy, the last
+/// power event, intrusion from the CHASSIS_INTRUSION line, a cooling fault when a fan is below
+/// its critical threshold or has stopped answering, and the identify LED.
+/// </summary>
+public sealed class GetChassisStatus(BmcHost host, PowerRequests requests)
+{
+    private readonly bool _hasIntrusionSwitch = host.Board.Description.Gpio.Lines.Any(l => l.Name == "CHASSIS_INTRUSION");
+    private readonly SensorState[] _fans = host.Sensors.All.Where(s => s.Description.Kind == SensorKind.FanSpeed).ToArray();
+
+    public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
+    {
+        if (request.Data.Length != 0)
+        {
+            return Reply.BadLength();
+        }
+
+        return Reply.Ok(Current().Encode());
+    }
+
+    public ChassisStatus Current()
+    {
+        PowerControl power = host.Power;
+        bool on = power.IsPoweredOn;
+        RestartCause cause = power.LastRestartCause;
+        LastPowerEvent lastEvent = cause switch
+        {
+            RestartCause.ChassisControl => LastPowerEvent.PowerOnViaIpmiCommand,
+            RestartCause.AlwaysRestorePolicy or RestartCause.PreviousStateRestorePolicy => LastPowerEvent.AcFailed,
+            _ => LastPowerEvent.None,
+        };
+        bool coolingFault = _fans.Any(f =>
+            (f.Asserted & (ThresholdLevel.LowerCritical | ThresholdLevel.LowerNonRecoverable)) != 0
+            || (on && f.Status == SensorStatus.Unavailable));
+        ChassisIdentifyState identify = !host.Identify.Active ? ChassisIdentifyState.Off
+            : host.Identify.Indefinite ? ChassisIdentifyState.IndefiniteOn
+            : ChassisIdentifyState.TemporaryOn;
+        return new ChassisStatus(
+            PowerOn: on,
+            PowerOverload: false,
+            PowerInterlock: false,
+            PowerFault: false,
+            PowerControlFault: requests.LastFailed,
+            RestorePolicy: (RestorePolicy)(byte)power.RestorePolicy,
+            LastPowerEvent: lastEvent,
+            ChassisIntrusion: _hasIntrusionSwitch && host.Board.Lines.IsAsserted("CHASSIS_INTRUSION"),
+            FrontPanelLockout: false,
+            DriveFault: false,
+            CoolingFault: coolingFault,
+            IdentifyState: identify);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using Appliance.Bmc.Ipmi.Sensor;
+using Appliance.Bmc.Watchdog;
+using Appliance.Ipmi.Server;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Bmc.Ipmi;
+
+/// <summary>
+/// IPMI v2.0 over LAN: the RMCP+ server of Appliance.Ipmi on the configured UDP endpoint, with the
+/// BMC's command handlers (<see cref="IpmiCommands"/>) and its accounts (<see cref="AccountDirectory"/>).
+/// </summary>
+public sealed class IpmiService : IFrontDoor
+{
+    private readonly BmcHost _host;
+    private readonly IPEndPoint _endpoint;
+    private readonly ILogger _log;
+    private readonly HostWatchdog _watchdog;
+    private readonly AccountDirectory _accounts;
+    private IpmiServer? _server;
+
+    public IpmiService(BmcHost host, IPEndPoint endpoint, BmcLifetime lifetime)
+    {
+        _host = host;
+        _endpoint = endpoint;
+        _log = host.Loggers.CreateLogger("Appliance.Bmc.Ipmi");
+        StoredThresholds.Restore(host.Sensors, host.Settings);
+        _watchdog = new HostWatchdog(host.Power, host.Sel, host.Time, host.Loggers.CreateLogger<HostWatchdog>());
+        Channel = new LanChannel(host.Settings);
+        Commands = new IpmiCommands(host, _watchdog, Channel, lifetime, _log);
+        _accounts = new AccountDirectory(host.Accounts);
+    }
+
+    public IpmiCommands Commands { get; }
+
+    public LanChannel Channel { get; }
+
+    public HostWatchdog Watchdog => _watchdog;
+
+    /// <summary>The running server (statistics, sessions); null before <see cref="StartAsync"/>.</summary>
+    public IpmiServer? Server => _server;
+
+    /// <summary>The bound endpoint (the real port when 0 was asked for).</summary>
+    public IPEndPoint LocalEndPoint => _server?.LocalEndPoint ?? _endpoint;
+
+    public string Description => $"IPMI over LAN on udp {LocalEndPoint} (channel {LanChannel.Number}, RMCP+ cipher suites 3 and 17)";
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var options = new IpmiServerOptions
+        {
+            EndPoint = _endpoint,
+            ChannelNumber = LanChannel.Number,
+            SystemGuid = _host.SystemGuid,
+            TimeProvider = _host.Time,
+        };
+        Channel.Attach(options);
+        var server = new IpmiServer(options, Commands.Table, _accounts, _log);
+        await server.StartAsync(ct).ConfigureAwait(false);
+        _server = server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Commands.Dispose();
+        _accounts.Dispose();
+        _watchdog.Dispose();
+    }
+}
