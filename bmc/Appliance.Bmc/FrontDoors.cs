@@ -9,6 +9,10 @@ public static class FrontDoors
         _ = options;
         _ = lifetime;
         yield return new FrontPanel.FrontPanelService(host, options.AdminUser, options.AdminPassword);
+        if (options.RedfishEndpoint is not null)
+        {
+            yield return new Redfish.RedfishService(host, options, lifetime);
+        }
         if (options.IpmiEndpoint is { } ipmi)
         {
             yield return new Ipmi.IpmiService(host, ipmi, lifetime);

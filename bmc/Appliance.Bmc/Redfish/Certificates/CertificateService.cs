@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Appliance.Bmc.Redfish.Errors;
+using Appliance.Bmc.Redfish.Protocol;
+
+namespace Appliance.Bmc.Redfish.Certificates;
+
+/// <summary>
+/// /redfish/v1/CertificateService and the HTTPS certificate at
+/// /redfish/v1/Managers/bmc/NetworkProtocol/HTTPS/Certificates/1, with
+/// CertificateService.ReplaceCertificate, which takes effect for the next TLS handshake.
+/// </summary>
+public static class CertificateService
+{
+    public const string Uri = "/redfish/v1/CertificateService";
+    public const string HttpsCertificatesUri = RedfishServices.ManagerUri + "/NetworkProtocol/HTTPS/Certificates";
+    public const string HttpsCertificateUri = HttpsCertificatesUri + "/1";
+    public const string ReplaceAction = "CertificateService.ReplaceCertificate";
+
+    public static void Map(RedfishServices services)
+    {
+        RedfishRouter router = services.Router;
+        router.Resource("/redfish/v1/CertificateService", "CertificateService").OnGet(Get);
+        router.Resource("/redfish/v1/CertificateService/CertificateLocations", "CertificateLocations").OnGet(_ => new JsonObject
+        {
+            ["@odata.id"] = Uri + "/CertificateLocations",
+            ["@odata.type"] = "#CertificateLocations.v1_0_3.CertificateLocations",
+            ["Id"] = "CertificateLocations",
+            ["Name"] = "Certificate Locations",
+            ["Links"] = new JsonObject { ["Certificates"] = RedfishJson.Links([HttpsCertificateUri]) },
+        });
+        router.Resource("/redfish/v1/CertificateService/Actions/CertificateService.ReplaceCertificate", "CertificateService")
+            .OnPost(Privilege.ConfigureManager, ReplaceAsync);
+        router.Resource("/redfish/v1/Managers/{ManagerId}/NetworkProtocol/HTTPS/Certificates", "CertificateCollection")
+            .OnGet(request => Managers.Manager.Exists(request)
+                ? RedfishJson.Collection(HttpsCertificatesUri, "CertificateCollection", "HTTPS Certificates", [HttpsCertificateUri])
+                : null);
+        router.Resource("/redfish/v1/Managers/{ManagerId}/NetworkProtocol/HTTPS/Certificates/{CertificateId}", "Certificate")
+            .OnGet(GetCertificate);
+    }
+
+    private static JsonObject Get(RedfishRequest request) => new()
+    {
+        ["@odata.id"] = Uri,
+        ["@odata.type"] = "#CertificateService.v1_0_4.CertificateService",
+        ["Id"] = "CertificateService",
+        ["Name"] = "Certificate Service",
+        ["CertificateLocations"] = RedfishJson.Link(Uri + "/CertificateLocations"),
+        ["Actions"] = new JsonObject
+        {
+            ["#CertificateService.ReplaceCertificate"] = new JsonObject
+            {
+                ["target"] = Uri + "/Actions/CertificateService.ReplaceCertificate",
+                ["CertificateType@Redfish.AllowableValues"] = RedfishJson.Strings(["PEM"]),
+            },
+        },
+    };
+
+    private static JsonObject? GetCertificate(RedfishRequest request)
+    {
+        if (!Managers.Manager.Exists(request) || request["CertificateId"] != "1")
+        {
+            return null;
+        }
+
+        X509Certificate2 certificate = request.Services.Certificate.Current;
+        return new JsonObject
+        {
+            ["@odata.id"] = HttpsCertificateUri,
+            ["@odata.type"] = "#Certificate.v1_7_0.Certificate",
+            ["Id"] = "1",
+            ["Name"] = "HTTPS certificate",
+            ["CertificateType"] = "PEM",
+            ["CertificateString"] = certificate.ExportCertificatePem(),
+            ["Subject"] = new JsonObject { ["CommonName"] = certificate.GetNameInfo(X509NameType.SimpleName, false) },
+            ["Issuer"] = new JsonObject { ["CommonName"] = certificate.GetNameInfo(X509NameType.SimpleName, true) },
+            ["ValidNotBefore"] = certificate.NotBefore.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss+00:00", System.Globalization.CultureInfo.InvariantCulture),
+            ["ValidNotAfter"] = certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss+00:00", System.Globalization.CultureInfo.InvariantCulture),
+            ["SerialNumber"] = certificate.SerialNumber,
+            ["Fingerprint"] = certificate.GetCertHashString(HashAlgorithmName.SHA256),
+            ["FingerprintHashAlgorithm"] = "TPM_ALG_SHA256",
+            ["KeyUsage"] = RedfishJson.Strings(["DigitalSignature", "KeyAgreement", "ServerAuthentication"]),
+        };
+    }
+
+    private static Task<RedfishResult> ReplaceAsync(RedfishRequest request)
+    {
+        var body = new BodyReader(request.Body, action: ReplaceAction);
+        body.Require("CertificateString");
+        body.Require("CertificateType");
+        body.Require("CertificateUri");
+        string? pem = body.String("CertificateString");
+        _ = body.Enum("CertificateType", ["PEM"]);
+        string? target = body.Link("CertificateUri");
+        if (target is not null && target.TrimEnd('/') != HttpsCertificateUri)
+        {
+            body.Fail(BaseMessages.ActionParameterValueNotInList(target, "CertificateUri", ReplaceAction));
+        }
+
+        body.Finish();
+        try
+        {
+            // The PEM carries the certificate and its private key, as bmcweb expects for the HTTPS certificate.
+            request.Services.Certificate.Replace(pem!, pem!);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            throw new RedfishException(StatusCodes.Status400BadRequest,
+                BaseMessages.ActionParameterValueFormatError("(PEM)", "CertificateString", ReplaceAction),
+                BaseMessages.GeneralError("CertificateString must hold the certificate and its unencrypted private key in PEM: " + e.Message));
+        }
+
+        return Task.FromResult(RedfishResult.Ok(GetCertificate(new RedfishRequest(request.Http, request.Services,
+            new Dictionary<string, string> { ["ManagerId"] = RedfishServices.ManagerId, ["CertificateId"] = "1" }, request.Principal))!));
+    }
+}

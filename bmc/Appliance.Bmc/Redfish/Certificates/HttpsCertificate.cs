@@ -1,0 +1,139 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Bmc.Redfish.Certificates;
+
+/// <summary>
+/// The HTTPS server certificate and its key, kept together in the state folder as
+/// https/server.pem so that one atomic rename replaces both. A self-signed one for the BMC's
+/// names and addresses is made on first start. Every TLS handshake asks <see cref="Current"/>,
+/// which notices a replaced file (by Redfish ReplaceCertificate or by hand) within a second, so
+/// a new certificate needs no restart.
+/// </summary>
+public sealed class HttpsCertificate
+{
+    private static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(1);
+    private readonly string _path;
+    private readonly ILogger _log;
+    private readonly Lock _lock = new();
+    private X509Certificate2 _current;
+    private DateTime _loadedStamp;
+    private long _nextCheckTicks;
+
+    public HttpsCertificate(string stateDirectory, string hostName, IEnumerable<IPAddress> addresses, ILogger log)
+    {
+        _log = log;
+        string folder = Path.Combine(stateDirectory, "https");
+        Directory.CreateDirectory(folder);
+        _path = Path.Combine(folder, "server.pem");
+        if (!File.Exists(_path))
+        {
+            (string certPem, string keyPem) = CreateSelfSigned(hostName, addresses);
+            Store(certPem, keyPem);
+            _log.LogInformation("generated a self-signed HTTPS certificate for {HostName}", hostName);
+        }
+
+        _current = Load(_path);
+        _loadedStamp = Stamp();
+    }
+
+    /// <summary>The certificate to present now.</summary>
+    public X509Certificate2 Current
+    {
+        get
+        {
+            long now = Environment.TickCount64;
+            if (now < Interlocked.Read(ref _nextCheckTicks))
+            {
+                return _current;
+            }
+
+            lock (_lock)
+            {
+                _nextCheckTicks = now + (long)RecheckEvery.TotalMilliseconds;
+                DateTime stamp = Stamp();
+                if (stamp != _loadedStamp)
+                {
+                    try
+                    {
+                        _current = Load(_path);
+                        _log.LogInformation("HTTPS certificate replaced: {Subject}, valid until {NotAfter:O}", _current.Subject, _current.NotAfter);
+                    }
+                    catch (Exception e) when (e is CryptographicException or IOException or ArgumentException)
+                    {
+                        _log.LogError("the HTTPS certificate files changed but cannot be used ({Error}); still serving the previous certificate", e.Message);
+                    }
+
+                    _loadedStamp = stamp;
+                }
+
+                return _current;
+            }
+        }
+    }
+
+    /// <summary>The certificate as PEM (what Redfish shows as CertificateString).</summary>
+    public string CertificatePem => Current.ExportCertificatePem();
+
+    public string FilePath => _path;
+
+    /// <summary>
+    /// Installs a new certificate and key (PEM). Checked first: a pair that does not load or does
+    /// not match throws <see cref="ArgumentException"/> and nothing changes.
+    /// </summary>
+    public void Replace(string certificatePem, string privateKeyPem)
+    {
+        using X509Certificate2 candidate = X509Certificate2.CreateFromPem(certificatePem, privateKeyPem);
+        if (!candidate.HasPrivateKey)
+        {
+            throw new ArgumentException("the private key does not belong to the certificate");
+        }
+
+        lock (_lock)
+        {
+            Store(certificatePem, privateKeyPem);
+            _current = Load(_path);
+            _loadedStamp = Stamp();
+        }
+
+        _log.LogInformation("HTTPS certificate replaced: {Subject}, valid until {NotAfter:O}", _current.Subject, _current.NotAfter);
+    }
+
+    public static (string CertificatePem, string KeyPem) CreateSelfSigned(string hostName, IEnumerable<IPAddress> addresses)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={hostName}, O=Appliance BMC", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(hostName);
+        names.AddDnsName("localhost");
+        foreach (IPAddress address in addresses.Append(IPAddress.Loopback).Distinct())
+        {
+            names.AddIpAddress(address);
+        }
+
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        using X509Certificate2 certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(10));
+        return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
+    }
+
+    private void Store(string certificatePem, string keyPem) =>
+        DurableFile.Write(_path, System.Text.Encoding.ASCII.GetBytes(certificatePem.TrimEnd() + "\n" + keyPem.TrimEnd() + "\n"),
+            UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+    private static X509Certificate2 Load(string path)
+    {
+        using X509Certificate2 pem = X509Certificate2.CreateFromPemFile(path);
+
+        // SslStream wants a certificate whose key is not ephemeral on every platform; a PKCS#12 round trip gives that.
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+
+    private DateTime Stamp() => File.GetLastWriteTimeUtc(_path);
+}

@@ -1,0 +1,65 @@
+using System.Text;
+using Appliance.Bmc.Accounts;
+using Appliance.Bmc.Redfish.Errors;
+using Appliance.Bmc.Redfish.Sessions;
+
+namespace Appliance.Bmc.Redfish.Protocol;
+
+/// <summary>Who a request comes from: an X-Auth-Token session, or HTTP Basic credentials checked on every request.</summary>
+public static class Authentication
+{
+    public const string TokenHeader = "X-Auth-Token";
+
+    /// <summary>The principal, or null when the request carries no credentials at all.</summary>
+    /// <exception cref="RedfishException">401 when credentials are present but not valid.</exception>
+    public static Principal? Identify(HttpContext http, RedfishServices services)
+    {
+        string? token = http.Request.Headers[TokenHeader];
+        if (!string.IsNullOrEmpty(token))
+        {
+            RedfishSession session = services.Sessions.Use(token) ?? throw Unauthorized(http, basic: false);
+            return new Principal(session.Account, session);
+        }
+
+        string? authorization = http.Request.Headers.Authorization;
+        if (authorization is null || !authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        (string user, string password) = DecodeBasic(authorization["Basic ".Length..]) ?? throw Unauthorized(http, basic: true);
+        Account? account = services.Host.Accounts.Authenticate(user, password);
+        if (account is null || account.Role == AccountRole.Callback)
+        {
+            throw Unauthorized(http, basic: true);
+        }
+
+        return new Principal(account, null);
+    }
+
+    /// <summary>The principal; a request without credentials is refused.</summary>
+    public static Principal Require(HttpContext http, RedfishServices services) =>
+        Identify(http, services) ?? throw Unauthorized(http, basic: true);
+
+    public static RedfishException Unauthorized(HttpContext http, bool basic) =>
+        new(StatusCodes.Status401Unauthorized, basic
+            ? BaseMessages.ResourceAtUriUnauthorized(http.Request.Path.Value ?? "/redfish/v1", "the user name or password is not valid, or the account is disabled or locked out")
+            : BaseMessages.NoValidSession())
+        {
+            Headers = new Dictionary<string, string> { ["WWW-Authenticate"] = "Basic realm=\"Redfish\"" },
+        };
+
+    private static (string User, string Password)? DecodeBasic(string encoded)
+    {
+        try
+        {
+            string text = Encoding.UTF8.GetString(Convert.FromBase64String(encoded.Trim()));
+            int colon = text.IndexOf(':', StringComparison.Ordinal);
+            return colon <= 0 ? null : (text[..colon], text[(colon + 1)..]);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
