@@ -92,14 +92,18 @@ public sealed class IdleScreenTests : IDisposable
         _rig.Sim.Faults.ForceReading("DIMM Temp", 91);
         _rig.Host.Sensors.Poll();
         _rig.Run(FrontPanelService.TickPeriod);
-        Assert.Equal(PanelRig.Expected(
+        _rig.AssertLcd(
             "CRITICAL EVENT",
             "DIMM Temp",
             "91.0 C (max 90.0)",
-            "SELECT: acknowledge"), _rig.Lcd);
+            "SELECT: acknowledge");
 
-        _rig.Select();
-        _rig.AssertLcd(
+        _rig.PressAndExpect("PANEL_SELECT",
+            "hc1-bmc",
+            "Power: Off",
+            "",
+            "[1/4]   SELECT: menu");
+        _rig.PressAndExpect("PANEL_DOWN",
             "Health: Critical",
             "DIMM Temp",
             "91.0 C",

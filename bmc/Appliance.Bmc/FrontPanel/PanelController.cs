@@ -95,7 +95,7 @@ public sealed class PanelController
             Backlight = false;
         }
 
-        if (!InSetup)
+        if (!InSetup && _alerts.Count == 0)
         {
             _idle.Rotate(now);
         }
@@ -194,6 +194,11 @@ public sealed class PanelController
                 Bmc.Acknowledge(alert);
                 _alerts.RemoveAt(_alertShown);
                 _alertShown = _alerts.Count == 0 ? 0 : _alertShown % _alerts.Count;
+                if (_alerts.Count == 0 && !InSetup)
+                {
+                    _idle.Restart(Now);
+                }
+
                 break;
             case FrontPanelButton.Down:
                 _alertShown = (_alertShown + 1) % _alerts.Count;
