@@ -17,6 +17,12 @@ public static class NodeApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        // Defaults first, so appsettings, environment and command line override them: a service logs
+        // what it does, not every HTTP request it serves.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning" },
+        });
         builder.Configuration.AddEnvironmentVariables("APPLIANCE_");
         var options = NodeOptions.Load(builder.Configuration);
         builder.WebHost.UseUrls(options.Listen);

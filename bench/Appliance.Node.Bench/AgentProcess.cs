@@ -78,16 +78,18 @@ internal sealed class AgentProcess : IDisposable
         throw new TimeoutException($"'{marker}' never appeared on {vm}'s console");
     }
 
-    /// <summary>VmRSS and VmHWM (peak) in KiB from /proc.</summary>
-    public (long Rss, long Peak) Memory()
+    /// <summary>VmRSS, VmHWM (peak), RssAnon (heap and stacks) and RssFile (mapped runtime and assemblies) in KiB.</summary>
+    public (long Rss, long Peak, long Anon, long File) Memory()
     {
-        long rss = 0, peak = 0;
-        foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
+        long rss = 0, peak = 0, anon = 0, file = 0;
+        foreach (string line in System.IO.File.ReadLines($"/proc/{_process.Id}/status"))
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kib(line);
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) peak = Kib(line);
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anon = Kib(line);
+            if (line.StartsWith("RssFile:", StringComparison.Ordinal)) file = Kib(line);
         }
-        return (rss, peak);
+        return (rss, peak, anon, file);
         static long Kib(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -21,7 +21,7 @@ var migrationTotal = new List<double>();
 var migrationDowntime = new List<double>();
 var migrationLibvirt = new List<double>();
 string acceleration = "?", counterNote = "";
-(long Rss, long Peak) rss = default;
+(long Rss, long Peak, long Anon, long File) rss = default;
 
 IsolatedHypervisor? hostA = null, hostB = null;
 AgentProcess? a = null, b = null;
@@ -95,7 +95,8 @@ Row("graceful shutdown (ACPI power button)", shutdown, "s");
 Row("live migration, total (128 MiB guest)", migrationTotal, "s");
 Row("live migration, libvirt job time", migrationLibvirt, "s");
 Row("live migration, downtime", migrationDowntime, "ms");
-Console.WriteLine($"{"agent RSS now / peak",-44} {"",4} {rss.Rss / 1024.0,7:0.0} MiB {rss.Peak / 1024.0,6:0.0} MiB");
+Console.WriteLine($"{"agent RSS now / peak (MiB)",-44} {"",4} {rss.Rss / 1024.0,10:0.0} {rss.Peak / 1024.0,10:0.0}");
+Console.WriteLine($"{"  of which anonymous / mapped files (MiB)",-44} {"",4} {rss.Anon / 1024.0,10:0.0} {rss.File / 1024.0,10:0.0}");
 Console.WriteLine($"(guest kept running across migrations: {counterNote})");
 return 0;
 

@@ -33,16 +33,20 @@ public sealed class NodeNetwork(NodeOptions options, HypervisorConnection hyperv
         else EnsureLinuxBridge();
     }
 
-    public DomainInterface InterfaceFor(NicSpec nic) => Mode == OpenVSwitch
+    public DomainInterface InterfaceFor(NicSpec nic) => InterfaceFor(Mode, options.Network, nic);
+
+    /// <summary>On Open vSwitch a VM's port carries its network's VLAN tag; on the Linux bridge every
+    /// VM network is the libvirt network's one segment.</summary>
+    public static DomainInterface InterfaceFor(string mode, NetworkOptions network, NicSpec nic) => mode == OpenVSwitch
         ? new DomainInterface
         {
             Type = "bridge",
-            Source = Bridge,
+            Source = network.Bridge,
             VirtualPortType = "openvswitch",
-            VlanTag = options.Network.Networks.GetValueOrDefault(nic.Network ?? "default"),
+            VlanTag = network.Networks.GetValueOrDefault(nic.Network ?? "default"),
             MacAddress = nic.Mac,
         }
-        : new DomainInterface { Type = "network", Source = options.Network.LibvirtNetwork, MacAddress = nic.Mac };
+        : new DomainInterface { Type = "network", Source = network.LibvirtNetwork, MacAddress = nic.Mac };
 
     private void EnsureLinuxBridge()
     {

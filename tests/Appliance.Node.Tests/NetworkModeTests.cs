@@ -1,0 +1,60 @@
+using Appliance.Libvirt;
+using Appliance.Libvirt.Xml;
+using Appliance.Node.Configuration;
+using Appliance.Node.Networking;
+using Appliance.Node.Vms;
+
+namespace Appliance.Node.Tests;
+
+/// <summary>The interface XML each networking mode produces, as libvirt itself parses it back.
+/// (Open vSwitch is not installed on the build machines, so its ports are checked at the XML level.)</summary>
+public class NetworkModeTests
+{
+    private static readonly NetworkOptions Options = new()
+    {
+        Bridge = "br-vm",
+        LibvirtNetwork = "appliance",
+        Networks = new(StringComparer.Ordinal) { ["default"] = null, ["storage"] = 20 },
+    };
+
+    [Fact]
+    public void On_open_vswitch_each_vm_network_is_a_vlan_tag_on_the_port()
+    {
+        var parsed = RoundTrip(NodeNetwork.OpenVSwitch, [new NicSpec { Network = "storage", Mac = "52:54:00:00:00:20" }, new NicSpec { Network = "default", Mac = "52:54:00:00:00:01" }]);
+
+        Assert.All(parsed, nic => Assert.Equal(("bridge", "br-vm", "openvswitch"), (nic.Type, nic.Source, nic.VirtualPortType)));
+        Assert.Equal(20, parsed[0].VlanTag);
+        Assert.Null(parsed[1].VlanTag);
+    }
+
+    [Fact]
+    public void On_the_linux_bridge_every_vm_network_joins_the_libvirt_network()
+    {
+        var parsed = RoundTrip(NodeNetwork.LinuxBridge, [new NicSpec { Network = "storage", Mac = "52:54:00:00:00:20" }]);
+
+        var nic = Assert.Single(parsed);
+        Assert.Equal(("network", "appliance", null, null), (nic.Type, nic.Source, nic.VirtualPortType, nic.VlanTag));
+        Assert.Equal("52:54:00:00:00:20", nic.MacAddress);
+    }
+
+    private static List<DomainInterface> RoundTrip(string mode, NicSpec[] nics)
+    {
+        var definition = new DomainDefinition
+        {
+            Type = "test",
+            Name = $"net-{mode}-{Guid.NewGuid():N}"[..30],
+            MemoryKiB = 65536,
+            Interfaces = nics.Select(n => NodeNetwork.InterfaceFor(mode, Options, n)).ToList(),
+        };
+        using var connection = LibvirtConnection.Open("test:///default");
+        using var domain = connection.DefineDomain(definition.ToXml());
+        try
+        {
+            return DomainDefinition.Parse(domain.GetXml()).Interfaces;
+        }
+        finally
+        {
+            domain.Undefine();
+        }
+    }
+}
