@@ -95,15 +95,14 @@ internal sealed class PanelBmc(BmcHost host, string adminUser, string? configure
 
     public string? SetJoinToken(string token)
     {
-        try
+        // The panel's editor offers only the token alphabet, so only the length can be wrong.
+        if (!ClusterJoin.IsValidToken(token))
         {
-            host.ClusterJoin.SetToken(token);
-            return null;
+            return $"a token has {ClusterJoin.MinTokenLength} to {ClusterJoin.MaxTokenLength} characters";
         }
-        catch (ArgumentException e)
-        {
-            return e.Message.Split(" (Parameter", 2)[0];
-        }
+
+        host.ClusterJoin.SetToken(token);
+        return null;
     }
 
     public void ClearJoinToken() => host.ClusterJoin.ClearToken();
