@@ -2,16 +2,18 @@
 # Starts the simulated rack: per node a simulated board (appliance-board-sim) and its BMC
 # (appliance-bmc) on loopback, writes .rack/nodes.json and runs until Ctrl-C.
 #   RACK_NODES=N (default 1)   how many nodes
+#   RACK_DIR=DIR (default .rack) where state, logs and nodes.json go
+#   BMC_BIN, BOARD_SIM_BIN      the executables (default: the Release build in the tree)
 # Node k: IPMI on UDP 127.0.0.1:(6230+k), Redfish and the web console on https://127.0.0.1:(8440+k).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 NODES=${RACK_NODES:-1}
 CONFIG=${CONFIG:-Release}
-RACK=$ROOT/.rack
+RACK=${RACK_DIR:-$ROOT/.rack}
 BOARD=$ROOT/hw/boards/hc1.json
-BOARD_SIM=$ROOT/hw/Appliance.BoardSim/bin/$CONFIG/net10.0/appliance-board-sim
-BMC=$ROOT/bmc/Appliance.Bmc/bin/$CONFIG/net10.0/appliance-bmc
+BOARD_SIM=${BOARD_SIM_BIN:-$ROOT/hw/Appliance.BoardSim/bin/$CONFIG/net10.0/appliance-board-sim}
+BMC=${BMC_BIN:-$ROOT/bmc/Appliance.Bmc/bin/$CONFIG/net10.0/appliance-bmc}
 
 for exe in "$BOARD_SIM" "$BMC"; do
   [[ -x $exe ]] || { echo "rack: $exe is missing; run ./build.sh build first" >&2; exit 1; }
@@ -68,14 +70,14 @@ for k in $(seq 1 "$NODES"); do
   grep -q "BMC for board" "$RACK/node$k/bmc.log" || { echo "rack: node $k's BMC did not start; see $RACK/node$k/bmc.log" >&2; tail -5 "$RACK/node$k/bmc.log" >&2; exit 1; }
 done
 
-echo "simulated rack: $NODES node(s); credentials in .rack/nodes.json"
+echo "simulated rack: $NODES node(s); credentials in $RACK/nodes.json"
 printf '%-5s %-22s %-26s %-6s %s\n' node ipmi redfish user password
 for k in $(seq 1 "$NODES"); do
   printf '%-5s %-22s %-26s %-6s %s\n' "$k" "udp 127.0.0.1:$((6230 + k))" "https://127.0.0.1:$((8440 + k))" admin "$(cat "$RACK/node$k/admin-password")"
 done
 echo
 echo "try:  ipmitool -I lanplus -H 127.0.0.1 -p 6231 -U admin -P $(cat "$RACK/node1/admin-password") chassis status"
-echo "      $BOARD_SIM ctl --socket .rack/node1/board.sock status     (the board as a person at the rack sees it)"
-echo "logs: .rack/node<k>/bmc.log; Ctrl-C stops the rack"
+echo "      $BOARD_SIM ctl --socket $RACK/node1/board.sock status     (the board as a person at the rack sees it)"
+echo "logs: $RACK/node<k>/bmc.log; Ctrl-C stops the rack"
 wait -n "${pids[@]}" "${boards[@]}" || true
 [[ $stopping == 1 ]] || echo "rack: a node process exited; see .rack/node*/bmc.log and board.log" >&2
