@@ -64,10 +64,10 @@ done
 nodes_json+=$'\n]'
 (umask 077 && printf '%s\n' "$nodes_json" >"$RACK/nodes.json")
 
-# Wait until each BMC reports itself running, or say why not.
+# Wait until each BMC has opened its front doors, or say why not.
 for k in $(seq 1 "$NODES"); do
-  for _ in $(seq 200); do grep -q "BMC for board" "$RACK/node$k/bmc.log" 2>/dev/null && break; sleep 0.05; done
-  grep -q "BMC for board" "$RACK/node$k/bmc.log" || { echo "rack: node $k's BMC did not start; see $RACK/node$k/bmc.log" >&2; tail -5 "$RACK/node$k/bmc.log" >&2; exit 1; }
+  for _ in $(seq 600); do grep -q "BMC ready" "$RACK/node$k/bmc.log" 2>/dev/null && break; sleep 0.05; done
+  grep -q "BMC ready" "$RACK/node$k/bmc.log" || { echo "rack: node $k's BMC did not start; see $RACK/node$k/bmc.log" >&2; tail -5 "$RACK/node$k/bmc.log" >&2; exit 1; }
 done
 
 echo "simulated rack: $NODES node(s); credentials in $RACK/nodes.json"

@@ -51,6 +51,8 @@ public static class BmcProcess
                     log.LogInformation("{FrontDoor}", door.Description);
                 }
 
+                log.LogInformation("BMC ready");
+
                 bool restart = await lifetime.WaitAsync().ConfigureAwait(false);
                 if (!restart)
                 {
