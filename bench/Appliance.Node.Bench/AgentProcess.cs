@@ -20,13 +20,13 @@ internal sealed class AgentProcess : IDisposable
     public HttpClient Http { get; }
     public int Pid => _process.Id;
 
-    public static async Task<AgentProcess> StartAsync(string agentDll, string libvirtUri, string stateDirectory, int port, string bridge)
+    public static async Task<AgentProcess> StartAsync(string agentDll, string libvirtUri, string stateDirectory, int port, string migrationAddress)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in new[]
         {
             agentDll, $"--Node:LibvirtUri={libvirtUri}", $"--Node:StateDirectory={stateDirectory}",
-            $"--Node:Listen=http://127.0.0.1:{port}", $"--Node:Network:Bridge={bridge}", "--Logging:LogLevel:Default=Warning",
+            $"--Node:Listen=http://127.0.0.1:{port}", $"--Node:Migration:Address={migrationAddress}", "--Logging:LogLevel:Default=Warning",
         }) start.ArgumentList.Add(a);
         var process = Process.Start(start)!;
         var log = new System.Text.StringBuilder();

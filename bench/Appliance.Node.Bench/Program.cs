@@ -27,10 +27,12 @@ IsolatedHypervisor? hostA = null, hostB = null;
 AgentProcess? a = null, b = null;
 try
 {
-    hostA = IsolatedHypervisor.Start(script, Path.Combine(work, "node-a"), "bench-a");
-    hostB = IsolatedHypervisor.Start(script, Path.Combine(work, "node-b"), "bench-b");
-    a = await AgentProcess.StartAsync(agentDll, hostA.Uri, Path.Combine(work, "node-a", "agent"), 18771, $"apbena{suffix}");
-    b = await AgentProcess.StartAsync(agentDll, hostB.Uri, Path.Combine(work, "node-b", "agent"), 18772, $"apbenb{suffix}");
+    // Two hosts with their own mount, UTS and network namespaces, linked by a rack bridge.
+    string rack = $"apbench{suffix}";
+    hostA = IsolatedHypervisor.Start(script, Path.Combine(work, "node-a"), "bench-a", (rack, "10.213.9.1/24"));
+    hostB = IsolatedHypervisor.Start(script, Path.Combine(work, "node-b"), "bench-b", (rack, "10.213.9.2/24"));
+    a = await AgentProcess.StartAsync(agentDll, hostA.Uri, Path.Combine(work, "node-a", "agent"), 18771, hostA.RackAddress!);
+    b = await AgentProcess.StartAsync(agentDll, hostB.Uri, Path.Combine(work, "node-b", "agent"), 18772, hostB.RackAddress!);
     acceleration = (await a.SendAsync(HttpMethod.Get, "api/v1/host")).GetProperty("acceleration").GetProperty("mode").GetString()!;
     foreach (var agent in new[] { a, b })
     {

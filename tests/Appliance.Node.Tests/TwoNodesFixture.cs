@@ -3,9 +3,10 @@ using Appliance.Node.Hypervisor;
 namespace Appliance.Node.Tests;
 
 /// <summary>
-/// Two hypervisor hosts on this machine, each a libvirtd in its own mount and UTS namespace with its
-/// own host UUID and state (appliance-os/hypervisor/node-hypervisor.sh), and an agent on each.
-/// Both daemons are stopped at the end, guests included.
+/// Two hypervisor hosts on this machine, each a libvirtd in its own mount, UTS and network namespace
+/// with its own host UUID, state and rack address (appliance-os/hypervisor/node-hypervisor.sh),
+/// linked by a rack bridge that has no address of its own; and an agent on each. Both daemons are
+/// stopped at the end, guests included, and their networks vanish with their namespaces.
 /// </summary>
 public sealed class TwoNodesFixture : IAsyncLifetime
 {
@@ -19,18 +20,19 @@ public sealed class TwoNodesFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        HostA = IsolatedHypervisor.Start(Repo.HypervisorScript, Path.Combine(_root, "node-a"), "node-a");
-        HostB = IsolatedHypervisor.Start(Repo.HypervisorScript, Path.Combine(_root, "node-b"), "node-b");
-        // The KVM probe is covered by the system node; here both hosts are known to run TCG guests.
-        AgentA = await AgentHost.StartAsync(HostA.Uri, Path.Combine(_root, "node-a", "agent"), Settings("a"));
-        AgentB = await AgentHost.StartAsync(HostB.Uri, Path.Combine(_root, "node-b", "agent"), Settings("b"));
+        string rack = $"aprack{_suffix}";
+        HostA = IsolatedHypervisor.Start(Repo.HypervisorScript, Path.Combine(_root, "node-a"), "node-a", (rack, "10.213.7.1/24"));
+        HostB = IsolatedHypervisor.Start(Repo.HypervisorScript, Path.Combine(_root, "node-b"), "node-b", (rack, "10.213.7.2/24"));
+        AgentA = await AgentHost.StartAsync(HostA.Uri, Path.Combine(_root, "node-a", "agent"), Settings(HostA));
+        AgentB = await AgentHost.StartAsync(HostB.Uri, Path.Combine(_root, "node-b", "agent"), Settings(HostB));
     }
 
-    private Dictionary<string, string> Settings(string node) => new()
+    // The KVM probe is covered by the system node; here both hosts are known to run TCG guests.
+    // Each node's default bridge lives in its own network namespace; migration streams use rack addresses.
+    private static Dictionary<string, string> Settings(IsolatedHypervisor host) => new()
     {
         ["Acceleration"] = "tcg",
-        // Both hosts share this machine's network stack, so their bridges need distinct names.
-        ["Network:Bridge"] = $"apmig{node}{_suffix}",
+        ["Migration:Address"] = host.RackAddress!,
     };
 
     public async Task DisposeAsync()

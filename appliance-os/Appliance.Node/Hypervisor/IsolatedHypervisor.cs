@@ -14,12 +14,13 @@ public sealed class IsolatedHypervisor : IDisposable
     private readonly string _script;
     private bool _stopped;
 
-    private IsolatedHypervisor(string script, string directory, string hostname, string uri)
+    private IsolatedHypervisor(string script, string directory, string hostname, string uri, string? rackAddress)
     {
         _script = script;
         Directory = directory;
         Hostname = hostname;
         Uri = uri;
+        RackAddress = rackAddress;
     }
 
     public string Directory { get; }
@@ -34,12 +35,19 @@ public sealed class IsolatedHypervisor : IDisposable
 
     public string HostUuid => File.ReadAllText(Path.Combine(Directory, "host-uuid")).Trim();
 
+    /// <summary>The node's address on the rack network (its own network namespace), or null when
+    /// it shares the machine's network.</summary>
+    public string? RackAddress { get; }
+
     /// <param name="script">Path of node-hypervisor.sh.</param>
     /// <param name="directory">The node's folder; created if missing, kept after stop.</param>
-    public static IsolatedHypervisor Start(string script, string directory, string hostname)
+    /// <param name="rack">A rack bridge and this node's address on it, such as ("rack0", "10.77.0.1/24"):
+    /// the node then gets a network namespace of its own, linked to the others through that bridge.</param>
+    public static IsolatedHypervisor Start(string script, string directory, string hostname, (string Bridge, string Cidr)? rack = null)
     {
-        string uri = Run(script, "start", directory, hostname).Trim();
-        return new IsolatedHypervisor(script, Path.GetFullPath(directory), hostname, uri);
+        string[] arguments = rack is { } r ? ["start", directory, hostname, r.Bridge, r.Cidr] : ["start", directory, hostname];
+        string uri = Run(script, arguments).Trim();
+        return new IsolatedHypervisor(script, Path.GetFullPath(directory), hostname, uri, rack?.Cidr.Split('/')[0]);
     }
 
     /// <summary>Powers off this host's guests and stops its daemons.</summary>
