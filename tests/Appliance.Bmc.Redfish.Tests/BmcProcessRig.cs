@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace Appliance.Bmc.Redfish.Tests;
+
+/// <summary>The appliance-bmc process with a simulated board, on a free loopback port, started and killed like a service.</summary>
+public sealed class BmcProcessRig : IDisposable
+{
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public BmcProcessRig()
+    {
+        StateDirectory = Directory.CreateTempSubdirectory("redfish-process-").FullName;
+        Port = FreePort();
+    }
+
+    public string StateDirectory { get; }
+    public int Port { get; }
+    public string BaseUrl => $"https://127.0.0.1:{Port}";
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public async Task StartAsync(string? adminPassword = null)
+    {
+        var start = new ProcessStartInfo(Repo.Bmc) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string[] args = ["--board", Repo.Hc1, "--sim", "--state-dir", Path.Combine(StateDirectory, "state"), "--run-dir", Path.Combine(StateDirectory, "run"),
+            "--redfish", $"127.0.0.1:{Port}", "--ipmi", "off"];
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (adminPassword is not null)
+        {
+            string file = Path.Combine(StateDirectory, "admin-password");
+            await File.WriteAllTextAsync(file, adminPassword);
+            start.ArgumentList.Add("--admin-password-file");
+            start.ArgumentList.Add(file);
+        }
+
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await WaitUntilServingAsync();
+    }
+
+    /// <summary>Waits until HTTPS answers on the port.</summary>
+    public async Task WaitUntilServingAsync()
+    {
+        using HttpClient client = Client();
+        DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            Assert.False(_process!.HasExited, "appliance-bmc exited:\n" + Output);
+            try
+            {
+                if ((await client.GetAsync("/redfish/v1/")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            Assert.True(DateTime.UtcNow < end, "appliance-bmc did not serve HTTPS:\n" + Output);
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>kill -9: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        _process!.Kill();
+        _process.WaitForExit();
+    }
+
+    public HttpClient Client(string? user = null, string? password = null)
+    {
+        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        var client = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        if (user is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        }
+
+        return client;
+    }
+
+    /// <summary>The certificate the server presents in a fresh TLS handshake.</summary>
+    public static async Task<X509Certificate2> PresentedCertificateAsync(int port)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("127.0.0.1");
+        return new X509Certificate2(tls.RemoteCertificate!);
+    }
+
+    public void Dispose()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+
+        _process?.Dispose();
+        Directory.Delete(StateDirectory, recursive: true);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Appliance.Bmc.Redfish.Certificates;
+
+namespace Appliance.Bmc.Redfish.Tests;
+
+/// <summary>The HTTPS certificate: self-signed for the BMC's names, replaced through Redfish without a restart.</summary>
+public sealed class CertificateTests : IAsyncLifetime
+{
+    private RedfishRig _rig = null!;
+
+    public async Task InitializeAsync() => _rig = await RedfishRig.StartAsync();
+
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
+
+    [Fact]
+    public async Task The_generated_certificate_names_the_bmc_and_a_replaced_one_is_served_at_once()
+    {
+        X509Certificate2 generated = await BmcProcessRig.PresentedCertificateAsync(_rig.Port);
+        string names = generated.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().Format(false);
+        Assert.Contains("127.0.0.1", names);
+        Assert.Contains(_rig.Host.Network.Current.HostName, names);
+
+        (string certificatePem, string keyPem) = HttpsCertificate.CreateSelfSigned("replacement.example", [IPAddress.Loopback]);
+        using HttpClient admin = _rig.Admin();
+        var body = new JsonObject
+        {
+            ["CertificateString"] = certificatePem + "\n" + keyPem,
+            ["CertificateType"] = "PEM",
+            ["CertificateUri"] = new JsonObject { ["@odata.id"] = "/redfish/v1/Managers/bmc/NetworkProtocol/HTTPS/Certificates/1" },
+        };
+        (HttpStatusCode status, JsonObject? result, _) = await admin.SendAsync(HttpMethod.Post,
+            "/redfish/v1/CertificateService/Actions/CertificateService.ReplaceCertificate", body.ToJsonString());
+        Assert.True(status == HttpStatusCode.OK, result?.ToJsonString());
+
+        X509Certificate2 presented = await BmcProcessRig.PresentedCertificateAsync(_rig.Port);
+        Assert.Equal(X509Certificate2.CreateFromPem(certificatePem).Thumbprint, presented.Thumbprint);
+        Assert.Equal(presented.GetCertHashString(HashAlgorithmName.SHA256), result!["Fingerprint"]!.GetValue<string>());
+
+        (status, JsonObject? error, _) = await admin.SendAsync(HttpMethod.Post, "/redfish/v1/CertificateService/Actions/CertificateService.ReplaceCertificate",
+            """{"CertificateString": "not a certificate", "CertificateType": "PEM", "CertificateUri": {"@odata.id": "/redfish/v1/Managers/bmc/NetworkProtocol/HTTPS/Certificates/1"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("Base.ActionParameterValueFormatError", Http.MessageIds(error));
+        Assert.Equal(presented.Thumbprint, (await BmcProcessRig.PresentedCertificateAsync(_rig.Port)).Thumbprint);
+    }
+}
