@@ -1,0 +1,104 @@
+using Appliance.Bmc.Power;
+using Appliance.Hw.Sim.Physics;
+using Microsoft.Playwright;
+
+namespace Appliance.Bmc.Redfish.Tests;
+
+/// <summary>The web console in Debian's Chromium, driven by Playwright: what an operator does in the browser.</summary>
+public sealed class ConsoleTests : IAsyncLifetime
+{
+    private const string NewPassword = "Console-pw-42";
+    private RedfishRig _rig = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        _rig = await RedfishRig.StartAsync(adminMustChangePassword: true);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        IBrowserContext context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, BaseURL = _rig.BaseUrl });
+        _page = await context.NewPageAsync();
+        _page.SetDefaultTimeout(15_000);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.CloseAsync();
+        _playwright.Dispose();
+        await _rig.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Log_in_change_the_initial_password_and_power_the_host_on_from_the_dashboard()
+    {
+        await LogInAsync(RedfishRig.AdminPassword);
+        await Assertions.Expect(_page.Locator("#password-view")).ToBeVisibleAsync();
+        await _page.FillAsync("#new-password", NewPassword);
+        await _page.FillAsync("#new-password-again", NewPassword);
+        await _page.ClickAsync("#password-button");
+        await Assertions.Expect(_page.Locator("#power-state")).ToHaveTextAsync("Off");
+        Assert.False(_rig.Host.Accounts.Find(RedfishRig.AdminUser)!.PasswordChangeRequired);
+        Assert.NotNull(_rig.Host.Accounts.Authenticate(RedfishRig.AdminUser, NewPassword));
+
+        await _page.ClickAsync("#power-on");
+        await Assertions.Expect(_page.Locator("#confirm")).ToBeVisibleAsync();
+        Assert.Equal(PowerState.Off, _rig.Host.Power.State);
+        await _page.ClickAsync("#confirm-ok");
+        await Assertions.Expect(_page.Locator("#power-state")).ToHaveTextAsync("On");
+        await RedfishRig.WaitForAsync(() => _rig.Sim.HostState == HostPowerState.Running, "the simulated host to boot");
+    }
+
+    [Fact]
+    public async Task A_sensor_chart_updates_and_the_event_log_can_be_filtered_and_cleared()
+    {
+        _rig.Host.Accounts.SetPassword(_rig.Host.Accounts.Find(RedfishRig.AdminUser)!.Id, NewPassword);
+        await LogInAsync(NewPassword);
+        await Assertions.Expect(_page.Locator("#power-state")).ToHaveTextAsync("Off");
+
+        await _page.ClickAsync("a[href='#sensors']");
+        ILocator inlet = _page.Locator("#chart-temperature_Inlet_Temp");
+        await Assertions.Expect(inlet).ToBeVisibleAsync();
+        int first = int.Parse(await inlet.GetAttributeAsync("data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        _rig.Sim.AmbientC = 30;
+        await _page.WaitForFunctionAsync($"n => Number(document.querySelector('#chart-temperature_Inlet_Temp').dataset.points) > n + 1", first);
+        await Assertions.Expect(inlet.Locator(".value")).ToContainTextAsync("Cel");
+
+        // Something to find in the log: a power-on.
+        _rig.Host.Power.Request(PowerAction.On);
+        await RedfishRig.WaitForAsync(() => _rig.Host.Power.State == PowerState.On, "the host to power on");
+        await _page.ClickAsync("a[href='#log']");
+        await Assertions.Expect(_page.Locator("#log-rows tr", new() { HasText = "Host power on" })).ToHaveCountAsync(1);
+        await _page.FillAsync("#log-filter", "no such message");
+        await Assertions.Expect(_page.Locator("#log-rows tr")).ToHaveCountAsync(0);
+        await _page.FillAsync("#log-filter", "");
+
+        await _page.ClickAsync("#log-clear");
+        await _page.ClickAsync("#confirm-ok");
+        await Assertions.Expect(_page.Locator("#log-rows tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(_page.Locator("#log-rows tr").First).ToContainTextAsync("Event log cleared");
+        Assert.Single(_rig.Host.Sel.Entries());
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_refused_on_the_login_page()
+    {
+        await LogInAsync("not-the-password");
+        await Assertions.Expect(_page.Locator("#login-error")).ToContainTextAsync("Wrong user name or password");
+        await Assertions.Expect(_page.Locator("#app-view")).ToBeHiddenAsync();
+    }
+
+    private async Task LogInAsync(string password)
+    {
+        await _page.GotoAsync("/");
+        await _page.FillAsync("#login-user", RedfishRig.AdminUser);
+        await _page.FillAsync("#login-password", password);
+        await _page.ClickAsync("#login-button");
+    }
+}
