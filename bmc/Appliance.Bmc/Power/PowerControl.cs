@@ -289,6 +289,15 @@ public sealed class PowerControl : IDisposable
     private void BeginForceOffLocked()
     {
         SetStateLocked(PowerState.TransitionToOff);
+
+        // A power-on press may still be running (power good comes before the pulse ends): its
+        // release would cut this hold short, and a hold that began as that press is no override.
+        // End it, so the hold is a press of its own.
+        if (EndButtonPulsesLocked())
+        {
+            _board.Lines.Set("POWER_OUT", false);
+        }
+
         _board.Lines.Set("POWER_OUT", true);
         After(_timing.ForceOffPulseMs, () =>
         {
@@ -468,6 +477,20 @@ public sealed class PowerControl : IDisposable
         }
 
         timer.Change(TimeSpan.FromMilliseconds(milliseconds), Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Cancels running button pulses without their release actions; true when there were any.</summary>
+    private bool EndButtonPulsesLocked()
+    {
+        bool any = _buttonPulses.Count > 0;
+        foreach (ITimer timer in _buttonPulses)
+        {
+            timer.Dispose();
+            _timers.Remove(timer);
+        }
+
+        _buttonPulses.Clear();
+        return any;
     }
 
     private void CancelTimersLocked(bool keepButtonPulse = false)
