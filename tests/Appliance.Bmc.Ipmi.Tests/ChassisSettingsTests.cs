@@ -1,0 +1,128 @@
+using Appliance.Bmc.Chassis;
+using Appliance.Bmc.Power;
+using Appliance.Hw.Sim.Physics;
+
+namespace Appliance.Bmc.Ipmi.Tests;
+
+/// <summary>chassis identify, bootdev, policy and restart cause: what they change on the BMC and the board.</summary>
+public sealed class ChassisSettingsTests
+{
+    [Fact]
+    public async Task IdentifyTurnsTheIdLedOnForAWhileOrUntilTurnedOff()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var timed = await bmc.IpmitoolAsync("chassis", "identify", "2");
+        bool litAtOnce = bmc.Sim.IsAsserted("ID_LED");
+        var timedState = await bmc.FreeIpmiAsync("ipmi-chassis", "--get-chassis-status");
+        await Wait.UntilAsync(() => !bmc.Sim.IsAsserted("ID_LED"), "the timed identify to end");
+        var forced = await bmc.IpmitoolAsync("chassis", "identify", "force");
+        var forcedState = await bmc.FreeIpmiAsync("ipmi-chassis", "--get-chassis-status");
+        bool litForced = bmc.Sim.IsAsserted("ID_LED");
+        var off = await bmc.IpmitoolAsync("chassis", "identify", "0");
+
+        Assert.Contains("Chassis identify interval: 2 seconds", timed.StdOut);
+        Assert.True(litAtOnce);
+        Assert.Matches(@"Chassis Identify state\s+: Timed on", timedState.StdOut);
+        Assert.Contains("Chassis identify interval: indefinite", forced.StdOut);
+        Assert.True(litForced);
+        Assert.Matches(@"Chassis Identify state\s+: Indefinite on", forcedState.StdOut);
+        Assert.True(off.ExitCode == 0, off.ToString());
+        Assert.False(bmc.Sim.IsAsserted("ID_LED"));
+    }
+
+    [Fact]
+    public async Task BootdevPxeSetsAOneTimeOverrideThatTheNextBootUses()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var set = await bmc.IpmitoolAsync("chassis", "bootdev", "pxe");
+        BootOverride afterSet = bmc.Host.Boot.Current;
+        var param = await bmc.IpmitoolAsync("chassis", "bootparam", "get", "5");
+        await bmc.IpmitoolAsync("chassis", "power", "on");
+        await Wait.UntilAsync(() => bmc.Sim.HostState == HostPowerState.Running, "the host to finish POST");
+        await Wait.UntilAsync(() => bmc.Host.Boot.Current.Enabled == BootOverrideEnabled.Disabled, "the override to be used up");
+
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.Contains("Set Boot Device to pxe", set.StdOut);
+        Assert.Equal(new BootOverride(BootSource.Pxe, BootOverrideEnabled.Once, BootMode.Legacy), afterSet);
+        Assert.Contains("Boot Flag Valid", param.StdOut);
+        Assert.Contains("Options apply to only next boot", param.StdOut);
+        Assert.Contains("Boot Device Selector : Force PXE", param.StdOut);
+    }
+
+    [Theory]
+    [InlineData("disk", BootSource.Hdd)]
+    [InlineData("cdrom", BootSource.Cd)]
+    [InlineData("bios", BootSource.BiosSetup)]
+    public async Task BootdevPersistentEfiOverridesStayAfterBooting(string device, BootSource target)
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var set = await bmc.IpmitoolAsync("chassis", "bootdev", device, "options=persistent,efiboot");
+        var param = await bmc.IpmitoolAsync("chassis", "bootparam", "get", "5");
+
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.Equal(new BootOverride(target, BootOverrideEnabled.Continuous, BootMode.Uefi), bmc.Host.Boot.Current);
+        Assert.Contains("Options apply to all future boots", param.StdOut);
+        Assert.Contains("BIOS EFI boot", param.StdOut);
+    }
+
+    [Fact]
+    public async Task BootFlagsTheHostFirmwareCannotHonourAreRefusedAndChangeNothing()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+        await bmc.IpmitoolAsync("chassis", "bootdev", "disk", "options=persistent");
+
+        // Force PXE with "clear CMOS" (data 2 bit 7).
+        var r = await bmc.IpmitoolAsync("raw", "0x00", "0x08", "0x05", "0xc0", "0x84", "0x00", "0x00", "0x00");
+
+        Assert.Contains("rsp=0xcc", r.StdErr);
+        Assert.Equal(new BootOverride(BootSource.Hdd, BootOverrideEnabled.Continuous, BootMode.Legacy), bmc.Host.Boot.Current);
+    }
+
+    [Fact]
+    public async Task RawBootOptionsAsIronicSendsThem()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        // Ironic's sequence: keep the valid bit from timing out, then persistent EFI PXE.
+        var clearing = await bmc.IpmitoolAsync("raw", "0x00", "0x08", "0x03", "0x08");
+        var flags = await bmc.IpmitoolAsync("raw", "0x00", "0x08", "0x05", "0xe0", "0x04", "0x00", "0x00", "0x00");
+        var readBack = await bmc.IpmitoolAsync("raw", "0x00", "0x09", "0x05", "0x00", "0x00");
+
+        Assert.True(clearing.ExitCode == 0, clearing.ToString());
+        Assert.True(flags.ExitCode == 0, flags.ToString());
+        Assert.Equal(new BootOverride(BootSource.Pxe, BootOverrideEnabled.Continuous, BootMode.Uefi), bmc.Host.Boot.Current);
+        Assert.Equal("01 05 e0 04 00 00 00", readBack.StdOut.Trim());
+    }
+
+    [Fact]
+    public async Task PowerRestorePolicyIsStoredAndShown()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var list = await bmc.IpmitoolAsync("chassis", "policy", "list");
+        var set = await bmc.IpmitoolAsync("chassis", "policy", "always-on");
+        var status = await bmc.IpmitoolAsync("chassis", "status");
+
+        Assert.Contains("Supported chassis power policy:  always-off always-on previous", list.StdOut);
+        Assert.Contains("Set chassis power restore policy to always-on", set.StdOut);
+        Assert.Equal(PowerRestorePolicy.AlwaysOn, bmc.Host.Power.RestorePolicy);
+        Assert.Matches(@"Power Restore Policy\s+: always-on", status.StdOut);
+    }
+
+    [Fact]
+    public async Task RestartCauseNamesTheChassisControlCommand()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var unknown = await bmc.IpmitoolAsync("chassis", "restart_cause");
+        await bmc.IpmitoolAsync("chassis", "power", "on");
+        await Wait.UntilAsync(() => bmc.Host.Power.IsPoweredOn, "power on");
+        var command = await bmc.IpmitoolAsync("chassis", "restart_cause");
+
+        Assert.Contains("System restart cause: unknown", unknown.StdOut);
+        Assert.Contains("System restart cause: chassis power control command", command.StdOut);
+    }
+}
