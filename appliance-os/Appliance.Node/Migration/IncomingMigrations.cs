@@ -37,7 +37,7 @@ public sealed class IncomingMigrations(
             var paths = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var disk in request.Disks)
             {
-                int index = disk.Target.Length == 3 && disk.Target.StartsWith("vd", StringComparison.Ordinal) ? disk.Target[2] - 'a' : -1;
+                int index = DomainBuilder.DiskIndex(disk.Target);
                 if (index is < 0 or >= VmSpecValidator.MaxDisks) throw ApiException.BadRequest("disks", $"unexpected disk target '{disk.Target}'");
                 string path = Path.Combine(dir, DomainBuilder.DiskFileName(index));
                 if (disk.Image is { } image)

@@ -111,7 +111,7 @@ public sealed class MigrationService(
 
     private static string? DiskImage(VmSpec spec, string target)
     {
-        int index = target.Length == 3 ? target[2] - 'a' : -1;
+        int index = DomainBuilder.DiskIndex(target);
         return spec.Disks is { } disks && index >= 0 && index < disks.Count ? disks[index].Image : null;
     }
 

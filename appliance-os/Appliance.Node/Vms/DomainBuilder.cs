@@ -16,6 +16,10 @@ public static class DomainBuilder
 
     public static string TargetDevice(int index) => "vd" + (char)('a' + index);
 
+    /// <summary>The spec's disk index of a virtio target ("vdb" is 1); -1 for anything else.</summary>
+    public static int DiskIndex(string target) =>
+        target.Length == 3 && target.StartsWith("vd", StringComparison.Ordinal) && target[2] is >= 'a' and <= 'z' ? target[2] - 'a' : -1;
+
     public static DomainDefinition Build(VmSpec spec, string vmDirectory, NodeRuntime runtime, NodeNetwork network, ImageStore images, string uuid, DateTimeOffset created)
     {
         var disks = spec.Disks!;

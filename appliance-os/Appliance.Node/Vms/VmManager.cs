@@ -175,9 +175,8 @@ public sealed class VmManager(
         {
             int? i = byName.TryGetValue(d.TargetDevice, out int index) ? index : null;
             ulong? Stat(string key) => i is null ? null : stats.GetUInt64($"block.{i}.{key}");
-            string? image = null;
-            if (d.TargetDevice.Length == 3 && d.TargetDevice[2] - 'a' is int n && n < (spec.Disks?.Count ?? 0))
-                image = spec.Disks![n].Image;
+            int n = DomainBuilder.DiskIndex(d.TargetDevice);
+            string? image = n >= 0 && n < (spec.Disks?.Count ?? 0) ? spec.Disks![n].Image : null;
             return new VmDisk(d.TargetDevice, d.SourceFile, d.Format, d.ReadOnly, image,
                 Stat("capacity"), Stat("allocation"), Stat("rd.bytes"), Stat("wr.bytes"), Stat("rd.reqs"), Stat("wr.reqs"));
         }).ToList();
