@@ -7,6 +7,7 @@ using Appliance.Hw.Sim;
 using Appliance.Ipmi;
 using Appliance.Ipmi.Client;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Bmc.Ipmi.Tests;
 
@@ -74,6 +75,20 @@ public sealed class InProcessBmc : IAsyncDisposable
 
     public static SimBoard NewBoard(bool hostOn, TimeProvider time) =>
         new(BoardFile.Load(Repo.Hc1), time, new SimBoardOptions { HostInitiallyOn = hostOn });
+
+    /// <summary>A board in simulated time (frozen unless <see cref="Run"/> moves it), so readings hold still while a client looks.</summary>
+    public static FakeTimeProvider SimulatedTime() => new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Advances simulated time in small steps, so polls, control loops and timers interleave as in real time.</summary>
+    public void Run(TimeSpan span)
+    {
+        var time = (FakeTimeProvider)Time;
+        TimeSpan tick = TimeSpan.FromMilliseconds(50);
+        for (TimeSpan done = TimeSpan.Zero; done < span; done += tick)
+        {
+            time.Advance(tick < span - done ? tick : span - done);
+        }
+    }
 
     public Task<Tool.Result> IpmitoolAsync(params string[] command) => Tool.IpmitoolAsync(Port, AdminUser, AdminPassword, 17, command);
 
