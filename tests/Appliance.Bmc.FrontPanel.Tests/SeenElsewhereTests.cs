@@ -106,6 +106,26 @@ public sealed class SeenElsewhereTests : IDisposable
             "[3/4]   SELECT: menu");
     }
 
+    [Fact]
+    public void The_web_consoles_mirror_shows_the_lcd_and_presses_its_buttons()
+    {
+        JsonObject panel = Redfish("/redfish/v1/Managers/bmc/Oem/Appliance/FrontPanel");
+        Assert.Equal(_rig.Lcd, panel["Lines"]!.AsArray().Select(l => (string?)l).ToArray());
+        Assert.True((bool?)panel["Backlight"]);
+
+        Tool.Result press = Tool.Run("redfishtool",
+            "-r", $"127.0.0.1:{_redfish.Port}", "-u", PanelRig.AdminUser, "-p", AdminPassword, "-S", "Always",
+            "-d", """{"Button": "Select"}""", "raw", "POST", "/redfish/v1/Managers/bmc/Oem/Appliance/FrontPanel/Actions/FrontPanel.PressButton");
+        Assert.True(press.ExitCode == 0, press.ToString());
+        _rig.AssertLcd(
+            "Setup            1/6",
+            ">BMC network",
+            " Hostname",
+            " Cluster join");
+        panel = Redfish("/redfish/v1/Managers/bmc/Oem/Appliance/FrontPanel");
+        Assert.Equal(_rig.Lcd, panel["Lines"]!.AsArray().Select(l => (string?)l).ToArray());
+    }
+
     private Tool.Result Ipmitool(params string[] command) => Tool.Run("ipmitool",
     [
         "-I", "lanplus", "-H", "127.0.0.1", "-p", _ipmi.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture),
