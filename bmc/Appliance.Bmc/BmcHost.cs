@@ -9,6 +9,7 @@ using Appliance.Bmc.Sel;
 using Appliance.Bmc.Sensors;
 using Appliance.Bmc.Storage;
 using Appliance.Bmc.Thermal;
+using Appliance.Bmc.Watchdog;
 using Appliance.Hw;
 using Microsoft.Extensions.Logging;
 
@@ -39,6 +40,10 @@ public sealed class BmcHost : IDisposable
         SystemGuid = PersistentGuid("bmc.system_guid");
         Power = new PowerControl(board, Sel, Settings, time, loggers.CreateLogger<PowerControl>());
         Sensors = new SensorMonitor(board, Sel, time, loggers.CreateLogger<SensorMonitor>());
+
+        // Thresholds changed at run time (IPMI Set Sensor Thresholds) apply before the first poll.
+        Ipmi.Sensor.StoredThresholds.Restore(Sensors, Settings);
+        Watchdog = new HostWatchdog(Power, Sel, time, loggers.CreateLogger<HostWatchdog>());
         Thermal = new ThermalControl(board, Sensors, time, loggers.CreateLogger<ThermalControl>());
         FactoryReset = new FactoryReset(this);
     }
@@ -73,6 +78,9 @@ public sealed class BmcHost : IDisposable
     public SensorMonitor Sensors { get; }
     public ThermalControl Thermal { get; }
 
+    /// <summary>The host watchdog (IPMI Set/Get/Reset Watchdog Timer): resets, powers down or cycles a host that stops resetting it.</summary>
+    public HostWatchdog Watchdog { get; }
+
     /// <summary>The front panel's LCD and buttons for remote mirrors; null on a board without a panel service.</summary>
     public IFrontPanelMirror? FrontPanelMirror { get; set; }
 
@@ -88,6 +96,7 @@ public sealed class BmcHost : IDisposable
     {
         Thermal.Dispose();
         Sensors.Dispose();
+        Watchdog.Dispose();
         Power.Dispose();
         Boot.Dispose();
         Identify.Dispose();

@@ -25,6 +25,7 @@ public sealed class IpmiCommands : IDisposable
     private readonly LanChannel _channel;
     private readonly SelIndex _selIndex;
     private readonly PowerStatistics _power;
+    private readonly BootParameters _boot;
 
     public IpmiCommands(BmcHost host, HostWatchdog watchdog, LanChannel channel, BmcLifetime lifetime, ILogger logger)
     {
@@ -35,7 +36,7 @@ public sealed class IpmiCommands : IDisposable
         _selIndex = new SelIndex(host.Sel);
         _power = new PowerStatistics(host.Sensors, host.Time);
         var powerRequests = new PowerRequests();
-        var boot = new BootParameters(host.Settings);
+        var boot = _boot = new BootParameters(host.Settings);
         var fru = new FruInventory(host.Board);
         var lanProgress = new LanSetInProgress();
         var deviceId = new GetDeviceId();
@@ -116,6 +117,9 @@ public sealed class IpmiCommands : IDisposable
 
     /// <summary>Every registered command and the privilege it needs.</summary>
     public IReadOnlyList<(NetFn NetFn, byte Command, PrivilegeLevel Required)> Registered => _registered;
+
+    /// <summary>Puts the settings only IPMI keeps back to their factory values.</summary>
+    public void ResetSettings() => _boot.ValidBitClearing = 0;
 
     public void Dispose()
     {

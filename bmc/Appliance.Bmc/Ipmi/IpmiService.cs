@@ -1,6 +1,5 @@
 using System.Net;
 using Appliance.Bmc.Ipmi.Sensor;
-using Appliance.Bmc.Watchdog;
 using Appliance.Ipmi.Server;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +14,6 @@ public sealed class IpmiService : IFrontDoor
     private readonly BmcHost _host;
     private readonly IPEndPoint _endpoint;
     private readonly ILogger _log;
-    private readonly HostWatchdog _watchdog;
     private readonly AccountDirectory _accounts;
     private IpmiServer? _server;
 
@@ -24,18 +22,15 @@ public sealed class IpmiService : IFrontDoor
         _host = host;
         _endpoint = endpoint;
         _log = host.Loggers.CreateLogger("Appliance.Bmc.Ipmi");
-        StoredThresholds.Restore(host.Sensors, host.Settings);
-        _watchdog = new HostWatchdog(host.Power, host.Sel, host.Time, host.Loggers.CreateLogger<HostWatchdog>());
         Channel = new LanChannel(host.Settings);
-        Commands = new IpmiCommands(host, _watchdog, Channel, lifetime, _log);
+        Commands = new IpmiCommands(host, host.Watchdog, Channel, lifetime, _log);
         _accounts = new AccountDirectory(host.Accounts);
+        host.FactoryReset.Performed += OnFactoryReset;
     }
 
     public IpmiCommands Commands { get; }
 
     public LanChannel Channel { get; }
-
-    public HostWatchdog Watchdog => _watchdog;
 
     /// <summary>The running server (statistics, sessions); null before <see cref="StartAsync"/>.</summary>
     public IpmiServer? Server => _server;
@@ -67,8 +62,16 @@ public sealed class IpmiService : IFrontDoor
             await _server.DisposeAsync().ConfigureAwait(false);
         }
 
+        _host.FactoryReset.Performed -= OnFactoryReset;
         Commands.Dispose();
         _accounts.Dispose();
-        _watchdog.Dispose();
+    }
+
+    // The core put its own configuration back; IPMI's own settings follow.
+    private void OnFactoryReset()
+    {
+        StoredThresholds.Forget(_host.Sensors, _host.Settings);
+        Channel.Reset();
+        Commands.ResetSettings();
     }
 }

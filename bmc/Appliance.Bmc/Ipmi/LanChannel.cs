@@ -101,6 +101,16 @@ public sealed class LanChannel
         return context.Privilege < limit ? context.Privilege : limit;
     }
 
+    /// <summary>Back to the factory setting: Administrator may be reached on the channel and with every suite.</summary>
+    public void Reset()
+    {
+        SetPrivilegeLimit(PrivilegeLevel.Administrator);
+        foreach (CipherSuiteId suite in CipherSuites)
+        {
+            SetSuiteLimit(suite, PrivilegeLevel.Administrator);
+        }
+    }
+
     private static void CheckLevel(PrivilegeLevel level)
     {
         if (level is < PrivilegeLevel.Callback or > PrivilegeLevel.Administrator)

@@ -52,6 +52,9 @@ public sealed class SensorDirectory
                     DeassertionMask: 0, ReadingMask: Bit(SelFullOffset),
                     State: () => host.Sel.Overflow ? Bit(SelFullOffset) : (ushort)0),
                 BuiltInSensors.FrontPanel => new(number, type, name, FrontPanelBoardEntity, AssertionMask: 0x001F, DeassertionMask: 0, ReadingMask: 0, State: static () => 0),
+                BuiltInSensors.SystemEvent => new(number, type, name, SystemBoardEntity,
+                    AssertionMask: 0x0001, // system reconfigured (factory reset)
+                    DeassertionMask: 0, ReadingMask: 0, State: static () => 0),
                 _ => new(number, type, name, SystemBoardEntity, AssertionMask: 0, DeassertionMask: 0, ReadingMask: 0, State: static () => 0),
             };
             _discrete[number] = sensor;

@@ -21,6 +21,15 @@ public static class StoredThresholds
             Text(thresholds.UpperNonCritical), Text(thresholds.UpperCritical), Text(thresholds.UpperNonRecoverable)));
     }
 
+    /// <summary>Drops every stored change (factory reset; the thresholds in force are reset by the caller).</summary>
+    public static void Forget(SensorMonitor sensors, SettingsStore settings)
+    {
+        foreach (SensorState sensor in sensors.All)
+        {
+            settings.Remove(KeyPrefix + sensor.Number.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary>Applies every stored change; a stored value that no longer fits the board's sensor is ignored.</summary>
     public static void Restore(SensorMonitor sensors, SettingsStore settings)
     {
