@@ -106,7 +106,7 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
                 });
                 break;
             case FrontPanelButton.Id:
-                _host.Identify.Toggle();
+                Locked(_host.Identify.Toggle);
                 break;
             default:
                 MenuButton(button);
@@ -122,7 +122,7 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
         OpenButton(_panel.DownButton, b => b.Press += (_, _) => MenuButton(FrontPanelButton.Down));
         OpenButton(_panel.SelectButton, b => b.Press += (_, _) => MenuButton(FrontPanelButton.Select));
         OpenButton(_panel.BackButton, b => b.Press += (_, _) => MenuButton(FrontPanelButton.Back));
-        OpenButton(_panel.IdButton, b => b.Press += (_, _) => _host.Identify.Toggle());
+        OpenButton(_panel.IdButton, b => b.Press += (_, _) => Locked(_host.Identify.Toggle));
         OpenButton(_panel.PowerButton, b =>
         {
             b.ButtonDown += (_, _) => Locked(() => PowerButton(pressed: true));
@@ -331,7 +331,17 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
                 return;
             }
 
-            change();
+            try
+            {
+                change();
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                // Button edges arrive on the GPIO event thread: a failure here must not end the
+                // panel (or the process); the operator sees the screen unchanged and may retry.
+                _log.LogError("front panel: {Error}", e.Message);
+            }
+
             DateTimeOffset now = _host.Time.GetUtcNow();
             _rendered = _controller.Render(now);
             try
@@ -355,8 +365,15 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
             bool amber = _controller.AmberLed(now);
             if (amber != _amber)
             {
-                _amber = amber;
-                _host.Board.Lines.Set(_panel.StatusLedAmber, amber);
+                try
+                {
+                    _host.Board.Lines.Set(_panel.StatusLedAmber, amber);
+                    _amber = amber;
+                }
+                catch (IOException e)
+                {
+                    _log.LogWarning("front panel: cannot drive {Line}: {Error}", _panel.StatusLedAmber, e.Message);
+                }
             }
         }
     }
