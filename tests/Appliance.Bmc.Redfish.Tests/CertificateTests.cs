@@ -23,7 +23,7 @@ public sealed class CertificateTests : IAsyncLifetime
         Assert.Contains("127.0.0.1", names);
         Assert.Contains(_rig.Host.Network.Current.HostName, names);
 
-        (string certificatePem, string keyPem) = HttpsCertificate.CreateSelfSigned("replacement.example", [IPAddress.Loopback]);
+        (string certificatePem, string keyPem) = HttpsCertificate.CreateSelfSigned(["replacement.example"], [IPAddress.Loopback]);
         using HttpClient admin = _rig.Admin();
         var body = new JsonObject
         {

@@ -24,6 +24,7 @@ public sealed class RedfishRig : IAsyncDisposable
     private readonly CancellationTokenSource _pump = new();
     private readonly Task _pumpTask;
     private Board? _board;
+    private FrontPanel.FrontPanelService? _frontPanel;
 
     private RedfishRig(string stateDirectory, bool ownsState)
     {
@@ -52,9 +53,15 @@ public sealed class RedfishRig : IAsyncDisposable
     /// <summary>Stops the time pump, for tests that step simulated time themselves.</summary>
     public bool Paused { get; set; }
 
-    public static async Task<RedfishRig> StartAsync(bool adminMustChangePassword = false, string? stateDirectory = null)
+    /// <summary>Runs the front panel service too, so that the LCD mirror exists.</summary>
+    public bool WithFrontPanel { get; init; }
+
+    public static async Task<RedfishRig> StartAsync(bool adminMustChangePassword = false, string? stateDirectory = null, bool withFrontPanel = false)
     {
-        var rig = new RedfishRig(stateDirectory ?? Directory.CreateTempSubdirectory("redfish-state-").FullName, stateDirectory is null);
+        var rig = new RedfishRig(stateDirectory ?? Directory.CreateTempSubdirectory("redfish-state-").FullName, stateDirectory is null)
+        {
+            WithFrontPanel = withFrontPanel,
+        };
         await rig.StartBmcAsync(adminMustChangePassword);
         return rig;
     }
@@ -66,6 +73,12 @@ public sealed class RedfishRig : IAsyncDisposable
         Host = new BmcHost(_board, StateDirectory, Time, NullLoggerFactory.Instance);
         Host.Accounts.EnsureInitialAdministrator(AdminUser, AdminPassword, adminMustChangePassword);
         Host.Start(acPowerRestored: false);
+        if (WithFrontPanel)
+        {
+            _frontPanel = new FrontPanel.FrontPanelService(Host, AdminUser, AdminPassword);
+            await _frontPanel.StartAsync(CancellationToken.None);
+        }
+
         var options = new BmcOptions { BoardFile = Repo.Hc1, RedfishEndpoint = new IPEndPoint(IPAddress.Loopback, 0), IpmiEndpoint = null, StateDirectory = StateDirectory };
         Service = new RedfishService(Host, options, Lifetime);
         await Service.StartAsync(CancellationToken.None);
@@ -74,6 +87,11 @@ public sealed class RedfishRig : IAsyncDisposable
     public async Task StopBmcAsync()
     {
         await Service.DisposeAsync();
+        if (_frontPanel is not null)
+        {
+            await _frontPanel.DisposeAsync();
+        }
+
         Host.Dispose();
         _board?.Dispose();
     }

@@ -36,8 +36,9 @@ public sealed class RedfishService : IFrontDoor
         _host = host;
         _endpoint = options.RedfishEndpoint ?? throw new ArgumentException("Redfish is switched off (--redfish off)", nameof(options));
         _log = host.Loggers.CreateLogger<RedfishService>();
-        var certificate = new HttpsCertificate(host.StateDirectory, host.Network.Current.HostName,
-            [_endpoint.Address, host.Network.Current.Address], host.Loggers.CreateLogger<HttpsCertificate>());
+        string[] names = new[] { options.HostName, host.Network.Current.HostName }.OfType<string>().Distinct().ToArray();
+        IPAddress[] addresses = new[] { _endpoint.Address, host.Network.Current.Address }.Where(a => !a.Equals(IPAddress.Any)).ToArray();
+        var certificate = new HttpsCertificate(host.StateDirectory, names, addresses, host.Loggers.CreateLogger<HttpsCertificate>());
         Services = new RedfishServices(host, options, lifetime, certificate);
     }
 

@@ -22,7 +22,7 @@ public sealed class HttpsCertificate
     private DateTime _loadedStamp;
     private long _nextCheckTicks;
 
-    public HttpsCertificate(string stateDirectory, string hostName, IEnumerable<IPAddress> addresses, ILogger log)
+    public HttpsCertificate(string stateDirectory, IReadOnlyList<string> hostNames, IEnumerable<IPAddress> addresses, ILogger log)
     {
         _log = log;
         string folder = Path.Combine(stateDirectory, "https");
@@ -30,9 +30,9 @@ public sealed class HttpsCertificate
         _path = Path.Combine(folder, "server.pem");
         if (!File.Exists(_path))
         {
-            (string certPem, string keyPem) = CreateSelfSigned(hostName, addresses);
+            (string certPem, string keyPem) = CreateSelfSigned(hostNames, addresses);
             Store(certPem, keyPem);
-            _log.LogInformation("generated a self-signed HTTPS certificate for {HostName}", hostName);
+            _log.LogInformation("generated a self-signed HTTPS certificate for {HostNames}", string.Join(", ", hostNames));
         }
 
         _current = Load(_path);
@@ -101,13 +101,16 @@ public sealed class HttpsCertificate
         _log.LogInformation("HTTPS certificate replaced: {Subject}, valid until {NotAfter:O}", _current.Subject, _current.NotAfter);
     }
 
-    public static (string CertificatePem, string KeyPem) CreateSelfSigned(string hostName, IEnumerable<IPAddress> addresses)
+    public static (string CertificatePem, string KeyPem) CreateSelfSigned(IReadOnlyList<string> hostNames, IEnumerable<IPAddress> addresses)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={hostName}, O=Appliance BMC", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest($"CN={hostNames[0]}, O=Appliance BMC", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName(hostName);
-        names.AddDnsName("localhost");
+        foreach (string name in hostNames.Append("localhost").Distinct())
+        {
+            names.AddDnsName(name);
+        }
+
         foreach (IPAddress address in addresses.Append(IPAddress.Loopback).Distinct())
         {
             names.AddIpAddress(address);

@@ -123,7 +123,6 @@ public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
 
         QueryOptions query = QueryOptions.Parse(http.Request.Query);
         JsonObject body = resource.Get!(request) ?? throw NotFound(resource, request.Path);
-        string etag = RedfishJson.ETag(RedfishJson.Serialize(body));
         if (query.Only)
         {
             if (body["Members"] is not JsonArray members)
@@ -134,25 +133,28 @@ public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
             if (members.Count == 1 && members[0]?["@odata.id"]?.GetValue<string>() is string member)
             {
                 body = Read(member, principal, http) ?? body;
-                etag = RedfishJson.ETag(RedfishJson.Serialize(body));
             }
         }
 
         if (query.Expand != '\0')
         {
+            // An expanded payload is a different representation; it carries no tag of its own.
             QueryOptions.ExpandLinks(body, query.Expand, query.Levels, uri => Read(uri, principal, http));
+            await RedfishJson.WriteAsync(http, StatusCodes.Status200OK, RedfishJson.Serialize(body), etag: null).ConfigureAwait(false);
+            return;
         }
 
+        byte[] bytes = RedfishJson.Serialize(body);
+        string etag = RedfishJson.ETag(bytes);
         string? ifNoneMatch = http.Request.Headers.IfNoneMatch;
-        if (ifNoneMatch is not null && query.Expand == '\0' && RedfishJson.Matches(ifNoneMatch, etag))
+        if (ifNoneMatch is not null && RedfishJson.Matches(ifNoneMatch, etag))
         {
             http.Response.StatusCode = StatusCodes.Status304NotModified;
             http.Response.Headers.ETag = etag;
             return;
         }
 
-        // An expanded payload is a different representation: it gets its own tag.
-        await RedfishJson.WriteAsync(http, StatusCodes.Status200OK, body, query.Expand == '\0' ? etag : null).ConfigureAwait(false);
+        await RedfishJson.WriteAsync(http, StatusCodes.Status200OK, bytes, etag).ConfigureAwait(false);
     }
 
     private async Task WriteAsync(HttpContext http, RedfishResource resource, Dictionary<string, string> route, Privilege privilege, WriteHandler handler)

@@ -47,9 +47,11 @@ public static class RedfishJson
         return false;
     }
 
-    public static async Task WriteAsync(HttpContext http, int status, JsonObject body, string? etag = null)
+    public static Task WriteAsync(HttpContext http, int status, JsonObject body, string? etag = null) =>
+        WriteAsync(http, status, Serialize(body), etag);
+
+    public static async Task WriteAsync(HttpContext http, int status, byte[] bytes, string? etag)
     {
-        byte[] bytes = Serialize(body);
         http.Response.StatusCode = status;
         http.Response.ContentType = ContentType;
         http.Response.ContentLength = bytes.Length;
