@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Appliance.Libvirt;
 using Appliance.Libvirt.Xml;
 using Appliance.Node.Api;
+using Appliance.Node.Client;
 using Appliance.Node.Hypervisor;
 using Appliance.Node.Storage;
 using Appliance.Node.Vms;
@@ -21,8 +21,6 @@ public sealed class MigrationService(
     NodeRuntime runtime,
     ILogger<MigrationService> logger)
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(2) };
-
     public async Task<MigrationResult> MigrateAsync(string name, MigrationRequest? request, CancellationToken ct)
     {
         if (request?.Destination is not { } destination || !Uri.TryCreate(destination, UriKind.Absolute, out var destinationUri)
@@ -48,10 +46,21 @@ public sealed class MigrationService(
             Capacity(stats, d.TargetDevice) ?? throw new InvalidOperationException($"libvirt reported no capacity for disk {d.TargetDevice}"))).ToList();
 
         var prepare = new IncomingMigrationRequest(name, domain.Uuid, record.Spec, incomingDisks, runtime.Hostname ?? "");
-        var target = await PostAsync(destinationUri, "api/v1/migrations/incoming", prepare, ct);
+        using var http = new HttpClient { BaseAddress = destinationUri, Timeout = TimeSpan.FromMinutes(2) };
+        var peer = new NodeClient(http);
+        IncomingMigrationResponse target;
+        try
+        {
+            target = await peer.PrepareIncomingAsync(prepare, ct);
+        }
+        catch (NodeApiException e)
+        {
+            throw new ApiException(e.Status == 409 ? 409 : 502,
+                e.Status == 0 ? e.Message : $"the destination {destination} refused the migration: {e.Message}");
+        }
         if (target.HostUuid == runtime.HostUuid)
         {
-            await AbortAsync(destinationUri, name);
+            await AbortAsync(peer, name);
             throw ApiException.Conflict($"the destination {destination} is this very host (host UUID {target.HostUuid})");
         }
 
@@ -77,7 +86,7 @@ public sealed class MigrationService(
         catch (Exception e)
         {
             logger.LogWarning("Migration of {Name} to {Destination} failed: {Error}", name, destination, e.Message);
-            await AbortAsync(destinationUri, name);
+            await AbortAsync(peer, name);
             throw;
         }
         double total = clock.Elapsed.TotalSeconds;
@@ -123,52 +132,15 @@ public sealed class MigrationService(
         return null;
     }
 
-    private static async Task<IncomingMigrationResponse> PostAsync(Uri destination, string path, IncomingMigrationRequest body, CancellationToken ct)
-    {
-        HttpResponseMessage response;
-        try
-        {
-            response = await Http.PostAsJsonAsync(new Uri(destination, path), body, NodeJsonContext.Default.IncomingMigrationRequest, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            throw ApiException.BadGateway($"cannot reach the destination agent at {destination}: {e.Message}");
-        }
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                var error = await ReadErrorAsync(response, ct);
-                throw new ApiException(response.StatusCode == System.Net.HttpStatusCode.Conflict ? 409 : 502,
-                    $"the destination {destination} refused the migration: {error}");
-            }
-            return await response.Content.ReadFromJsonAsync(NodeJsonContext.Default.IncomingMigrationResponse, ct)
-                ?? throw ApiException.BadGateway($"the destination {destination} sent an empty answer");
-        }
-    }
-
-    private async Task AbortAsync(Uri destination, string name)
+    private async Task AbortAsync(NodeClient peer, string name)
     {
         try
         {
-            using var response = await Http.DeleteAsync(new Uri(destination, $"api/v1/migrations/incoming/{name}"));
+            await peer.AbortIncomingAsync(name, CancellationToken.None);
         }
-        catch (HttpRequestException e)
+        catch (NodeApiException e)
         {
-            logger.LogWarning("Could not tell {Destination} to clean up the failed migration of {Name}: {Error}", destination, name, e.Message);
-        }
-    }
-
-    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        string text = await response.Content.ReadAsStringAsync(ct);
-        try
-        {
-            return System.Text.Json.JsonSerializer.Deserialize(text, NodeJsonContext.Default.ApiError)?.Error ?? text;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return $"HTTP {(int)response.StatusCode}: {text}";
+            logger.LogWarning("Could not tell {Destination} to clean up the failed migration of {Name}: {Error}", peer.Address, name, e.Message);
         }
     }
 }
