@@ -168,6 +168,43 @@ public sealed class NetworkSetupTests : IDisposable
     }
 
     [Fact]
+    public void The_gateway_is_set_with_the_digit_editor()
+    {
+        _rig.Select();
+        _rig.Select();
+        _rig.Up();
+        _rig.PressAndExpect("PANEL_SELECT", Editor("Gateway", "000.000.000.000", 0));
+        _rig.Select();
+        _rig.Up();
+        _rig.Select();
+        _rig.Up();
+        _rig.Up();
+        _rig.Select();
+        _rig.Select();
+        _rig.Select();
+        _rig.Down();
+        _rig.Down();
+        _rig.Down();
+        _rig.AssertLcd(Editor("Gateway", "012.007.000.000", 6));
+        for (int i = 0; i < 6; i++)
+        {
+            _rig.Select();
+        }
+
+        _rig.Up();
+        _rig.Up();
+        _rig.Up();
+        _rig.Up();
+        _rig.AssertLcd(Editor("Gateway", "012.007.000.004", 14));
+        _rig.PressAndExpect("PANEL_SELECT",
+            "Gateway saved",
+            "12.7.0.4",
+            "Source: static",
+            "Press any key");
+        Assert.Equal(IPAddress.Parse("12.7.0.4"), _rig.Host.Network.Current.Gateway);
+    }
+
+    [Fact]
     public void The_hostname_is_edited_character_by_character()
     {
         _rig.Select();

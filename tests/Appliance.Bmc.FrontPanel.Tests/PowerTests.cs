@@ -88,6 +88,62 @@ public sealed class PowerTests : IDisposable
     }
 
     [Fact]
+    public void Restart_and_force_off_need_the_host_on_and_say_so()
+    {
+        OpenPowerMenu();
+        _rig.Up();
+        _rig.PressAndExpect("PANEL_SELECT",
+            "Restart the host?",
+            "",
+            "SELECT: yes",
+            "BACK: no");
+        _rig.PressAndExpect("PANEL_SELECT",
+            "Not done",
+            "the host is off;",
+            "power it on first",
+            "Press any key");
+        _rig.PressAndExpect("PANEL_SELECT",
+            "Power: Off       4/4",
+            " Power off",
+            " Force off",
+            ">Restart");
+        _rig.Up();
+        _rig.Select();
+        _rig.PressAndExpect("PANEL_SELECT",
+            "Not done",
+            "the host is already",
+            "off",
+            "Press any key");
+    }
+
+    [Fact]
+    public void Force_off_from_the_menu_holds_the_power_button_until_the_host_is_off()
+    {
+        PowerOnAndWait();
+        _rig.Sim.Faults.HostIgnoresAcpi = true;
+        OpenPowerMenu();
+        _rig.Down();
+        _rig.Down();
+        _rig.PressAndExpect("PANEL_SELECT",
+            "Force host off now?",
+            "",
+            "SELECT: yes",
+            "BACK: no");
+        _rig.PressAndExpect("PANEL_SELECT",
+            "Force off requested",
+            "Power: Powering off",
+            "",
+            "BACK: menu");
+        _rig.RunUntilLcd(TimeSpan.FromSeconds(30),
+            "Force off requested",
+            "Power: Off",
+            "",
+            "BACK: menu");
+        Assert.Equal(HostPowerState.Off, _rig.Sim.HostState);
+        Assert.Equal(0, _rig.Sim.HostAcpiShutdownCount);
+    }
+
+    [Fact]
     public void The_power_button_is_passed_through_to_the_host_while_pressed()
     {
         // A person's press: a fifth of a second.
