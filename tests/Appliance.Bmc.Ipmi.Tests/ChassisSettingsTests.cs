@@ -98,6 +98,31 @@ public sealed class ChassisSettingsTests
     }
 
     [Fact]
+    public async Task FrontPanelEnablesDisableThePowerButtonAndShowAsLockout()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var before = await bmc.IpmitoolAsync("chassis", "status");
+        var disable = await bmc.IpmitoolAsync("raw", "0x00", "0x0a", "0x01");
+        var after = await bmc.IpmitoolAsync("chassis", "status");
+        var freeipmi = await bmc.FreeIpmiAsync("ipmi-chassis", "--get-chassis-status");
+        var absentButton = await bmc.IpmitoolAsync("raw", "0x00", "0x0a", "0x08");
+
+        Assert.Matches(@"Front-Panel Lockout\s+: inactive", before.StdOut);
+        Assert.True(disable.ExitCode == 0, disable.ToString());
+        Assert.False(bmc.Host.FrontPanelPolicy.IsEnabled(FrontPanel.FrontPanelButtons.PowerOff));
+        Assert.Matches(@"Front-Panel Lockout\s+: active", after.StdOut);
+        Assert.Matches(@"Power Button Disabled: true", after.StdOut);
+        Assert.Matches(@"Reset Button Disabled: false", after.StdOut);
+        Assert.Matches(@"Power off button\s+: disabled", freeipmi.StdOut);
+        Assert.Matches(@"Reset button\s+: enabled", freeipmi.StdOut);
+        Assert.Matches(@"Reset button disable\s+: allowed", freeipmi.StdOut);
+        Assert.Matches(@"Standby button disable\s+: unallowed", freeipmi.StdOut);
+        Assert.Contains("rsp=0xcc", absentButton.StdErr); // hc1 has no standby button
+        Assert.False(bmc.Host.FrontPanelPolicy.IsEnabled(FrontPanel.FrontPanelButtons.PowerOff));
+    }
+
+    [Fact]
     public async Task PowerRestorePolicyIsStoredAndShown()
     {
         await using var bmc = await InProcessBmc.StartAsync();

@@ -71,6 +71,7 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.Chassis, ChassisCommand.ChassisIdentify, operatorLevel, new ChassisIdentifyCommand(host.Identify).Handle);
         Add(NetFn.Chassis, ChassisCommand.SetPowerRestorePolicy, operatorLevel, new SetPowerRestorePolicy(host.Power).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetSystemRestartCause, user, new GetSystemRestartCause(host.Power).Handle);
+        Add(NetFn.Chassis, ChassisCommandMore.SetFrontPanelEnables, admin, new SetFrontPanelEnables(host.FrontPanelPolicy).Handle);
         Add(NetFn.Chassis, ChassisCommand.SetSystemBootOptions, operatorLevel, new SetSystemBootOptions(host.Boot, boot).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetSystemBootOptions, operatorLevel, new GetSystemBootOptions(host.Boot, boot).Handle);
 

@@ -3,8 +3,9 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Chassis;
 
 /// <summary>
-/// Get Chassis Capabilities (IPMI v2.0 section 28.1): an intrusion sensor and a diagnostic
-/// interrupt when the board has the lines for them; the BMC itself (20h) holds the FRU, SDR and SEL.
+/// Get Chassis Capabilities (IPMI v2.0 section 28.1): an intrusion sensor, front-panel lockout and
+/// a diagnostic interrupt when the board has the lines for them; the BMC itself (20h) holds the
+/// FRU, SDR and SEL.
 /// </summary>
 public sealed class GetChassisCapabilities
 {
@@ -14,7 +15,9 @@ public sealed class GetChassisCapabilities
     public GetChassisCapabilities(BmcHost host)
     {
         bool Has(string line) => host.Board.Description.Gpio.Lines.Any(l => l.Name == line);
-        byte flags = (byte)((Has("CHASSIS_INTRUSION") ? 0x01 : 0) | (Has("NMI_OUT") ? 0x04 : 0));
+        byte flags = (byte)((Has("CHASSIS_INTRUSION") ? 0x01 : 0)
+            | (host.FrontPanelPolicy.Present != FrontPanel.FrontPanelButtons.None ? 0x02 : 0)
+            | (Has("NMI_OUT") ? 0x04 : 0));
         _response = [flags, BmcAddress, BmcAddress, BmcAddress, BmcAddress];
     }
 

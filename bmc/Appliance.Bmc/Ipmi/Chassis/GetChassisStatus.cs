@@ -9,8 +9,9 @@ namespace Appliance.Bmc.Ipmi.Chassis;
 
 /// <summary>
 /// Get Chassis Status (IPMI v2.0 section 28.2): power from PS_PWROK, the restore policy, the last
-/// power event, intrusion from the CHASSIS_INTRUSION line, a cooling fault when a fan is below
-/// its critical threshold or has stopped answering, and the identify LED.
+/// power event, intrusion from the CHASSIS_INTRUSION line, front-panel lockout and the button
+/// enables from the front-panel policy, a cooling fault when a fan is below its critical threshold
+/// or has stopped answering, and the identify LED.
 /// </summary>
 public sealed class GetChassisStatus(BmcHost host, PowerRequests requests)
 {
@@ -53,9 +54,10 @@ public sealed class GetChassisStatus(BmcHost host, PowerRequests requests)
             RestorePolicy: (RestorePolicy)(byte)power.RestorePolicy,
             LastPowerEvent: lastEvent,
             ChassisIntrusion: _hasIntrusionSwitch && host.Board.Lines.IsAsserted("CHASSIS_INTRUSION"),
-            FrontPanelLockout: false,
+            FrontPanelLockout: host.FrontPanelPolicy.LockoutActive,
             DriveFault: false,
             CoolingFault: coolingFault,
-            IdentifyState: identify);
+            IdentifyState: identify,
+            FrontPanelButtonCapabilities: (byte)(((byte)host.FrontPanelPolicy.Present << 4) | (byte)host.FrontPanelPolicy.Disabled));
     }
 }
