@@ -32,7 +32,7 @@ public sealed class IpmiCommands : IDisposable
         _channel = channel;
         Table = new IpmiCommandTable(logger);
         Sensors = new SensorDirectory(host);
-        Sdr = new SdrRepository(Sensors, $"{host.Board.Description.Model} BMC", host.Time.GetUtcNow());
+        Sdr = new SdrRepository(Sensors, $"{host.Board.Description.Model} BMC", host.Settings, host.Time.GetUtcNow());
         _selIndex = new SelIndex(host.Sel);
         _power = new PowerStatistics(host.Sensors, host.Time);
         var powerRequests = new PowerRequests();
