@@ -4,7 +4,10 @@
 # at idle and after the load.
 #   bench/redfish.sh                  the NativeAOT binary (published into .artifacts/bench-redfish)
 #   REDFISH_BENCH_JIT=1 bench/redfish.sh   the JIT build from ./build.sh build instead
+#   REDFISH_BENCH_BINARY=PATH bench/redfish.sh   an appliance-bmc binary built elsewhere
 #   REDFISH_BENCH_SECONDS=N (default 20), REDFISH_BENCH_CONNECTIONS=N (default 16)
+# The board is simulated in its own process (appliance-board-sim), as on the rack, so the RSS is
+# the BMC service's alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -14,7 +17,10 @@ for tool in wrk curl; do
   command -v $tool >/dev/null || { echo "redfish.sh: $tool missing (./build.sh setup installs wrk)" >&2; exit 1; }
 done
 
-if [[ ${REDFISH_BENCH_JIT:-0} == 1 ]]; then
+if [[ -n ${REDFISH_BENCH_BINARY:-} ]]; then
+  bmc=$REDFISH_BENCH_BINARY
+  kind="$bmc"
+elif [[ ${REDFISH_BENCH_JIT:-0} == 1 ]]; then
   bmc=$ROOT/bmc/Appliance.Bmc/bin/Release/net10.0/appliance-bmc
   kind="JIT (Release build)"
 else
@@ -29,10 +35,15 @@ else
 fi
 [[ -x $bmc ]] || { echo "redfish.sh: $bmc is missing; run ./build.sh build first" >&2; exit 1; }
 
+board_sim=${REDFISH_BENCH_BOARD_SIM:-$ROOT/hw/Appliance.BoardSim/bin/Release/net10.0/appliance-board-sim}
+[[ -x $board_sim ]] || { echo "redfish.sh: $board_sim is missing; run ./build.sh build first" >&2; exit 1; }
+
 dir=$(mktemp -d /tmp/redfish-bench.XXXXXX)
 pid=
+board=
 stop() {
   if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [[ -n $board ]]; then kill "$board" 2>/dev/null || true; wait "$board" 2>/dev/null || true; fi
   rm -rf "$dir"
 }
 trap stop EXIT
@@ -40,7 +51,10 @@ trap stop EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 password=Bench-pass-1
 printf '%s' "$password" >"$dir/admin-password"
-"$bmc" --board hw/boards/hc1.json --sim --state-dir "$dir/state" --run-dir "$dir/run" --hostname bench-bmc \
+"$board_sim" serve --board hw/boards/hc1.json --socket "$dir/board.sock" >"$dir/board.log" 2>&1 &
+board=$!
+for _ in $(seq 100); do [[ -S $dir/board.sock ]] && break; sleep 0.05; done
+"$bmc" --board hw/boards/hc1.json --board-socket "$dir/board.sock" --state-dir "$dir/state" --run-dir "$dir/run" --hostname bench-bmc \
   --ipmi off --redfish "127.0.0.1:$port" --admin-password-file "$dir/admin-password" --log-level Warning >"$dir/bmc.log" 2>&1 &
 pid=$!
 url=https://127.0.0.1:$port

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Appliance.Bmc.Redfish.Protocol;
 using Appliance.Bmc.Sensors;
@@ -12,6 +13,7 @@ namespace Appliance.Bmc.Redfish.Chassis;
 public static class Sensors
 {
     public const string CollectionUri = RedfishServices.ChassisUri + "/Sensors";
+    private static readonly ConditionalWeakTable<SensorDescription, string> Ids = [];
 
     public static void Map(RedfishServices services)
     {
@@ -24,7 +26,7 @@ public static class Sensors
     }
 
     /// <summary>bmcweb-style IDs: the reading type and the name, e.g. temperature_CPU0_Temp.</summary>
-    public static string IdOf(SensorState sensor) => IdOf(sensor.Description);
+    public static string IdOf(SensorState sensor) => Ids.GetValue(sensor.Description, IdOf);
 
     public static string IdOf(SensorDescription sensor) => sensor.Kind switch
     {

@@ -28,6 +28,10 @@ public sealed class EventBus : IDisposable
     private readonly Dictionary<string, Channel<EventRecord>> _deliveries = [];
     private readonly HttpClient _http = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }) { Timeout = TimeSpan.FromSeconds(10) };
     private readonly CancellationTokenSource _stopping = new();
+
+    // SEL and power notifications arrive on the core's threads, some under the power state
+    // machine's lock; they are queued and published in order from here instead.
+    private readonly Channel<Func<long, EventRecord>> _inbox = Channel.CreateUnbounded<Func<long, EventRecord>>(new UnboundedChannelOptions { SingleReader = true });
     private long _lastEventId;
 
     public EventBus(BmcHost host, SubscriptionStore subscriptions)
@@ -37,6 +41,7 @@ public sealed class EventBus : IDisposable
         _log = host.Loggers.CreateLogger<EventBus>();
         host.Sel.Added += OnSelAdded;
         host.Power.StateChanged += OnPowerStateChanged;
+        _ = Task.Run(PublishQueuedAsync);
     }
 
     /// <summary>Cancelled when the service stops, ending SSE streams.</summary>
@@ -63,7 +68,10 @@ public sealed class EventBus : IDisposable
         }
     }
 
-    public EventRecord Publish(Func<long, EventRecord> create)
+    /// <summary>Queues an event; it goes out after every event queued before it.</summary>
+    public void Enqueue(Func<long, EventRecord> create) => _inbox.Writer.TryWrite(create);
+
+    private EventRecord Publish(Func<long, EventRecord> create)
     {
         EventRecord record = create(Interlocked.Increment(ref _lastEventId));
         lock (_lock)
@@ -87,6 +95,7 @@ public sealed class EventBus : IDisposable
         _host.Sel.Added -= OnSelAdded;
         _host.Power.StateChanged -= OnPowerStateChanged;
         _stopping.Cancel();
+        _inbox.Writer.TryComplete();
         lock (_lock)
         {
             foreach (Channel<EventRecord> channel in _listeners.Concat(_deliveries.Values))
@@ -101,16 +110,32 @@ public sealed class EventBus : IDisposable
     private void OnSelAdded(SelEntry entry)
     {
         SelEntryText text = SelEntryText.Of(entry.Record, _host.Sensors);
-        Publish(id => new EventRecord(id, LogServices.CreatedAt(entry), Registry + ".SelEntryAdded", text.Message, [text.Message],
+        Enqueue(id => new EventRecord(id, LogServices.CreatedAt(entry), Registry + ".SelEntryAdded", text.Message, [text.Message],
             text.Severity, LogServices.SelUri, LogServices.EntryUri(entry)));
     }
 
     private void OnPowerStateChanged(PowerState state)
     {
         string powerState = Health.PowerStateOf(state);
-        Publish(id => new EventRecord(id, _host.Time.GetUtcNow(), Registry + ".PowerStateChanged",
+        DateTimeOffset at = _host.Time.GetUtcNow();
+        Enqueue(id => new EventRecord(id, at, Registry + ".PowerStateChanged",
             $"The power state of system '{RedfishServices.SystemId}' changed to {powerState}.", [RedfishServices.SystemId, powerState],
             Health.Ok, RedfishServices.SystemUri));
+    }
+
+    private async Task PublishQueuedAsync()
+    {
+        await foreach (Func<long, EventRecord> create in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                Publish(create);
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException or InvalidOperationException)
+            {
+                _log.LogError("an event could not be published: {Error}", e.Message);
+            }
+        }
     }
 
     private Channel<EventRecord> Queue(string subscriptionId)

@@ -156,7 +156,7 @@ public static class EventService
         }
 
         body.Finish();
-        request.Services.Events.Publish(id => new EventRecord(id, at, messageId ?? EventBus.Registry + ".TestEvent",
+        request.Services.Events.Enqueue(id => new EventRecord(id, at, messageId ?? EventBus.Registry + ".TestEvent",
             message ?? "This is a test event.", args ?? [], severity ?? legacySeverity ?? Health.Ok, origin));
         return Task.FromResult(RedfishResult.NoContent());
     }

@@ -140,12 +140,12 @@ public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
         {
             // An expanded payload is a different representation; it carries no tag of its own.
             QueryOptions.ExpandLinks(body, query.Expand, query.Levels, uri => Read(uri, principal, http));
-            await RedfishJson.WriteAsync(http, StatusCodes.Status200OK, RedfishJson.Serialize(body), etag: null).ConfigureAwait(false);
+            await RedfishJson.WriteAsync(http, StatusCodes.Status200OK, body).ConfigureAwait(false);
             return;
         }
 
-        byte[] bytes = RedfishJson.Serialize(body);
-        string etag = RedfishJson.ETag(bytes);
+        using RedfishJson.Rendered rendered = RedfishJson.Render(body);
+        string etag = rendered.ETag;
         string? ifNoneMatch = http.Request.Headers.IfNoneMatch;
         if (ifNoneMatch is not null && RedfishJson.Matches(ifNoneMatch, etag))
         {
@@ -154,7 +154,7 @@ public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
             return;
         }
 
-        await RedfishJson.WriteAsync(http, StatusCodes.Status200OK, bytes, etag).ConfigureAwait(false);
+        await RedfishJson.WriteAsync(http, StatusCodes.Status200OK, rendered.Bytes, etag).ConfigureAwait(false);
     }
 
     private async Task WriteAsync(HttpContext http, RedfishResource resource, Dictionary<string, string> route, Privilege privilege, WriteHandler handler)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -8,6 +9,18 @@ namespace Appliance.Bmc.Redfish.Protocol;
 public static class RedfishJson
 {
     public const string ContentType = "application/json; charset=utf-8";
+
+    private const int PoolSize = 32;
+    private const int KeepBuffersUpTo = 256 * 1024;
+    private static readonly ConcurrentBag<Rendered> Pool = [];
+
+    /// <summary>Renders a payload into a pooled buffer (most responses are written this way, without copies).</summary>
+    public static Rendered Render(JsonNode node)
+    {
+        Rendered rendered = Pool.TryTake(out Rendered? pooled) ? pooled : new Rendered();
+        rendered.Write(node);
+        return rendered;
+    }
 
     public static byte[] Serialize(JsonNode node)
     {
@@ -47,10 +60,13 @@ public static class RedfishJson
         return false;
     }
 
-    public static Task WriteAsync(HttpContext http, int status, JsonObject body, string? etag = null) =>
-        WriteAsync(http, status, Serialize(body), etag);
+    public static async Task WriteAsync(HttpContext http, int status, JsonObject body, string? etag = null)
+    {
+        using Rendered rendered = Render(body);
+        await WriteAsync(http, status, rendered.Bytes, etag).ConfigureAwait(false);
+    }
 
-    public static async Task WriteAsync(HttpContext http, int status, byte[] bytes, string? etag)
+    public static async Task WriteAsync(HttpContext http, int status, ReadOnlyMemory<byte> bytes, string? etag)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = ContentType;
@@ -85,4 +101,33 @@ public static class RedfishJson
     }
 
     public static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)v).ToArray());
+
+    /// <summary>A rendered payload; disposing it returns its buffer to the pool.</summary>
+    public sealed class Rendered : IDisposable
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(8192);
+        private readonly Utf8JsonWriter _writer;
+
+        internal Rendered() => _writer = new Utf8JsonWriter(_buffer);
+
+        public ReadOnlyMemory<byte> Bytes => _buffer.WrittenMemory;
+
+        public string ETag => RedfishJson.ETag(_buffer.WrittenSpan);
+
+        internal void Write(JsonNode node)
+        {
+            _buffer.ResetWrittenCount();
+            _writer.Reset(_buffer);
+            node.WriteTo(_writer);
+            _writer.Flush();
+        }
+
+        public void Dispose()
+        {
+            if (_buffer.Capacity <= KeepBuffersUpTo && Pool.Count < PoolSize)
+            {
+                Pool.Add(this);
+            }
+        }
+    }
 }
