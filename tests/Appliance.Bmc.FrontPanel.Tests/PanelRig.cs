@@ -20,13 +20,14 @@ public sealed class PanelRig : IDisposable
     private readonly Dictionary<string, long> _releasedAt = [];
     private readonly TimeSpan _debounce;
 
-    public PanelRig(string? configuredAdminPassword = null)
+    /// <param name="platform">Wraps the simulated board's buses (to watch bus traffic).</param>
+    public PanelRig(string? configuredAdminPassword = null, Func<IBoardPlatform, IBoardPlatform>? platform = null)
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         Description = BoardFile.Load(Repo.Hc1);
         Sim = new SimBoard(Description, Time);
         StateDirectory = Directory.CreateTempSubdirectory("bmc-panel-").FullName;
-        Board = new Board(Description, Sim.Platform);
+        Board = new Board(Description, platform is null ? Sim.Platform : platform(Sim.Platform));
         Host = new BmcHost(Board, StateDirectory, Time, NullLoggerFactory.Instance);
         InitialPassword = Host.Accounts.EnsureInitialAdministrator(AdminUser, configuredAdminPassword, passwordChangeRequired: false);
         Host.Start(acPowerRestored: false);
