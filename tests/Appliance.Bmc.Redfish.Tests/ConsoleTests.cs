@@ -68,7 +68,7 @@ public sealed class ConsoleTests : IAsyncLifetime
         int first = int.Parse(await inlet.GetAttributeAsync("data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         _rig.Sim.AmbientC = 30;
         await _page.WaitForFunctionAsync($"n => Number(document.querySelector('#chart-temperature_Inlet_Temp').dataset.points) > n + 1", first);
-        await Assertions.Expect(inlet.Locator(".value")).ToContainTextAsync("Cel");
+        await Assertions.Expect(inlet.Locator(".value")).ToContainTextAsync("°C");
 
         // Something to find in the log: a power-on.
         _rig.Host.Power.Request(PowerAction.On);

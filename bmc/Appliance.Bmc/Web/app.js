@@ -165,12 +165,19 @@ async function sensors() {
       if (history.length > HISTORY) history.shift();
     }
     card.dataset.points = String(history.length);
-    card.querySelector('.value').textContent = sensor.Reading === null ? '—' : sensor.Reading + ' ' + sensor.ReadingUnits;
+    card.querySelector('.value').textContent = reading(sensor);
     const status = card.querySelector('.status');
     status.textContent = sensor.Status.State === 'Enabled' ? sensor.Status.Health : sensor.Status.State;
     status.className = 'status ' + sensor.Status.Health;
     draw(card.querySelector('canvas'), history, sensor.Thresholds);
   }
+}
+
+const UNITS = { Cel: '°C', V: 'V', A: 'A', W: 'W', RPM: 'RPM' };
+function reading(sensor) {
+  if (sensor.Reading === null) return '—';
+  const digits = sensor.ReadingUnits === 'RPM' || sensor.ReadingUnits === 'W' ? 0 : sensor.ReadingUnits === 'Cel' ? 1 : 2;
+  return sensor.Reading.toFixed(digits) + ' ' + (UNITS[sensor.ReadingUnits] || sensor.ReadingUnits);
 }
 
 function draw(canvas, values, thresholds) {
@@ -260,6 +267,7 @@ async function panel() {
 }
 for (const button of document.querySelectorAll('[data-button]')) {
   button.addEventListener('click', async () => {
+    if (button.dataset.confirm && !await confirmed(button.dataset.confirm)) return;
     try { await api('POST', MANAGER + '/Oem/Appliance/FrontPanel/Actions/FrontPanel.PressButton', { Button: button.dataset.button }); await panel(); } catch (e) { banner(e); }
   });
 }
