@@ -134,9 +134,11 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
         }
 
         Subscribe();
-        _host.Board.Lines.Set(_panel.StatusLedBlue, _host.Identify.Active);
-        _host.Board.Lines.Set(_panel.StatusLedAmber, false);
-        Refresh();
+        Locked(() =>
+        {
+            _host.Board.Lines.Set(_panel.StatusLedBlue, _host.Identify.Active);
+            _host.Board.Lines.Set(_panel.StatusLedAmber, false);
+        });
         _tick = _host.Time.CreateTimer(_ => Tick(), null, TickPeriod, TickPeriod);
         _host.FrontPanelMirror = this;
         return Task.CompletedTask;
@@ -190,7 +192,23 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
 
     // ---- inputs ----
 
+    /// <summary>
+    /// Opens a button with the board's debounce. A button that cannot be opened is logged and left
+    /// out: the rest of the panel, and the BMC's other front doors, keep working.
+    /// </summary>
     private void OpenButton(string line, Action<GpioButton> wire)
+    {
+        try
+        {
+            _buttons.Add(NewButton(line, wire));
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException)
+        {
+            _log.LogError("front panel: cannot open button {Line} ({Error}); it will not work until the BMC restarts", line, e.Message);
+        }
+    }
+
+    private GpioButton NewButton(string line, Action<GpioButton> wire)
     {
         GpioLineDescription description = _host.Board.Description.Line(line);
         var button = new GpioButton(
@@ -203,7 +221,7 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
             shouldDispose: false,
             debounceTime: TimeSpan.FromMilliseconds(_panel.DebounceMs));
         wire(button);
-        _buttons.Add(button);
+        return button;
     }
 
     private void MenuButton(FrontPanelButton button) => Locked(() => _controller.Press(button, _host.Time.GetUtcNow()));
