@@ -39,6 +39,7 @@ public sealed class IpmiCommands : IDisposable
         var boot = _boot = new BootParameters(host.Settings);
         var fru = new FruInventory(host.Board);
         var lanProgress = new LanSetInProgress();
+        var disabledVlan = new DisabledVlan(host.Settings);
         var deviceId = new GetDeviceId();
         DeviceId = deviceId.Identity;
 
@@ -101,8 +102,8 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.Storage, StorageCommand.SetSelTime, operatorLevel, new SetSelTime(host.Sel, host.Time).Handle);
 
         // Transport
-        Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParameters(host.Network, channel, lanProgress).Handle);
-        Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParameters(host.Network, channel, lanProgress).Handle);
+        Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParameters(host.Network, channel, lanProgress, disabledVlan).Handle);
+        Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParameters(host.Network, channel, lanProgress, disabledVlan).Handle);
 
         // DCMI
         Add(NetFn.GroupExtension, DcmiCommand.GetPowerReading, user, new GetPowerReading(_power, host.Time).Handle);

@@ -10,7 +10,7 @@ namespace Appliance.Bmc.Ipmi.Transport;
 /// the front panel and Redfish share, plus the RMCP+ cipher suites and their privilege limits.
 /// IPMI v1.5 authentication types are all off: only RMCP+ sessions exist.
 /// </summary>
-public sealed class GetLanConfigurationParameters(NetworkSettings network, LanChannel channel, LanSetInProgress progress)
+public sealed class GetLanConfigurationParameters(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
@@ -88,7 +88,7 @@ public sealed class GetLanConfigurationParameters(NetworkSettings network, LanCh
             LanParameter.MacAddress => c.MacAddress.GetAddressBytes(),
             LanParameter.SubnetMask => c.SubnetMask.GetAddressBytes(),
             LanParameter.DefaultGatewayAddress => c.Gateway.GetAddressBytes(),
-            LanParameter.VlanId => c.VlanId is int vlan ? [(byte)vlan, (byte)(0x80 | (vlan >> 8))] : [0x00, 0x00],
+            LanParameter.VlanId => c.VlanId is int vlan ? [(byte)vlan, (byte)(0x80 | (vlan >> 8))] : [(byte)disabledVlan.Id, (byte)((disabledVlan.Id >> 8) & 0x0F)],
             _ => null,
         };
     }

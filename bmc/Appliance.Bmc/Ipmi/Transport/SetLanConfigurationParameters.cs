@@ -12,7 +12,7 @@ namespace Appliance.Bmc.Ipmi.Transport;
 /// mask, default gateway, MAC address and VLAN go to the shared network settings (validated
 /// there; a bad value changes nothing); cipher suite privilege levels go to the LAN channel.
 /// </summary>
-public sealed class SetLanConfigurationParameters(NetworkSettings network, LanChannel channel, LanSetInProgress progress)
+public sealed class SetLanConfigurationParameters(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
@@ -95,6 +95,11 @@ public sealed class SetLanConfigurationParameters(NetworkSettings network, LanCh
         try
         {
             network.Update(updated);
+            if (parameter == LanParameter.VlanId && updated.VlanId is null)
+            {
+                disabledVlan.Id = data[0] | ((data[1] & 0x0F) << 8);
+            }
+
             return true;
         }
         catch (ArgumentException)
