@@ -42,7 +42,7 @@ public sealed class WatchdogTests
         Assert.Equal(RestartCause.Watchdog, bmc.Host.Power.LastRestartCause);
         Assert.Matches(@"Watchdog Timer Is:\s+Stopped", expired.StdOut);
         Assert.Matches(@"Timer Expiration Flags:\s+\(0x10\)\s+\* SMS/OS", expired.StdOut);
-        Assert.Matches(@"Watchdog Watchdog \| Hard reset \| Asserted", sel.StdOut);
+        Assert.Matches(@"Watchdog2 Watchdog \| Hard reset \| Asserted", sel.StdOut);
     }
 
     [Fact]
