@@ -1,0 +1,132 @@
+using System.Net;
+using Appliance.Bmc.Network;
+using Appliance.Hw.Sim.Physics;
+
+namespace Appliance.Bmc.Ipmi.Tests;
+
+/// <summary>LAN configuration parameters over the network settings the front panel and Redfish share, and the channel's access.</summary>
+public sealed class LanTests
+{
+    [Fact]
+    public async Task LanPrintShowsTheSharedNetworkSettingsAndTheCipherSuites()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+        NetworkConfiguration c = bmc.Host.Network.Current;
+
+        var r = await bmc.IpmitoolAsync("lan", "print");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Matches(@"IP Address Source\s+: Static Address", r.StdOut);
+        Assert.Matches($@"IP Address\s+: {c.Address}\n", r.StdOut);
+        Assert.Matches($@"Subnet Mask\s+: {c.SubnetMask}", r.StdOut);
+        Assert.Matches(@"MAC Address\s+: 02:00:00:00:00:01", r.StdOut);
+        Assert.Matches($@"Default Gateway IP\s+: {c.Gateway}", r.StdOut);
+        Assert.Matches(@"802\.1q VLAN ID\s+: Disabled", r.StdOut);
+        Assert.Matches(@"RMCP\+ Cipher Suites\s+: 3,17\n", r.StdOut);
+        Assert.Matches(@"Cipher Suite Priv Max\s+: aaXXXXXXXXXXXXX", r.StdOut);
+        bmc.AssertNoFaults();
+    }
+
+    [Fact]
+    public async Task LanSetChangesTheSharedNetworkSettings()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+        var changes = new List<NetworkConfiguration>();
+        bmc.Host.Network.Changed += changes.Add;
+
+        foreach (string[] set in new[]
+        {
+            new[] { "ipaddr", "10.20.30.40" },
+            ["netmask", "255.255.255.0"],
+            ["defgw", "ipaddr", "10.20.30.1"],
+            ["macaddr", "02:11:22:33:44:55"],
+            ["vlan", "id", "300"],
+        })
+        {
+            var r = await bmc.IpmitoolAsync(["lan", "set", "1", .. set]);
+            Assert.True(r.ExitCode == 0 && !r.StdErr.Contains("does not match", StringComparison.Ordinal), r.ToString());
+        }
+
+        NetworkConfiguration c = bmc.Host.Network.Current;
+        Assert.Equal(IPAddress.Parse("10.20.30.40"), c.Address);
+        Assert.Equal(IPAddress.Parse("255.255.255.0"), c.SubnetMask);
+        Assert.Equal(IPAddress.Parse("10.20.30.1"), c.Gateway);
+        Assert.Equal("021122334455", c.MacAddress.ToString());
+        Assert.Equal(300, c.VlanId);
+        Assert.Equal(5, changes.Count);
+
+        var dhcp = await bmc.IpmitoolAsync("lan", "set", "1", "ipsrc", "dhcp");
+        var vlanOff = await bmc.IpmitoolAsync("lan", "set", "1", "vlan", "id", "off");
+        var print = await bmc.IpmitoolAsync("lan", "print", "1");
+        Assert.True(vlanOff.ExitCode == 0 && !vlanOff.StdErr.Contains("does not match", StringComparison.Ordinal), vlanOff.ToString());
+        Assert.Equal(IpAddressSource.Dhcp, bmc.Host.Network.Current.Source);
+        Assert.Null(bmc.Host.Network.Current.VlanId);
+        Assert.Matches(@"IP Address Source\s+: DHCP Address", print.StdOut);
+        Assert.Matches(@"802\.1q VLAN ID\s+: Disabled", print.StdOut);
+        Assert.True(dhcp.ExitCode == 0, dhcp.ToString());
+    }
+
+    [Fact]
+    public async Task BadAddressesAreRefusedAndChangeNothing()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+        NetworkConfiguration before = bmc.Host.Network.Current;
+
+        var mask = await bmc.IpmitoolAsync("raw", "0x0c", "0x01", "0x01", "0x06", "0xff", "0x00", "0xff", "0x00");
+        var multicast = await bmc.IpmitoolAsync("raw", "0x0c", "0x01", "0x01", "0x03", "0xe0", "0x00", "0x00", "0x01");
+        var groupMac = await bmc.IpmitoolAsync("raw", "0x0c", "0x01", "0x01", "0x05", "0x01", "0x00", "0x5e", "0x00", "0x00", "0x01");
+        var vlanZero = await bmc.IpmitoolAsync("raw", "0x0c", "0x01", "0x01", "0x14", "0x00", "0x80");
+        var readOnly = await bmc.IpmitoolAsync("raw", "0x0c", "0x01", "0x01", "0x17", "0x00", "0x03", "0x11");
+        var unknown = await bmc.IpmitoolAsync("raw", "0x0c", "0x02", "0x01", "0x63", "0x00", "0x00");
+
+        Assert.Contains("rsp=0xcc", mask.StdErr);
+        Assert.Contains("rsp=0xcc", multicast.StdErr);
+        Assert.Contains("rsp=0xcc", groupMac.StdErr);
+        Assert.Contains("rsp=0xcc", vlanZero.StdErr);
+        Assert.Contains("rsp=0x82", readOnly.StdErr);
+        Assert.Contains("rsp=0x80", unknown.StdErr);
+        Assert.Equal(before, bmc.Host.Network.Current);
+    }
+
+    [Fact]
+    public async Task ACipherSuiteLimitedToUserCannotControlPower()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var limit = await bmc.IpmitoolAsync("lan", "set", "1", "cipher_privs", "uaXXXXXXXXXXXXX");
+        var suite3Status = await bmc.IpmitoolAsync(3, "chassis", "power", "status");
+        var suite3On = await bmc.IpmitoolAsync(3, "chassis", "power", "on");
+        var print = await bmc.IpmitoolAsync("lan", "print");
+        var suite17On = await bmc.IpmitoolAsync(17, "chassis", "power", "on");
+        await Wait.UntilAsync(() => bmc.Sim.HostState != HostPowerState.Off, "the host to power on");
+
+        Assert.True(limit.ExitCode == 0, limit.ToString());
+        Assert.Contains("Chassis Power is off", suite3Status.StdOut);
+        Assert.Contains("Insufficient privilege level", suite3On.StdErr);
+        Assert.Matches(@"Cipher Suite Priv Max\s+: uaXXXXXXXXXXXXX", print.StdOut);
+        Assert.True(suite17On.ExitCode == 0, suite17On.ToString());
+        Assert.Equal(1, bmc.Sim.HostBootCount);
+    }
+
+    [Fact]
+    public async Task ChannelAccessAndItsPrivilegeLimit()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var info = await bmc.IpmitoolAsync("channel", "info", "1");
+        var lower = await bmc.IpmitoolAsync("raw", "0x06", "0x40", "0x01", "0x00", "0x43"); // non-volatile limit: operator
+        var asAdmin = await bmc.IpmitoolAsync("chassis", "power", "status");
+        var asOperator = await bmc.IpmitoolAsync("-L", "OPERATOR", "chassis", "power", "status");
+        var access = await bmc.IpmitoolAsync("-L", "OPERATOR", "raw", "0x06", "0x41", "0x01", "0x40");
+        var disable = await bmc.IpmitoolAsync("-L", "OPERATOR", "raw", "0x06", "0x40", "0x01", "0x40", "0x00");
+
+        Assert.Matches(@"Channel Medium Type\s+: 802\.3 LAN", info.StdOut);
+        Assert.Matches(@"Access Mode\s+: always available", info.StdOut);
+        Assert.Matches(@"Per-message Auth\s+: enabled", info.StdOut);
+        Assert.True(lower.ExitCode == 0, lower.ToString());
+        Assert.Contains("Unable to establish IPMI v2 / RMCP+ session", asAdmin.StdErr);
+        Assert.Contains("Chassis Power is off", asOperator.StdOut);
+        Assert.Equal("22 03", access.StdOut.Trim());
+        Assert.Contains("rsp=0xd4", disable.StdErr); // changing channel access needs an administrator
+    }
+}

@@ -1,0 +1,130 @@
+using Appliance.Bmc.Accounts;
+
+namespace Appliance.Bmc.Ipmi.Tests;
+
+/// <summary>IPMI users over the account store Redfish shares: listing, creating, passwords, privileges, enabling.</summary>
+public sealed class UserTests
+{
+    [Fact]
+    public async Task UserListShowsTheAccountsInTheirSlots()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var r = await bmc.IpmitoolAsync("user", "list", "1");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Matches(@"(?m)^1\s+true\s+false\s+false\s+NO ACCESS$", r.StdOut);
+        Assert.Matches(@"(?m)^2\s+admin\s+true\s+false\s+true\s+ADMINISTRATOR$", r.StdOut);
+        Assert.Matches(@"(?m)^3\s+oper\s+true\s+false\s+true\s+OPERATOR$", r.StdOut);
+        Assert.Matches(@"(?m)^4\s+viewer\s+true\s+false\s+true\s+USER$", r.StdOut);
+        Assert.Matches(@"(?m)^15\s+true\s+false\s+false\s+NO ACCESS$", r.StdOut);
+        var summary = await bmc.IpmitoolAsync("user", "summary", "1");
+        Assert.Matches(@"Maximum IDs\s+: 15", summary.StdOut);
+        Assert.Matches(@"Enabled User Count\s+: 3", summary.StdOut);
+        Assert.Matches(@"Fixed Name Count\s+: 1", summary.StdOut);
+    }
+
+    [Fact]
+    public async Task ANewUserCreatedOverIpmiCanLogInAndIsTheSameAccountForRedfish()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        foreach (string[] step in new[]
+        {
+            new[] { "user", "set", "name", "5", "alice" },
+            ["user", "set", "password", "5", "Alice-pass-1"],
+            ["user", "priv", "5", "3", "1"],
+            ["user", "enable", "5"],
+        })
+        {
+            var r = await bmc.IpmitoolAsync(step);
+            Assert.True(r.ExitCode == 0, r.ToString());
+        }
+
+        var login = await Tool.IpmitoolAsync(bmc.Port, "alice", "Alice-pass-1", 17, "-L", "OPERATOR", "chassis", "power", "status");
+
+        Assert.Contains("Chassis Power is off", login.StdOut);
+        Account alice = bmc.Host.Accounts.Get(5)!;
+        Assert.Equal(("alice", AccountRole.Operator, true, true), (alice.UserName, alice.Role, alice.Enabled, alice.IpmiEnabled));
+        Assert.NotNull(bmc.Host.Accounts.Authenticate("alice", "Alice-pass-1"));
+    }
+
+    [Fact]
+    public async Task PasswordsCanBeSetAndTestedInBothForms()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var set20 = await bmc.IpmitoolAsync("user", "set", "password", "3", "Oper-pass-0123456789", "20");
+        var test20 = await bmc.IpmitoolAsync("user", "test", "3", "20", "Oper-pass-0123456789");
+        var test16 = await bmc.IpmitoolAsync("user", "test", "3", "16", "Oper-pass-0123456");
+        var wrong = await bmc.IpmitoolAsync("user", "test", "3", "20", "Oper-pass-wrong");
+        var login = await Tool.IpmitoolAsync(bmc.Port, InProcessBmc.OperatorUser, "Oper-pass-0123456789", 17, "-L", "OPERATOR", "chassis", "power", "status");
+        var oldPassword = await Tool.IpmitoolAsync(bmc.Port, InProcessBmc.OperatorUser, InProcessBmc.OperatorPassword, 17, "-L", "OPERATOR", "chassis", "power", "status");
+
+        Assert.True(set20.ExitCode == 0, set20.ToString());
+        Assert.Contains("Success", test20.StdOut);
+        Assert.NotEqual(0, test16.ExitCode);
+        Assert.Contains("password incorrect", wrong.All);
+        Assert.Contains("Chassis Power is off", login.StdOut);
+        Assert.NotEqual(0, oldPassword.ExitCode);
+    }
+
+    [Fact]
+    public async Task PasswordsBreakingTheAccountPolicyAreRefused()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var r = await bmc.IpmitoolAsync("user", "set", "password", "3", "short");
+        var login = await Tool.IpmitoolAsync(bmc.Port, InProcessBmc.OperatorUser, InProcessBmc.OperatorPassword, 17, "-L", "OPERATOR", "chassis", "power", "status");
+
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("Invalid data field in request", r.All);
+        Assert.Contains("Chassis Power is off", login.StdOut);
+    }
+
+    [Fact]
+    public async Task DisabledUsersAndUsersWithoutIpmiAccessCannotLogIn()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var disable = await bmc.IpmitoolAsync("user", "disable", "3");
+        var disabled = await Tool.IpmitoolAsync(bmc.Port, InProcessBmc.OperatorUser, InProcessBmc.OperatorPassword, 17, "-L", "OPERATOR", "chassis", "power", "status");
+        var noAccess = await bmc.IpmitoolAsync("user", "priv", "4", "15", "1");
+        var withoutAccess = await Tool.IpmitoolAsync(bmc.Port, InProcessBmc.ReadOnlyUser, InProcessBmc.ReadOnlyPassword, 17, "-L", "USER", "chassis", "power", "status");
+
+        Assert.True(disable.ExitCode == 0, disable.ToString());
+        Assert.Contains("Unable to establish IPMI v2 / RMCP+ session", disabled.StdErr);
+        Assert.True(noAccess.ExitCode == 0, noAccess.ToString());
+        Assert.False(bmc.Host.Accounts.Get(4)!.IpmiEnabled);
+        Assert.True(bmc.Host.Accounts.Get(4)!.Enabled); // still a Redfish user
+        Assert.Contains("Unable to establish IPMI v2 / RMCP+ session", withoutAccess.StdErr);
+    }
+
+    [Fact]
+    public async Task TheLastAdministratorCannotBeDisabledOrDemoted()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var disable = await bmc.IpmitoolAsync("user", "disable", "2");
+        var demote = await bmc.IpmitoolAsync("user", "priv", "2", "3", "1");
+
+        Assert.Contains("Command not supported in present state", disable.All);
+        Assert.Contains("Command not supported in present state", demote.All);
+        Account admin = bmc.Host.Accounts.Get(2)!;
+        Assert.Equal((AccountRole.Administrator, true), (admin.Role, admin.Enabled));
+    }
+
+    [Fact]
+    public async Task AnEmptyNameDeletesTheUserAndTheNullUserCannotBeNamed()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var delete = await bmc.IpmitoolAsync(["raw", "0x06", "0x45", "0x04", .. Enumerable.Repeat("0x00", 16)]);
+        var nameNull = await bmc.IpmitoolAsync("user", "set", "name", "1", "nobody");
+
+        Assert.True(delete.ExitCode == 0, delete.ToString());
+        Assert.Null(bmc.Host.Accounts.Get(4));
+        Assert.NotEqual(0, nameNull.ExitCode);
+        Assert.Equal(2, bmc.Host.Accounts.List().Count);
+    }
+}
