@@ -37,7 +37,12 @@ public sealed class ProtocolTests : IAsyncLifetime
         (HttpStatusCode status, JsonObject? error, HttpResponseMessage response) = await anonymous.SendAsync(HttpMethod.Get, "/redfish/v1/Systems");
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.True(response.Headers.WwwAuthenticate.Count > 0);
-        Assert.Contains("Base.ResourceAtUriUnauthorized", Http.MessageIds(error));
+        Assert.Equal(["Base.NoValidSession"], Http.MessageIds(error));
+
+        using HttpClient wrong = _rig.Client(RedfishRig.AdminUser, "not-the-password");
+        (status, error, _) = await wrong.SendAsync(HttpMethod.Get, "/redfish/v1/Systems");
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal(["Base.ResourceAtUriUnauthorized"], Http.MessageIds(error));
     }
 
     [Fact]

@@ -113,6 +113,7 @@ public sealed class RedfishService : IFrontDoor
         AccountService.Map(Services);
         EventService.Map(Services);
         CertificateService.Map(Services);
+        Registries.Map(Services);
     }
 
     private static Task NotFoundAsync(HttpContext http)

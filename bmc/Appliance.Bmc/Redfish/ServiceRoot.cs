@@ -19,6 +19,7 @@ public static class ServiceRoot
         ("AccountService", "/redfish/v1/AccountService"),
         ("EventService", "/redfish/v1/EventService"),
         ("CertificateService", "/redfish/v1/CertificateService"),
+        ("Registries", "/redfish/v1/Registries"),
     ];
 
     /// <summary>Schema namespaces and versions this service's payloads use, for $metadata.</summary>
@@ -35,6 +36,7 @@ public static class ServiceRoot
         ("EventService", "v1_10_0"), ("EventDestinationCollection", ""), ("EventDestination", "v1_13_0"), ("Event", "v1_8_0"),
         ("CertificateService", "v1_0_4"), ("CertificateCollection", ""), ("Certificate", "v1_7_0"), ("CertificateLocations", "v1_0_3"),
         ("Message", "v1_1_2"), ("Resource", "v1_17_0"),
+        ("MessageRegistryFileCollection", ""), ("MessageRegistryFile", "v1_1_3"), ("MessageRegistry", "v1_6_0"),
     ];
 
     public static void Map(RedfishServices services)

@@ -39,7 +39,7 @@ public static class Authentication
 
     /// <summary>The principal; a request without credentials is refused.</summary>
     public static Principal Require(HttpContext http, RedfishServices services) =>
-        Identify(http, services) ?? throw Unauthorized(http, basic: true);
+        Identify(http, services) ?? throw Unauthorized(http, basic: false);
 
     public static RedfishException Unauthorized(HttpContext http, bool basic) =>
         new(StatusCodes.Status401Unauthorized, basic
