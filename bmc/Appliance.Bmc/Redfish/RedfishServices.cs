@@ -17,6 +17,7 @@ public sealed class RedfishServices : IDisposable
         Sessions = new SessionStore(host);
         Subscriptions = new SubscriptionStore(host.Database);
         Events = new EventBus(host, Subscriptions);
+        host.Sensors.Polled += OnSensorsPolled;
     }
 
     /// <summary>Resource IDs, as bmcweb names them.</summary>
@@ -40,8 +41,16 @@ public sealed class RedfishServices : IDisposable
     /// <summary>The port HTTPS is served on (known once the service has started).</summary>
     public int Port { get; set; }
 
+    /// <summary>Counts sensor polls: sensor representations change only when this does.</summary>
+    public long SensorGeneration => Interlocked.Read(ref _sensorGeneration);
+
+    private long _sensorGeneration;
+
+    private void OnSensorsPolled() => Interlocked.Increment(ref _sensorGeneration);
+
     public void Dispose()
     {
+        Host.Sensors.Polled -= OnSensorsPolled;
         Events.Dispose();
         Subscriptions.Dispose();
         Sessions.Dispose();

@@ -20,9 +20,11 @@ public static class Sensors
         services.Router.Resource("/redfish/v1/Chassis/{ChassisId}/Sensors", "SensorCollection")
             .OnGet(request => Chassis.Exists(request)
                 ? RedfishJson.Collection(CollectionUri, "SensorCollection", "Sensors", request.Host.Sensors.All.Select(UriOf))
-                : null);
+                : null)
+            .CachedUntilChanged(s => s.SensorGeneration);
         services.Router.Resource("/redfish/v1/Chassis/{ChassisId}/Sensors/{SensorId}", "Sensor")
-            .OnGet(Get);
+            .OnGet(Get)
+            .CachedUntilChanged(s => s.SensorGeneration);
     }
 
     /// <summary>bmcweb-style IDs: the reading type and the name, e.g. temperature_CPU0_Temp.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Appliance.Bmc.Redfish.Errors;
@@ -13,6 +14,12 @@ namespace Appliance.Bmc.Redfish.Protocol;
 /// </summary>
 public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
 {
+    private const int MaxCached = 128;
+
+    // Rendered answers of resources that declare a version (sensors: polled four times a second,
+    // read far more often), by path and query.
+    private readonly ConcurrentDictionary<string, CachedAnswer> _cache = new(StringComparer.Ordinal);
+
     public async Task HandleAsync(HttpContext http, RedfishResource resource)
     {
         var route = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -122,6 +129,14 @@ public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
         }
 
         QueryOptions query = QueryOptions.Parse(http.Request.Query);
+        long? version = resource.Version?.Invoke(services);
+        string cacheKey = request.Path + http.Request.QueryString.Value;
+        if (version is long current && _cache.TryGetValue(cacheKey, out CachedAnswer? cached) && cached.Version == current)
+        {
+            await WriteRenderedAsync(http, cached.Bytes, cached.ETag).ConfigureAwait(false);
+            return;
+        }
+
         JsonObject body = resource.Get!(request) ?? throw NotFound(resource, request.Path);
         if (query.Only)
         {
@@ -140,22 +155,39 @@ public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
         {
             // An expanded payload is a different representation; it carries no tag of its own.
             QueryOptions.ExpandLinks(body, query.Expand, query.Levels, uri => Read(uri, principal, http));
-            await RedfishJson.WriteAsync(http, StatusCodes.Status200OK, body).ConfigureAwait(false);
-            return;
         }
 
         using RedfishJson.Rendered rendered = RedfishJson.Render(body);
-        string etag = rendered.ETag;
+        string? etag = query.Expand == '\0' ? rendered.ETag : null;
+        if (version is long rendering)
+        {
+            // Keys come from the request; a client inventing query strings must not grow this without bound.
+            if (_cache.Count >= MaxCached)
+            {
+                _cache.Clear();
+            }
+
+            _cache[cacheKey] = new CachedAnswer(rendering, rendered.Bytes.ToArray(), etag);
+        }
+
+        await WriteRenderedAsync(http, rendered.Bytes, etag).ConfigureAwait(false);
+    }
+
+    private static async Task WriteRenderedAsync(HttpContext http, ReadOnlyMemory<byte> bytes, string? etag)
+    {
         string? ifNoneMatch = http.Request.Headers.IfNoneMatch;
-        if (ifNoneMatch is not null && RedfishJson.Matches(ifNoneMatch, etag))
+        if (etag is not null && ifNoneMatch is not null && RedfishJson.Matches(ifNoneMatch, etag))
         {
             http.Response.StatusCode = StatusCodes.Status304NotModified;
             http.Response.Headers.ETag = etag;
             return;
         }
 
-        await RedfishJson.WriteAsync(http, StatusCodes.Status200OK, rendered.Bytes, etag).ConfigureAwait(false);
+        await RedfishJson.WriteAsync(http, StatusCodes.Status200OK, bytes, etag).ConfigureAwait(false);
     }
+
+    /// <summary>A rendered GET answer and the resource version it shows (an expanded answer has no ETag).</summary>
+    private sealed record CachedAnswer(long Version, byte[] Bytes, string? ETag);
 
     private async Task WriteAsync(HttpContext http, RedfishResource resource, Dictionary<string, string> route, Privilege privilege, WriteHandler handler)
     {

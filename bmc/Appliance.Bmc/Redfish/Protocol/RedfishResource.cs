@@ -34,6 +34,12 @@ public sealed class RedfishResource
     public string TypeName { get; }
 
     public GetHandler? Get { get; private set; }
+
+    /// <summary>
+    /// For resources read far more often than they change: a number that changes whenever the
+    /// representation may (and whenever anything its $expand reaches may). Null: never cached.
+    /// </summary>
+    public Func<RedfishServices, long>? Version { get; private set; }
     public StreamHandler? Stream { get; private set; }
 
     /// <summary>GET needs no credentials (service root, OData documents).</summary>
@@ -43,6 +49,13 @@ public sealed class RedfishResource
     {
         Get = handler;
         AnonymousGet = anonymous;
+        return this;
+    }
+
+    /// <summary>Lets the dispatcher keep the rendered GET answer until <paramref name="version"/> changes.</summary>
+    public RedfishResource CachedUntilChanged(Func<RedfishServices, long> version)
+    {
+        Version = version;
         return this;
     }
 
