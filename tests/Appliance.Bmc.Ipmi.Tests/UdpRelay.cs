@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Appliance.Bmc.Ipmi.Tests;
+
+/// <summary>
+/// Sits between a client and the BMC on loopback and keeps a copy of every datagram the client
+/// sent, so real traffic can be replayed and mutated later.
+/// </summary>
+public sealed class UdpRelay : IAsyncDisposable
+{
+    private readonly Socket _front = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly Socket _back = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly IPEndPoint _server;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _forward;
+    private readonly Task _backward;
+    private EndPoint? _client;
+
+    public UdpRelay(IPEndPoint server)
+    {
+        _server = server;
+        _front.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _back.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _forward = Task.Run(ForwardAsync);
+        _backward = Task.Run(BackwardAsync);
+    }
+
+    public int Port => ((IPEndPoint)_front.LocalEndPoint!).Port;
+
+    public ConcurrentQueue<byte[]> FromClient { get; } = new();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _front.Dispose();
+        _back.Dispose();
+        await Task.WhenAll(_forward, _backward).ContinueWith(_ => { }, TaskScheduler.Default);
+        _stop.Dispose();
+    }
+
+    private async Task ForwardAsync()
+    {
+        byte[] buffer = new byte[2048];
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                SocketReceiveFromResult r = await _front.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                _client = r.RemoteEndPoint;
+                byte[] copy = buffer[..r.ReceivedBytes];
+                FromClient.Enqueue(copy);
+                await _back.SendToAsync(copy, _server, _stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task BackwardAsync()
+    {
+        byte[] buffer = new byte[2048];
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                int n = await _back.ReceiveAsync(buffer, _stop.Token);
+                if (_client is EndPoint client)
+                {
+                    await _front.SendToAsync(buffer.AsMemory(0, n), client, _stop.Token);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
