@@ -107,6 +107,33 @@ public sealed class SeenElsewhereTests : IDisposable
     }
 
     [Fact]
+    public void Disabling_the_power_button_over_ipmi_locks_it_on_the_panel_and_chassis_status_reports_the_lockout()
+    {
+        // Set Front Panel Enables (chassis command 0Ah): bit 0 disables the power off button.
+        Tool.Result disable = Ipmitool("raw", "0x00", "0x0a", "0x01");
+        Assert.True(disable.ExitCode == 0, disable.ToString());
+        Tool.Result status = Ipmitool("chassis", "status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Matches(@"Front-Panel Lockout\s+: active", status.StdOut);
+
+        _rig.Hold("POWER_BUTTON");
+        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        _rig.AssertLcd(
+            "Power button is",
+            "disabled by the",
+            "front-panel lockout",
+            "");
+        _rig.Release("POWER_BUTTON");
+
+        Tool.Result enable = Ipmitool("raw", "0x00", "0x0a", "0x00");
+        Assert.True(enable.ExitCode == 0, enable.ToString());
+        Assert.Matches(@"Front-Panel Lockout\s+: inactive", Ipmitool("chassis", "status").StdOut);
+        _rig.Hold("POWER_BUTTON");
+        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        _rig.Release("POWER_BUTTON");
+    }
+
+    [Fact]
     public void The_web_consoles_mirror_shows_the_lcd_and_presses_its_buttons()
     {
         JsonObject panel = Redfish("/redfish/v1/Managers/bmc/Oem/Appliance/FrontPanel");
