@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using Appliance.Bmc.Network;
 using Appliance.Hw;
 using Appliance.Hw.Boards;
 using Appliance.Hw.Sim;
@@ -29,7 +32,7 @@ public static class BmcProcess
             IBoardPlatform platform = inProcessBoard?.Platform
                 ?? (options.BoardSocket is string socket ? new RemoteBoardPlatform(socket) : new LinuxBoardPlatform(description));
             using var board = new Board(description, platform);
-            using var host = new BmcHost(board, options.StateDirectory, TimeProvider.System, loggers);
+            using var host = new BmcHost(board, options.StateDirectory, TimeProvider.System, loggers, NetworkDefaults(options, description));
             string? generated = host.Accounts.EnsureInitialAdministrator(options.AdminUser, options.AdminPassword, passwordChangeRequired: false);
             if (generated is not null)
             {
@@ -72,5 +75,31 @@ public static class BmcProcess
                 (platform as IDisposable)?.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// What the management network looks like until someone configures it: the host name from
+    /// the command line, and the address the BMC was told to serve on when it names one.
+    /// </summary>
+    private static NetworkConfiguration NetworkDefaults(BmcOptions options, BoardDescription board)
+    {
+        IPAddress address = options.IpmiEndpoint?.Address is { } ipmi && !ipmi.Equals(IPAddress.Any) ? ipmi
+            : options.RedfishEndpoint?.Address is { } redfish && !redfish.Equals(IPAddress.Any) ? redfish
+            : IPAddress.Loopback;
+        byte[] mac = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
+        if (options.IpmiEndpoint is { } endpoint)
+        {
+            // Locally administered and distinct per node on one machine (their ports differ).
+            mac[4] = (byte)(endpoint.Port >> 8);
+            mac[5] = (byte)endpoint.Port;
+        }
+
+        return new NetworkConfiguration(
+            IpAddressSource.Static,
+            address,
+            IPAddress.IsLoopback(address) ? IPAddress.Parse("255.0.0.0") : IPAddress.Parse("255.255.255.0"),
+            IPAddress.Any,
+            new PhysicalAddress(mac),
+            options.HostName ?? board.Model + "-bmc");
     }
 }

@@ -304,3 +304,24 @@ public sealed class PowerRestartTests : IDisposable
         Assert.Equal(Power.PowerState.On, second.Host.Power.State);
     }
 }
+
+public sealed class PanelPowerButtonTests : IDisposable
+{
+    private readonly BoardRig _rig = new();
+
+    public void Dispose() => _rig.Dispose();
+
+    [Fact]
+    public void A_short_panel_press_that_powers_the_host_on_is_the_restart_cause()
+    {
+        using SimulatedBmc bmc = _rig.StartBmc(acPowerRestored: false);
+        bmc.Host.Power.PanelPowerButton(true);
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(100));
+        bmc.Host.Power.PanelPowerButton(false);
+        _rig.Run(TimeSpan.FromSeconds(4));
+
+        Assert.Equal(Hw.Sim.Physics.HostPowerState.Running, _rig.Sim.HostState);
+        Assert.Equal(Power.PowerState.On, bmc.Host.Power.State);
+        Assert.Equal(Power.RestartCause.PowerButton, bmc.Host.Power.LastRestartCause);
+    }
+}

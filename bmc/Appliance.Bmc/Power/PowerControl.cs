@@ -34,7 +34,7 @@ public sealed class PowerControl : IDisposable
     private readonly Channel<PowerState> _changes = Channel.CreateUnbounded<PowerState>(new UnboundedChannelOptions { SingleReader = true });
     private IDisposable? _powerGoodSubscription;
     private Pending? _current;
-    private bool _powerButtonHeld;
+    private bool _pressedWhileOff;
     private bool _disposed;
 
     public PowerControl(Board board, SelLog sel, SettingsStore settings, TimeProvider time, ILogger<PowerControl> log)
@@ -159,10 +159,11 @@ public sealed class PowerControl : IDisposable
                 return;
             }
 
-            _powerButtonHeld = pressed;
             _board.Lines.Set("POWER_OUT", pressed);
             if (pressed && State == PowerState.Off)
             {
+                // Power good follows the press, often after the button is let go: remember who asked.
+                _pressedWhileOff = true;
                 SetCause(RestartCause.PowerButton);
             }
         }
@@ -366,10 +367,12 @@ public sealed class PowerControl : IDisposable
                     break;
                 case PowerState.Off when on:
                     _log.LogInformation("host powered on outside a BMC request");
-                    if (!_powerButtonHeld)
+                    if (!_pressedWhileOff)
                     {
                         SetCause(RestartCause.Unknown);
                     }
+
+                    _pressedWhileOff = false;
 
                     PoweredOnLocked();
                     break;
