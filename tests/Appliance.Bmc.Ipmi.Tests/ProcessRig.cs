@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Appliance.Hw.Sim.Remote;
+using Appliance.Ipmi.Client;
+
+namespace Appliance.Bmc.Ipmi.Tests;
+
+/// <summary>
+/// A simulated board served by an appliance-board-sim process and the real appliance-bmc process
+/// on it, as the rack runs them, so the BMC can be killed (-9) and started again while the board
+/// and its host carry on.
+/// </summary>
+public sealed class ProcessRig : IAsyncDisposable
+{
+    public const string AdminUser = "admin";
+    public const string AdminPassword = "Rig-admin-pass1";
+
+    private readonly string _root;
+    private Process? _board;
+    private Process? _bmc;
+    private int _bmcStarts;
+
+    private ProcessRig()
+    {
+        _root = Directory.CreateTempSubdirectory("bmc-ipmi-process-").FullName;
+        BoardSocket = Path.Combine(_root, "board.sock");
+        File.WriteAllText(Path.Combine(_root, "admin-password"), AdminPassword);
+        IpmiPort = FreeUdpPort();
+    }
+
+    public string BoardSocket { get; }
+
+    public int IpmiPort { get; }
+
+    public string StateDirectory => Path.Combine(_root, "state");
+
+    public static async Task<ProcessRig> StartAsync()
+    {
+        var rig = new ProcessRig();
+        rig._board = Launch(Repo.Executable("appliance-board-sim"), ["serve", "--board", Repo.Hc1, "--socket", rig.BoardSocket], Path.Combine(rig._root, "board.log"));
+        await Wait.UntilAsync(() => File.Exists(rig.BoardSocket), "the simulated board's socket");
+        await rig.StartBmcAsync();
+        return rig;
+    }
+
+    /// <summary>What the board process says its host is doing.</summary>
+    public SimControlResponse BoardStatus()
+    {
+        using var client = new BoardClient(BoardSocket);
+        return client.Status();
+    }
+
+    /// <summary>Starts appliance-bmc on the board and waits until it answers IPMI.</summary>
+    public async Task StartBmcAsync()
+    {
+        string log = Path.Combine(_root, $"bmc-{++_bmcStarts}.log");
+        _bmc = Launch(Repo.Executable("appliance-bmc"),
+            ["--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", StateDirectory, "--run-dir", Path.Combine(_root, "run"),
+             "--ipmi", $"127.0.0.1:{IpmiPort}", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password")],
+            log);
+        var ping = new IpmiClient(new IpmiClientOptions { Host = "127.0.0.1", Port = IpmiPort, UserName = AdminUser, Password = AdminPassword, Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 });
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (_bmc.HasExited)
+            {
+                Assert.Fail($"appliance-bmc exited with {_bmc.ExitCode}:\n{(File.Exists(log) ? File.ReadAllText(log) : "")}");
+            }
+
+            try
+            {
+                await ping.PingAsync();
+                return;
+            }
+            catch (IpmiTimeoutException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+    }
+
+    /// <summary>kill -9: no chance to finish anything.</summary>
+    public void KillBmc()
+    {
+        _bmc!.Kill();
+        _bmc.WaitForExit();
+        _bmc.Dispose();
+        _bmc = null;
+    }
+
+    /// <summary>What the current BMC process has logged so far.</summary>
+    public string BmcLog()
+    {
+        string log = Path.Combine(_root, $"bmc-{_bmcStarts}.log");
+        return File.Exists(log) ? File.ReadAllText(log) : "";
+    }
+
+    public Task<Tool.Result> IpmitoolAsync(params string[] command) => Tool.IpmitoolAsync(IpmiPort, AdminUser, AdminPassword, 17, command);
+
+    public IpmiClient Client(TimeSpan? timeout = null) => new(new IpmiClientOptions
+    {
+        Host = "127.0.0.1", Port = IpmiPort, UserName = AdminUser, Password = AdminPassword,
+        Timeout = timeout ?? TimeSpan.FromSeconds(1), Retries = timeout is null ? 3 : 0,
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (Process? p in new[] { _bmc, _board })
+        {
+            if (p is not null && !p.HasExited)
+            {
+                p.Kill();
+                await p.WaitForExitAsync();
+            }
+
+            p?.Dispose();
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private static Process Launch(string executable, string[] args, string log)
+    {
+        // exec keeps the process ID, so Kill reaches the program itself; output goes to a file for diagnosis.
+        string command = "exec " + string.Join(' ', new[] { executable }.Concat(args).Select(Quote)) + " > " + Quote(log) + " 2>&1";
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(command);
+        return Process.Start(info) ?? throw new InvalidOperationException($"cannot start {executable}");
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static int FreeUdpPort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}
