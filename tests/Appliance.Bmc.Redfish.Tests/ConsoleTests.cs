@@ -87,6 +87,38 @@ public sealed class ConsoleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Accounts_are_added_and_deleted_and_the_id_led_toggled_from_the_console()
+    {
+        _rig.Host.Accounts.SetPassword(_rig.Host.Accounts.Find(RedfishRig.AdminUser)!.Id, NewPassword);
+        await LogInAsync(NewPassword);
+        await Assertions.Expect(_page.Locator("#id-led")).ToHaveTextAsync("Off");
+        await _page.ClickAsync("#id-led-toggle");
+        await Assertions.Expect(_page.Locator("#id-led")).ToHaveTextAsync("On");
+        Assert.True(_rig.Sim.IsAsserted("ID_LED"));
+
+        await _page.ClickAsync("a[href='#accounts']");
+        await _page.FillAsync("#account-user", "erin");
+        await _page.FillAsync("#account-password", "Erin-pass-1");
+        await _page.SelectOptionAsync("#account-role", "Operator");
+        await _page.ClickAsync("#account-form button[type=submit]");
+        ILocator erin = _page.Locator("#account-rows tr", new() { HasText = "erin" });
+        await Assertions.Expect(erin).ToContainTextAsync("Operator");
+        Assert.Equal(Appliance.Bmc.Accounts.AccountRole.Operator, _rig.Host.Accounts.Find("erin")!.Role);
+
+        // A password the policy refuses shows the service's reason and creates nothing.
+        await _page.FillAsync("#account-user", "frank");
+        await _page.FillAsync("#account-password", "short");
+        await _page.ClickAsync("#account-form button[type=submit]");
+        await Assertions.Expect(_page.Locator("#error-banner")).ToContainTextAsync("passwords are 8..20 characters");
+        Assert.Null(_rig.Host.Accounts.Find("frank"));
+
+        await erin.Locator("button", new() { HasText = "Delete" }).ClickAsync();
+        await _page.ClickAsync("#confirm-ok");
+        await Assertions.Expect(erin).ToHaveCountAsync(0);
+        Assert.Null(_rig.Host.Accounts.Find("erin"));
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_refused_on_the_login_page()
     {
         await LogInAsync("not-the-password");

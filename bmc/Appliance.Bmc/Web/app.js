@@ -13,7 +13,9 @@ const $ = (id) => document.getElementById(id);
 class RedfishError extends Error {
   constructor(status, body) {
     const info = body && body.error && body.error['@Message.ExtendedInfo'];
-    super((info && info.length ? info.map((m) => m.Message).join(' ') : (body && body.error && body.error.message)) || 'HTTP ' + status);
+    // A GeneralError says what to do in its Resolution; the other messages say it in their text.
+    const text = (m) => (m.MessageId.endsWith('.GeneralError') ? m.Resolution : m.Message);
+    super((info && info.length ? info.map(text).join(' ') : (body && body.error && body.error.message)) || 'HTTP ' + status);
     this.status = status;
     this.messageIds = info ? info.map((m) => m.MessageId.split('.').pop()) : [];
   }
