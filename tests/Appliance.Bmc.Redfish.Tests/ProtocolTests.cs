@@ -218,6 +218,9 @@ public sealed class ProtocolTests : IAsyncLifetime
         Assert.Equal("Critical", inlet["Status"]!["Health"]!.GetValue<string>());
         JsonObject system = await admin.GetJsonAsync("/redfish/v1/Systems/system");
         Assert.Equal("Critical", system["Status"]!["HealthRollup"]!.GetValue<string>());
+        JsonObject environment = await admin.GetJsonAsync("/redfish/v1/Chassis/chassis/EnvironmentMetrics");
+        Assert.True(environment["TemperatureCelsius"]!["Reading"]!.GetValue<double>() >= 40);
+        Assert.Equal("/redfish/v1/Chassis/chassis/Sensors/temperature_Inlet_Temp", environment["TemperatureCelsius"]!["DataSourceUri"]!.GetValue<string>());
 
         JsonObject entries = await admin.GetJsonAsync("/redfish/v1/Managers/bmc/LogServices/SEL/Entries?$expand=.");
         Assert.Contains(entries["Members"]!.AsArray(), e => e!["Message"]!.GetValue<string>().StartsWith("Inlet Temp upper critical - going high", StringComparison.Ordinal)

@@ -27,7 +27,7 @@ public static class ServiceRoot
     [
         ("ServiceRoot", "v1_16_0"), ("ComputerSystemCollection", ""), ("ComputerSystem", "v1_20_0"), ("ActionInfo", "v1_3_0"),
         ("ChassisCollection", ""), ("Chassis", "v1_23_0"), ("ThermalSubsystem", "v1_3_0"), ("FanCollection", ""), ("Fan", "v1_5_0"),
-        ("ThermalMetrics", "v1_3_0"), ("PowerSubsystem", "v1_1_0"), ("PowerSupplyCollection", ""), ("PowerSupply", "v1_5_0"), ("PowerSupplyMetrics", "v1_1_0"),
+        ("ThermalMetrics", "v1_3_0"), ("EnvironmentMetrics", "v1_3_0"), ("PowerSubsystem", "v1_1_0"), ("PowerSupplyCollection", ""), ("PowerSupply", "v1_5_0"), ("PowerSupplyMetrics", "v1_1_0"),
         ("SensorCollection", ""), ("Sensor", "v1_7_0"), ("ManagerCollection", ""), ("Manager", "v1_17_0"),
         ("ManagerNetworkProtocol", "v1_9_0"), ("EthernetInterfaceCollection", ""), ("EthernetInterface", "v1_10_0"),
         ("LogServiceCollection", ""), ("LogService", "v1_4_0"), ("LogEntryCollection", ""), ("LogEntry", "v1_15_0"),

@@ -18,6 +18,7 @@ public static class Chassis
         Sensors.Map(services);
         ThermalSubsystem.Map(services);
         PowerSubsystem.Map(services);
+        EnvironmentMetrics.Map(services);
     }
 
     /// <summary>Refuses a path whose chassis is not this one (404 ResourceNotFound).</summary>
@@ -78,6 +79,7 @@ public static class Chassis
             ["ThermalSubsystem"] = RedfishJson.Link(RedfishServices.ChassisUri + "/ThermalSubsystem"),
             ["PowerSubsystem"] = RedfishJson.Link(RedfishServices.ChassisUri + "/PowerSubsystem"),
             ["Sensors"] = RedfishJson.Link(RedfishServices.ChassisUri + "/Sensors"),
+            ["EnvironmentMetrics"] = RedfishJson.Link(EnvironmentMetrics.Uri),
             ["Links"] = new JsonObject
             {
                 ["ComputerSystems"] = RedfishJson.Links([RedfishServices.SystemUri]),

@@ -52,6 +52,10 @@ public static class EthernetInterfaces
             ["Description"] = "Management network interface",
             ["InterfaceEnabled"] = true,
             ["LinkStatus"] = "LinkUp",
+
+            // The link speed and name servers are the NIC's and resolver's to say; the BMC keeps neither.
+            ["SpeedMbps"] = null,
+            ["NameServers"] = new JsonArray(),
             ["Status"] = Health.Status("Enabled", Health.Ok),
             ["MACAddress"] = mac,
             ["PermanentMACAddress"] = mac,
