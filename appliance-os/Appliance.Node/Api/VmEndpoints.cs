@@ -36,9 +36,8 @@ public static class VmEndpoints
         vms.MapPost("/{name}/resume", (string name, VmPower p) => p.Resume(name));
         vms.MapGet("/{name}/console", (string name, long? offset, VmManager m) =>
         {
-            var details = m.Get(name);
             if (offset is < 0) throw ApiException.BadRequest("offset", "offset must not be negative");
-            var (text, next) = ConsoleLog.Read(details.ConsoleLog ?? "", offset);
+            var (text, next) = ConsoleLog.Read(m.ConsoleLogPath(name) ?? "", offset);
             return Results.Text(text, "text/plain; charset=utf-8", statusCode: 200)
                 .WithHeader("X-Console-Offset", next.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });

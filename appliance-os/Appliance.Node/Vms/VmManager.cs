@@ -133,6 +133,13 @@ public sealed class VmManager(
         return domain;
     }
 
+    /// <summary>The file the VM's serial console is logged to (cheap: no statistics are gathered).</summary>
+    public string? ConsoleLogPath(string name)
+    {
+        using var domain = Open(name);
+        return DomainDefinition.Parse(domain.GetXml()).Serial?.LogFile;
+    }
+
     public VmDetails Get(string name)
     {
         using var domain = Open(name);
