@@ -12,7 +12,7 @@ APT_PACKAGES=(
   redfishtool python3 python3-sushy                     # Redfish clients
   chromium                                              # browser for the web console tests
   libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils  # hypervisor
-  linux-image-amd64 busybox-static cpio xz-utils genisoimage        # test guests
+  linux-image-amd64 busybox-static cpio xz-utils genisoimage e2fsprogs  # test guests
   etcd-server etcd-client                               # cluster store
   wrk hyperfine                                         # benchmarks
   libgpiod2 sqlite3 iproute2 procps psmisc              # real-board GPIO, inspection, namespaces
@@ -49,10 +49,11 @@ build() {
 # libvirtd and virtlogd for qemu:///system; CI has no systemd, so start them by hand.
 start_hypervisor() {
   command -v libvirtd >/dev/null || { log "setup: libvirtd missing; hypervisor tests will fail"; return 0; }
-  if ! pgrep -x virtlogd >/dev/null; then virtlogd -d; fi
-  if ! pgrep -x libvirtd >/dev/null; then libvirtd -d; fi
-  for _ in $(seq 50); do [[ -S /run/libvirt/libvirt-sock ]] && return 0; sleep 0.1; done
-  log "setup: libvirtd did not create /run/libvirt/libvirt-sock"
+  # Ask the system daemons themselves: tests run namespaced libvirtd instances that pgrep would also find.
+  if [[ ! -S /run/libvirt/virtlogd-sock ]]; then virtlogd -d; fi
+  if ! virsh -c qemu:///system version >/dev/null 2>&1; then libvirtd -d; fi
+  for _ in $(seq 100); do virsh -c qemu:///system version >/dev/null 2>&1 && return 0; sleep 0.1; done
+  log "setup: libvirtd did not answer on qemu:///system"
 }
 
 # Sums the TRX counters of every test project into the required last line.
