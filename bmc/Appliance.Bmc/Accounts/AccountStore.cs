@@ -192,6 +192,7 @@ public sealed class AccountStore : IDisposable
     /// </summary>
     public Account? Authenticate(string userName, string password)
     {
+        bool lockedNow;
         lock (_lock)
         {
             Account? account = Find(userName);
@@ -200,13 +201,21 @@ public sealed class AccountStore : IDisposable
             bool match = CryptographicOperations.FixedTimeEquals(offered, expected);
             if (account is null || !account.Enabled || account.IsLockedOut(_time.GetUtcNow()) || !match)
             {
-                RecordFailureLocked(userName);
-                return null;
+                lockedNow = RecordFailureLocked(userName);
             }
-
-            RecordSuccessLocked(userName);
-            return account;
+            else
+            {
+                RecordSuccessLocked(userName);
+                return account;
+            }
         }
+
+        if (lockedNow)
+        {
+            Changed?.Invoke();
+        }
+
+        return null;
     }
 
     /// <summary>The IPMI key (the password bytes) of an account, for RAKP.</summary>
@@ -225,9 +234,16 @@ public sealed class AccountStore : IDisposable
 
     public void RecordFailure(string userName)
     {
+        bool lockedNow;
         lock (_lock)
         {
-            RecordFailureLocked(userName);
+            lockedNow = RecordFailureLocked(userName);
+        }
+
+        // A lockout changes the account (LockedUntil); front doors holding accounts in memory hear of it.
+        if (lockedNow)
+        {
+            Changed?.Invoke();
         }
     }
 
@@ -263,12 +279,13 @@ public sealed class AccountStore : IDisposable
 
     public void Dispose() => _connection.Dispose();
 
-    private void RecordFailureLocked(string userName)
+    /// <returns>True when this failure locked the account.</returns>
+    private bool RecordFailureLocked(string userName)
     {
         Account? account = Find(userName);
         if (account is null)
         {
-            return;
+            return false;
         }
 
         AccountPolicy policy = Policy;
@@ -295,7 +312,8 @@ public sealed class AccountStore : IDisposable
         long? lockedUntil = policy.AccountLockoutThreshold > 0 && failures >= policy.AccountLockoutThreshold
             ? (now + policy.AccountLockoutDuration).ToUnixTimeMilliseconds()
             : account.LockedUntil?.ToUnixTimeMilliseconds();
-        if (lockedUntil is not null && failures >= policy.AccountLockoutThreshold)
+        bool lockedNow = lockedUntil is not null && failures >= policy.AccountLockoutThreshold;
+        if (lockedNow)
         {
             failures = 0;
             firstAt = null;
@@ -308,12 +326,14 @@ public sealed class AccountStore : IDisposable
         update.Parameters.AddWithValue("$first", (object?)firstAt ?? DBNull.Value);
         update.Parameters.AddWithValue("$locked", (object?)lockedUntil ?? DBNull.Value);
         update.ExecuteNonQuery();
+        return lockedNow;
     }
 
     private void RecordSuccessLocked(string userName)
     {
+        // Only an account with failures to forget is written: a login that changes nothing costs no disk sync.
         using SqliteCommand update = _connection.CreateCommand();
-        update.CommandText = "UPDATE accounts SET failures = 0, first_failure_at = NULL WHERE name = $name;";
+        update.CommandText = "UPDATE accounts SET failures = 0, first_failure_at = NULL WHERE name = $name AND (failures <> 0 OR first_failure_at IS NOT NULL);";
         update.Parameters.AddWithValue("$name", userName);
         update.ExecuteNonQuery();
     }
