@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Threading.Channels;
 using Appliance.Bmc.Accounts;
 using Appliance.Ipmi;
 
@@ -6,35 +8,79 @@ namespace Appliance.Bmc.Ipmi;
 
 /// <summary>
 /// The account store as the IPMI session layer sees it. The session layer asks from its receive
-/// loop, so the accounts and their keys are held in memory and rebuilt whenever the store
-/// announces a change; failure counts and lockouts go to the store, which Redfish shares.
+/// loop, so the accounts, their keys and their lockouts are held in memory, rebuilt whenever the
+/// store announces a change (a lockout is one). Failures go to the store at once, since they can
+/// lock the account; successes, which only forget earlier failures, are written behind the
+/// receive loop, several logins of one user at a time.
 /// </summary>
 public sealed class AccountDirectory : IIpmiUserDirectory, IDisposable
 {
     private readonly AccountStore _accounts;
-    private volatile FrozenDictionary<string, IpmiUser> _users = FrozenDictionary<string, IpmiUser>.Empty;
+    private readonly TimeProvider _time;
+    private readonly Channel<string> _successes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<string, bool> _successPending = new(StringComparer.Ordinal);
+    private readonly Task _successWriter;
+    private readonly Lock _refreshing = new();
+    private volatile FrozenDictionary<string, Entry> _users = FrozenDictionary<string, Entry>.Empty;
 
-    public AccountDirectory(AccountStore accounts)
+    public AccountDirectory(AccountStore accounts, TimeProvider time)
     {
         _accounts = accounts;
+        _time = time;
         _accounts.Changed += Refresh;
         Refresh();
+        _successWriter = Task.Run(WriteSuccessesAsync);
     }
 
-    public IpmiUser? FindUser(string name, byte channelNumber) => _users.GetValueOrDefault(name);
+    public IpmiUser? FindUser(string name, byte channelNumber) => _users.GetValueOrDefault(name)?.User;
 
-    // Redfish logins lock accounts too and announce nothing, so this asks the store (one indexed read).
-    public bool IsLockedOut(string name) => _accounts.IsLockedOut(name);
+    public bool IsLockedOut(string name) => _users.GetValueOrDefault(name)?.LockedUntil is DateTimeOffset until && until > _time.GetUtcNow();
 
     public void RecordAuthenticationFailure(string name) => _accounts.RecordFailure(name);
 
-    public void RecordAuthenticationSuccess(string name) => _accounts.RecordSuccess(name);
+    public void RecordAuthenticationSuccess(string name)
+    {
+        if (_successPending.TryAdd(name, true))
+        {
+            _successes.Writer.TryWrite(name);
+        }
+    }
 
-    public void Dispose() => _accounts.Changed -= Refresh;
+    public void Dispose()
+    {
+        _accounts.Changed -= Refresh;
+        _successes.Writer.TryComplete();
+        _successWriter.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    private async Task WriteSuccessesAsync()
+    {
+        await foreach (string name in _successes.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            _successPending.TryRemove(name, out _);
+            try
+            {
+                _accounts.RecordSuccess(name);
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException or InvalidOperationException)
+            {
+                // Forgetting earlier failures is best effort; they expire on their own.
+            }
+        }
+    }
 
     private void Refresh()
     {
-        var users = new Dictionary<string, IpmiUser>(StringComparer.Ordinal);
+        // Changes are announced from any thread; one rebuild at a time, so an older one never lands last.
+        lock (_refreshing)
+        {
+            Rebuild();
+        }
+    }
+
+    private void Rebuild()
+    {
+        var users = new Dictionary<string, Entry>(StringComparer.Ordinal);
         foreach (Account account in _accounts.List())
         {
             byte[] key;
@@ -47,10 +93,12 @@ public sealed class AccountDirectory : IIpmiUserDirectory, IDisposable
                 continue; // deleted between the listing and this read
             }
 
-            users[account.UserName] = new IpmiUser(
-                (byte)account.Id, account.UserName, key, (PrivilegeLevel)(byte)account.Role, account.Enabled, account.IpmiEnabled);
+            var user = new IpmiUser((byte)account.Id, account.UserName, key, (PrivilegeLevel)(byte)account.Role, account.Enabled, account.IpmiEnabled);
+            users[account.UserName] = new Entry(user, account.LockedUntil);
         }
 
         _users = users.ToFrozenDictionary(StringComparer.Ordinal);
     }
+
+    private sealed record Entry(IpmiUser User, DateTimeOffset? LockedUntil);
 }

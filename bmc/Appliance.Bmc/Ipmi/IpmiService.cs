@@ -24,7 +24,7 @@ public sealed class IpmiService : IFrontDoor
         _log = host.Loggers.CreateLogger("Appliance.Bmc.Ipmi");
         Channel = new LanChannel(host.Settings);
         Commands = new IpmiCommands(host, host.Watchdog, Channel, lifetime, _log);
-        _accounts = new AccountDirectory(host.Accounts);
+        _accounts = new AccountDirectory(host.Accounts, host.Time);
         host.FactoryReset.Performed += OnFactoryReset;
     }
 
