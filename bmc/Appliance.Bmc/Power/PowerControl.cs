@@ -386,19 +386,20 @@ public sealed class PowerControl : IDisposable
         }
     }
 
+    // The event is logged before the state changes, so whoever sees the new state finds its event.
     private void PoweredOnLocked()
     {
-        SetStateLocked(PowerState.On);
-        _settings.Set(LastStateKey, nameof(PowerState.On));
         _sel.Add(BuiltInSensors.Event(BuiltInSensors.PowerUnit, BuiltInSensors.PowerUnitType, BuiltInSensors.PowerOffOffset, deassertion: true));
+        _settings.Set(LastStateKey, nameof(PowerState.On));
+        SetStateLocked(PowerState.On);
         _log.LogInformation("chassis power on");
     }
 
     private void PoweredOffLocked()
     {
-        SetStateLocked(PowerState.Off);
-        _settings.Set(LastStateKey, nameof(PowerState.Off));
         _sel.Add(BuiltInSensors.Event(BuiltInSensors.PowerUnit, BuiltInSensors.PowerUnitType, BuiltInSensors.PowerOffOffset));
+        _settings.Set(LastStateKey, nameof(PowerState.Off));
+        SetStateLocked(PowerState.Off);
         _log.LogInformation("chassis power off");
     }
 
