@@ -255,6 +255,21 @@ public sealed class AccountStore : IDisposable
         }
     }
 
+    /// <summary>Ends a lockout before its time and forgets the failures (an administrator's unlock).</summary>
+    public void Unlock(int id)
+    {
+        lock (_lock)
+        {
+            _ = Get(id) ?? throw NotFound(id);
+            using SqliteCommand update = _connection.CreateCommand();
+            update.CommandText = "UPDATE accounts SET failures = 0, first_failure_at = NULL, locked_until = NULL WHERE id = $id;";
+            update.Parameters.AddWithValue("$id", id);
+            update.ExecuteNonQuery();
+        }
+
+        Changed?.Invoke();
+    }
+
     /// <summary>
     /// Creates the initial administrator when there are no accounts. Returns the password when it
     /// was generated here (to be shown once), null when it came from configuration or accounts exist.
