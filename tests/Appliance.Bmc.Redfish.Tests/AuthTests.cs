@@ -81,6 +81,31 @@ public sealed class AuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_administrator_unlocks_a_locked_out_account()
+    {
+        using HttpClient admin = _rig.Admin();
+        using HttpClient reader = _rig.ClientAs(AccountRole.ReadOnly, "grace");
+        int id = _rig.Host.Accounts.Find("grace")!.Id;
+        using HttpClient guesser = _rig.Client("grace", "wrong-guess");
+        for (int i = 0; i < _rig.Host.Accounts.Policy.AccountLockoutThreshold; i++)
+        {
+            (HttpStatusCode refused, _, _) = await guesser.SendAsync(HttpMethod.Get, "/redfish/v1/Systems/system");
+            Assert.Equal(HttpStatusCode.Unauthorized, refused);
+        }
+
+        Assert.True((await admin.GetJsonAsync($"/redfish/v1/AccountService/Accounts/{id}"))["Locked"]!.GetValue<bool>());
+        (HttpStatusCode status, _, _) = await reader.SendAsync(HttpMethod.Get, "/redfish/v1/Systems/system");
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+
+        (status, JsonObject? error, _) = await admin.SendAsync(HttpMethod.Patch, $"/redfish/v1/AccountService/Accounts/{id}", "{\"Locked\": true}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["Base.PropertyValueNotInList"], Http.MessageIds(error));
+        (status, _, _) = await admin.SendAsync(HttpMethod.Patch, $"/redfish/v1/AccountService/Accounts/{id}", "{\"Locked\": false}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        await reader.GetJsonAsync("/redfish/v1/Systems/system");
+    }
+
+    [Fact]
     public async Task A_read_only_user_cannot_reset_and_the_board_is_untouched()
     {
         using HttpClient reader = _rig.ClientAs(AccountRole.ReadOnly, "watcher");

@@ -171,8 +171,24 @@ public static class AccountService
         string? userName = body.String("UserName");
         string? roleId = body.Enum("RoleId", Roles.Redfish.Select(Roles.IdOf).ToArray());
         bool? enabled = body.Bool("Enabled");
+        bool? locked = body.Bool("Locked");
+        if (locked == true)
+        {
+            // Only the service locks accounts (after failed logins); a client may only unlock them.
+            body.Fail(BaseMessages.PropertyValueNotInList("true", "Locked"));
+        }
+
         IReadOnlyList<string>? types = AccountTypes(body);
         body.Finish();
+
+        if (locked == false)
+        {
+            Change(() =>
+            {
+                request.Host.Accounts.Unlock(id);
+                return (Account?)null;
+            });
+        }
 
         if (userName is not null || roleId is not null || enabled is not null || types is not null)
         {
