@@ -25,10 +25,12 @@ public sealed class LanChannel
     private readonly PrivilegeLevel[] _suiteLimits = new PrivilegeLevel[32];
     private IpmiServerOptions? _server;
     private volatile bool _suitesLimited;
+    private PrivilegeLevel _limit;
 
     public LanChannel(SettingsStore settings)
     {
         _settings = settings;
+        _limit = Level(_settings.Get(LimitKey), PrivilegeLevel.Administrator);
         foreach (CipherSuiteId suite in CipherSuites)
         {
             _suiteLimits[(byte)suite] = Level(_settings.Get(SuiteLimitKey + (byte)suite), PrivilegeLevel.Administrator);
@@ -40,7 +42,7 @@ public sealed class LanChannel
     /// <summary>The cipher suites offered, in the order of Get Channel Cipher Suites and LAN parameter 23.</summary>
     public static IReadOnlyList<CipherSuiteId> CipherSuites { get; } = [CipherSuiteId.Id3, CipherSuiteId.Id17];
 
-    public PrivilegeLevel PrivilegeLimit => Level(_settings.Get(LimitKey), PrivilegeLevel.Administrator);
+    public PrivilegeLevel PrivilegeLimit => _limit;
 
     public PrivilegeLevel SuiteLimit(CipherSuiteId suite) => _suiteLimits[(byte)suite];
 
@@ -55,6 +57,7 @@ public sealed class LanChannel
     {
         CheckLevel(level);
         _settings.Set(LimitKey, ((byte)level).ToString(CultureInfo.InvariantCulture));
+        _limit = level;
         if (_server is not null)
         {
             _server.ChannelPrivilegeLimit = level;

@@ -24,23 +24,23 @@ public sealed class ChassisIdentify(Identify identify)
             return Reply.BadField();
         }
 
-        if (d.Length == 2 && (d[1] & 0x01) != 0)
-        {
-            identify.TurnOn();
-        }
-        else if (d.Length == 0)
-        {
-            identify.TurnOn(DefaultInterval);
-        }
-        else if (d[0] == 0)
-        {
-            identify.TurnOff();
-        }
-        else
-        {
-            identify.TurnOn(TimeSpan.FromSeconds(d[0]));
-        }
+        TimeSpan? interval = d.Length == 2 && (d[1] & 0x01) != 0 ? null
+            : d.Length == 0 ? DefaultInterval
+            : TimeSpan.FromSeconds(d[0]);
 
-        return Reply.Ok();
+        // The LED is a board line, and listeners (the panel, Redfish) hear of it: off the receive loop.
+        return Reply.Offload(() =>
+        {
+            if (interval == TimeSpan.Zero)
+            {
+                identify.TurnOff();
+            }
+            else
+            {
+                identify.TurnOn(interval);
+            }
+
+            return IpmiResponse.Ok();
+        });
     }
 }

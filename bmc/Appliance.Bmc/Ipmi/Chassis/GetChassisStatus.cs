@@ -25,7 +25,8 @@ public sealed class GetChassisStatus(BmcHost host, PowerRequests requests)
             return Reply.BadLength();
         }
 
-        return Reply.Ok(Current().Encode());
+        // Power, the intrusion switch and the stored policy are read from the board and the disk.
+        return Reply.Offload(() => IpmiResponse.Ok(Current().Encode()));
     }
 
     public ChassisStatus Current()

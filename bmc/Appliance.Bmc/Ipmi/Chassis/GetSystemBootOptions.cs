@@ -17,6 +17,11 @@ public sealed class GetSystemBootOptions(BootOptions boot, BootParameters parame
         }
 
         byte parameter = (byte)(d[0] & 0x7F);
+        return Reply.Offload(() => Read(parameter));
+    }
+
+    private IpmiResponse Read(byte parameter)
+    {
         byte[]? data = parameter switch
         {
             BootParameters.SetInProgressParameter => [parameters.SetInProgress],
@@ -27,13 +32,13 @@ public sealed class GetSystemBootOptions(BootOptions boot, BootParameters parame
         };
         if (data is null)
         {
-            return Reply.Error(SetSystemBootOptions.ParameterNotSupported);
+            return IpmiResponse.Error(SetSystemBootOptions.ParameterNotSupported);
         }
 
         byte[] response = new byte[2 + data.Length];
         response[0] = ParameterVersion;
         response[1] = parameter;
         data.CopyTo(response, 2);
-        return Reply.Ok(response);
+        return IpmiResponse.Ok(response);
     }
 }

@@ -13,8 +13,11 @@ public sealed class GetSystemRestartCause(PowerControl power)
             return Reply.BadLength();
         }
 
-        RestartCause cause = power.LastRestartCause;
-        byte channel = cause == RestartCause.ChassisControl ? LanChannel.Number : (byte)0;
-        return Reply.Ok([(byte)cause, channel]);
+        return Reply.Offload(() =>
+        {
+            RestartCause cause = power.LastRestartCause;
+            byte channel = cause == RestartCause.ChassisControl ? LanChannel.Number : (byte)0;
+            return IpmiResponse.Ok([(byte)cause, channel]);
+        });
     }
 }

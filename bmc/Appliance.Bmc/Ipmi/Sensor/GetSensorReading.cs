@@ -38,10 +38,14 @@ public sealed class GetSensorReading(SensorDirectory sensors)
 
         if (sensors.DiscreteSensor(d[0]) is DiscreteSensor discrete)
         {
-            ushort state = (ushort)(discrete.State() & discrete.ReadingMask);
+            // These states come from the board's lines and the SEL, not from a poll: off the receive loop.
+            return Reply.Offload(() =>
+            {
+                ushort state = (ushort)(discrete.State() & discrete.ReadingMask);
 
-            // Byte 4 bit 7 is reserved and returned as 1b.
-            return Reply.Ok([0x00, EventsEnabled | ScanningEnabled, (byte)state, (byte)(0x80 | ((state >> 8) & 0x7F))]);
+                // Byte 4 bit 7 is reserved and returned as 1b.
+                return IpmiResponse.Ok([0x00, EventsEnabled | ScanningEnabled, (byte)state, (byte)(0x80 | ((state >> 8) & 0x7F))]);
+            });
         }
 
         return Reply.Error(CompletionCode.RequestedDataNotPresent);
