@@ -27,8 +27,7 @@ elif [[ ${REDFISH_BENCH_JIT:-0} == 1 ]]; then
 else
   out=$ROOT/.artifacts/bench-redfish
   echo "publishing appliance-bmc NativeAOT into $out ..." >&2
-  # UnitsNet and System.Device.Gpio carry their own trim warnings (IL2104); they are reported, not fatal, here.
-  dotnet publish bmc/Appliance.Bmc -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false \
+  dotnet publish bmc/Appliance.Bmc -c Release -r linux-x64 -p:PublishAot=true \
     --artifacts-path "$out" -o "$out/publish" -v quiet -nologo >"$out.publish.log" 2>&1 \
     || { echo "redfish.sh: NativeAOT publish failed; see $out.publish.log" >&2; exit 1; }
   bmc=$out/publish/appliance-bmc
