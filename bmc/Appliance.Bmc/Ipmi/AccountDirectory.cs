@@ -15,6 +15,8 @@ namespace Appliance.Bmc.Ipmi;
 /// </summary>
 public sealed class AccountDirectory : IIpmiUserDirectory, IDisposable
 {
+    private static readonly TimeSpan CoalesceFor = TimeSpan.FromMilliseconds(100);
+
     private readonly AccountStore _accounts;
     private readonly TimeProvider _time;
     private readonly Channel<string> _successes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -55,16 +57,22 @@ public sealed class AccountDirectory : IIpmiUserDirectory, IDisposable
 
     private async Task WriteSuccessesAsync()
     {
-        await foreach (string name in _successes.Reader.ReadAllAsync().ConfigureAwait(false))
+        ChannelReader<string> reader = _successes.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            _successPending.TryRemove(name, out _);
-            try
+            // Let logins gather for a moment: a console opening session after session costs one write, not one each.
+            await Task.Delay(CoalesceFor).ConfigureAwait(false);
+            while (reader.TryRead(out string? name))
             {
-                _accounts.RecordSuccess(name);
-            }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException or InvalidOperationException)
-            {
-                // Forgetting earlier failures is best effort; they expire on their own.
+                _successPending.TryRemove(name, out _);
+                try
+                {
+                    _accounts.RecordSuccess(name);
+                }
+                catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException or InvalidOperationException)
+                {
+                    // Forgetting earlier failures is best effort; they expire on their own.
+                }
             }
         }
     }
