@@ -153,6 +153,40 @@ public sealed class SeenElsewhereTests : IDisposable
         Assert.Equal(_rig.Lcd, panel["Lines"]!.AsArray().Select(l => (string?)l).ToArray());
     }
 
+    [Fact]
+    public void A_pin_set_through_redfish_locks_setup_and_clearing_it_opens_setup_again()
+    {
+        Tool.Result bad = Patch("""{"Pin": "12a4"}""");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("status_code: 400", bad.ToString());
+        Assert.False(_rig.Host.FrontPanelPolicy.PinSet);
+
+        Tool.Result set = Patch("""{"Pin": "4321"}""");
+        Assert.True(set.ExitCode == 0, set.ToString());
+        JsonObject panel = Redfish("/redfish/v1/Managers/bmc/Oem/Appliance/FrontPanel");
+        Assert.True((bool?)panel["PinSet"]);
+        Assert.Null(panel["Pin"]);
+        _rig.PressAndExpect("PANEL_SELECT",
+            "Enter setup PIN",
+            "0___",
+            "^",
+            "UP/DN digit SEL next");
+        _rig.Back();
+
+        Tool.Result clear = Patch("""{"Pin": ""}""");
+        Assert.True(clear.ExitCode == 0, clear.ToString());
+        Assert.False((bool?)Redfish("/redfish/v1/Managers/bmc/Oem/Appliance/FrontPanel")["PinSet"]);
+        _rig.PressAndExpect("PANEL_SELECT",
+            "Setup            1/6",
+            ">BMC network",
+            " Hostname",
+            " Cluster join");
+    }
+
+    private Tool.Result Patch(string body) => Tool.Run("redfishtool",
+        "-r", $"127.0.0.1:{_redfish.Port}", "-u", PanelRig.AdminUser, "-p", AdminPassword, "-S", "Always",
+        "-d", body, "raw", "PATCH", "/redfish/v1/Managers/bmc/Oem/Appliance/FrontPanel");
+
     private Tool.Result Ipmitool(params string[] command) => Tool.Run("ipmitool",
     [
         "-I", "lanplus", "-H", "127.0.0.1", "-p", _ipmi.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture),

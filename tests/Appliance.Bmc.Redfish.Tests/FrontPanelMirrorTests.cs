@@ -38,6 +38,31 @@ public sealed class FrontPanelMirrorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_setup_pin_is_set_and_cleared_by_patch_and_never_read_back()
+    {
+        using HttpClient admin = _rig.Admin();
+        (HttpStatusCode status, JsonObject? error, _) = await admin.SendAsync(HttpMethod.Patch, Uri, """{"Pin": "12a4"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["Base.PropertyValueFormatError"], Http.MessageIds(error));
+        Assert.DoesNotContain("12a4", error!.ToJsonString());
+        Assert.False(_rig.Host.FrontPanelPolicy.PinSet);
+
+        (status, JsonObject? panel, _) = await admin.SendAsync(HttpMethod.Patch, Uri, """{"Pin": "97531"}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(panel!["PinSet"]!.GetValue<bool>());
+        Assert.Null(panel["Pin"]);
+        Assert.Equal(FrontPanel.PinCheck.Accepted, _rig.Host.FrontPanelPolicy.CheckPin("97531"));
+
+        (status, _, _) = await _rig.ClientAs(Appliance.Bmc.Accounts.AccountRole.Operator, "operator").SendAsync(HttpMethod.Patch, Uri, """{"Pin": ""}""");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.True(_rig.Host.FrontPanelPolicy.PinSet);
+
+        (status, panel, _) = await admin.SendAsync(HttpMethod.Patch, Uri, """{"Pin": ""}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(panel!["PinSet"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Without_a_front_panel_service_the_resource_is_not_found()
     {
         await using RedfishRig bare = await RedfishRig.StartAsync();
