@@ -29,6 +29,18 @@ public sealed class McTests
     }
 
     [Fact]
+    public async Task WithoutASuiteIpmitoolPicksSuite17FromTheAdvertisedList()
+    {
+        // ipmitool asks Get Channel Cipher Suites first; a BMC that does not answer costs it a 10 s wait and a fallback.
+        await using var bmc = await InProcessBmc.StartAsync();
+
+        var r = await bmc.IpmitoolAsync(null, "-v", "mc", "info");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("Using best available cipher suite 17", r.All);
+    }
+
+    [Fact]
     public async Task GuidsAreTheBmcsPersistentOnes()
     {
         await using var bmc = await InProcessBmc.StartAsync();
