@@ -34,7 +34,7 @@ public sealed class McTests
         // ipmitool asks Get Channel Cipher Suites first; a BMC that does not answer costs it a 10 s wait and a fallback.
         await using var bmc = await InProcessBmc.StartAsync();
 
-        var r = await bmc.IpmitoolAsync(null, "-v", "mc", "info");
+        var r = await bmc.IpmitoolAsync((int?)null, "-v", "mc", "info");
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("Using best available cipher suite 17", r.All);
