@@ -38,10 +38,18 @@ public sealed class ProcessRig : IAsyncDisposable
     public static async Task<ProcessRig> StartAsync()
     {
         var rig = new ProcessRig();
-        rig._board = Launch(Repo.Executable("appliance-board-sim"), ["serve", "--board", Repo.Hc1, "--socket", rig.BoardSocket], Path.Combine(rig._root, "board.log"));
-        await Wait.UntilAsync(() => File.Exists(rig.BoardSocket), "the simulated board's socket");
-        await rig.StartBmcAsync();
-        return rig;
+        try
+        {
+            rig._board = Launch(Repo.Executable("appliance-board-sim"), ["serve", "--board", Repo.Hc1, "--socket", rig.BoardSocket], Path.Combine(rig._root, "board.log"));
+            await Wait.UntilAsync(() => File.Exists(rig.BoardSocket), "the simulated board's socket");
+            await rig.StartBmcAsync();
+            return rig;
+        }
+        catch
+        {
+            await rig.DisposeAsync(); // no process outlives a failed start
+            throw;
+        }
     }
 
     /// <summary>What the board process says its host is doing.</summary>
