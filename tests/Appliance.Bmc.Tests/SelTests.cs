@@ -56,6 +56,19 @@ public sealed class SelTests : IDisposable
     }
 
     [Fact]
+    public void Sel_time_set_by_an_operator_is_kept_across_restarts()
+    {
+        using (var sel = new SelLog(new BmcDatabase(_state), _time))
+        {
+            sel.SelTimeOffset = TimeSpan.FromHours(-3);
+        }
+
+        using var reopened = new SelLog(new BmcDatabase(_state), _time);
+        Assert.Equal(_time.GetUtcNow() - TimeSpan.FromHours(3), reopened.SelTime);
+        Assert.Equal((uint)(_time.GetUtcNow() - TimeSpan.FromHours(3)).ToUnixTimeSeconds(), reopened.Add(Event(1)).Record.Timestamp);
+    }
+
+    [Fact]
     public void Record_layout_round_trips_the_ipmi_bytes()
     {
         SelRecord record = SelRecord.SystemEvent(0x01, 3, 0x01, deassertion: true, 0x59, 96, 95) with { RecordId = 0x1234, Timestamp = 0x01020304 };

@@ -18,6 +18,7 @@ public sealed class SelLog : IDisposable
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
+    private TimeSpan? _selTimeOffset;
 
     public SelLog(BmcDatabase database, TimeProvider time, int capacity = DefaultCapacity)
     {
@@ -160,8 +161,19 @@ public sealed class SelLog : IDisposable
         Cleared?.Invoke();
     }
 
-    /// <summary>Offset of SEL time from the BMC clock, set by Set SEL Time.</summary>
-    public TimeSpan SelTimeOffset { get; set; }
+    /// <summary>Offset of SEL time from the BMC clock, set by Set SEL Time; kept across restarts.</summary>
+    public TimeSpan SelTimeOffset
+    {
+        get => _selTimeOffset ??= TimeSpan.FromMilliseconds(Locked(() => State("time_offset_ms")));
+        set
+        {
+            lock (_lock)
+            {
+                SetState("time_offset_ms", (long)value.TotalMilliseconds);
+                _selTimeOffset = value;
+            }
+        }
+    }
 
     public DateTimeOffset SelTime => _time.GetUtcNow() + SelTimeOffset;
 

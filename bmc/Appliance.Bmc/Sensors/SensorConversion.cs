@@ -42,18 +42,25 @@ public sealed record SensorConversion(int M, int B, int BExponent, int RExponent
         return Unsigned(top);
     }
 
-    /// <summary>Factors covering 0..top in 255 steps with M at most 511 (10-bit signed).</summary>
+    /// <summary>
+    /// Factors covering 0..top in 255 steps of a round size (1, 2, 2.5 or 5 times a power of
+    /// ten), so that thresholds written in round numbers survive the conversion exactly.
+    /// </summary>
     public static SensorConversion Unsigned(double top)
     {
         double step = top / 255;
-        int rExponent = (int)Math.Floor(Math.Log10(step)) - 2;
-        int m;
-        while ((m = (int)Math.Ceiling(step / Math.Pow(10, rExponent))) > 511)
+        int exponent = (int)Math.Floor(Math.Log10(step));
+        (int M, int Shift)[] mantissas = [(1, 0), (2, 0), (25, -1), (5, 0)];
+        for (int k = exponent; ; k++)
         {
-            rExponent++;
+            foreach ((int m, int shift) in mantissas)
+            {
+                if (m * Math.Pow(10, k + shift) >= step * (1 - 1e-9))
+                {
+                    return new SensorConversion(m, 0, 0, k + shift, Signed: false);
+                }
+            }
         }
-
-        return new SensorConversion(m, 0, 0, rExponent, Signed: false);
     }
 
     private static double HighestThreshold(SensorThresholds t) =>
