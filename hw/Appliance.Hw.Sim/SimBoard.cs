@@ -424,7 +424,7 @@ public sealed class SimBoard : IDisposable
         {
             foreach (SimGpioDriver driver in drivers)
             {
-                driver.Raise(pin, change);
+                driver.Deliver(pin, change);
             }
         }
     }
