@@ -51,7 +51,9 @@ build() {
 start_hypervisor() {
   command -v libvirtd >/dev/null || { log "setup: libvirtd missing; hypervisor tests will fail"; return 0; }
   # Ask the system daemons themselves: tests run namespaced libvirtd instances that pgrep would also find.
-  if [[ ! -S /run/libvirt/virtlogd-sock ]]; then virtlogd -d; fi
+  # A socket file can outlive its daemon (a killed virtlogd leaves it behind), so ask the daemon.
+  if ! virt-admin -c virtlogd:///system version >/dev/null 2>&1; then virtlogd -d; fi
+  for _ in $(seq 50); do virt-admin -c virtlogd:///system version >/dev/null 2>&1 && break; sleep 0.1; done
   if ! virsh -c qemu:///system version >/dev/null 2>&1; then libvirtd -d; fi
   for _ in $(seq 100); do virsh -c qemu:///system version >/dev/null 2>&1 && return 0; sleep 0.1; done
   log "setup: libvirtd did not answer on qemu:///system"
