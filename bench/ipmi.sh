@@ -13,6 +13,7 @@
 #   IPMI_BENCH_BINARY=PATH bench/ipmi.sh  an appliance-bmc binary built elsewhere (e.g. NativeAOT)
 #   IPMI_BENCH_ARTIFACTS=DIR              take every binary from a `dotnet build --artifacts-path DIR` layout
 #   IPMI_BENCH_SECONDS=N (default 10 per throughput run), IPMI_BENCH_RUNS=N (default 31 ipmitool runs per median)
+#   IPMI_BENCH_ONLY=readings1,sessions1,...  some measures only (names in bench/Appliance.Bench.Ipmi/Program.cs)
 # appliance-bmc runs on a board served by appliance-board-sim, as on the rack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,4 +76,4 @@ echo "appliance-bmc ($bmc) vs ipmi_sim ($(dpkg-query -W -f='${Version}' openipmi
 echo "clients: ipmitool $(ipmitool -V | awk '{print $3}') processes, and a lean RMCP+ console (bench/Appliance.Bench.Ipmi) with one request in flight per session; all on loopback"
 "$helper" --ours "$ours_port" --ours-user admin --ours-password "$password" --ours-pid "$bmc_pid" \
   --peer "$peer_port" --peer-user admin --peer-password adminpass1 --peer-pid "$sim_pid" \
-  --seconds "${IPMI_BENCH_SECONDS:-10}" --runs "${IPMI_BENCH_RUNS:-31}" --sensor 1
+  --seconds "${IPMI_BENCH_SECONDS:-10}" --runs "${IPMI_BENCH_RUNS:-31}" --sensor 1 ${IPMI_BENCH_ONLY:+--only "$IPMI_BENCH_ONLY"}

@@ -4,269 +4,229 @@ using System.Net.Sockets;
 using Appliance.Bench.Ipmi;
 
 // Side-by-side IPMI figures for two BMCs on loopback (bench/ipmi.sh starts them):
-//   appliance-bench-ipmi --ours PORT --ours-user U --ours-password P --peer PORT --peer-user U --peer-password P
-//                        [--seconds S] [--runs N] [--sensor N]
+//   appliance-bench-ipmi --ours PORT --ours-user U --ours-password P [--ours-pid PID]
+//                        --peer PORT --peer-user U --peer-password P [--peer-pid PID]
+//                        [--seconds S] [--slices N] [--runs N] [--sensor N] [--only NAME,...]
 // 1. median wall time of a whole `ipmitool -I lanplus -C <suite> chassis status` process;
 // 2. in-session Get Sensor Reading requests per second, one session and eight concurrent sessions;
 // 3. RMCP+ sessions opened and closed per second.
 // Sessions use cipher suite 3 on both sides (the peer has no suite 17); suite 17 rows are ours only.
 // The in-session figures come from a lean console of our own (LeanSession): real RMCP+ sessions
 // with encryption and integrity both ways, but cheap enough that the servers are the bottleneck.
+// The two servers take turns: each throughput run is cut into slices (ours, peer, peer, ours, ...)
+// and the ipmitool runs alternate, so load from elsewhere on a shared machine falls on both alike.
+// --peer 0 measures ours alone; --only picks measures (for profiling):
+// ipmitool3 ipmitool17 readings1 readings8 readings8s17 sessions1 sessions4.
 
 var options = Options.Parse(args);
 var ours = new Target("appliance-bmc", options.Int("ours"), options.Text("ours-user"), options.Text("ours-password"), options.Int("ours-pid", 0));
-// --peer 0 measures ours alone (for profiling).
 Target? peer = options.Int("peer") == 0 ? null
     : new Target("ipmi_sim", options.Int("peer"), options.Text("peer-user"), options.Text("peer-password"), options.Int("peer-pid", 0));
 TimeSpan seconds = TimeSpan.FromSeconds(options.Int("seconds", 10));
+int slices = options.Int("slices", 10);
 int runs = options.Int("runs", 31);
 byte sensor = (byte)options.Int("sensor", 1);
-const byte UserPrivilege = 2;
-const byte AdministratorPrivilege = 4;
-const byte SensorEventNetFn = 0x04;
-const byte GetSensorReading = 0x2D;
+HashSet<string>? only = options.Has("only") ? [.. options.Text("only").Split(',')] : null;
+Target[] targets = peer is null ? [ours] : [ours, peer];
 
 var rows = new List<Row>();
-void Add(string what, string unit, bool higherIsBetter, Measured? o, Measured? p)
+void Add(string what, string unit, bool higherIsBetter, Measured?[] m)
 {
+    Measured? o = m[0];
+    Measured? p = m.Length > 1 ? m[1] : null;
     rows.Add(new Row(what, unit, higherIsBetter, o, p));
     Console.Error.WriteLine($"  {what}: ours {Format(o?.Value)}, ipmi_sim {Format(p?.Value)} {unit}");
 }
 
+bool Wanted(string name) => only is null || only.Contains(name);
+
 // Warm both servers up (JIT tiers, caches) before anything is measured, then learn what they spend idle.
 Console.Error.WriteLine("warming up ...");
-foreach (Target t in peer is null ? [ours] : new[] { ours, peer })
+foreach (Target t in targets)
 {
-    await ReadingsAsync(t, 2, 3);
-    await SessionsAsync(t, 1);
-    await ProcessMedianAsync(t, 3);
+    using (ReadingLoad warm = ReadingLoad.Open(t, 2, 3, sensor))
+    {
+        warm.Run(TimeSpan.FromSeconds(2));
+    }
+
+    SessionLoad.Run(t, 1, TimeSpan.FromSeconds(1));
+    Ipmitool.Run(t, 3);
 }
 
-foreach (Target t in peer is null ? [ours] : new[] { ours, peer })
+foreach (Target t in targets)
 {
     if (t.Pid != 0)
     {
-        double before = t.CpuSeconds();
+        CpuTime before = t.Cpu();
         await Task.Delay(TimeSpan.FromSeconds(3));
-        t.IdleCpuPerSecond = (t.CpuSeconds() - before) / 3;
+        t.IdlePerSecond = (t.Cpu() - before) / 3;
     }
 }
 
-Console.Error.WriteLine($"measuring ({seconds.TotalSeconds:0} s per throughput run, {runs} ipmitool runs per median) ...");
-Add("ipmitool -C 3 chassis status, median", "ms", false, await ProcessMedianAsync(ours, 3), peer is null ? null : await ProcessMedianAsync(peer, 3));
-Add("ipmitool -C 17 chassis status, median", "ms", false, await ProcessMedianAsync(ours, 17), null);
-Add("Get Sensor Reading, 1 session (suite 3)", "req/s", true, await ReadingsAsync(ours, 1, 3), peer is null ? null : await ReadingsAsync(peer, 1, 3));
-Add("Get Sensor Reading, 8 sessions (suite 3)", "req/s", true, await ReadingsAsync(ours, 8, 3), peer is null ? null : await ReadingsAsync(peer, 8, 3));
-Add("Get Sensor Reading, 8 sessions (suite 17)", "req/s", true, await ReadingsAsync(ours, 8, 17), null);
-Add("sessions opened+closed, 1 client (suite 3)", "/s", true, await SessionsAsync(ours, 1), peer is null ? null : await SessionsAsync(peer, 1));
-Add("sessions opened+closed, 4 clients (suite 3)", "/s", true, await SessionsAsync(ours, 4), peer is null ? null : await SessionsAsync(peer, 4));
+Console.Error.WriteLine($"measuring ({seconds.TotalSeconds:0} s per throughput run in {slices} turns each, {runs} ipmitool runs per median) ...");
+if (Wanted("ipmitool3"))
+{
+    Add("ipmitool -C 3 chassis status, median", "ms", false, IpmitoolMedians(targets, 3));
+}
+
+if (Wanted("ipmitool17"))
+{
+    Add("ipmitool -C 17 chassis status, median", "ms", false, IpmitoolMedians([ours], 17));
+}
+
+if (Wanted("readings1"))
+{
+    Add("Get Sensor Reading, 1 session (suite 3)", "req/s", true, Readings(targets, 1, 3));
+}
+
+if (Wanted("readings8"))
+{
+    Add("Get Sensor Reading, 8 sessions (suite 3)", "req/s", true, Readings(targets, 8, 3));
+}
+
+if (Wanted("readings8s17"))
+{
+    Add("Get Sensor Reading, 8 sessions (suite 17)", "req/s", true, Readings([ours], 8, 17));
+}
+
+if (Wanted("sessions1"))
+{
+    Add("sessions opened+closed, 1 client (suite 3)", "/s", true, Sessions(targets, 1));
+}
+
+if (Wanted("sessions4"))
+{
+    Add("sessions opened+closed, 4 clients (suite 3)", "/s", true, Sessions(targets, 4));
+}
 
 Console.WriteLine();
-Console.WriteLine($"{"measure",-46} {"appliance-bmc",14} {"ipmi_sim",14} {"ratio",7} {"server CPU per operation",26}");
+Console.WriteLine($"{"measure",-44} {"appliance-bmc",13} {"ipmi_sim",13} {"ratio",6}  {"server CPU/op, user+system: ours",-37} {"ipmi_sim",-30} {"client CPU/op",15}");
 foreach (Row r in rows)
 {
     string ratio = r.Ours?.Value is double o && r.Peer?.Value is double p && o > 0 && p > 0
         ? (r.HigherIsBetter ? o / p : p / o).ToString("0.00", CultureInfo.InvariantCulture) + "x"
         : "-";
-    string cpu = $"{Micros(r.Ours?.CpuPerOperation)} / {Micros(r.Peer?.CpuPerOperation)}";
-    Console.WriteLine($"{r.What,-46} {Format(r.Ours?.Value) + " " + r.Unit,14} {(r.Peer is null ? "n/a" : Format(r.Peer.Value) + " " + r.Unit),14} {ratio,7} {cpu,26}");
+    string client = r.Ours?.Client is null ? "n/a" : $"{Micros(r.Ours?.Client)} / {Micros(r.Peer?.Client)}";
+    Console.WriteLine($"{r.What,-44} {Format(r.Ours?.Value) + " " + r.Unit,13} {(r.Peer is null ? "n/a" : Format(r.Peer.Value) + " " + r.Unit),13} {ratio,6}  {Split(r.Ours?.Server),-37} {Split(r.Peer?.Server),-30} {client,15}");
 }
 
 Console.WriteLine();
 Console.WriteLine("ratio: how many times better appliance-bmc is (throughput ours/ipmi_sim, time ipmi_sim/ours); above 1.00x is better.");
-Console.WriteLine("server CPU per operation: user+system CPU of the server process per request, session or ipmitool run (ours / ipmi_sim),");
-Console.WriteLine("from /proc/<pid>/stat, less what the server spends idle; it depends much less than throughput on what else the machine runs.");
-Console.WriteLine($"idle server CPU: appliance-bmc {ours.IdleCpuPerSecond * 100:0.0}% of a core, ipmi_sim {(peer?.IdleCpuPerSecond ?? 0) * 100:0.0}%.");
+Console.WriteLine("server CPU/op: CPU time of the server process per request, session or ipmitool run, from /proc/<pid>/stat, less what");
+Console.WriteLine("the server spends idle: user is the server's own code, system the kernel's work for it (UDP receive and send, waking the");
+Console.WriteLine("receiver, blocking and being woken). It depends much less than throughput on what else the machine runs.");
+Console.WriteLine("client CPU/op: the load generator's own CPU time per operation against each server (the same client for both).");
+Console.WriteLine($"idle server CPU: appliance-bmc {ours.IdlePerSecond.Total * 100:0.0}% of a core, ipmi_sim {(peer?.IdlePerSecond.Total ?? 0) * 100:0.0}%.");
 return 0;
 
-static string Micros(double? seconds) => seconds is double s ? (s * 1e6).ToString(s * 1e6 >= 100 ? "0" : "0.0", CultureInfo.InvariantCulture) + " us" : "n/a";
-
-// One whole ipmitool process per sample, as a script or an operator runs it.
-async Task<Measured?> ProcessMedianAsync(Target t, int suite)
+// Throughput of each target in turns: ours, peer, peer, ours, ... (slices of seconds/slices each).
+Measured?[] Turns(Target[] those, Func<Target, int, Slice?> slice)
 {
-    var samples = new List<double>();
-    double cpuBefore = 0;
-    for (int i = 0; i < runs + 3; i++)
+    var totals = new Slice?[those.Length];
+    for (int i = 0; i < slices; i++)
     {
-        var psi = new ProcessStartInfo("ipmitool")
+        for (int k = 0; k < those.Length; k++)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in new[] { "-I", "lanplus", "-H", "127.0.0.1", "-p", t.Port.ToString(CultureInfo.InvariantCulture), "-U", t.User, "-P", t.Password, "-C", suite.ToString(CultureInfo.InvariantCulture), "chassis", "status" })
-        {
-            psi.ArgumentList.Add(a);
-        }
+            int n = i % 2 == 0 ? k : those.Length - 1 - k;
+            if (i > 0 && totals[n] is null)
+            {
+                continue; // failed before
+            }
 
-        var watch = Stopwatch.StartNew();
-        using Process process = Process.Start(psi)!;
-        string output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        watch.Stop();
-        if (process.ExitCode != 0 || !output.Contains("System Power", StringComparison.Ordinal))
-        {
-            Console.Error.WriteLine($"  {t.Name}: ipmitool -C {suite} chassis status failed: {await process.StandardError.ReadToEndAsync()}");
-            return null;
-        }
-
-        if (i == 2)
-        {
-            cpuBefore = t.CpuSeconds();
-        }
-        else if (i >= 3)
-        {
-            samples.Add(watch.Elapsed.TotalMilliseconds);
+            Slice? s = slice(those[n], n);
+            totals[n] = s is null ? null : (i == 0 ? s : totals[n]! + s);
         }
     }
 
-    samples.Sort();
-    return new Measured(samples[samples.Count / 2], t.Pid == 0 ? null : t.BusySeconds(cpuBefore, TimeSpan.FromMilliseconds(samples.Sum())) / runs);
+    return [.. totals.Select((s, n) => s?.ToMeasured(those[n]))];
 }
 
-// Each session sends one request at a time and waits for its answer, as a console does, each on
-// a thread of its own (see LeanSession: the client is kept cheap so the servers are what is measured).
-Task<Measured?> ReadingsAsync(Target t, int sessionCount, int suite) => Task.Run(() =>
+// Each session sends one request at a time and waits for its answer, as a console does, each on a
+// thread of its own. Sessions stay open over all turns.
+Measured?[] Readings(Target[] those, int sessionCount, int suite)
 {
-    var sessions = new List<LeanSession>();
+    var loads = new ReadingLoad?[those.Length];
     try
     {
-        for (int i = 0; i < sessionCount; i++)
+        for (int n = 0; n < those.Length; n++)
         {
-            sessions.Add(LeanSession.Open(t.Port, t.User, t.Password, suite, UserPrivilege));
+            loads[n] = Failing(those[n], $"Get Sensor Reading with {sessionCount} session(s)", () => ReadingLoad.Open(those[n], sessionCount, suite, sensor));
         }
 
-        byte[] request = [sensor];
-        foreach (LeanSession s in sessions)
-        {
-            for (int i = 0; i < 500; i++)
-            {
-                Check(s.Call(SensorEventNetFn, GetSensorReading, request)); // warm-up
-            }
-        }
-
-        // Requests are built before the clock starts and most answers are only counted (one in 16 is
-        // checked in full), so the client spends its CPU on little more than sending and receiving.
-        int perSession = (int)(seconds.TotalSeconds * 60_000 / sessionCount) + 20_000;
-        var prepared = sessions.Select(s => s.Prepare(SensorEventNetFn, GetSensorReading, request, perSession)).ToList();
-        long count = 0;
-        double cpuBefore = t.CpuSeconds();
-        var watch = Stopwatch.StartNew();
-        Exception? failure = null;
-        var threads = sessions.Select((s, n) => new Thread(() =>
-        {
-            long mine = 0;
-            int expectedLength = 0;
-            LeanSession.Prepared requests = prepared[n];
-            try
-            {
-                for (int i = 0; i < requests.Count && watch.Elapsed < seconds; i++)
-                {
-                    if (!s.Send(requests, i, 16, ref expectedLength))
-                    {
-                        throw new InvalidOperationException("Get Sensor Reading did not answer 00h");
-                    }
-
-                    mine++;
-                }
-            }
-            catch (Exception e) when (e is IOException or SocketException or InvalidOperationException)
-            {
-                failure = e;
-            }
-
-            s.Unsent(requests, mine);
-            Interlocked.Add(ref count, mine);
-        })).ToList();
-        threads.ForEach(th => th.Start());
-        threads.ForEach(th => th.Join());
-        watch.Stop();
-        if (failure is not null)
-        {
-            throw failure;
-        }
-        return new Measured(count / watch.Elapsed.TotalSeconds, t.Pid == 0 ? null : t.BusySeconds(cpuBefore, watch.Elapsed) / count);
-    }
-    catch (Exception e) when (e is IOException or SocketException or InvalidOperationException)
-    {
-        Console.Error.WriteLine($"  {t.Name}: Get Sensor Reading with {sessionCount} session(s) failed: {e.Message}");
-        return null;
+        return Turns(those, (t, n) => loads[n] is ReadingLoad load
+            ? Failing(t, $"Get Sensor Reading with {sessionCount} session(s)", () => load.Run(seconds / slices))
+            : null);
     }
     finally
     {
-        foreach (LeanSession s in sessions)
+        foreach (ReadingLoad? load in loads)
         {
-            try
-            {
-                s.Close();
-            }
-            catch (Exception e) when (e is SocketException or IOException)
-            {
-                // The server may already have dropped it; it would expire there anyway.
-            }
-
-            s.Dispose();
+            load?.Dispose();
         }
     }
-});
+}
 
-// Open Session, RAKP 1-4, Close Session, over and over, from each client in turn.
-Task<Measured?> SessionsAsync(Target t, int clients) => Task.Run(() =>
+// Open Session, RAKP 1-4, Close Session, over and over, from each client at once.
+Measured?[] Sessions(Target[] those, int clients) =>
+    Turns(those, (t, _) => Failing(t, $"opening sessions with {clients} client(s)", () => SessionLoad.Run(t, clients, seconds / slices)));
+
+// Whole ipmitool processes, alternating between the targets run by run.
+Measured?[] IpmitoolMedians(Target[] those, int suite)
+{
+    var totals = new Slice?[those.Length];
+    var samples = those.Select(_ => new List<double>()).ToArray();
+    var failed = new bool[those.Length];
+    for (int i = 0; i < runs; i++)
+    {
+        for (int k = 0; k < those.Length; k++)
+        {
+            int n = i % 2 == 0 ? k : those.Length - 1 - k;
+            if (failed[n])
+            {
+                continue;
+            }
+
+            Slice? s = Failing(those[n], $"ipmitool -C {suite} chassis status", () => Ipmitool.Run(those[n], suite));
+            if (s is null)
+            {
+                failed[n] = true;
+                continue;
+            }
+
+            samples[n].Add(s.Elapsed.TotalMilliseconds);
+            totals[n] = totals[n] is null ? s : totals[n]! + s;
+        }
+    }
+
+    return [.. those.Select((t, n) =>
+    {
+        if (failed[n] || totals[n] is not Slice total)
+        {
+            return null;
+        }
+
+        samples[n].Sort();
+        return new Measured(samples[n][samples[n].Count / 2], t.Pid == 0 ? null : t.Busy(total.ServerCpu, total.Elapsed) / total.Count, null);
+    })];
+}
+
+static T? Failing<T>(Target t, string what, Func<T> run)
+    where T : class
 {
     try
     {
-        for (int i = 0; i < 20; i++)
-        {
-            using LeanSession warm = LeanSession.Open(t.Port, t.User, t.Password, 3, AdministratorPrivilege);
-            warm.Close();
-        }
-
-        long count = 0;
-        Exception? failure = null;
-        double cpuBefore = t.CpuSeconds();
-        var watch = Stopwatch.StartNew();
-        var threads = Enumerable.Range(0, clients).Select(_ => new Thread(() =>
-        {
-            try
-            {
-                long mine = 0;
-                while (watch.Elapsed < seconds)
-                {
-                    using LeanSession s = LeanSession.Open(t.Port, t.User, t.Password, 3, AdministratorPrivilege);
-                    s.Close();
-                    mine++;
-                }
-
-                Interlocked.Add(ref count, mine);
-            }
-            catch (Exception e) when (e is IOException or SocketException)
-            {
-                failure = e;
-            }
-        })).ToList();
-        threads.ForEach(th => th.Start());
-        threads.ForEach(th => th.Join());
-        if (failure is not null)
-        {
-            throw failure;
-        }
-
-        return new Measured(count / watch.Elapsed.TotalSeconds, t.Pid == 0 ? null : t.BusySeconds(cpuBefore, watch.Elapsed) / count);
+        return run();
     }
-    catch (Exception e) when (e is IOException or SocketException)
+    catch (Exception e) when (e is IOException or SocketException or InvalidOperationException)
     {
-        Console.Error.WriteLine($"  {t.Name}: opening sessions with {clients} client(s) failed: {e.Message}");
+        Console.Error.WriteLine($"  {t.Name}: {what} failed: {e.Message}");
         return null;
     }
-});
-
-static void Check(byte completionCode)
-{
-    if (completionCode != 0)
-    {
-        throw new InvalidOperationException($"Get Sensor Reading answered {completionCode:X2}h");
-    }
 }
+
+static string Split(CpuTime? cpu) => cpu is CpuTime c ? $"{Micros(c.Total)} ({Micros(c.User)} + {Micros(c.System)})" : "n/a";
+
+static string Micros(double? seconds) => seconds is double s ? (s * 1e6).ToString(s * 1e6 >= 100 ? "0" : "0.0", CultureInfo.InvariantCulture) + " us" : "n/a";
 
 static string Format(double? value) => value switch
 {
@@ -278,28 +238,64 @@ static string Format(double? value) => value switch
 internal sealed record Target(string Name, int Port, string User, string Password, int Pid)
 {
     /// <summary>CPU the server spends per second with nothing to answer (sensor polling, timers).</summary>
-    public double IdleCpuPerSecond { get; set; }
+    public CpuTime IdlePerSecond { get; set; }
 
-    /// <summary>CPU spent since <paramref name="before"/> beyond what the server would spend idle over <paramref name="elapsed"/>.</summary>
-    public double BusySeconds(double before, TimeSpan elapsed) => Math.Max(0, CpuSeconds() - before - (IdleCpuPerSecond * elapsed.TotalSeconds));
+    /// <summary>CPU spent beyond what the server would spend idle over <paramref name="elapsed"/>.</summary>
+    public CpuTime Busy(CpuTime spent, TimeSpan elapsed) => (spent - (IdlePerSecond * elapsed.TotalSeconds)).AtLeastZero();
 
-    /// <summary>User plus system CPU time of the server process so far (0 without a process ID).</summary>
-    public double CpuSeconds()
+    /// <summary>User and system CPU time of the server process so far (0 without a process ID).</summary>
+    public CpuTime Cpu() => Pid == 0 ? default : CpuTime.OfProcess(Pid);
+}
+
+/// <summary>User and system (kernel) CPU seconds.</summary>
+internal readonly record struct CpuTime(double User, double System)
+{
+    public double Total => User + System;
+
+    public static CpuTime operator +(CpuTime a, CpuTime b) => new(a.User + b.User, a.System + b.System);
+
+    public static CpuTime operator -(CpuTime a, CpuTime b) => new(a.User - b.User, a.System - b.System);
+
+    public static CpuTime operator *(CpuTime a, double f) => new(a.User * f, a.System * f);
+
+    public static CpuTime operator /(CpuTime a, double d) => new(a.User / d, a.System / d);
+
+    public CpuTime AtLeastZero() => new(Math.Max(0, User), Math.Max(0, System));
+
+    public static CpuTime Self() => OfProcess(Environment.ProcessId);
+
+    public static CpuTime OfProcess(int pid)
     {
-        if (Pid == 0)
-        {
-            return 0;
-        }
-
         // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second).
-        string stat = File.ReadAllText($"/proc/{Pid}/stat");
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
         string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        return new(long.Parse(fields[11], CultureInfo.InvariantCulture) / 100.0, long.Parse(fields[12], CultureInfo.InvariantCulture) / 100.0);
     }
 }
 
-/// <summary>A figure and the server CPU time it cost per operation.</summary>
-internal sealed record Measured(double Value, double? CpuPerOperation);
+/// <summary>What one turn against one server did: operations, wall time, the server's and the client's CPU time.</summary>
+internal sealed record Slice(long Count, TimeSpan Elapsed, CpuTime ServerCpu, CpuTime ClientCpu)
+{
+    public static Slice operator +(Slice a, Slice b) =>
+        new(a.Count + b.Count, a.Elapsed + b.Elapsed, a.ServerCpu + b.ServerCpu, a.ClientCpu + b.ClientCpu);
+
+    public Measured ToMeasured(Target t) =>
+        new(Count / Elapsed.TotalSeconds, t.Pid == 0 ? null : t.Busy(ServerCpu, Elapsed) / Count, ClientCpu.Total / Count);
+
+    /// <summary>Runs <paramref name="work"/> (which returns its operation count) and notes the time and CPU it took.</summary>
+    public static Slice Measure(Target t, Func<long> work)
+    {
+        CpuTime server = t.Cpu();
+        CpuTime client = CpuTime.Self();
+        var watch = Stopwatch.StartNew();
+        long count = work();
+        watch.Stop();
+        return new Slice(count, watch.Elapsed, t.Cpu() - server, CpuTime.Self() - client);
+    }
+}
+
+/// <summary>A figure, the server CPU time it cost per operation, and the client's CPU time per operation.</summary>
+internal sealed record Measured(double Value, CpuTime? Server, double? Client);
 
 internal sealed record Row(string What, string Unit, bool HigherIsBetter, Measured? Ours, Measured? Peer);
 
@@ -322,6 +318,8 @@ internal sealed class Options
 
         return o;
     }
+
+    public bool Has(string name) => _values.ContainsKey(name);
 
     public string Text(string name) => _values.TryGetValue(name, out string? v) ? v : throw new ArgumentException($"--{name} is required");
 
