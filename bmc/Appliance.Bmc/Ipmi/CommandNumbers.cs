@@ -52,6 +52,19 @@ public static class TransportCommand
     public const byte GetLanConfigurationParameters = 0x02;
 }
 
+/// <summary>
+/// The BMC's own commands, NetFn 30h (OEM/Group, no IANA number in the request); README.md in
+/// this folder documents each.
+/// </summary>
+public static class OemCommand
+{
+    /// <summary>NetFn 30h: the first OEM/Group NetFn (IPMI v2.0 table 5-1), used without an IANA number.</summary>
+    public const Appliance.Ipmi.NetFn NetFn = (Appliance.Ipmi.NetFn)0x30;
+
+    /// <summary>Front Panel PIN: get status, set or clear the setup PIN.</summary>
+    public const byte FrontPanelPin = 0x70;
+}
+
 /// <summary>DCMI commands (NetFn Group Extension, defining body DCh).</summary>
 public static class DcmiCommand
 {

@@ -1,6 +1,7 @@
 using Appliance.Bmc.Ipmi.App;
 using Appliance.Bmc.Ipmi.Chassis;
 using Appliance.Bmc.Ipmi.Dcmi;
+using Appliance.Bmc.Ipmi.Oem;
 using Appliance.Bmc.Ipmi.Sensor;
 using Appliance.Bmc.Ipmi.Storage;
 using Appliance.Bmc.Ipmi.Transport;
@@ -107,6 +108,9 @@ public sealed class IpmiCommands : IDisposable
 
         // DCMI
         Add(NetFn.GroupExtension, DcmiCommand.GetPowerReading, user, new GetPowerReading(_power, host.Time).Handle);
+
+        // OEM (README.md in this folder)
+        Add(OemCommand.NetFn, OemCommand.FrontPanelPin, admin, new FrontPanelPin(host.FrontPanelPolicy).Handle);
     }
 
     public IpmiCommandTable Table { get; }
