@@ -32,7 +32,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     private readonly SessionTable _sessions;
     private readonly AuthenticationRateLimiter _rateLimiter;
     private readonly byte[] _guid;
-    private readonly byte[] _kg;
+    private byte[] _kg;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
     private Task? _loop;
