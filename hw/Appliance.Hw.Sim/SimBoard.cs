@@ -1,7 +1,9 @@
 using System.Device.Gpio;
 using Appliance.Hw.Boards;
+using Appliance.Hw.Devices;
 using Appliance.Hw.Fru;
 using Appliance.Hw.Sim.Chips;
+using Appliance.Hw.Sim.Inventory;
 using Appliance.Hw.Sim.Physics;
 
 namespace Appliance.Hw.Sim;
@@ -19,7 +21,7 @@ public sealed class SimBoard : IDisposable
     private readonly PinValue[] _levels;
     private readonly Dictionary<int, GpioLineDescription> _lineAt = [];
     private readonly Dictionary<string, int> _pinOf = [];
-    private readonly Dictionary<(int Bus, int Address), (DeviceDescription Device, ISimChip Chip)> _chips = [];
+    private readonly Dictionary<(int Bus, int Address), (string Name, ISimChip Chip)> _chips = [];
     private readonly List<SimGpioDriver> _drivers = [];
     private readonly HashSet<ITimer> _timers = [];
     private readonly List<(int Pin, PinEventTypes Change)> _pendingChanges = [];
@@ -55,8 +57,10 @@ public sealed class SimBoard : IDisposable
         FruInfo fru = options?.Fru ?? board.Simulation.Fru;
         foreach (DeviceDescription device in board.Devices)
         {
-            _chips[(device.Bus, device.Address)] = (device, CreateChip(device, fru));
+            _chips[(device.Bus, device.Address)] = (device.Name, CreateChip(device, fru));
         }
+
+        FitDimms();
 
         if (options?.HostInitiallyOn == true)
         {
@@ -148,6 +152,16 @@ public sealed class SimBoard : IDisposable
     public bool LcdDisplayOn => Locked(() => LcdChip().Lcd.DisplayOn);
 
     public byte[] FruContents => Locked(() => ((At24Chip)ChipOf(Description.Fru.Device)).Contents.ToArray());
+
+    /// <summary>The SPD EEPROM of the DIMM in a slot, as programmed; null for an empty slot.</summary>
+    public byte[]? SpdContents(string locator) => Locked(() =>
+    {
+        MemorySlotDescription slot = Description.Memory!.Slots.First(s => s.Locator == locator);
+        return _chips.TryGetValue((Description.Memory.Bus, slot.Address), out var entry) ? ((Ee1004Chip)entry.Chip).Contents.ToArray() : null;
+    });
+
+    /// <summary>What the BIOS has left in the SMBIOS mailbox (blank 0xFF until the first POST completes).</summary>
+    public byte[] SmbiosMailboxContents => Locked(() => ((At24Chip)ChipOf(Description.Processors!.SmbiosMailbox)).Contents.ToArray());
 
     public void Dispose()
     {
@@ -267,7 +281,7 @@ public sealed class SimBoard : IDisposable
 
     private ISimChip Chip(int bus, int address)
     {
-        if (_disposed || !_chips.TryGetValue((bus, address), out var entry) || Faults.NackingDevices.Contains(entry.Device.Name))
+        if (_disposed || !_chips.TryGetValue((bus, address), out var entry) || Faults.NackingDevices.Contains(entry.Name))
         {
             // What Linux's i2c-dev reports when nothing acknowledges the address.
             throw new IOException($"I2C bus {bus}, address 0x{address:x2}: no acknowledge (EREMOTEIO)");
@@ -296,7 +310,7 @@ public sealed class SimBoard : IDisposable
             ChipKind.Tmp102 => new Tmp102Chip(temperature),
             ChipKind.Ina219 => new Ina219Chip(device.ShuntOhms!.Value, () => RailReading(device.Name)),
             ChipKind.Emc2305 => new Emc2305Chip(channel => FanRpmOn(device.Name, channel)),
-            ChipKind.At24 => new At24Chip(device.SizeBytes!.Value, FruImage.Encode(fru)),
+            ChipKind.At24 => new At24Chip(device.SizeBytes!.Value, device.Name == Description.Fru.Device ? FruImage.Encode(fru) : []),
             ChipKind.Pcf8574Lcd => new Pcf8574LcdChip(device.Columns!.Value, device.Rows!.Value),
             _ => throw new NotSupportedException(device.Chip.ToString()),
         };
@@ -385,9 +399,50 @@ public sealed class SimBoard : IDisposable
 
     private void SetLineFromHost(string line, bool asserted)
     {
+        if (line == "POST_COMPLETE" && asserted)
+        {
+            HandOffSmbios();
+        }
+
         if (_pinOf.TryGetValue(line, out int pin))
         {
             SetLevel(pin, Level(_lineAt[pin], asserted));
+        }
+    }
+
+    /// <summary>
+    /// The BIOS writes its SMBIOS table into the mailbox (through its own port of the bus
+    /// arbiter) just before it signals POST complete, so the BMC finds it fresh on that edge.
+    /// </summary>
+    private void HandOffSmbios()
+    {
+        if (Description.Processors is ProcessorsDescription processors)
+        {
+            ((At24Chip)ChipOf(processors.SmbiosMailbox)).Program(SmbiosImage.Encode(processors, Description.Simulation.Processors));
+        }
+    }
+
+    /// <summary>An SPD per fitted DIMM, and the bus-wide page-select addresses they all answer.</summary>
+    private void FitDimms()
+    {
+        if (Description.Memory is not MemoryDescription memory)
+        {
+            return;
+        }
+
+        var page = new SpdPage();
+        foreach (MemorySlotDescription slot in memory.Slots)
+        {
+            if (Description.Simulation.Memory.TryGetValue(slot.Locator, out SimulatedDimm? dimm))
+            {
+                _chips[(memory.Bus, slot.Address)] = (slot.Locator, new Ee1004Chip(Ddr4SpdImage.Encode(dimm), page));
+            }
+        }
+
+        if (Description.Simulation.Memory.Count > 0)
+        {
+            _chips[(memory.Bus, Ee1004.SetPage0Address)] = ("spd_page_select", new SpdPageSelectChip(page, 0));
+            _chips[(memory.Bus, Ee1004.SetPage1Address)] = ("spd_page_select", new SpdPageSelectChip(page, 1));
         }
     }
 

@@ -32,6 +32,11 @@ public sealed class Board : IDisposable
         {
             _busLocks.TryAdd(device.Bus, new Lock());
         }
+
+        if (description.Memory is not null)
+        {
+            _busLocks.TryAdd(description.Memory.Bus, new Lock());
+        }
     }
 
     public BoardDescription Description { get; }
@@ -98,6 +103,52 @@ public sealed class Board : IDisposable
 
     /// <summary>Size of the FRU EEPROM in bytes.</summary>
     public int FruSize => Description.Device(Description.Fru.Device).SizeBytes ?? 0;
+
+    /// <summary>
+    /// The 512 bytes of a DIMM slot's SPD EEPROM, or null when nothing answers at its address
+    /// (an empty slot). Failing after the module answered is a <see cref="DeviceException"/>.
+    /// </summary>
+    public byte[]? ReadSpd(MemorySlotDescription slot)
+    {
+        int bus = Description.Memory?.Bus ?? throw new InvalidOperationException($"board {Description.Model} describes no memory");
+        lock (_busLocks[bus])
+        {
+            using var spd = new Ee1004(
+                _platform.CreateI2cDevice(bus, slot.Address),
+                _platform.CreateI2cDevice(bus, Ee1004.SetPage0Address),
+                _platform.CreateI2cDevice(bus, Ee1004.SetPage1Address));
+            try
+            {
+                // Presence as i2cdetect and the ee1004 driver probe it: does the slot's address acknowledge?
+                spd.Read(0, stackalloc byte[1]);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+
+            try
+            {
+                return spd.ReadAll();
+            }
+            catch (Exception e) when (e is IOException or TimeoutException)
+            {
+                throw new DeviceException(slot.Locator + " SPD", bus, slot.Address, e);
+            }
+        }
+    }
+
+    /// <summary>The SMBIOS hand-off mailbox as the host's BIOS last wrote it (blank 0xFF before the first POST).</summary>
+    public byte[] ReadSmbiosMailbox()
+    {
+        string name = Description.Processors?.SmbiosMailbox ?? throw new InvalidOperationException($"board {Description.Model} describes no processors");
+        return Use(Description.Device(name), (At24 d) =>
+        {
+            byte[] image = new byte[d.Size];
+            d.Read(0, image);
+            return image;
+        });
+    }
 
     /// <summary>
     /// Runs an action on the front-panel LCD (HD44780 behind a PCF8574 backpack wired

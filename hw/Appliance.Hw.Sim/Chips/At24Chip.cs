@@ -29,6 +29,12 @@ public sealed class At24Chip : ISimChip
 
     private bool TwoAddressBytes => _memory.Length > 256;
 
+    /// <summary>Writes from the chip's other side (a second master behind a bus arbiter), bypassing the pointer.</summary>
+    public void Program(ReadOnlySpan<byte> data)
+    {
+        data[..Math.Min(data.Length, _memory.Length)].CopyTo(_memory);
+    }
+
     public void Write(ReadOnlySpan<byte> data)
     {
         int header = TwoAddressBytes ? 2 : 1;

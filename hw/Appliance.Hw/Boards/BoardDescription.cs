@@ -19,6 +19,12 @@ public sealed record BoardDescription
     public required PanelDescription Panel { get; init; }
     public required SimulationDescription Simulation { get; init; }
 
+    /// <summary>DIMM slots and their SPD EEPROMs; null on a board that does not inventory memory.</summary>
+    public MemoryDescription? Memory { get; init; }
+
+    /// <summary>Processor sockets and the SMBIOS mailbox; null on a board that does not inventory processors.</summary>
+    public ProcessorsDescription? Processors { get; init; }
+
     /// <summary>The file this description was loaded from (not part of the JSON).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string SourceFile { get; init; } = "";

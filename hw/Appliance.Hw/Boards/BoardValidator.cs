@@ -28,7 +28,10 @@ internal sealed class BoardValidator(BoardDescription board)
         ValidateZones();
         ValidateFru();
         ValidatePanel();
+        ValidateProcessors();
+        ValidateMemory();
         ValidateSimulation();
+        ValidateSimulatedParts();
     }
 
     private void ValidateGpio()
@@ -275,6 +278,105 @@ internal sealed class BoardValidator(BoardDescription board)
             Require(s.Thermal.ContainsKey(sensor.Name), "$.simulation.thermal", Quote(sensor.Name), "every temperature sensor needs a thermal entry");
         }
     }
+
+    private void ValidateProcessors()
+    {
+        if (board.Processors is not ProcessorsDescription p)
+        {
+            return;
+        }
+
+        DeviceDescription? mailbox = board.Devices.FirstOrDefault(d => d.Name == p.SmbiosMailbox);
+        Require(mailbox is { Chip: ChipKind.At24, SizeBytes: >= 4096 }, "$.processors.smbiosMailbox", Quote(p.SmbiosMailbox),
+            "is not an at24 EEPROM of at least 4096 bytes in $.devices");
+        Require(p.SmbiosMailbox != board.Fru.Device, "$.processors.smbiosMailbox", Quote(p.SmbiosMailbox), "is the FRU EEPROM; the mailbox needs its own");
+        Require(p.Sockets.Count is > 0 and <= 8, "$.processors.sockets", Num(p.Sockets.Count), "a board has 1..8 sockets");
+        var names = new HashSet<string>();
+        for (int i = 0; i < p.Sockets.Count; i++)
+        {
+            Require(p.Sockets[i].Length is > 0 and <= 32, $"$.processors.sockets[{i}]", Quote(p.Sockets[i]), "must be 1..32 characters");
+            Require(names.Add(p.Sockets[i]), $"$.processors.sockets[{i}]", Quote(p.Sockets[i]), "is defined twice");
+        }
+    }
+
+    private void ValidateMemory()
+    {
+        if (board.Memory is not MemoryDescription m)
+        {
+            return;
+        }
+
+        Require(m.Bus is >= 0 and < 256, "$.memory.bus", Num(m.Bus), "must be 0..255");
+        foreach (DeviceDescription d in board.Devices.Where(d => d.Bus == m.Bus))
+        {
+            Require(d.Address is not (Ee1004SetPage0 or Ee1004SetPage1) and not (>= 0x50 and <= 0x57), "$.memory.bus", Num(m.Bus),
+                $"device {d.Name} sits at 0x{d.Address:x2} on the memory SMBus, where the SPDs and their page-select addresses (0x36, 0x37, 0x50..0x57) are");
+        }
+
+        Require(m.Slots.Count is > 0 and <= 8, "$.memory.slots", Num(m.Slots.Count), "one SMBus segment holds 1..8 DDR4 SPDs");
+        var locators = new HashSet<string>();
+        var addresses = new HashSet<int>();
+        for (int i = 0; i < m.Slots.Count; i++)
+        {
+            MemorySlotDescription slot = m.Slots[i];
+            string at = $"$.memory.slots[{i}]";
+            Require(slot.Locator.Length is > 0 and <= 32, at + ".locator", Quote(slot.Locator), "must be 1..32 characters");
+            Require(locators.Add(slot.Locator), at + ".locator", Quote(slot.Locator), "is defined twice");
+            Require(slot.Address is >= 0x50 and <= 0x57, at + ".address", $"\"0x{slot.Address:x2}\"", "a DDR4 SPD answers at 0x50..0x57");
+            Require(addresses.Add(slot.Address), at + ".address", $"\"0x{slot.Address:x2}\"", "another slot's SPD is at this address");
+            int sockets = board.Processors?.Sockets.Count ?? 1;
+            Require(slot.Socket >= 0 && slot.Socket < sockets, at + ".socket", Num(slot.Socket), $"must be a socket index 0..{sockets - 1}");
+            Require(slot.Controller is >= 0 and < 16, at + ".controller", Num(slot.Controller), "must be 0..15");
+            Require(slot.Channel is >= 0 and < 16, at + ".channel", Num(slot.Channel), "must be 0..15");
+            Require(slot.Slot is >= 0 and < 4, at + ".slot", Num(slot.Slot), "must be 0..3");
+        }
+    }
+
+    private void ValidateSimulatedParts()
+    {
+        foreach ((string socket, SimulatedProcessor cpu) in board.Simulation.Processors)
+        {
+            string at = $"$.simulation.processors['{socket}']";
+            Require(board.Processors?.Sockets.Contains(socket) == true, at, Quote(socket), "is not a socket in $.processors.sockets");
+            Require(cpu.Model.Length is > 0 and <= 64, at + ".model", Quote(cpu.Model), "must be 1..64 characters");
+            Require(cpu.Manufacturer.Length is > 0 and <= 64, at + ".manufacturer", Quote(cpu.Manufacturer), "must be 1..64 characters");
+            Require(HexDigits(cpu.Signature, 8, prefixed: true), at + ".signature", Quote(cpu.Signature), "must be CPUID leaf 1 EAX as 0x plus 8 hex digits");
+            Require(cpu.Cores is > 0 and < 0xFFFF, at + ".cores", Num(cpu.Cores), "must be 1..65534");
+            Require(cpu.Threads >= cpu.Cores && cpu.Threads < 0xFFFF, at + ".threads", Num(cpu.Threads), "must be at least the core count");
+            Require(cpu.MaxSpeedMHz is > 0 and < 0xFFFF, at + ".maxSpeedMHz", Num(cpu.MaxSpeedMHz), "must be 1..65534");
+            Require(cpu.CurrentSpeedMHz > 0 && cpu.CurrentSpeedMHz <= cpu.MaxSpeedMHz, at + ".currentSpeedMHz", Num(cpu.CurrentSpeedMHz),
+                "must be 1..maxSpeedMHz");
+        }
+
+        foreach ((string locator, SimulatedDimm dimm) in board.Simulation.Memory)
+        {
+            string at = $"$.simulation.memory['{locator}']";
+            Require(board.Memory?.Slots.Any(s => s.Locator == locator) == true, at, Quote(locator), "is not a slot in $.memory.slots");
+            Require(dimm.Ranks is 1 or 2 or 4 or 8, at + ".ranks", Num(dimm.Ranks), "must be 1, 2, 4 or 8");
+            Require(dimm.DeviceWidth is 4 or 8 or 16, at + ".deviceWidth", Num(dimm.DeviceWidth), "must be 4, 8 or 16");
+            double dieGbit = dimm.CapacityGiB * 8.0 / (64.0 / dimm.DeviceWidth * dimm.Ranks);
+            Require(dieGbit is 2 or 4 or 8 or 16, at + ".capacityGiB", Num(dimm.CapacityGiB),
+                $"with {dimm.Ranks} ranks of x{dimm.DeviceWidth} devices this needs {Num(dieGbit)} Gbit dies; DDR4 dies are 2, 4, 8 or 16 Gbit");
+            Require(Spd.Ddr4Spd.SpeedGrades.Contains(dimm.SpeedMTs), at + ".speedMTs", Num(dimm.SpeedMTs),
+                "must be a DDR4 speed grade: " + string.Join(", ", Spd.Ddr4Spd.SpeedGrades));
+            Require(HexDigits(dimm.ManufacturerId, 4, prefixed: true)
+                && Spd.Jep106.HasOddParity(Convert.ToByte(dimm.ManufacturerId[2..4], 16))
+                && Spd.Jep106.HasOddParity(Convert.ToByte(dimm.ManufacturerId[4..6], 16)),
+                at + ".manufacturerId", Quote(dimm.ManufacturerId), "must be the two JEP106 bytes with odd parity, as 0x80ce");
+            Require(dimm.PartNumber.Length is > 0 and <= 20 && dimm.PartNumber.All(c => c is >= ' ' and <= '~'), at + ".partNumber",
+                Quote(dimm.PartNumber), "must be 1..20 printable ASCII characters");
+            Require(HexDigits(dimm.SerialNumber, 8, prefixed: false), at + ".serialNumber", Quote(dimm.SerialNumber), "must be 8 hex digits");
+        }
+    }
+
+    private static bool HexDigits(string text, int digits, bool prefixed)
+    {
+        string body = prefixed ? (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : "") : text;
+        return body.Length == digits && body.All(char.IsAsciiHexDigit);
+    }
+
+    private const int Ee1004SetPage0 = Devices.Ee1004.SetPage0Address;
+    private const int Ee1004SetPage1 = Devices.Ee1004.SetPage1Address;
 
     private void Line(string name, string at, GpioDirection direction)
     {

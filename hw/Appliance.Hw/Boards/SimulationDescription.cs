@@ -35,6 +35,12 @@ public sealed record SimulationDescription
 
     /// <summary>The FRU image programmed into the EEPROM at manufacturing.</summary>
     public required Fru.FruInfo Fru { get; init; }
+
+    /// <summary>Processors fitted, by socket name; a socket missing here is empty.</summary>
+    public required IReadOnlyDictionary<string, SimulatedProcessor> Processors { get; init; }
+
+    /// <summary>DIMMs fitted, by slot locator; a slot missing here is empty.</summary>
+    public required IReadOnlyDictionary<string, SimulatedDimm> Memory { get; init; }
 }
 
 /// <summary>

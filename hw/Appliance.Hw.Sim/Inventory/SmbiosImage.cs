@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using Appliance.Hw.Boards;
+
+namespace Appliance.Hw.Sim.Inventory;
+
+/// <summary>
+/// The SMBIOS 3.3 table the simulated BIOS hands to the BMC at the end of POST: the 64-bit entry
+/// point at offset 0 and, after it, one Processor Information (Type 4) structure per socket
+/// (unpopulated sockets included, as DSP0134 asks) and the End-of-Table structure.
+/// </summary>
+public static class SmbiosImage
+{
+    private const byte IntelXeonFamily = 0xB3;
+    private const byte ServerSocketUpgrade = 0x01;   // "Other": the LGA4189 value is newer than many decoders
+
+    public static byte[] Encode(ProcessorsDescription sockets, IReadOnlyDictionary<string, SimulatedProcessor> fitted)
+    {
+        var table = new List<byte>();
+        ushort handle = 0x0400;
+        foreach (string socket in sockets.Sockets)
+        {
+            table.AddRange(ProcessorInformation(handle++, socket, fitted.GetValueOrDefault(socket)));
+        }
+
+        table.AddRange(new byte[] { 127, 4, 0xFF, 0xFE, 0, 0 });
+
+        byte[] image = new byte[0x20 + table.Count];
+        Span<byte> entry = image.AsSpan(0, 0x18);
+        "_SM3_"u8.CopyTo(entry);
+        entry[6] = 0x18;              // entry point length
+        entry[7] = 3;                 // SMBIOS 3.3
+        entry[8] = 3;
+        entry[9] = 0;                 // docrev
+        entry[10] = 1;                // entry point revision: SMBIOS 3.0
+        BinaryPrimitives.WriteUInt32LittleEndian(entry[0x0C..], (uint)table.Count);
+        BinaryPrimitives.WriteUInt64LittleEndian(entry[0x10..], 0x20);
+        byte sum = 0;
+        foreach (byte b in entry)
+        {
+            sum += b;
+        }
+
+        entry[5] = (byte)(0 - sum);
+        table.CopyTo(image, 0x20);
+        return image;
+    }
+
+    private static byte[] ProcessorInformation(ushort handle, string socket, SimulatedProcessor? cpu)
+    {
+        var strings = new List<string> { socket };
+        byte Text(string? value)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                return 0;
+            }
+
+            strings.Add(value);
+            return (byte)strings.Count;
+        }
+
+        byte[] s = new byte[0x30];
+        s[0x00] = 4;
+        s[0x01] = 0x30;
+        BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x02), handle);
+        s[0x04] = 1;                                     // Socket Designation
+        s[0x05] = 0x03;                                  // Central Processor
+        s[0x19] = ServerSocketUpgrade;
+        BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x1A), 0xFFFF);   // no cache information
+        BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x1C), 0xFFFF);
+        BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x1E), 0xFFFF);
+        if (cpu is not null)
+        {
+            s[0x06] = IntelXeonFamily;
+            s[0x07] = Text(cpu.Manufacturer);
+            uint signature = uint.Parse(cpu.Signature.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            BinaryPrimitives.WriteUInt32LittleEndian(s.AsSpan(0x08), signature);
+            BinaryPrimitives.WriteUInt32LittleEndian(s.AsSpan(0x0C), 0xBFEBFBFF);   // CPUID leaf 1 EDX feature flags
+            s[0x10] = Text(cpu.Model);
+            s[0x11] = 0x80 | 16;                         // 1.6 V
+            BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x12), 100);          // external clock, MHz
+            BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x14), (ushort)cpu.MaxSpeedMHz);
+            BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x16), (ushort)cpu.CurrentSpeedMHz);
+            s[0x18] = 0x40 | 0x01;                       // socket populated, CPU enabled
+            s[0x20] = Text(cpu.SerialNumber);
+            s[0x21] = 0;
+            s[0x22] = Text(cpu.PartNumber);
+            s[0x23] = (byte)Math.Min(cpu.Cores, 0xFF);
+            s[0x24] = (byte)Math.Min(cpu.Cores, 0xFF);
+            s[0x25] = (byte)Math.Min(cpu.Threads, 0xFF);
+            BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x26), 0x00EC);       // 64-bit, multi-core, HT, execute protection, virtualization
+            BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x28), IntelXeonFamily);
+            BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x2A), (ushort)cpu.Cores);
+            BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x2C), (ushort)cpu.Cores);
+            BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x2E), (ushort)cpu.Threads);
+        }
+        else
+        {
+            s[0x06] = 0x02;                              // Unknown
+            s[0x18] = 0x00;                              // socket unpopulated, status unknown
+        }
+
+        var bytes = new List<byte>(s);
+        foreach (string text in strings)
+        {
+            bytes.AddRange(Encoding.ASCII.GetBytes(text));
+            bytes.Add(0);
+        }
+
+        bytes.Add(0);
+        return [.. bytes];
+    }
+}
