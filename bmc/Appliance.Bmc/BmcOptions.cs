@@ -15,6 +15,8 @@ public sealed record BmcOptions
           --run-dir DIR           runtime state, cleared when the board loses AC power (default /run/appliance-bmc)
           --hostname NAME         BMC host name (default <model>-bmc)
           --ipmi ADDR:PORT        IPMI over LAN endpoint (default 0.0.0.0:623; "off" to disable)
+          --ipmi-kg-file F        BMC key K_g from F, one line "hex KEY" (as ipmitool -y) or "plain KEY" (as -k);
+                                  it wins over a key set with Set Channel Security Keys, which then refuses changes
           --redfish ADDR:PORT     Redfish and web console endpoint (default 0.0.0.0:443; "off" to disable)
           --admin-user NAME       initial administrator's name (default admin)
           --admin-password-file F initial administrator's password; without it one is generated and shown once
@@ -28,6 +30,9 @@ public sealed record BmcOptions
     public string RunDirectory { get; init; } = "/run/appliance-bmc";
     public string? HostName { get; init; }
     public IPEndPoint? IpmiEndpoint { get; init; } = new(IPAddress.Any, 623);
+
+    /// <summary>The BMC key K_g given at deployment (--ipmi-kg-file); null to use the one set over IPMI.</summary>
+    public byte[]? IpmiKg { get; init; }
     public IPEndPoint? RedfishEndpoint { get; init; } = new(IPAddress.Any, 443);
     public string AdminUser { get; init; } = "admin";
     public string? AdminPassword { get; init; }
@@ -51,6 +56,7 @@ public sealed record BmcOptions
                 "--run-dir" => options with { RunDirectory = Value() },
                 "--hostname" => options with { HostName = Value() },
                 "--ipmi" => options with { IpmiEndpoint = Endpoint(arg, Value()) },
+                "--ipmi-kg-file" => options with { IpmiKg = Ipmi.ChannelSecurityKeys.ReadKeyFile(Value()) },
                 "--redfish" => options with { RedfishEndpoint = Endpoint(arg, Value()) },
                 "--admin-user" => options with { AdminUser = Value() },
                 "--admin-password-file" => options with { AdminPassword = ReadSecret(Value()) },

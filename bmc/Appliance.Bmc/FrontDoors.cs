@@ -15,7 +15,7 @@ public static class FrontDoors
         }
         if (options.IpmiEndpoint is { } ipmi)
         {
-            yield return new Ipmi.IpmiService(host, ipmi, lifetime);
+            yield return new Ipmi.IpmiService(host, ipmi, lifetime, options.IpmiKg);
         }
     }
 }

@@ -35,6 +35,17 @@ public sealed class ProcessRig : IAsyncDisposable
 
     public string StateDirectory => Path.Combine(_root, "state");
 
+    /// <summary>Options added to the BMC's command line from the next <see cref="StartBmcAsync"/> on.</summary>
+    public string[] ExtraBmcArguments { get; set; } = [];
+
+    /// <summary>Writes a file in the rig's folder (a deployment file for the BMC) and returns its path.</summary>
+    public string WriteFile(string name, string text)
+    {
+        string path = Path.Combine(_root, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     public static async Task<ProcessRig> StartAsync()
     {
         var rig = new ProcessRig();
@@ -65,7 +76,7 @@ public sealed class ProcessRig : IAsyncDisposable
         string log = Path.Combine(_root, $"bmc-{++_bmcStarts}.log");
         _bmc = Launch(Repo.Executable("appliance-bmc"),
             ["--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", StateDirectory, "--run-dir", Path.Combine(_root, "run"),
-             "--ipmi", $"127.0.0.1:{IpmiPort}", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password")],
+             "--ipmi", $"127.0.0.1:{IpmiPort}", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
             log);
         var ping = new IpmiClient(new IpmiClientOptions { Host = "127.0.0.1", Port = IpmiPort, UserName = AdminUser, Password = AdminPassword, Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 });
         DateTime deadline = DateTime.UtcNow.AddSeconds(30);

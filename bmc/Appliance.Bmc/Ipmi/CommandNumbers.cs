@@ -6,6 +6,7 @@ namespace Appliance.Bmc.Ipmi;
 public static class AppCommandMore
 {
     public const byte SetChannelAccess = 0x40;
+    public const byte SetChannelSecurityKeys = 0x56;
 }
 
 /// <summary>NetFn Chassis commands beyond the library's <see cref="Appliance.Ipmi.Commands.ChassisCommand"/>.</summary>

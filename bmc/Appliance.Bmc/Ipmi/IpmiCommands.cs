@@ -28,7 +28,7 @@ public sealed class IpmiCommands : IDisposable
     private readonly PowerStatistics _power;
     private readonly BootParameters _boot;
 
-    public IpmiCommands(BmcHost host, HostWatchdog watchdog, LanChannel channel, BmcLifetime lifetime, ILogger logger)
+    public IpmiCommands(BmcHost host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, BmcLifetime lifetime, ILogger logger)
     {
         _channel = channel;
         Table = new IpmiCommandTable(logger);
@@ -58,6 +58,7 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.App, AppCommand.GetWatchdogTimer, user, new GetWatchdogTimer(watchdog).Handle);
         Add(NetFn.App, AppCommandMore.SetChannelAccess, admin, new SetChannelAccess(channel).Handle);
         Add(NetFn.App, AppCommand.GetChannelAccess, user, new GetChannelAccess(channel).Handle);
+        Add(NetFn.App, AppCommandMore.SetChannelSecurityKeys, admin, new SetChannelSecurityKeys(keys).Handle);
         Add(NetFn.App, AppCommand.GetChannelInfo, user, new GetChannelInfo().Handle);
         Add(NetFn.App, AppCommand.SetUserAccess, admin, new SetUserAccess(host.Accounts).Handle);
         Add(NetFn.App, AppCommand.GetUserAccess, operatorLevel, new GetUserAccess(host.Accounts).Handle);

@@ -1,4 +1,5 @@
 using System.Net;
+using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Ipmi.Sensor;
 using Appliance.Ipmi.Server;
 using Microsoft.Extensions.Logging;
@@ -17,13 +18,15 @@ public sealed class IpmiService : IFrontDoor
     private readonly AccountDirectory _accounts;
     private IpmiServer? _server;
 
-    public IpmiService(BmcHost host, IPEndPoint endpoint, BmcLifetime lifetime)
+    /// <param name="deployedKg">K_g given at deployment (--ipmi-kg-file); it wins over a key set over IPMI.</param>
+    public IpmiService(BmcHost host, IPEndPoint endpoint, BmcLifetime lifetime, byte[]? deployedKg = null)
     {
         _host = host;
         _endpoint = endpoint;
         _log = host.Loggers.CreateLogger("Appliance.Bmc.Ipmi");
         Channel = new LanChannel(host.Settings);
-        Commands = new IpmiCommands(host, host.Watchdog, Channel, lifetime, _log);
+        Keys = new ChannelSecurityKeys(host.Settings, new SecretProtector(host.StateDirectory), deployedKg);
+        Commands = new IpmiCommands(host, host.Watchdog, Channel, Keys, lifetime, _log);
         _accounts = new AccountDirectory(host.Accounts, host.Time);
         host.FactoryReset.Performed += OnFactoryReset;
     }
@@ -31,6 +34,9 @@ public sealed class IpmiService : IFrontDoor
     public IpmiCommands Commands { get; }
 
     public LanChannel Channel { get; }
+
+    /// <summary>The channel's BMC key K_g (Set Channel Security Keys, --ipmi-kg-file).</summary>
+    public ChannelSecurityKeys Keys { get; }
 
     /// <summary>The running server (statistics, sessions); null before <see cref="StartAsync"/>.</summary>
     public IpmiServer? Server => _server;
@@ -51,6 +57,7 @@ public sealed class IpmiService : IFrontDoor
         };
         Channel.Attach(options);
         var server = new IpmiServer(options, Commands.Table, _accounts, _log);
+        Keys.Attach(server);
         await server.StartAsync(ct).ConfigureAwait(false);
         _server = server;
     }
@@ -72,6 +79,7 @@ public sealed class IpmiService : IFrontDoor
     {
         StoredThresholds.Forget(_host.Sensors, _host.Settings);
         Channel.Reset();
+        Keys.Reset();
         Commands.ResetSettings();
     }
 }
