@@ -3,6 +3,7 @@ using System.Net.NetworkInformation;
 using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Chassis;
 using Appliance.Bmc.FrontPanel;
+using Appliance.Bmc.Inventory;
 using Appliance.Bmc.Network;
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;
@@ -45,6 +46,7 @@ public sealed class BmcHost : IDisposable
         Ipmi.Sensor.StoredThresholds.Restore(Sensors, Settings);
         Watchdog = new HostWatchdog(Power, Sel, time, loggers.CreateLogger<HostWatchdog>());
         Thermal = new ThermalControl(board, Sensors, time, loggers.CreateLogger<ThermalControl>());
+        Inventory = new HostInventory(board, Settings, loggers.CreateLogger<HostInventory>());
         FactoryReset = new FactoryReset(this);
     }
 
@@ -78,6 +80,9 @@ public sealed class BmcHost : IDisposable
     public SensorMonitor Sensors { get; }
     public ThermalControl Thermal { get; }
 
+    /// <summary>Processors (from the BIOS's SMBIOS hand-off) and DIMMs (from their SPDs).</summary>
+    public HostInventory Inventory { get; }
+
     /// <summary>The host watchdog (IPMI Set/Get/Reset Watchdog Timer): resets, powers down or cycles a host that stops resetting it.</summary>
     public HostWatchdog Watchdog { get; }
 
@@ -89,11 +94,13 @@ public sealed class BmcHost : IDisposable
     {
         Sensors.Start();
         Thermal.Start();
+        Inventory.Start();
         Power.Start(acPowerRestored);
     }
 
     public void Dispose()
     {
+        Inventory.Dispose();
         Thermal.Dispose();
         Sensors.Dispose();
         Watchdog.Dispose();

@@ -1,0 +1,204 @@
+using Appliance.Bmc.Storage;
+using Appliance.Hw;
+using Appliance.Hw.Boards;
+using Appliance.Hw.Smbios;
+using Appliance.Hw.Spd;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Bmc.Inventory;
+
+/// <summary>
+/// The host's processors and memory. Memory comes from the DIMMs' SPD EEPROMs, read at start and
+/// again whenever the host completes POST. Processors come from the SMBIOS table the BIOS leaves
+/// in the board's mailbox at the end of POST; the last table read is kept in the settings, so the
+/// processors are known while the host is off and across BMC restarts, as OpenBMC's smbios-mdr
+/// keeps its copy.
+/// </summary>
+public sealed class HostInventory : IDisposable
+{
+    private const string SmbiosKey = "inventory.smbios";
+
+    private readonly Board _board;
+    private readonly SettingsStore _settings;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private IDisposable? _post;
+    private IReadOnlyList<ProcessorSocket> _processors;
+    private IReadOnlyList<DimmSlot> _memory;
+
+    public HostInventory(Board board, SettingsStore settings, ILogger<HostInventory> logger)
+    {
+        _board = board;
+        _settings = settings;
+        _logger = logger;
+        _processors = Sockets(null);
+        _memory = [.. (board.Description.Memory?.Slots ?? []).Select((slot, i) => new DimmSlot(slot, i, Presence.Unknown, null, "not read yet"))];
+    }
+
+    /// <summary>One entry per socket in the board file, in its order.</summary>
+    public IReadOnlyList<ProcessorSocket> Processors
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _processors;
+            }
+        }
+    }
+
+    /// <summary>One entry per DIMM slot in the board file, in its order.</summary>
+    public IReadOnlyList<DimmSlot> Memory
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _memory;
+            }
+        }
+    }
+
+    /// <summary>Raised after a rescan (SPDs read, SMBIOS hand-off taken).</summary>
+    public event Action? Changed;
+
+    /// <summary>Reads the SPDs and the mailbox now, then again on every POST complete.</summary>
+    public void Start()
+    {
+        if (_board.Description.Processors is not null)
+        {
+            RestoreSavedSmbios();
+        }
+
+        Rescan();
+
+        // Edges arrive on the GPIO event thread (the board connection's reader, for a remote board),
+        // which must not wait on I2C itself.
+        _post = _board.Lines.OnChange("POST_COMPLETE", completed =>
+        {
+            if (completed)
+            {
+                _ = Task.Run(Rescan);
+            }
+        });
+    }
+
+    public void Dispose() => _post?.Dispose();
+
+    private void Rescan()
+    {
+        if (_board.Description.Processors is not null)
+        {
+            TakeSmbiosHandOff();
+        }
+
+        if (_board.Description.Memory is MemoryDescription memory)
+        {
+            DimmSlot[] slots = [.. memory.Slots.Select(ReadSlot)];
+            lock (_lock)
+            {
+                _memory = slots;
+            }
+        }
+
+        Changed?.Invoke();
+    }
+
+    private DimmSlot ReadSlot(MemorySlotDescription slot, int index)
+    {
+        try
+        {
+            byte[]? spd = _board.ReadSpd(slot);
+            return spd is null
+                ? new DimmSlot(slot, index, Presence.Absent, null)
+                : new DimmSlot(slot, index, Presence.Present, Ddr4Spd.Decode(spd));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            _logger.LogWarning("DIMM {Slot}: the SPD answered but cannot be used: {Reason}", slot.Locator, e.Message);
+            return new DimmSlot(slot, index, Presence.Unknown, null, e.Message);
+        }
+    }
+
+    private void TakeSmbiosHandOff()
+    {
+        byte[] image;
+        try
+        {
+            image = _board.ReadSmbiosMailbox();
+        }
+        catch (IOException e)
+        {
+            _logger.LogWarning("The SMBIOS mailbox cannot be read; keeping the last processor inventory: {Reason}", e.Message);
+            return;
+        }
+
+        if (!SmbiosTable.HasEntryPoint(image))
+        {
+            return;
+        }
+
+        try
+        {
+            SmbiosTable table = SmbiosTable.Decode(image);
+            _settings.Set(SmbiosKey, Convert.ToBase64String(image.AsSpan(0, TableLength(image))));
+            Use(table);
+        }
+        catch (InvalidDataException e)
+        {
+            _logger.LogWarning("The BIOS's SMBIOS hand-off is malformed; keeping the last processor inventory: {Reason}", e.Message);
+        }
+    }
+
+    private void RestoreSavedSmbios()
+    {
+        if (_settings.Get(SmbiosKey) is not string saved)
+        {
+            return;
+        }
+
+        try
+        {
+            Use(SmbiosTable.Decode(Convert.FromBase64String(saved)));
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException)
+        {
+            _logger.LogWarning("The saved SMBIOS table is unusable and is ignored until the next POST: {Reason}", e.Message);
+        }
+    }
+
+    private void Use(SmbiosTable table)
+    {
+        IReadOnlyList<ProcessorSocket> sockets = Sockets([.. table.Processors]);
+        lock (_lock)
+        {
+            _processors = sockets;
+        }
+    }
+
+    private IReadOnlyList<ProcessorSocket> Sockets(IReadOnlyList<ProcessorInformation>? reported)
+    {
+        IReadOnlyList<string> names = _board.Description.Processors?.Sockets ?? [];
+        return [.. names.Select((name, i) =>
+        {
+            if (reported is null)
+            {
+                return new ProcessorSocket(name, i, Presence.Unknown, null);
+            }
+
+            // A socket the BIOS left out of its table is one it does not have: report it as empty.
+            ProcessorInformation? cpu = reported.FirstOrDefault(p => p.SocketDesignation == name);
+            return cpu is { Populated: true }
+                ? new ProcessorSocket(name, i, Presence.Present, cpu)
+                : new ProcessorSocket(name, i, Presence.Absent, null);
+        })];
+    }
+
+    // The entry point and the structure table it names; the rest of the mailbox is not part of the hand-off.
+    private static int TableLength(byte[] image)
+    {
+        uint size = BitConverter.ToUInt32(image, 0x0C);
+        ulong address = BitConverter.ToUInt64(image, 0x10);
+        return (int)Math.Min((ulong)image.Length, address + size);
+    }
+}
