@@ -26,10 +26,10 @@ public sealed class RedfishRig : IAsyncDisposable
     private Board? _board;
     private FrontPanel.FrontPanelService? _frontPanel;
 
-    private RedfishRig(string stateDirectory, bool ownsState)
+    private RedfishRig(string stateDirectory, bool ownsState, BoardDescription? description = null)
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-        Description = BoardFile.Load(Repo.Hc1);
+        Description = description ?? BoardFile.Load(Repo.Hc1);
         Sim = new SimBoard(Description, Time);
         StateDirectory = stateDirectory;
         OwnsState = ownsState;
@@ -38,7 +38,7 @@ public sealed class RedfishRig : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
     public BoardDescription Description { get; }
-    public SimBoard Sim { get; }
+    public SimBoard Sim { get; private set; }
     public string StateDirectory { get; }
     private bool OwnsState { get; }
     public BmcHost Host { get; private set; } = null!;
@@ -56,9 +56,10 @@ public sealed class RedfishRig : IAsyncDisposable
     /// <summary>Runs the front panel service too, so that the LCD mirror exists.</summary>
     public bool WithFrontPanel { get; init; }
 
-    public static async Task<RedfishRig> StartAsync(bool adminMustChangePassword = false, string? stateDirectory = null, bool withFrontPanel = false)
+    public static async Task<RedfishRig> StartAsync(bool adminMustChangePassword = false, string? stateDirectory = null, bool withFrontPanel = false,
+        BoardDescription? board = null)
     {
-        var rig = new RedfishRig(stateDirectory ?? Directory.CreateTempSubdirectory("redfish-state-").FullName, stateDirectory is null)
+        var rig = new RedfishRig(stateDirectory ?? Directory.CreateTempSubdirectory("redfish-state-").FullName, stateDirectory is null, board)
         {
             WithFrontPanel = withFrontPanel,
         };
@@ -94,6 +95,18 @@ public sealed class RedfishRig : IAsyncDisposable
 
         Host.Dispose();
         _board?.Dispose();
+    }
+
+    /// <summary>
+    /// AC power off and on onto a board simulated afresh (host off, SMBIOS mailbox blank as before
+    /// any POST): the BMC stops and starts again on its kept state.
+    /// </summary>
+    public async Task AcPowerCycleAsync()
+    {
+        await StopBmcAsync();
+        Sim.Dispose();
+        Sim = new SimBoard(Description, Time);
+        await StartBmcAsync();
     }
 
     /// <summary>Runs simulated time forward now (in small steps, so timers interleave).</summary>

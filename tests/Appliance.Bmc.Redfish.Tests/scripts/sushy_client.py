@@ -4,6 +4,7 @@ usage: sushy_client.py URL USER PASSWORD COMMAND [ARGS...]
   show                           system identity, power state and boot settings
   reset TYPE                     System.reset_system(TYPE)
   boot TARGET ENABLED MODE       System.set_system_boot_options(...)
+  inventory                      System.processors (members and summary) and System.memory_summary
 """
 import json
 import os
@@ -33,6 +34,29 @@ def main():
                                        enabled=sushy.BootSourceOverrideEnabled(args[1]),
                                        mode=sushy.BootSourceOverrideMode(args[2]))
         system.refresh()
+    elif command == "inventory":
+        processors = system.processors
+        summary = processors.summary
+        print(json.dumps({
+            "processors": [{
+                "identity": p.identity,
+                "socket": p.socket,
+                "processor_type": str(p.processor_type),
+                "processor_architecture": str(p.processor_architecture),
+                "instruction_set": str(p.instruction_set),
+                "manufacturer": p.manufacturer,
+                "model": p.model,
+                "max_speed_mhz": p.max_speed_mhz,
+                "total_cores": p.total_cores,
+                "total_threads": p.total_threads,
+                "state": str(p.status.state) if p.status else None,
+                "effective_model": p.processor_id.effective_model if p.processor_id else None,
+            } for p in processors.get_members()],
+            "summary_count": summary.count,
+            "summary_architecture": str(summary.architecture),
+            "memory_gib": system.memory_summary.size_gib if system.memory_summary else None,
+        }))
+        return
     else:
         raise SystemExit("unknown command " + command)
     print(json.dumps({

@@ -8,7 +8,7 @@ namespace Appliance.Bmc.Redfish.Systems;
 /// <summary>
 /// /redfish/v1/Systems and /redfish/v1/Systems/system: the host as the BMC manages it: power
 /// state, the next-boot override (the same setting IPMI's boot flags change), the ID LED,
-/// processor and memory summaries, and health from the board's sensors.
+/// processor and memory summaries (Processors.cs, Memory.cs), and health from the board's sensors.
 /// </summary>
 public static class ComputerSystem
 {
@@ -24,6 +24,8 @@ public static class ComputerSystem
             .OnGet(Get)
             .OnPatch(Privilege.ConfigureComponents, PatchAsync);
         ComputerSystemReset.Map(services);
+        Processors.Map(services);
+        Memory.Map(services);
     }
 
     private static JsonObject? Get(RedfishRequest request)
@@ -37,7 +39,6 @@ public static class ComputerSystem
         BootOverride boot = host.Boot.Current;
         string health = Health.Board(host);
         string hostHealth = Health.Worst(host.Sensors.All.Where(s => s.Description.EntityId is 3 or 32).Select(Health.Of));
-        int processors = host.Board.Description.Sensors.Where(s => s.EntityId == 3).Select(s => s.EntityInstance).Distinct().Count();
         string? serial = null, model = null, manufacturer = null, partNumber = null;
         try
         {
@@ -74,17 +75,10 @@ public static class ComputerSystem
                 ["BootSourceOverrideMode"] = boot.Mode == BootMode.Uefi ? "UEFI" : "Legacy",
                 ["BootSourceOverrideMode@Redfish.AllowableValues"] = RedfishJson.Strings(BootModes),
             },
-            ["ProcessorSummary"] = new JsonObject
-            {
-                ["Count"] = processors,
-                ["Status"] = Health.Status(Health.HostState(host), Health.Worst(host.Sensors.All.Where(s => s.Description.EntityId == 3).Select(Health.Of))),
-            },
-            ["MemorySummary"] = new JsonObject
-            {
-                // The host reports its memory size through SMBIOS, which this board does not pass to the BMC.
-                ["TotalSystemMemoryGiB"] = null,
-                ["Status"] = Health.Status(Health.HostState(host), Health.Worst(host.Sensors.All.Where(s => s.Description.EntityId == 32).Select(Health.Of))),
-            },
+            ["ProcessorSummary"] = Processors.Summary(host),
+            ["MemorySummary"] = Memory.Summary(host),
+            ["Processors"] = RedfishJson.Link(Processors.Uri),
+            ["Memory"] = RedfishJson.Link(Memory.Uri),
             ["Actions"] = new JsonObject
             {
                 ["#ComputerSystem.Reset"] = new JsonObject
