@@ -108,6 +108,7 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParameters(host.Network, channel, lanProgress, disabledVlan).Handle);
 
         // DCMI
+        Add(NetFn.GroupExtension, DcmiCommand.GetDcmiCapabilitiesInfo, user, new GetDcmiCapabilitiesInfo(host.Sel, host.Board.Description.SensorPollMs).Handle);
         Add(NetFn.GroupExtension, DcmiCommand.GetPowerReading, user, new GetPowerReading(_power, host.Time).Handle);
 
         // OEM (README.md in this folder)
