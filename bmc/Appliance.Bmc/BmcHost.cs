@@ -42,8 +42,9 @@ public sealed class BmcHost : IDisposable
         Power = new PowerControl(board, Sel, Settings, time, loggers.CreateLogger<PowerControl>());
         Sensors = new SensorMonitor(board, Sel, time, loggers.CreateLogger<SensorMonitor>());
 
-        // Thresholds changed at run time (IPMI Set Sensor Thresholds) apply before the first poll.
+        // Thresholds and hysteresis changed at run time (IPMI Set Sensor Thresholds/Hysteresis) apply before the first poll.
         Ipmi.Sensor.StoredThresholds.Restore(Sensors, Settings);
+        Ipmi.Sensor.StoredHysteresis.Restore(Sensors, Settings);
         Watchdog = new HostWatchdog(Power, Sel, time, loggers.CreateLogger<HostWatchdog>());
         Thermal = new ThermalControl(board, Sensors, time, loggers.CreateLogger<ThermalControl>());
         Inventory = new HostInventory(board, Settings, loggers.CreateLogger<HostInventory>());

@@ -19,6 +19,7 @@ public static class ChassisCommandMore
 public static class SensorEventCommand
 {
     public const byte PlatformEvent = 0x02;
+    public const byte SetSensorHysteresis = 0x24;
     public const byte GetSensorHysteresis = 0x25;
     public const byte SetSensorThresholds = 0x26;
     public const byte GetSensorThresholds = 0x27;

@@ -83,6 +83,7 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.SensorEvent, SensorEventCommand.GetSensorReading, user, new GetSensorReading(Sensors).Handle);
         Add(NetFn.SensorEvent, SensorEventCommand.GetSensorThresholds, user, new GetSensorThresholds(Sensors).Handle);
         Add(NetFn.SensorEvent, SensorEventCommand.SetSensorThresholds, operatorLevel, new SetSensorThresholds(Sensors, host.Sensors, host.Settings).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.SetSensorHysteresis, operatorLevel, new SetSensorHysteresis(Sensors, host.Sensors, host.Settings).Handle);
         Add(NetFn.SensorEvent, SensorEventCommand.GetSensorHysteresis, user, new GetSensorHysteresis(Sensors).Handle);
         Add(NetFn.SensorEvent, SensorEventCommand.GetSensorEventEnable, user, new GetSensorEventEnable(Sensors).Handle);
         Add(NetFn.SensorEvent, SensorEventCommand.SetSensorEventEnable, operatorLevel, new SetSensorEventEnable(Sensors, host.Sensors).Handle);

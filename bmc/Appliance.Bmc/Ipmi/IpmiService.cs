@@ -78,6 +78,7 @@ public sealed class IpmiService : IFrontDoor
     private void OnFactoryReset()
     {
         StoredThresholds.Forget(_host.Sensors, _host.Settings);
+        StoredHysteresis.Forget(_host.Sensors, _host.Settings);
         Channel.Reset();
         Keys.Reset();
         Commands.ResetSettings();

@@ -91,6 +91,18 @@ public sealed class SensorMonitor : IDisposable
         }
     }
 
+    /// <summary>Replaces a sensor's hysteresis (sensor units, not negative); deassertions use it from the next poll.</summary>
+    public void SetHysteresis(SensorState sensor, double positive, double negative)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(positive);
+        ArgumentOutOfRangeException.ThrowIfNegative(negative);
+        lock (_pollLock)
+        {
+            sensor.PositiveHysteresis = positive;
+            sensor.NegativeHysteresis = negative;
+        }
+    }
+
     public void SetEventsEnabled(SensorState sensor, bool enabled)
     {
         lock (_pollLock)
@@ -181,8 +193,6 @@ public sealed class SensorMonitor : IDisposable
 
     private void EvaluateThresholds(SensorState sensor, double value, List<ThresholdEvent> events)
     {
-        double hysteresis = sensor.Description.Hysteresis;
-
         // Assertions from the mildest level up, deassertions from the most severe level down,
         // so the log reads in the order a real excursion happens.
         foreach (ThresholdLevel[] side in new[] { ThresholdLevels.Upper, ThresholdLevels.Lower })
@@ -209,9 +219,10 @@ public sealed class SensorMonitor : IDisposable
                     continue;
                 }
 
+                // Upper thresholds are crossed going up, so the positive-going hysteresis holds them; lower ones the negative-going.
                 double? threshold = sensor.Thresholds.Of(level);
                 bool cleared = threshold is null
-                    || (level.IsUpper() ? value < threshold - hysteresis : value > threshold + hysteresis);
+                    || (level.IsUpper() ? value < threshold - sensor.PositiveHysteresis : value > threshold + sensor.NegativeHysteresis);
                 if (cleared)
                 {
                     sensor.Asserted &= ~level;

@@ -13,6 +13,16 @@ public sealed class SensorState(SensorDescription description, SensorConversion 
     /// <summary>Thresholds in force; start as the board file's and can be changed at run time.</summary>
     public SensorThresholds Thresholds { get; internal set; } = description.Thresholds;
 
+    /// <summary>
+    /// How far a reading must fall back below an upper threshold (positive-going hysteresis) or
+    /// rise back above a lower one (negative-going) before the crossing deasserts, in the sensor's
+    /// unit. Start as the board file's hysteresis and can be changed at run time.
+    /// </summary>
+    public double PositiveHysteresis { get; internal set; } = description.Hysteresis;
+
+    /// <inheritdoc cref="PositiveHysteresis"/>
+    public double NegativeHysteresis { get; internal set; } = description.Hysteresis;
+
     /// <summary>The last good reading, in the sensor's unit; null when there is none to show.</summary>
     public double? Value { get; internal set; }
 

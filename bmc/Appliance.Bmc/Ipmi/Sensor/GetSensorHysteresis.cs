@@ -3,7 +3,7 @@ using Appliance.Ipmi;
 
 namespace Appliance.Bmc.Ipmi.Sensor;
 
-/// <summary>Get Sensor Hysteresis (IPMI v2.0 section 35.7): the board file's hysteresis in raw units, the same going up and down.</summary>
+/// <summary>Get Sensor Hysteresis (IPMI v2.0 section 35.7): the positive- and negative-going hysteresis in force, in raw counts.</summary>
 public sealed class GetSensorHysteresis(SensorDirectory sensors)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
@@ -19,11 +19,10 @@ public sealed class GetSensorHysteresis(SensorDirectory sensors)
             return Reply.Error(sensors.Exists(d[0]) ? CompletionCode.CommandIllegalForSensorOrRecordType : CompletionCode.RequestedDataNotPresent);
         }
 
-        byte raw = Hysteresis(sensor);
-        return Reply.Ok([raw, raw]);
+        return Reply.Ok([Raw(sensor, sensor.PositiveHysteresis), Raw(sensor, sensor.NegativeHysteresis)]);
     }
 
-    /// <summary>The hysteresis in raw counts of the sensor's conversion.</summary>
-    public static byte Hysteresis(SensorState sensor) =>
-        (byte)Math.Clamp(Math.Round(sensor.Description.Hysteresis / Math.Abs(sensor.Conversion.Resolution)), 0, 255);
+    /// <summary>A hysteresis in raw counts of the sensor's conversion.</summary>
+    public static byte Raw(SensorState sensor, double hysteresis) =>
+        (byte)Math.Clamp(Math.Round(hysteresis / Math.Abs(sensor.Conversion.Resolution)), 0, 255);
 }

@@ -40,9 +40,9 @@ public static class SdrRecords
         r[9] = (byte)(d.EntityInstance & 0x7F);
         r[10] = 0x67; // initialise scanning, events and sensor type; events and scanning on at power-up
 
-        // Auto re-arm; hysteresis readable; thresholds readable and settable (when there are any);
-        // events switched for the entire sensor only.
-        r[11] = (byte)(0x40 | 0x10 | (levels != ThresholdLevel.None ? 0x08 : 0x00) | 0x01);
+        // Auto re-arm; hysteresis readable and settable; thresholds readable and settable (when there
+        // are any); events switched for the entire sensor only.
+        r[11] = (byte)(0x40 | 0x20 | (levels != ThresholdLevel.None ? 0x08 : 0x00) | 0x01);
         r[12] = SensorTypes.Of(d.Kind);
         r[13] = ThresholdEventType;
         int lowerReadings = (levels.HasFlag(ThresholdLevel.LowerNonCritical) ? 0x1000 : 0)
@@ -74,8 +74,8 @@ public static class SdrRecords
         r[39] = Raw(sensor, ThresholdLevel.LowerNonRecoverable);
         r[40] = Raw(sensor, ThresholdLevel.LowerCritical);
         r[41] = Raw(sensor, ThresholdLevel.LowerNonCritical);
-        r[42] = GetSensorHysteresis.Hysteresis(sensor);
-        r[43] = r[42];
+        r[42] = GetSensorHysteresis.Raw(sensor, sensor.PositiveHysteresis);
+        r[43] = GetSensorHysteresis.Raw(sensor, sensor.NegativeHysteresis);
         r[47] = (byte)(0xC0 | id.Length); // 8-bit ASCII + Latin-1
         id.CopyTo(r, 48);
         return r;
