@@ -34,10 +34,12 @@ public sealed class BmcProcessRig : IDisposable
         }
     }
 
-    public async Task StartAsync(string? adminPassword = null)
+    /// <param name="boardSocket">A board served by appliance-board-sim on this socket; without it the BMC simulates its own (--sim).</param>
+    public async Task StartAsync(string? adminPassword = null, string? boardSocket = null)
     {
         var start = new ProcessStartInfo(Repo.Bmc) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string[] args = ["--board", Repo.Hc1, "--sim", "--state-dir", Path.Combine(StateDirectory, "state"), "--run-dir", Path.Combine(StateDirectory, "run"),
+        string[] board = boardSocket is null ? ["--sim"] : ["--board-socket", boardSocket];
+        string[] args = ["--board", Repo.Hc1, .. board, "--state-dir", Path.Combine(StateDirectory, "state"), "--run-dir", Path.Combine(StateDirectory, "run"),
             "--redfish", $"127.0.0.1:{Port}", "--ipmi", "off"];
         foreach (string arg in args)
         {
