@@ -27,6 +27,7 @@ public sealed class IpmiCommands : IDisposable
     private readonly SelIndex _selIndex;
     private readonly PowerStatistics _power;
     private readonly BootParameters _boot;
+    private readonly BootFlagValidTimer _bootFlagTimer;
 
     public IpmiCommands(BmcHost host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, BmcLifetime lifetime, ILogger logger)
     {
@@ -38,6 +39,7 @@ public sealed class IpmiCommands : IDisposable
         _power = new PowerStatistics(host.Sensors, host.Time);
         var powerRequests = new PowerRequests();
         var boot = _boot = new BootParameters(host.Settings);
+        var bootFlagTimer = _bootFlagTimer = new BootFlagValidTimer(host.Boot, boot, host.Board, host.Time);
         var fru = new FruInventory(host.Board);
         var lanProgress = new LanSetInProgress();
         var disabledVlan = new DisabledVlan(host.Settings);
@@ -70,12 +72,12 @@ public sealed class IpmiCommands : IDisposable
         var status = new GetChassisStatus(host, powerRequests);
         Add(NetFn.Chassis, ChassisCommand.GetChassisCapabilities, user, new GetChassisCapabilities(host).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetChassisStatus, user, status.Handle);
-        Add(NetFn.Chassis, ChassisCommand.ChassisControl, operatorLevel, new ChassisControlCommand(host.Power, powerRequests).Handle);
+        Add(NetFn.Chassis, ChassisCommand.ChassisControl, operatorLevel, new ChassisControlCommand(host.Power, powerRequests, bootFlagTimer).Handle);
         Add(NetFn.Chassis, ChassisCommand.ChassisIdentify, operatorLevel, new ChassisIdentifyCommand(host.Identify).Handle);
         Add(NetFn.Chassis, ChassisCommand.SetPowerRestorePolicy, operatorLevel, new SetPowerRestorePolicy(host.Power).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetSystemRestartCause, user, new GetSystemRestartCause(host.Power).Handle);
         Add(NetFn.Chassis, ChassisCommandMore.SetFrontPanelEnables, admin, new SetFrontPanelEnables(host.FrontPanelPolicy).Handle);
-        Add(NetFn.Chassis, ChassisCommand.SetSystemBootOptions, operatorLevel, new SetSystemBootOptions(host.Boot, boot).Handle);
+        Add(NetFn.Chassis, ChassisCommand.SetSystemBootOptions, operatorLevel, new SetSystemBootOptions(host.Boot, boot, bootFlagTimer).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetSystemBootOptions, operatorLevel, new GetSystemBootOptions(host.Boot, boot).Handle);
 
         // Sensor/Event
@@ -134,6 +136,7 @@ public sealed class IpmiCommands : IDisposable
     {
         _selIndex.Dispose();
         _power.Dispose();
+        _bootFlagTimer.Dispose();
     }
 
     private void Add(NetFn netFn, byte command, PrivilegeLevel required, IpmiCommandHandler handler)

@@ -10,7 +10,7 @@ namespace Appliance.Bmc.Ipmi.Chassis;
 /// diagnostic interrupt and soft shutdown, all through the one power state machine. The answer
 /// says the request was accepted; it does not wait for the transition (Get Chassis Status shows it).
 /// </summary>
-public sealed class ChassisControl(PowerControl power, PowerRequests requests)
+public sealed class ChassisControl(PowerControl power, PowerRequests requests, BootFlagValidTimer bootFlagTimer)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
@@ -18,6 +18,8 @@ public sealed class ChassisControl(PowerControl power, PowerRequests requests)
         {
             return Reply.Error(cc);
         }
+
+        bootFlagTimer.ChassisControlReceived();
 
         PowerAction action = control switch
         {

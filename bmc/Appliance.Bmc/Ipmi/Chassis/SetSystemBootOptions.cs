@@ -6,9 +6,11 @@ namespace Appliance.Bmc.Ipmi.Chassis;
 /// <summary>
 /// Set System Boot Options (IPMI v2.0 section 28.12): the boot device override (parameter 5:
 /// PXE, disk, CD/DVD, BIOS setup, ..., next boot only or persistent, legacy or EFI), plus the
-/// set-in-progress, valid bit clearing and acknowledge parameters tools write around it.
+/// set-in-progress, valid bit clearing and acknowledge parameters tools write around it. Flags
+/// set valid here lose their valid bit after 60 seconds without a Chassis Control command or a
+/// boot (<see cref="BootFlagValidTimer"/>).
 /// </summary>
-public sealed class SetSystemBootOptions(BootOptions boot, BootParameters parameters)
+public sealed class SetSystemBootOptions(BootOptions boot, BootParameters parameters, BootFlagValidTimer validTimer)
 {
     /// <summary>Command-specific completion code: parameter not supported.</summary>
     public const byte ParameterNotSupported = 0x80;
@@ -81,6 +83,7 @@ public sealed class SetSystemBootOptions(BootOptions boot, BootParameters parame
                 return Reply.Offload(() =>
                 {
                     boot.Set(value);
+                    validTimer.FlagsSet(value);
                     return IpmiResponse.Ok();
                 });
 
