@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Appliance.Bmc.Redfish.Errors;
@@ -19,7 +20,8 @@ public static class Manager
         RedfishRouter router = services.Router;
         router.Resource("/redfish/v1/Managers", "ManagerCollection")
             .OnGet(_ => RedfishJson.Collection("/redfish/v1/Managers", "ManagerCollection", "Manager Collection", [RedfishServices.ManagerUri]));
-        router.Resource("/redfish/v1/Managers/{ManagerId}", "Manager").OnGet(Get);
+        router.Resource("/redfish/v1/Managers/{ManagerId}", "Manager").OnGet(Get)
+            .OnPatch(Privilege.ConfigureManager, PatchAsync);
         router.Resource("/redfish/v1/Managers/{ManagerId}/Actions/Manager.Reset", "Manager").OnPost(Privilege.ConfigureManager, ResetAsync);
         router.Resource("/redfish/v1/Managers/{ManagerId}/ResetActionInfo", "ActionInfo").OnGet(ActionInfo);
         NetworkProtocol.Map(services);
@@ -53,7 +55,8 @@ public static class Manager
             ["UUID"] = host.DeviceGuid.ToString(),
             ["ServiceEntryPointUUID"] = host.DeviceGuid.ToString(),
             ["FirmwareVersion"] = FirmwareVersion,
-            ["DateTime"] = LogServices.Timestamp(host.Time.GetUtcNow()),
+            // The BMC's clock is the one its event log stamps entries with (IPMI Get/Set SEL Time).
+            ["DateTime"] = LogServices.Timestamp(host.Sel.SelTime),
             ["DateTimeLocalOffset"] = "+00:00",
             ["PowerState"] = "On",
             ["Status"] = Health.Status("Enabled", Health.Ok, Health.Board(host)),
@@ -85,6 +88,62 @@ public static class Manager
             },
         };
     }
+
+    /// <summary>
+    /// Sets the BMC's clock: DateTime moves the SEL time, as IPMI Set SEL Time does, so both
+    /// protocols see one clock. The offset is fixed at UTC.
+    /// </summary>
+    private static Task<RedfishResult> PatchAsync(RedfishRequest request)
+    {
+        if (!Exists(request))
+        {
+            throw new RedfishException(StatusCodes.Status404NotFound, BaseMessages.ResourceNotFound("Manager", request["ManagerId"]));
+        }
+
+        var body = new BodyReader(request.Body, request.Current);
+        string? text = body.String("DateTime");
+        DateTimeOffset? at = null;
+        if (text is not null)
+        {
+            if (!DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset parsed))
+            {
+                body.Fail(BaseMessages.PropertyValueFormatError(text, "DateTime"));
+            }
+            else if (parsed < EarliestClock || parsed > LatestClock)
+            {
+                body.Fail(BaseMessages.PropertyValueOutOfRange(text, "DateTime"));
+            }
+            else
+            {
+                at = parsed;
+            }
+        }
+
+        string? offset = body.String("DateTimeLocalOffset");
+        if (offset is not null && offset is not ("+00:00" or "Z"))
+        {
+            body.Fail(BaseMessages.PropertyValueNotInList(offset, "DateTimeLocalOffset"));
+        }
+
+        body.Finish();
+        if (text is null && offset is null)
+        {
+            throw new RedfishException(StatusCodes.Status400BadRequest, BaseMessages.EmptyJSON());
+        }
+
+        if (at is DateTimeOffset time)
+        {
+            request.Host.Sel.SelTimeOffset = time - request.Host.Time.GetUtcNow();
+        }
+
+        return Task.FromResult(RedfishResult.Ok(Get(request)!));
+    }
+
+    // Redfish DateTime is ISO 8601 with an offset; the SEL stores seconds since 1970 in 32 bits,
+    // and IPMI reads stamps before 2000 as "since BMC start", so the clock stays in between.
+    private static readonly string[] DateTimeFormats = ["yyyy-MM-ddTHH:mm:sszzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-ddTHH:mm:ss.FFFFFFFZ"];
+    private static readonly DateTimeOffset EarliestClock = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset LatestClock = DateTimeOffset.FromUnixTimeSeconds(uint.MaxValue);
 
     private static Task<RedfishResult> ResetAsync(RedfishRequest request)
     {
