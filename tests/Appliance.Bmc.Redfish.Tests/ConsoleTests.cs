@@ -9,29 +9,19 @@ public sealed class ConsoleTests : IAsyncLifetime
 {
     private const string NewPassword = "Console-pw-42";
     private RedfishRig _rig = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private ConsoleBrowser _browser = null!;
     private IPage _page = null!;
 
     public async Task InitializeAsync()
     {
         _rig = await RedfishRig.StartAsync(adminMustChangePassword: true);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
-        IBrowserContext context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, BaseURL = _rig.BaseUrl });
-        _page = await context.NewPageAsync();
-        _page.SetDefaultTimeout(15_000);
+        _browser = await ConsoleBrowser.OpenAsync(_rig.BaseUrl);
+        _page = _browser.Page;
     }
 
     public async Task DisposeAsync()
     {
-        await _browser.CloseAsync();
-        _playwright.Dispose();
+        await _browser.DisposeAsync();
         await _rig.DisposeAsync();
     }
 
@@ -126,11 +116,5 @@ public sealed class ConsoleTests : IAsyncLifetime
         await Assertions.Expect(_page.Locator("#app-view")).ToBeHiddenAsync();
     }
 
-    private async Task LogInAsync(string password)
-    {
-        await _page.GotoAsync("/");
-        await _page.FillAsync("#login-user", RedfishRig.AdminUser);
-        await _page.FillAsync("#login-password", password);
-        await _page.ClickAsync("#login-button");
-    }
+    private Task LogInAsync(string password) => _browser.LogInAsync(RedfishRig.AdminUser, password);
 }
