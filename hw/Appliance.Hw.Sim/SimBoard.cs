@@ -271,6 +271,15 @@ public sealed class SimBoard : IDisposable
         };
     }
 
+    internal Ee1004Chip SpdChip(string locator)
+    {
+        MemorySlotDescription slot = Description.Memory?.Slots.FirstOrDefault(s => s.Locator == locator)
+            ?? throw new ArgumentException($"no DIMM slot named {locator}", nameof(locator));
+        return _chips.TryGetValue((Description.Memory.Bus, slot.Address), out var entry)
+            ? (Ee1004Chip)entry.Chip
+            : throw new ArgumentException($"slot {locator} is empty", nameof(locator));
+    }
+
     internal void SetFanFailed(string fan, bool failed)
     {
         StepPhysics();

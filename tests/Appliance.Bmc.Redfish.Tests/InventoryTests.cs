@@ -153,6 +153,25 @@ public sealed class InventoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dimm_whose_spd_fails_its_crc_is_unavailable_and_left_out_of_the_total()
+    {
+        _rig.Sim.Faults.CorruptSpd("CPU0_DIMM_B1", 4);
+        using HttpClient admin = _rig.Admin();
+
+        // The SPDs are read again when the host completes POST.
+        await PowerOnAndWaitForInventoryAsync(admin);
+        await RedfishRig.WaitForAsync(() => _rig.Host.Inventory.Memory.Any(d => d.Presence == Presence.Unknown), "the SPDs to be read again");
+
+        JsonObject dimm = await admin.GetJsonAsync(System + "/Memory/CPU0_DIMM_B1");
+        Assert.Equal(("UnavailableOffline", "Warning"), (dimm["Status"]!["State"]!.GetValue<string>(), dimm["Status"]!["Health"]!.GetValue<string>()));
+        Assert.Contains("CRC", dimm["Description"]!.GetValue<string>());
+        Assert.Null(dimm["CapacityMiB"]);
+        JsonObject summary = (await admin.GetJsonAsync(System))["MemorySummary"]!.AsObject();
+        Assert.Equal(176 - 32, summary["TotalSystemMemoryGiB"]!.GetValue<double>());
+        Assert.Equal("Warning", summary["Status"]!["Health"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Unknown_members_are_not_found()
     {
         using HttpClient admin = _rig.Admin();

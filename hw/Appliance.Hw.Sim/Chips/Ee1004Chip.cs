@@ -12,6 +12,9 @@ public sealed class Ee1004Chip(byte[] contents, SpdPage page) : ISimChip
 
     public ReadOnlySpan<byte> Contents => contents;
 
+    /// <summary>Fault: flips the bits of one byte, as a worn or mis-programmed EEPROM would hold it.</summary>
+    public void Corrupt(int offset) => contents[offset] ^= 0xFF;
+
     public void Write(ReadOnlySpan<byte> data)
     {
         if (!data.IsEmpty)
