@@ -63,6 +63,46 @@ public sealed class InventoryTests : IDisposable
         Assert.Equal(("SK Hynix", 682, 2933, 16384), (hynix.Manufacturer, hynix.TckMinPicoseconds, hynix.SpeedMTs, hynix.CapacityMiB));
     }
 
+    [Theory]
+    [InlineData("CPU0_DIMM_A1", "32768 MB", "3200 MT/s", "Samsung", "M393A4K40DB3-CWE", "4A1B2C3D")]
+    [InlineData("CPU1_DIMM_A1", "32768 MB", "3200 MT/s", "Micron", "MTA36ASF4G72PZ-3G2J3", "2F8E01A7")]
+    [InlineData("CPU1_DIMM_B1", "16384 MB", "2933 MT/s", "Hynix", "HMA82GR7CJR8N-WM", "91C0FFEE")]
+    public async Task Decode_dimms_from_i2c_tools_reads_the_simulated_spd_as_the_module_described(
+        string slot, string size, string speed, string maker, string part, string serial)
+    {
+        // The SPD exactly as the binding reads it over the bus, in hexdump -C layout.
+        byte[] spd = _board.ReadSpd(Slot(slot))!;
+        string dump = Path.Combine(Path.GetTempPath(), $"spd-{Guid.NewGuid():N}.hex");
+        await File.WriteAllLinesAsync(dump, Enumerable.Range(0, spd.Length / 16)
+            .Select(row => $"{row * 16:x8}  " + string.Join(' ', spd.Skip(row * 16).Take(16).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)))));
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("decode-dimms") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add("-x");
+            start.ArgumentList.Add(dump);
+            using var process = System.Diagnostics.Process.Start(start)!;
+            string output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            string[] lines = output.Split('\n');
+            string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?[name.Length..].Trim()
+                ?? throw new Xunit.Sdk.XunitException($"decode-dimms printed no \"{name}\":\n{output}");
+            Assert.StartsWith("OK", Field("EEPROM CRC of bytes 0-125"));
+            Assert.StartsWith("OK", Field("EEPROM CRC of bytes 128-253"));
+            Assert.Equal("DDR4 SDRAM", Field("Fundamental Memory type"));
+            Assert.Equal("RDIMM", Field("Module Type"));
+            Assert.Equal(size, Field("Size"));
+            Assert.StartsWith(speed, Field("Maximum module speed"));
+            Assert.Contains(maker, Field("Module Manufacturer"));
+            Assert.Equal(part, Field("Part Number"));
+            Assert.Contains(serial, Field("Assembly Serial Number"), StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            File.Delete(dump);
+        }
+    }
+
     [Fact]
     public void An_empty_slot_does_not_answer_and_reads_as_absent()
     {
