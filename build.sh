@@ -18,7 +18,7 @@ APT_PACKAGES=(
   wrk hyperfine                                         # benchmarks
   clang zlib1g-dev                                      # NativeAOT publish of the BMC (bench/redfish.sh)
   libgpiod2 sqlite3 iproute2 procps psmisc              # real-board GPIO, inspection, namespaces
-  i2c-tools                                             # decode-dimms: checks the simulated DIMM SPDs
+  i2c-tools dmidecode                                   # decode-dimms and dmidecode check the simulated SPDs and SMBIOS
 )
 
 log() { printf '%s\n' "$*" >&2; }
