@@ -216,6 +216,57 @@ public sealed class InventoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Dmidecode_reads_the_mailbox_as_the_processors_the_board_file_fits()
+    {
+        JsonObject json = Hc1Json();
+        json["simulation"]!["processors"]!.AsObject().Remove("CPU1");
+        Reopen(json);
+        PowerOnUntilPostComplete();
+
+        // dmidecode --dump-bin writes exactly this layout: the entry point at 0, the table at 0x20.
+        string dump = Path.Combine(Path.GetTempPath(), $"smbios-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(dump, _board.ReadSmbiosMailbox());
+        string output;
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dmidecode") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string arg in new[] { "--from-dump", dump, "--type", "4" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var process = System.Diagnostics.Process.Start(start)!;
+            output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, output + await process.StandardError.ReadToEndAsync());
+        }
+        finally
+        {
+            File.Delete(dump);
+        }
+
+        string[] sections = output.Split("Processor Information", StringSplitOptions.None)[1..];
+        Assert.Equal(2, sections.Length);
+        string Field(string section, string name) => section.Split('\n').Select(l => l.Trim())
+            .FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..].Trim()
+            ?? throw new Xunit.Sdk.XunitException($"dmidecode printed no \"{name}\":\n{output}");
+        SimulatedProcessor cpu0 = _board.Description.Simulation.Processors["CPU0"];
+        Assert.Equal("CPU0", Field(sections[0], "Socket Designation"));
+        Assert.Equal("Central Processor", Field(sections[0], "Type"));
+        Assert.Equal("Xeon", Field(sections[0], "Family"));
+        Assert.Equal(cpu0.Manufacturer, Field(sections[0], "Manufacturer"));
+        Assert.Equal(cpu0.Model, Field(sections[0], "Version"));
+        Assert.Equal("Type 0, Family 6, Model 106, Stepping 6", Field(sections[0], "Signature"));
+        Assert.Equal($"{cpu0.MaxSpeedMHz} MHz", Field(sections[0], "Max Speed"));
+        Assert.Equal($"{cpu0.CurrentSpeedMHz} MHz", Field(sections[0], "Current Speed"));
+        Assert.Equal("Populated, Enabled", Field(sections[0], "Status"));
+        Assert.Equal((cpu0.Cores.ToString(System.Globalization.CultureInfo.InvariantCulture), cpu0.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (Field(sections[0], "Core Count"), Field(sections[0], "Thread Count")));
+        Assert.Equal("CPU1", Field(sections[1], "Socket Designation"));
+        Assert.Equal("Unpopulated", Field(sections[1], "Status"));
+    }
+
+    [Fact]
     public void An_empty_socket_is_reported_unpopulated_and_the_table_stays_after_power_off()
     {
         JsonObject json = Hc1Json();
