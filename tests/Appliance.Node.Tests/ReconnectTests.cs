@@ -14,6 +14,7 @@ public class ReconnectTests
             await using var agent = await AgentHost.StartAsync(host.Uri, Path.Combine(dir, "agent"), new Dictionary<string, string>
             {
                 ["Acceleration"] = "tcg",
+                ["Network:Mode"] = "linux-bridge",
                 ["Network:Bridge"] = $"aprst{Guid.NewGuid():N}"[..12],
             });
             await agent.PostAsync("api/v1/vms", new Vms.VmSpec { Name = "survivor", Vcpus = 1, MemoryMiB = 64, Disks = [new Vms.DiskSpec { SizeMiB = 1 }], Start = false }, 201);

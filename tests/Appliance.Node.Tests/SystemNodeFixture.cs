@@ -2,7 +2,7 @@ namespace Appliance.Node.Tests;
 
 /// <summary>
 /// An agent on the machine's own libvirtd (qemu:///system), with the real KVM probe, its own storage
-/// folder and its own bridge, and one booted guest that tests share. Everything it made is removed
+/// folder and its own Linux bridge (even where Open vSwitch runs), and one booted guest that tests share. Everything it made is removed
 /// at the end.
 /// </summary>
 public sealed class SystemNodeFixture : IAsyncLifetime
@@ -24,6 +24,7 @@ public sealed class SystemNodeFixture : IAsyncLifetime
     {
         Agent = await AgentHost.StartAsync("qemu:///system", StateDirectory, new Dictionary<string, string>
         {
+            ["Network:Mode"] = "linux-bridge",
             ["Network:Bridge"] = Bridge,
             ["Network:LibvirtNetwork"] = LibvirtNetwork,
         });

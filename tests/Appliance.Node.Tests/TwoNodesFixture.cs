@@ -28,10 +28,12 @@ public sealed class TwoNodesFixture : IAsyncLifetime
     }
 
     // The KVM probe is covered by the system node; here both hosts are known to run TCG guests.
-    // Each node's default bridge lives in its own network namespace; migration streams use rack addresses.
+    // Each node's Linux bridge lives in its own network namespace (an Open vSwitch outside it could not
+    // reach the node's taps); migration streams use rack addresses.
     private static Dictionary<string, string> Settings(IsolatedHypervisor host) => new()
     {
         ["Acceleration"] = "tcg",
+        ["Network:Mode"] = "linux-bridge",
         ["Migration:Address"] = host.RackAddress!,
     };
 

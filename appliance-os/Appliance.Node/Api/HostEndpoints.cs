@@ -23,7 +23,7 @@ public static class HostEndpoints
                 HypervisorConnection.FormatVersion(connection.HypervisorVersion),
                 runtime.Acceleration,
                 runtime.Nested,
-                new HostNetwork(network.Mode, network.Bridge, network.Networks),
+                new HostNetwork(network.Mode, network.Bridge, network.Datapath, network.Networks),
                 new HostMigration(options.Migration.PeerUri, options.Migration.Address),
                 options.StateDirectory);
         });

@@ -15,6 +15,7 @@ public sealed record HostInfo(
     HostMigration Migration,
     string StorageDirectory);
 
-public sealed record HostNetwork(string Mode, string Bridge, IReadOnlyDictionary<string, int?> Networks);
+/// <param name="Datapath">The Open vSwitch datapath ("system" or "netdev"); null on a Linux bridge.</param>
+public sealed record HostNetwork(string Mode, string Bridge, string? Datapath, IReadOnlyDictionary<string, int?> Networks);
 
 public sealed record HostMigration(string PeerUri, string Address);

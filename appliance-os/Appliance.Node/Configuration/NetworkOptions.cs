@@ -12,6 +12,10 @@ public sealed class NetworkOptions
     /// <summary>The node's bridge device.</summary>
     public string Bridge { get; set; } = "appliance0";
 
+    /// <summary>Open vSwitch datapath of the bridge: "auto" (the kernel's when its openvswitch module
+    /// is there, else the userspace one), "system" (kernel) or "netdev" (userspace, in ovs-vswitchd).</summary>
+    public string Datapath { get; set; } = "auto";
+
     /// <summary>The libvirt network that owns the Linux bridge.</summary>
     public string LibvirtNetwork { get; set; } = "appliance";
 
@@ -24,6 +28,7 @@ public sealed class NetworkOptions
         {
             Mode = NodeOptions.OneOf(section, "Mode", "auto", "auto", "linux-bridge", "openvswitch"),
             Bridge = NodeOptions.Text(section, "Bridge", "appliance0"),
+            Datapath = NodeOptions.OneOf(section, "Datapath", "auto", "auto", "system", "netdev"),
             LibvirtNetwork = NodeOptions.Text(section, "LibvirtNetwork", "appliance"),
         };
         if (options.Bridge.Length > 15 || !options.Bridge.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))

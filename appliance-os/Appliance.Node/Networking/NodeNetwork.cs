@@ -9,16 +9,34 @@ namespace Appliance.Node.Networking;
 /// <summary>
 /// The node's VM networking. By default one Linux bridge, created and owned by a libvirt network
 /// without addresses (no DHCP or NAT on the host). With Open vSwitch the bridge is an OVS bridge and
-/// each VM network is a VLAN: a VM's port carries that network's tag.
+/// each VM network is a VLAN: a VM's port is an access port carrying that network's tag, so VMs on
+/// different networks never see each other's frames. libvirt itself adds and removes the ports
+/// (&lt;virtualport type='openvswitch'/&gt;), on the kernel datapath or on OVS's userspace one alike.
 /// </summary>
 public sealed class NodeNetwork(NodeOptions options, HypervisorConnection hypervisor, ILogger<NodeNetwork> logger)
 {
     public const string LinuxBridge = "linux-bridge";
     public const string OpenVSwitch = "openvswitch";
 
+    /// <summary>OVS datapaths: the kernel's openvswitch module, or packet switching inside ovs-vswitchd.</summary>
+    public const string SystemDatapath = "system", UserspaceDatapath = "netdev";
+
+    /// <summary>VLAN 0 is the native VLAN: untagged frames on a trunk. An untagged VM network is an
+    /// access port on it; a port without any tag would be a trunk that sees every VLAN.</summary>
+    public const int NativeVlan = 0;
+
+    // OpenFlow's number for a bridge's own port, once ovs-vswitchd has opened the bridge.
+    private const string LocalPort = "65534";
+
+    // Bounds every ovs-vsctl call: without ovs-vswitchd, a change to the database waits forever.
+    private const string VsctlTimeout = "--timeout=10";
+
     public string Mode { get; private set; } = LinuxBridge;
 
     public string Bridge => options.Network.Bridge;
+
+    /// <summary>The OVS bridge's datapath type; null on the Linux bridge.</summary>
+    public string? Datapath { get; private set; }
 
     public IReadOnlyDictionary<string, int?> Networks => options.Network.Networks;
 
@@ -35,15 +53,15 @@ public sealed class NodeNetwork(NodeOptions options, HypervisorConnection hyperv
 
     public DomainInterface InterfaceFor(NicSpec nic) => InterfaceFor(Mode, options.Network, nic);
 
-    /// <summary>On Open vSwitch a VM's port carries its network's VLAN tag; on the Linux bridge every
-    /// VM network is the libvirt network's one segment.</summary>
+    /// <summary>On Open vSwitch a VM's port carries its network's VLAN tag (the native VLAN when the
+    /// network is untagged); on the Linux bridge every VM network is the libvirt network's one segment.</summary>
     public static DomainInterface InterfaceFor(string mode, NetworkOptions network, NicSpec nic) => mode == OpenVSwitch
         ? new DomainInterface
         {
             Type = "bridge",
             Source = network.Bridge,
             VirtualPortType = "openvswitch",
-            VlanTag = network.Networks.GetValueOrDefault(nic.Network ?? "default"),
+            VlanTag = network.Networks.GetValueOrDefault(nic.Network ?? "default") ?? NativeVlan,
             MacAddress = nic.Mac,
         }
         : new DomainInterface { Type = "network", Source = network.LibvirtNetwork, MacAddress = nic.Mac };
@@ -82,10 +100,40 @@ public sealed class NodeNetwork(NodeOptions options, HypervisorConnection hyperv
 
     private async Task EnsureOvsBridgeAsync(CancellationToken ct)
     {
-        await ProcessRunner.RunCheckedAsync("ovs-vsctl", ["--may-exist", "add-br", Bridge], ct);
+        if (!await OpenVSwitchAnswersAsync(ct))
+            throw new ToolFailedException("ovs-vsctl",
+                $"Network:Mode is {OpenVSwitch} but Open vSwitch does not answer (ovs-vsctl show failed): start ovsdb-server and ovs-vswitchd (openvswitch-switch), or set Network:Mode to {LinuxBridge}");
+        Datapath = await ChooseDatapathAsync(ct);
+        // One transaction: a bridge made earlier with another datapath moves to the configured one.
+        await ProcessRunner.RunCheckedAsync("ovs-vsctl", [VsctlTimeout, "--may-exist", "add-br", Bridge, "--", "set", "Bridge", Bridge, $"datapath_type={Datapath}"], ct);
+        // ovs-vsctl succeeds even when ovs-vswitchd cannot open the datapath (no kernel module):
+        // only the bridge's own port shows it, by never getting its OpenFlow number (LOCAL).
+        var port = await ProcessRunner.RunCheckedAsync("ovs-vsctl", [VsctlTimeout, "get", "Interface", Bridge, "ofport", "error"], ct);
+        var lines = port.Split('\n', StringSplitOptions.TrimEntries);
+        if (lines[0] != LocalPort)
+            throw new ToolFailedException("ovs-vswitchd",
+                $"Open vSwitch could not set up bridge {Bridge} on the {Datapath} datapath ({(lines.ElementAtOrDefault(1) is { Length: > 2 } e ? e : "no error given")}); see ovs-vswitchd's log, or set Network:Datapath={UserspaceDatapath}");
         await ProcessRunner.RunCheckedAsync("ip", ["link", "set", Bridge, "up"], ct);
-        logger.LogInformation("Networking: Open vSwitch bridge {Bridge}, VM networks {Networks}", Bridge,
+        logger.LogInformation("Networking: Open vSwitch bridge {Bridge} ({Datapath} datapath), VM networks {Networks}", Bridge, Datapath,
             string.Join(", ", options.Network.Networks.Select(n => n.Value is null ? $"{n.Key} untagged" : $"{n.Key} VLAN {n.Value}")));
+    }
+
+    /// <summary>The kernel datapath when the openvswitch module is loaded or loads; OVS's userspace
+    /// datapath otherwise (slower, but needs nothing from the kernel beyond tap devices).</summary>
+    private async Task<string> ChooseDatapathAsync(CancellationToken ct)
+    {
+        if (options.Network.Datapath != "auto") return options.Network.Datapath;
+        if (Directory.Exists("/sys/module/openvswitch")) return SystemDatapath;
+        try
+        {
+            if ((await ProcessRunner.RunAsync("modprobe", ["openvswitch"], ct)).ExitCode == 0) return SystemDatapath;
+        }
+        catch (ToolFailedException)
+        {
+            // No modprobe: no loadable module either.
+        }
+        logger.LogWarning("The kernel has no openvswitch module: bridge {Bridge} switches frames in ovs-vswitchd (userspace datapath)", Bridge);
+        return UserspaceDatapath;
     }
 
     private static async Task<bool> OpenVSwitchAnswersAsync(CancellationToken ct)
