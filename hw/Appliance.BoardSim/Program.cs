@@ -132,6 +132,6 @@ static int Usage()
     Console.Error.WriteLine("usage: appliance-board-sim serve --board FILE --socket PATH [--node N] [--host-on]");
     Console.Error.WriteLine("       appliance-board-sim ctl --socket PATH status|press NAME [MS]|set-input NAME on|off|set-load X|set-ambient C|");
     Console.Error.WriteLine("                                 stick-sensor NAME|force-reading NAME X|clear-reading NAME|nack-device NAME [off]|");
-    Console.Error.WriteLine("                                 fail-fan NAME [off]|pwrok-never [off]|hang-at-post [off]|ignore-acpi [off]");
+    Console.Error.WriteLine("                                 fail-fan NAME [off]|corrupt-spd SLOT OFFSET|pwrok-never [off]|hang-at-post [off]|ignore-acpi [off]");
     return 2;
 }

@@ -24,7 +24,12 @@ public sealed class SimFaults
         _board.Locked(() => _ = nack ? NackingDevices.Add(device) : NackingDevices.Remove(device));
 
     /// <summary>One byte of a DIMM's SPD (0..511) reads back inverted, so its CRC no longer matches.</summary>
-    public void CorruptSpd(string slot, int offset) => _board.Locked(() => _board.SpdChip(slot).Corrupt(offset));
+    public void CorruptSpd(string slot, int offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, 511);
+        _board.Locked(() => _board.SpdChip(slot).Corrupt(offset));
+    }
 
     /// <summary>The fan stops turning: its tachometer reads zero.</summary>
     public void FailFan(string fan, bool failed = true) => _board.Locked(() => _board.SetFanFailed(fan, failed));

@@ -7,7 +7,8 @@ namespace Appliance.Hw.Sim.Remote;
 /// could do: press buttons, load the host, break things) or asking what it is doing.
 /// Commands: status, press (name, value = hold ms), set-input (name, flag), set-load (value),
 /// set-ambient (value), stick-sensor (name), force-reading (name, value), clear-reading (name),
-/// nack-device (name, flag), fail-fan (name, flag), pwrok-never (flag), hang-at-post (flag), ignore-acpi (flag).
+/// nack-device (name, flag), fail-fan (name, flag), corrupt-spd (name = DIMM slot, value = SPD byte offset),
+/// pwrok-never (flag), hang-at-post (flag), ignore-acpi (flag).
 /// </summary>
 public sealed record SimControlRequest
 {

@@ -24,6 +24,7 @@ public static class SimControlHandler
             case "clear-reading": board.Faults.ClearReading(Need(r.Name, "name")); break;
             case "nack-device": board.Faults.NackDevice(Need(r.Name, "name"), r.Flag ?? true); break;
             case "fail-fan": board.Faults.FailFan(Need(r.Name, "name"), r.Flag ?? true); break;
+            case "corrupt-spd": board.Faults.CorruptSpd(Need(r.Name, "name"), (int)Need(r.Value, "value")); break;
             case "pwrok-never": board.Faults.PsPowerOkNeverAsserts = r.Flag ?? true; break;
             case "hang-at-post": board.Faults.HangAtPost = r.Flag ?? true; break;
             case "ignore-acpi": board.Faults.HostIgnoresAcpi = r.Flag ?? true; break;
