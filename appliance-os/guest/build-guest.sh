@@ -3,7 +3,7 @@
 #   kernel         the Debian kernel (linux-image-amd64), unpacked to its ELF image so QEMU boots
 #                  it through the PVH entry point: no decompression in the guest, which under TCG
 #                  halves the boot (falls back to the compressed bzImage where that is impossible)
-#   initrd.img     busybox-static userland with virtio, ext4 and iso9660 modules (see ./init)
+#   initrd.img     busybox-static userland with virtio, ext4, iso9660 and 802.1Q VLAN modules (see ./init)
 #   data.qcow2     a 64 MiB ext4 disk whose /guest-id is "appliance-data"
 #   appliance.ova  an OVF 1.0 package: 2 vCPUs, 192 MiB, one network, a streamOptimized VMDK
 #                  disk whose /guest-id is "appliance-ova"
@@ -28,7 +28,7 @@ KERNEL=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1 || true)
 KVER=${KERNEL#/boot/vmlinuz-}
 [[ -d /lib/modules/$KVER ]] || fail "no modules for kernel $KVER in /lib/modules"
 
-MODULES=(virtio_pci virtio_blk virtio_net ext4 isofs button evdev virtio_balloon)
+MODULES=(virtio_pci virtio_blk virtio_net ext4 isofs button evdev virtio_balloon 8021q)
 STAMP=$( { echo "$KVER"; sha256sum "$KERNEL" /bin/busybox "$HERE/build-guest.sh" "$HERE/init" "$HERE/poweroff-button"; } | sha256sum | cut -d' ' -f1)
 OUTPUTS=(kernel initrd.img data.qcow2 appliance.ova)
 

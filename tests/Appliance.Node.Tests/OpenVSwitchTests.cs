@@ -47,6 +47,15 @@ public class OpenVSwitchTests(OpenVSwitchNodeFixture node)
         Assert.Contains(", 0 packets received", Ping("plain-1", "10.214.0.1"));
         Assert.Contains(", 0 packets received", Ping("green-1", "10.214.0.4"));
 
+        // Nor can a guest hop onto a VLAN by tagging its own frames: its port is an access port.
+        using (var console = new GuestConsole("qemu:///system", "plain-1"))
+        {
+            console.Run($"ip addr flush dev eth0; ip link add link eth0 name eth0.{OpenVSwitchNodeFixture.Blue} type vlan id {OpenVSwitchNodeFixture.Blue}");
+            console.Run($"ip addr add 10.214.0.4/24 dev eth0.{OpenVSwitchNodeFixture.Blue} && ip link set eth0.{OpenVSwitchNodeFixture.Blue} up");
+            Assert.Matches($@"eth0\.{OpenVSwitchNodeFixture.Blue}\s*\|\s*{OpenVSwitchNodeFixture.Blue}\s*\|\s*eth0", console.Run("cat /proc/net/vlan/config"));
+            Assert.Contains(", 0 packets received", console.Run("ping -c 1 -W 3 10.214.0.1"));
+        }
+
         // Each VM's port carries its network's tag; the untagged network is VLAN 0, not a trunk.
         var tags = PortTags();
         var ports = VSwitch.Vsctl("list-ports", node.Bridge).Split('\n', StringSplitOptions.RemoveEmptyEntries);
