@@ -23,6 +23,7 @@ public sealed class HostInventory : IDisposable
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private IDisposable? _post;
+    private volatile bool _disposed;
     private IReadOnlyList<ProcessorSocket> _processors;
     private IReadOnlyList<DimmSlot> _memory;
 
@@ -59,9 +60,6 @@ public sealed class HostInventory : IDisposable
         }
     }
 
-    /// <summary>Raised after a rescan (SPDs read, SMBIOS hand-off taken).</summary>
-    public event Action? Changed;
-
     /// <summary>Reads the SPDs and the mailbox now, then again on every POST complete.</summary>
     public void Start()
     {
@@ -78,12 +76,28 @@ public sealed class HostInventory : IDisposable
         {
             if (completed)
             {
-                _ = Task.Run(Rescan);
+                _ = Task.Run(RescanAfterPost);
             }
         });
     }
 
-    public void Dispose() => _post?.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _post?.Dispose();
+    }
+
+    private void RescanAfterPost()
+    {
+        try
+        {
+            Rescan();
+        }
+        catch (ObjectDisposedException) when (_disposed)
+        {
+            // The BMC is stopping under a POST that just completed; the next start reads everything again.
+        }
+    }
 
     private void Rescan()
     {
@@ -100,8 +114,6 @@ public sealed class HostInventory : IDisposable
                 _memory = slots;
             }
         }
-
-        Changed?.Invoke();
     }
 
     private DimmSlot ReadSlot(MemorySlotDescription slot, int index)
