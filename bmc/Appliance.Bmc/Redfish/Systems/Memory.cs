@@ -94,6 +94,8 @@ public static class Memory
         body["MemoryType"] = "DRAM";
         body["BaseModuleType"] = BaseModuleType(module.ModuleType);
         body["CapacityMiB"] = module.CapacityMiB;
+        // DDR speeds are data rates (MT/s), which the schema allows here; the SPD's grade is what the module runs at
+        // unless the BIOS slows it, and the BIOS does not report that to this board.
         body["OperatingSpeedMhz"] = module.SpeedMTs;
         body["AllowedSpeedsMHz"] = new JsonArray(module.SpeedMTs);
         body["DataWidthBits"] = module.DataWidthBits;
