@@ -199,6 +199,38 @@ public sealed class SensorTests
     }
 
     [Fact]
+    public async Task TheSdrDescribesNewHysteresisAtOnceAndSdrCachesStayValid()
+    {
+        await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
+        var cached = await bmc.FreeIpmiAsync("ipmi-sensors", "--sensors=2"); // fills FreeIPMI's SDR cache
+        var infoBefore = await bmc.IpmitoolAsync("raw", "0x0a", "0x20");
+        var reservation = await bmc.IpmitoolAsync("raw", "0x0a", "0x22");
+        bmc.Run(TimeSpan.FromSeconds(2));
+
+        var thresh = await bmc.IpmitoolAsync("sensor", "thresh", "Exhaust Temp", "unc", "50");
+        var hysteresis = await bmc.IpmitoolAsync("raw", "0x04", "0x24", "0x02", "0xff", "0x04", "0x03");
+        var sdr = await bmc.IpmitoolAsync("sdr", "get", "Exhaust Temp");
+        var infoAfter = await bmc.IpmitoolAsync("raw", "0x0a", "0x20");
+        string[] id = reservation.StdOut.Trim().Split(' ');
+        var partialWithOldReservation = await bmc.IpmitoolAsync("raw", "0x0a", "0x23", "0x" + id[0], "0x" + id[1], "0x01", "0x00", "0x05", "0x05");
+        var fromCache = await bmc.FreeIpmiAsync("ipmi-sensors", "--sensors=2");
+
+        Assert.True(cached.ExitCode == 0, cached.ToString());
+        Assert.True(thresh.ExitCode == 0, thresh.ToString());
+        Assert.True(hysteresis.ExitCode == 0, hysteresis.ToString());
+        Assert.Matches(@"Positive Hysteresis\s+: 4\.000", sdr.StdOut); // ipmitool reads these from the full sensor record
+        Assert.Matches(@"Negative Hysteresis\s+: 3\.000", sdr.StdOut);
+
+        // The same records were neither added nor removed, so the most recent addition time that
+        // SDR caches are checked against stays, and FreeIPMI goes on with its cache; a partial
+        // read under the old reservation must start again.
+        Assert.Equal(infoBefore.StdOut, infoAfter.StdOut);
+        Assert.True(fromCache.ExitCode == 0, fromCache.ToString());
+        Assert.Contains("Exhaust Temp", fromCache.StdOut);
+        Assert.Contains("rsp=0xc5", partialWithOldReservation.All);
+    }
+
+    [Fact]
     public async Task ThresholdsOutOfOrderOrForLevelsTheSensorLacksAreRefused()
     {
         await using var bmc = await RunningBmcAsync();

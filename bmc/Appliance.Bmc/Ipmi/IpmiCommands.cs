@@ -23,6 +23,7 @@ namespace Appliance.Bmc.Ipmi;
 public sealed class IpmiCommands : IDisposable
 {
     private readonly List<(NetFn NetFn, byte Command, PrivilegeLevel Required)> _registered = [];
+    private readonly BmcHost _host;
     private readonly LanChannel _channel;
     private readonly SelIndex _selIndex;
     private readonly PowerStatistics _power;
@@ -35,6 +36,8 @@ public sealed class IpmiCommands : IDisposable
         Table = new IpmiCommandTable(logger);
         Sensors = new SensorDirectory(host);
         Sdr = new SdrRepository(Sensors, $"{host.Board.Description.Model} BMC", host.Settings, host.Time.GetUtcNow());
+        _host = host;
+        host.Sensors.SettingsChanged += RebuildSdr;
         _selIndex = new SelIndex(host.Sel);
         _power = new PowerStatistics(host.Sensors, host.Time);
         var powerRequests = new PowerRequests();
@@ -134,10 +137,13 @@ public sealed class IpmiCommands : IDisposable
 
     public void Dispose()
     {
+        _host.Sensors.SettingsChanged -= RebuildSdr;
         _selIndex.Dispose();
         _power.Dispose();
         _bootFlagTimer.Dispose();
     }
+
+    private void RebuildSdr(Sensors.SensorState sensor) => Sdr.Rebuild(_host.Time.GetUtcNow());
 
     private void Add(NetFn netFn, byte command, PrivilegeLevel required, IpmiCommandHandler handler)
     {

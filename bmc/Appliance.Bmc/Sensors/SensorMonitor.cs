@@ -48,6 +48,9 @@ public sealed class SensorMonitor : IDisposable
     /// <summary>Raised after every poll.</summary>
     public event Action? Polled;
 
+    /// <summary>Raised after a sensor's thresholds or hysteresis were replaced (the SDR describes both).</summary>
+    public event Action<SensorState>? SettingsChanged;
+
     public IReadOnlyList<SensorState> All => _sensors;
 
     public SensorState? ByName(string name) => _sensors.FirstOrDefault(s => s.Name == name);
@@ -89,6 +92,8 @@ public sealed class SensorMonitor : IDisposable
         {
             sensor.Thresholds = thresholds;
         }
+
+        SettingsChanged?.Invoke(sensor);
     }
 
     /// <summary>Replaces a sensor's hysteresis (sensor units, not negative); deassertions use it from the next poll.</summary>
@@ -101,6 +106,8 @@ public sealed class SensorMonitor : IDisposable
             sensor.PositiveHysteresis = positive;
             sensor.NegativeHysteresis = negative;
         }
+
+        SettingsChanged?.Invoke(sensor);
     }
 
     public void SetEventsEnabled(SensorState sensor, bool enabled)

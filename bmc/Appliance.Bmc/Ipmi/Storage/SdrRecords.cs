@@ -20,6 +20,10 @@ public static class SdrRecords
     public const byte ManagementControllerLocatorType = 0x12;
     public const int HeaderLength = 5;
 
+    /// <summary>Where a full sensor record holds the values Set Sensor Thresholds and Set Sensor Hysteresis change (bytes 37..44).</summary>
+    public const int SettableStart = 36;
+    public const int SettableEnd = 44;
+
     private const byte BmcAddress = 0x20;
     private const byte ThresholdEventType = 0x01;
     private const byte SensorSpecificEventType = 0x6F;
