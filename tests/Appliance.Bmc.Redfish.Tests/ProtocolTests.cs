@@ -180,6 +180,13 @@ public sealed class ProtocolTests : IAsyncLifetime
         Assert.Equal("Temperature", inlet["ReadingType"]!.GetValue<string>());
         Assert.InRange(inlet["Reading"]!.GetValue<double>(), _rig.Sim.Truth("Inlet Temp") - 1.5, _rig.Sim.Truth("Inlet Temp") + 1.5);
         Assert.Equal(40, inlet["Thresholds"]!["UpperCritical"]!["Reading"]!.GetValue<double>());
+        Assert.Equal("Intake", inlet["PhysicalContext"]!.GetValue<string>());
+        JsonObject exhaust = members.Select(m => m!.AsObject()).Single(m => m["Id"]!.GetValue<string>() == "temperature_Exhaust_Temp");
+        Assert.Equal("Exhaust", exhaust["PhysicalContext"]!.GetValue<string>());
+        JsonObject thermal = await admin.GetJsonAsync("/redfish/v1/Chassis/chassis/ThermalSubsystem/ThermalMetrics");
+        JsonNode summary = thermal["TemperatureSummaryCelsius"]!;
+        Assert.Equal(exhaust["Reading"]!.GetValue<double>(), summary["Exhaust"]!["Reading"]!.GetValue<double>(), 1.0);
+        Assert.Equal(inlet["Reading"]!.GetValue<double>(), summary["Intake"]!["Reading"]!.GetValue<double>(), 1.0);
 
         (HttpStatusCode status, JsonObject? error, _) = await admin.SendAsync(HttpMethod.Get, "/redfish/v1/Systems/system?only");
         Assert.Equal(HttpStatusCode.BadRequest, status);

@@ -30,6 +30,7 @@ public class BoardFileTests
     [InlineData("\"upperNonCritical\": 85, \"upperCritical\": 95", "\"upperNonCritical\": 85, \"upperCritical\": 80", "$.sensors[2].thresholds.upperCritical", "80")]
     [InlineData("\"powerPulseMs\": 200", "\"powerPulseMs\": \"fast\"", "$.powerTiming.powerPulseMs", "\"fast\"")]
     [InlineData("\"powerPulseMs\": 200", "\"powerPulseMs\": 200, \"colour\": \"blue\"", "$.powerTiming.colour", "\"blue\"")]
+    [InlineData("\"physicalContext\": \"Exhaust\"", "\"physicalContext\": \"Attic\"", "$.sensors[1].physicalContext", "\"Attic\"")]
     [InlineData("\"fans\": [ \"Fan1\", \"Fan2\"", "\"fans\": [ \"Fan9\", \"Fan2\"", "$.zones[0].fans[0]", "\"Fan9\"")]
     public void A_wrong_board_file_names_the_file_the_path_and_the_value(string good, string bad, string path, string value)
     {

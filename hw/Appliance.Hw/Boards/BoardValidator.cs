@@ -133,6 +133,8 @@ internal sealed class BoardValidator(BoardDescription board)
             Require(numbers.Add(s.Number), at + ".number", Num(s.Number), "another sensor has this number");
             Require(s.EntityId is >= 0 and <= 255, at + ".entityId", Num(s.EntityId), "must be 0..255");
             Require(s.EntityInstance is >= 0 and <= 127, at + ".entityInstance", Num(s.EntityInstance), "must be 0..127");
+            Require(s.PhysicalContext is null || SensorDescription.PhysicalContexts.Contains(s.PhysicalContext), at + ".physicalContext", Quote(s.PhysicalContext),
+                "must be one of " + string.Join(", ", SensorDescription.PhysicalContexts));
             Require(s.Unit == SensorDescription.UnitOf(s.Kind), at + ".unit", Quote(s.Unit),
                 $"a {s.Kind} sensor reads in \"{SensorDescription.UnitOf(s.Kind)}\"");
             Require(s.Hysteresis >= 0, at + ".hysteresis", Num(s.Hysteresis), "must not be negative");

@@ -25,6 +25,16 @@ public sealed record SensorDescription
     public required int EntityId { get; init; }
     public required int EntityInstance { get; init; }
 
+    /// <summary>
+    /// Where on the board the reading is taken, as Redfish names it (PhysicalContext), when the
+    /// entity alone does not tell: IPMI has no entity for exhaust air, for one.
+    /// </summary>
+    public string? PhysicalContext { get; init; }
+
+    /// <summary>The Redfish PhysicalContext values a board file may give.</summary>
+    public static readonly IReadOnlyList<string> PhysicalContexts =
+        ["Intake", "Exhaust", "CPU", "Memory", "SystemBoard", "Chassis", "Fan", "PowerSupply", "VoltageRegulator", "StorageDevice", "NetworkingDevice", "Back", "Front"];
+
     /// <summary>"On" when the reading exists only while the host is powered (fans, main rails).</summary>
     public required SensorPowerState PowerState { get; init; }
 

@@ -38,7 +38,7 @@ public static class EnvironmentMetrics
             metrics["PowerWatts"] = Sensors.Excerpt(power);
         }
 
-        if (sensors.FirstOrDefault(s => s.Description.Kind == SensorKind.Temperature && s.Description.EntityId == 64) is SensorState inlet)
+        if (sensors.FirstOrDefault(s => s.Description.Kind == SensorKind.Temperature && Sensors.PhysicalContextOf(s.Description) == "Intake") is SensorState inlet)
         {
             metrics["TemperatureCelsius"] = Sensors.Excerpt(inlet);
         }

@@ -52,8 +52,8 @@ public static class Sensors
         _ => "Other",
     };
 
-    /// <summary>IPMI entity IDs to Redfish PhysicalContext.</summary>
-    public static string PhysicalContextOf(int entityId) => entityId switch
+    /// <summary>The board file's PhysicalContext for a sensor, else the one its IPMI entity implies.</summary>
+    public static string PhysicalContextOf(SensorDescription sensor) => sensor.PhysicalContext ?? sensor.EntityId switch
     {
         3 => "CPU",
         32 => "Memory",
@@ -61,7 +61,6 @@ public static class Sensors
         29 => "Fan",
         10 => "PowerSupply",
         64 => "Intake",
-        65 => "Exhaust",
         _ => "Chassis",
     };
 
@@ -99,7 +98,7 @@ public static class Sensors
             ["Reading"] = sensor.HasReading ? Round(sensor.Value) : null,
             ["ReadingUnits"] = d.Unit,
             ["ReadingTime"] = sensor.ReadAt?.ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture),
-            ["PhysicalContext"] = PhysicalContextOf(d.EntityId),
+            ["PhysicalContext"] = PhysicalContextOf(d),
             ["Implementation"] = "PhysicalSensor",
             ["SensingInterval"] = "PT" + (pollMs / 1000.0).ToString(System.Globalization.CultureInfo.InvariantCulture) + "S",
             ["Status"] = Health.Status(Health.StateOf(sensor), Health.Of(sensor)),

@@ -96,13 +96,13 @@ public static class ThermalSubsystem
         {
             JsonObject excerpt = Sensors.Excerpt(sensor);
             excerpt["DeviceName"] = sensor.Name;
-            excerpt["PhysicalContext"] = Sensors.PhysicalContextOf(sensor.Description.EntityId);
+            excerpt["PhysicalContext"] = Sensors.PhysicalContextOf(sensor.Description);
             readings.Add((JsonNode)excerpt);
         }
 
         var summary = new JsonObject();
-        AddSummary(summary, "Intake", temperatures.FirstOrDefault(s => s.Description.EntityId == 64));
-        AddSummary(summary, "Exhaust", temperatures.FirstOrDefault(s => s.Description.EntityId == 65));
+        AddSummary(summary, "Intake", temperatures.FirstOrDefault(s => Sensors.PhysicalContextOf(s.Description) == "Intake"));
+        AddSummary(summary, "Exhaust", temperatures.FirstOrDefault(s => Sensors.PhysicalContextOf(s.Description) == "Exhaust"));
         return new JsonObject
         {
             ["@odata.id"] = Uri + "/ThermalMetrics",
