@@ -34,8 +34,17 @@ internal sealed class AgentHost : IAsyncDisposable
         };
         args.AddRange(settings.Select(kv => $"--Node:{kv.Key}={kv.Value}"));
         var app = NodeApp.Build(args.ToArray());
-        await NodeApp.InitializeAsync(app);
-        await app.StartAsync();
+        try
+        {
+            await NodeApp.InitializeAsync(app);
+            await app.StartAsync();
+        }
+        catch
+        {
+            // An agent that refuses to start must not keep its libvirt connection open.
+            await app.DisposeAsync();
+            throw;
+        }
         var address = new Uri(app.Urls.First(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)) + "/");
         return new AgentHost(app, address, stateDirectory);
     }

@@ -28,6 +28,32 @@ public class OpenVSwitchTests(OpenVSwitchNodeFixture node)
     }
 
     [Fact]
+    public async Task The_kernel_datapath_is_used_when_asked_for_and_refused_with_the_reason_where_the_kernel_lacks_it()
+    {
+        string bridge = $"aovk{Guid.NewGuid():N}"[..12];
+        var settings = new Dictionary<string, string> { ["Acceleration"] = "tcg", ["Network:Mode"] = "openvswitch", ["Network:Datapath"] = "system", ["Network:Bridge"] = bridge };
+        string state = Path.Combine(node.StateDirectory, "kernel-datapath");
+        try
+        {
+            if (Directory.Exists("/sys/module/openvswitch"))
+            {
+                await using var agent = await AgentHost.StartAsync("qemu:///system", state, settings);
+                Assert.Equal("system", VSwitch.Vsctl("get", "Bridge", bridge, "datapath_type").Trim());
+            }
+            else
+            {
+                var refused = await Assert.ThrowsAsync<Storage.ToolFailedException>(() => AgentHost.StartAsync("qemu:///system", state, settings));
+                Assert.Contains($"could not set up bridge {bridge} on the system datapath (the kernel datapath needs the openvswitch kernel module)", refused.Message);
+                Assert.Contains("Network:Datapath=netdev", refused.Message);
+            }
+        }
+        finally
+        {
+            VSwitch.Vsctl("--if-exists", "del-br", bridge);
+        }
+    }
+
+    [Fact]
     public async Task Vms_on_one_vlan_reach_each_other_and_vms_on_other_networks_do_not()
     {
         // One subnet for all: only the VLANs keep the networks apart.

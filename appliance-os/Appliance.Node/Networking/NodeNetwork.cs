@@ -105,17 +105,29 @@ public sealed class NodeNetwork(NodeOptions options, HypervisorConnection hyperv
                 $"Network:Mode is {OpenVSwitch} but Open vSwitch does not answer (ovs-vsctl show failed): start ovsdb-server and ovs-vswitchd (openvswitch-switch), or set Network:Mode to {LinuxBridge}");
         Datapath = await ChooseDatapathAsync(ct);
         // One transaction: a bridge made earlier with another datapath moves to the configured one.
-        await ProcessRunner.RunCheckedAsync("ovs-vsctl", [VsctlTimeout, "--may-exist", "add-br", Bridge, "--", "set", "Bridge", Bridge, $"datapath_type={Datapath}"], ct);
+        try
+        {
+            await ProcessRunner.RunCheckedAsync("ovs-vsctl", [VsctlTimeout, "--may-exist", "add-br", Bridge, "--", "set", "Bridge", Bridge, $"datapath_type={Datapath}"], ct);
+        }
+        catch (ToolFailedException e)
+        {
+            // The database answered, so a timeout here means no ovs-vswitchd applies the change.
+            throw new ToolFailedException(e.Tool, $"{e.Message}; is ovs-vswitchd running (ovs-appctl -t ovs-vswitchd version)?");
+        }
         // ovs-vsctl succeeds even when ovs-vswitchd cannot open the datapath (no kernel module):
         // only the bridge's own port shows it, by never getting its OpenFlow number (LOCAL).
         var port = await ProcessRunner.RunCheckedAsync("ovs-vsctl", [VsctlTimeout, "get", "Interface", Bridge, "ofport", "error"], ct);
         var lines = port.Split('\n', StringSplitOptions.TrimEntries);
         if (lines[0] != LocalPort)
+        {
+            string reason = lines.ElementAtOrDefault(1) is { Length: > 2 } error ? error
+                : Datapath == SystemDatapath ? "the kernel datapath needs the openvswitch kernel module" : "ovs-vswitchd gave no reason";
             throw new ToolFailedException("ovs-vswitchd",
-                $"Open vSwitch could not set up bridge {Bridge} on the {Datapath} datapath ({(lines.ElementAtOrDefault(1) is { Length: > 2 } e ? e : "no error given")}); see ovs-vswitchd's log, or set Network:Datapath={UserspaceDatapath}");
+                $"Open vSwitch could not set up bridge {Bridge} on the {Datapath} datapath ({reason}); see ovs-vswitchd's log, or set Network:Datapath={UserspaceDatapath}");
+        }
         await ProcessRunner.RunCheckedAsync("ip", ["link", "set", Bridge, "up"], ct);
         logger.LogInformation("Networking: Open vSwitch bridge {Bridge} ({Datapath} datapath), VM networks {Networks}", Bridge, Datapath,
-            string.Join(", ", options.Network.Networks.Select(n => n.Value is null ? $"{n.Key} untagged" : $"{n.Key} VLAN {n.Value}")));
+            string.Join(", ", options.Network.Networks.Select(n => $"{n.Key} VLAN {n.Value ?? NativeVlan}")));
     }
 
     /// <summary>The kernel datapath when the openvswitch module is loaded or loads; OVS's userspace
