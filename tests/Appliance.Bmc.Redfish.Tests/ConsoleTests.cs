@@ -34,6 +34,9 @@ public sealed class ConsoleTests : IAsyncLifetime
         await _page.FillAsync("#new-password-again", NewPassword);
         await _page.ClickAsync("#password-button");
         await Assertions.Expect(_page.Locator("#power-state")).ToHaveTextAsync("Off");
+        double memoryGiB = _rig.Host.Inventory.Memory.Where(d => d.Module is not null).Sum(d => d.Module!.CapacityMiB) / 1024.0;
+        await Assertions.Expect(_page.Locator("#system-facts")).ToContainTextAsync($"{memoryGiB} GiB");
+        await Assertions.Expect(_page.Locator("#system-facts")).ToContainTextAsync("not known until the host completes POST");
         Assert.False(_rig.Host.Accounts.Find(RedfishRig.AdminUser)!.PasswordChangeRequired);
         Assert.NotNull(_rig.Host.Accounts.Authenticate(RedfishRig.AdminUser, NewPassword));
 

@@ -26,6 +26,7 @@ public static class ServiceRoot
     private static readonly (string Schema, string Version)[] Schemas =
     [
         ("ServiceRoot", "v1_16_0"), ("ComputerSystemCollection", ""), ("ComputerSystem", "v1_20_0"), ("ActionInfo", "v1_3_0"),
+        ("ProcessorCollection", ""), ("Processor", "v1_20_0"), ("MemoryCollection", ""), ("Memory", "v1_19_0"),
         ("ChassisCollection", ""), ("Chassis", "v1_23_0"), ("ThermalSubsystem", "v1_3_0"), ("FanCollection", ""), ("Fan", "v1_5_0"),
         ("ThermalMetrics", "v1_3_0"), ("EnvironmentMetrics", "v1_3_0"), ("PowerSubsystem", "v1_1_0"), ("PowerSupplyCollection", ""), ("PowerSupply", "v1_5_0"), ("PowerSupplyMetrics", "v1_1_0"),
         ("SensorCollection", ""), ("Sensor", "v1_7_0"), ("ManagerCollection", ""), ("Manager", "v1_17_0"),

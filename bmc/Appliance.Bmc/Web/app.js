@@ -127,7 +127,7 @@ async function dashboard() {
   $('health').textContent = json.Status.HealthRollup || json.Status.Health;
   $('health').className = json.Status.HealthRollup || '';
   $('id-led').textContent = json.LocationIndicatorActive ? 'On' : 'Off';
-  const facts = { Model: json.Model, 'Serial number': json.SerialNumber, Processors: json.ProcessorSummary.Count, 'Boot override': json.Boot.BootSourceOverrideTarget + ' (' + json.Boot.BootSourceOverrideEnabled + ')' };
+  const facts = { Model: json.Model, 'Serial number': json.SerialNumber, Processors: json.ProcessorSummary.Count === null ? 'not known until the host completes POST' : json.ProcessorSummary.Count + ' × ' + json.ProcessorSummary.Model, Memory: json.MemorySummary.TotalSystemMemoryGiB === null ? 'not known' : json.MemorySummary.TotalSystemMemoryGiB + ' GiB', 'Boot override': json.Boot.BootSourceOverrideTarget + ' (' + json.Boot.BootSourceOverrideEnabled + ')' };
   $('system-facts').replaceChildren(...Object.entries(facts).flatMap(([k, v]) => { const dt = document.createElement('dt'); dt.textContent = k; const dd = document.createElement('dd'); dd.textContent = text(v); return [dt, dd]; }));
 }
 
