@@ -87,9 +87,12 @@ public class OpenVSwitchTests(OpenVSwitchNodeFixture node)
         var ports = VSwitch.Vsctl("list-ports", node.Bridge).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         foreach (var (vm, network, _) in guests)
         {
-            string port = await HostDeviceAsync(vm);
+            var nic = (await Agent.GetAsync($"api/v1/vms/{vm}")).GetProperty("networks")[0];
+            string port = nic.GetProperty("hostDevice").GetString()!;
+            int tag = network switch { "blue" => OpenVSwitchNodeFixture.Blue, "green" => OpenVSwitchNodeFixture.Green, _ => 0 };
             Assert.Contains(port, ports);
-            Assert.Equal(network switch { "blue" => "101", "green" => "102", _ => "0" }, tags[port]);
+            Assert.Equal(tag.ToString(System.Globalization.CultureInfo.InvariantCulture), tags[port]);
+            Assert.Equal((network, tag), (nic.GetProperty("network").GetString(), nic.GetProperty("vlanTag").GetInt32()));
         }
 
         // The port leaves the switch with its VM.

@@ -40,10 +40,13 @@ public sealed record VmDisk(
     ulong? ReadRequests,
     ulong? WriteRequests);
 
+/// <param name="HostDevice">The tap device on the host (the Open vSwitch port name), while running.</param>
+/// <param name="VlanTag">The VLAN of the NIC's switch port as libvirt applies it (Open vSwitch only; 0 is the native VLAN).</param>
 public sealed record VmNic(
     string Network,
     string Mac,
     string? HostDevice,
+    int? VlanTag,
     ulong? RxBytes,
     ulong? TxBytes,
     ulong? RxPackets,

@@ -209,7 +209,7 @@ public sealed class VmManager(
             int? i = nic.TargetDevice is not null && byDevice.TryGetValue(nic.TargetDevice, out int index) ? index : null;
             ulong? Stat(string key) => i is null ? null : stats.GetUInt64($"net.{i}.{key}");
             string networkName = spec.Networks is { } nets && n < nets.Count ? nets[n].Network ?? "default" : nic.Source;
-            return new VmNic(networkName, nic.MacAddress ?? "", nic.TargetDevice, Stat("rx.bytes"), Stat("tx.bytes"), Stat("rx.pkts"), Stat("tx.pkts"));
+            return new VmNic(networkName, nic.MacAddress ?? "", nic.TargetDevice, nic.VlanTag, Stat("rx.bytes"), Stat("tx.bytes"), Stat("rx.pkts"), Stat("tx.pkts"));
         }).ToList();
     }
 
