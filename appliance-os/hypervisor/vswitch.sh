@@ -40,7 +40,7 @@ start() {
   local p
   for daemon in ovs-vswitchd ovsdb-server; do
     p=$(pid_of $daemon || true)
-    [[ -n $p ]] && alive "$p" && fail "$daemon (pid $p) runs but does not answer; stop it first (ovs-appctl -t $daemon exit)"
+    [[ -n $p ]] && alive "$p" && fail "$daemon (pid $p) runs, but Open vSwitch as a whole does not answer; stop it first (ovs-appctl -t $daemon exit)"
   done
   mkdir -p "$dir" "$RUN"
   dir=$(cd "$dir" && pwd)

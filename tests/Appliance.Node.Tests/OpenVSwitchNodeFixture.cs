@@ -19,6 +19,20 @@ public sealed class OpenVSwitchNodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // A half-started fixture still stops the daemons it started.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         _vswitch = VSwitch.Start(Path.Combine(StateDirectory, "vswitch"));
         Agent = await AgentHost.StartAsync("qemu:///system", Path.Combine(StateDirectory, "agent"), new Dictionary<string, string>
         {
@@ -33,21 +47,36 @@ public sealed class OpenVSwitchNodeFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        var agent = Agent;
+        Agent = null!;
         try
         {
-            if (Agent is not null)
+            if (agent is not null)
             {
-                foreach (var vm in (await Agent.GetAsync("api/v1/vms")).EnumerateArray())
-                    await Agent.DeleteAsync($"api/v1/vms/{vm.GetProperty("name").GetString()}");
-                await Agent.DisposeAsync();
+                try
+                {
+                    foreach (var vm in (await agent.GetAsync("api/v1/vms")).EnumerateArray())
+                        await agent.DeleteAsync($"api/v1/vms/{vm.GetProperty("name").GetString()}");
+                }
+                finally
+                {
+                    await agent.DisposeAsync();
+                }
             }
-            // The agent keeps its bridge across restarts; the test removes it.
-            if (_vswitch is not null) VSwitch.Vsctl("--if-exists", "del-br", Bridge);
         }
         finally
         {
-            _vswitch?.Dispose();
-            Directory.Delete(StateDirectory, recursive: true);
+            // The agent keeps its bridge across restarts; the test removes it, then the daemons.
+            try
+            {
+                if (_vswitch is not null) VSwitch.Vsctl("--if-exists", "del-br", Bridge);
+            }
+            finally
+            {
+                _vswitch?.Dispose();
+                _vswitch = null;
+                if (Directory.Exists(StateDirectory)) Directory.Delete(StateDirectory, recursive: true);
+            }
         }
     }
 }
