@@ -49,12 +49,12 @@ start() {
   ovsdb-tool create "$dir/conf.db" "$SCHEMA" || fail "ovsdb-tool could not create $dir/conf.db"
   ovsdb-server "$dir/conf.db" --remote=punix:"$RUN/db.sock" \
     --pidfile="$RUN/ovsdb-server.pid" --log-file="$dir/ovsdb-server.log" -vconsole:off --no-chdir --detach \
-    || fail "ovsdb-server did not start; see $dir/ovsdb-server.log"
+    2>>"$dir/ovsdb-server.stderr" || fail "ovsdb-server did not start; see $dir/ovsdb-server.log and .stderr"
   touch "$dir/started"
   ovs-vsctl --no-wait init
   ovs-vswitchd unix:"$RUN/db.sock" \
     --pidfile="$RUN/ovs-vswitchd.pid" --log-file="$dir/ovs-vswitchd.log" -vconsole:off --no-chdir --detach \
-    || fail "ovs-vswitchd did not start; see $dir/ovs-vswitchd.log"
+    2>>"$dir/ovs-vswitchd.stderr" || fail "ovs-vswitchd did not start; see $dir/ovs-vswitchd.log and .stderr"
   answers || fail "Open vSwitch started but does not answer; see $dir/ovs-vswitchd.log"
   # Stop ends exactly these processes, even if the run directory changes hands meanwhile.
   cp "$RUN/ovsdb-server.pid" "$RUN/ovs-vswitchd.pid" "$dir/"
