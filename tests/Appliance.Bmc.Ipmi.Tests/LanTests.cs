@@ -1,4 +1,5 @@
 using System.Net;
+using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Network;
 using Appliance.Hw.Sim.Physics;
 
@@ -64,6 +65,54 @@ public sealed class LanTests
         Assert.Matches(@"IP Address Source\s+: DHCP Address", print.StdOut);
         Assert.Matches(@"802\.1q VLAN ID\s+: Disabled", print.StdOut);
         Assert.True(dhcp.ExitCode == 0, dhcp.ToString());
+    }
+
+    [Fact]
+    public async Task TheBadPasswordThresholdIsTheLockoutPolicyRedfishShowsToo()
+    {
+        // FreeIPMI reads and writes LAN parameter 26; ipmitool 1.8.19's "bad_pass_thresh" asks for
+        // parameter 25 (destination address VLAN tags), which this BMC rightly does not have.
+        await using var bmc = await InProcessBmc.StartAsync();
+        var before = await bmc.FreeIpmiAsync("bmc-config", "--checkout", "--section=Lan_Conf_User_Security");
+
+        // Three failures within 60 s lock the user for 120 s (both intervals in tens of seconds).
+        var set = await bmc.FreeIpmiAsync("bmc-config", "--commit",
+            "--key-pair=Lan_Conf_User_Security:Bad_Password_Threshold=3",
+            "--key-pair=Lan_Conf_User_Security:Attempt_Count_Reset_Interval=6",
+            "--key-pair=Lan_Conf_User_Security:User_Lockout_Interval=12");
+        var after = await bmc.FreeIpmiAsync("bmc-config", "--checkout", "--section=Lan_Conf_User_Security");
+        AccountPolicy policy = bmc.Host.Accounts.Policy;
+
+        Assert.True(before.ExitCode == 0, before.ToString());
+        Assert.Matches(@"Bad_Password_Threshold\s+5\n", before.StdOut); // the factory policy: 5 in 300 s lock for 300 s
+        Assert.Matches(@"Attempt_Count_Reset_Interval\s+30\n", before.StdOut);
+        Assert.Matches(@"User_Lockout_Interval\s+30\n", before.StdOut);
+        Assert.Matches(@"Enable_Event_Message_When_User_Disabled\s+No\n", before.StdOut);
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.Equal(3, policy.AccountLockoutThreshold);
+        Assert.Equal(TimeSpan.FromSeconds(60), policy.AccountLockoutCounterResetAfter);
+        Assert.Equal(TimeSpan.FromSeconds(120), policy.AccountLockoutDuration);
+        Assert.Matches(@"Bad_Password_Threshold\s+3\n", after.StdOut);
+        Assert.Matches(@"Attempt_Count_Reset_Interval\s+6\n", after.StdOut);
+        Assert.Matches(@"User_Lockout_Interval\s+12\n", after.StdOut);
+
+        // Refused, and nothing changes: Session Audit events (not logged by this BMC), a reset
+        // interval longer than the lockout (Redfish's rule too), a threshold past 100, a short value.
+        foreach (string[] raw in new[]
+        {
+            new[] { "0x01", "0x1a", "0x01", "0x03", "0x06", "0x00", "0x0c", "0x00" },
+            ["0x01", "0x1a", "0x00", "0x03", "0x0d", "0x00", "0x0c", "0x00"],
+            ["0x01", "0x1a", "0x00", "0x65", "0x06", "0x00", "0x0c", "0x00"],
+        })
+        {
+            var refused = await bmc.IpmitoolAsync(["raw", "0x0c", .. raw]);
+            Assert.Contains("rsp=0xcc", refused.All);
+        }
+
+        var shortValue = await bmc.IpmitoolAsync("raw", "0x0c", "0x01", "0x01", "0x1a", "0x00", "0x03");
+        Assert.Contains("rsp=0xc7", shortValue.All);
+        Assert.Equal(policy, bmc.Host.Accounts.Policy);
+        bmc.AssertNoFaults();
     }
 
     [Fact]

@@ -110,8 +110,8 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.Storage, StorageCommand.SetSelTime, operatorLevel, new SetSelTime(host.Sel, host.Time).Handle);
 
         // Transport
-        Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParameters(host.Network, channel, lanProgress, disabledVlan).Handle);
-        Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParameters(host.Network, channel, lanProgress, disabledVlan).Handle);
+        Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParameters(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);
+        Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParameters(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);
 
         // DCMI
         Add(NetFn.GroupExtension, DcmiCommand.GetDcmiCapabilitiesInfo, user, new GetDcmiCapabilitiesInfo(host.Sel, host.Board.Description.SensorPollMs).Handle);

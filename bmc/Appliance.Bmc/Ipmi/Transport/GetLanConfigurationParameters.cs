@@ -1,4 +1,5 @@
 using System.Net;
+using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Ipmi.App;
 using Appliance.Bmc.Network;
 using Appliance.Ipmi;
@@ -10,7 +11,7 @@ namespace Appliance.Bmc.Ipmi.Transport;
 /// the front panel and Redfish share, plus the RMCP+ cipher suites and their privilege limits.
 /// IPMI v1.5 authentication types are all off: only RMCP+ sessions exist.
 /// </summary>
-public sealed class GetLanConfigurationParameters(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan)
+public sealed class GetLanConfigurationParameters(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan, AccountStore accounts)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
@@ -78,6 +79,8 @@ public sealed class GetLanConfigurationParameters(NetworkSettings network, LanCh
                 }
 
                 return levels;
+            case LanParameter.BadPasswordThreshold:
+                return BadPasswordThreshold.Read(accounts.Policy);
         }
 
         NetworkConfiguration c = network.Current;

@@ -20,6 +20,7 @@ public static class LanParameter
     public const byte CipherSuiteEntrySupport = 22;
     public const byte CipherSuiteEntries = 23;
     public const byte CipherSuitePrivilegeLevels = 24;
+    public const byte BadPasswordThreshold = 26;
 
     /// <summary>Parameter revision reported with every answer.</summary>
     public const byte Revision = 0x11;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Ipmi.App;
 using Appliance.Bmc.Network;
 using Appliance.Ipmi;
@@ -10,9 +11,10 @@ namespace Appliance.Bmc.Ipmi.Transport;
 /// <summary>
 /// Set LAN Configuration Parameters (IPMI v2.0 section 23.1): IP address source, address, subnet
 /// mask, default gateway, MAC address and VLAN go to the shared network settings (validated
-/// there; a bad value changes nothing); cipher suite privilege levels go to the LAN channel.
+/// there; a bad value changes nothing); cipher suite privilege levels go to the LAN channel, the
+/// bad password threshold to the account store's lockout policy.
 /// </summary>
-public sealed class SetLanConfigurationParameters(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan)
+public sealed class SetLanConfigurationParameters(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan, AccountStore accounts)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
@@ -36,6 +38,7 @@ public sealed class SetLanConfigurationParameters(NetworkSettings network, LanCh
             LanParameter.MacAddress => 6,
             LanParameter.VlanId => 2,
             LanParameter.CipherSuitePrivilegeLevels => 9,
+            LanParameter.BadPasswordThreshold => Transport.BadPasswordThreshold.Length,
             _ => null,
         };
         if (expected is null)
@@ -71,6 +74,17 @@ public sealed class SetLanConfigurationParameters(NetworkSettings network, LanCh
         if (parameter == LanParameter.CipherSuitePrivilegeLevels)
         {
             return ApplySuiteLimits(data);
+        }
+
+        if (parameter == LanParameter.BadPasswordThreshold)
+        {
+            AccountPolicy? policy = Transport.BadPasswordThreshold.Apply(accounts.Policy, data);
+            if (policy is not null)
+            {
+                accounts.Policy = policy;
+            }
+
+            return policy is not null;
         }
 
         NetworkConfiguration c = network.Current;

@@ -1,0 +1,54 @@
+using System.Buffers.Binary;
+using Appliance.Bmc.Accounts;
+
+namespace Appliance.Bmc.Ipmi.Transport;
+
+/// <summary>
+/// LAN configuration parameter 26, Bad Password Threshold (IPMI v2.0 rev. 1.1): the account
+/// store's lockout policy, the same one Redfish's AccountService shows, in IPMI's encoding —
+/// the threshold, then the attempt count reset interval and the user lockout interval in tens
+/// of seconds. This BMC logs no Session Audit events, so their enable bit must stay 0.
+/// </summary>
+public static class BadPasswordThreshold
+{
+    public const int Length = 6;
+
+    // The ranges Redfish's AccountService accepts, so that both protocols can set every value the other shows.
+    private const int MaxThreshold = 100;
+    private const int MaxIntervalTens = 8640;
+
+    public static byte[] Read(AccountPolicy policy)
+    {
+        byte[] data = new byte[Length];
+        data[1] = (byte)Math.Min(policy.AccountLockoutThreshold, byte.MaxValue);
+        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(2), Tens(policy.AccountLockoutCounterResetAfter));
+        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(4), Tens(policy.AccountLockoutDuration));
+        return data;
+    }
+
+    /// <summary>The policy with the parameter's values, or null when they are out of range or conflict.</summary>
+    public static AccountPolicy? Apply(AccountPolicy policy, ReadOnlySpan<byte> data)
+    {
+        int resetTens = BinaryPrimitives.ReadUInt16LittleEndian(data[2..]);
+        int lockoutTens = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
+        if (data[0] != 0 || data[1] > MaxThreshold || resetTens > MaxIntervalTens || lockoutTens > MaxIntervalTens)
+        {
+            return null;
+        }
+
+        // As Redfish requires: failures are not forgotten sooner than a lockout ends.
+        if (data[1] > 0 && lockoutTens > 0 && resetTens > lockoutTens)
+        {
+            return null;
+        }
+
+        return policy with
+        {
+            AccountLockoutThreshold = data[1],
+            AccountLockoutCounterResetAfter = TimeSpan.FromSeconds(resetTens * 10),
+            AccountLockoutDuration = TimeSpan.FromSeconds(lockoutTens * 10),
+        };
+    }
+
+    private static ushort Tens(TimeSpan span) => (ushort)Math.Min(Math.Round(span.TotalSeconds / 10, MidpointRounding.AwayFromZero), ushort.MaxValue);
+}
