@@ -7,7 +7,8 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (e is InvalidOperationException or Appliance.Node.Hypervisor.HypervisorUnavailableException or Appliance.Libvirt.LibvirtException)
+catch (Exception e) when (e is InvalidOperationException or Appliance.Node.Hypervisor.HypervisorUnavailableException or Appliance.Libvirt.LibvirtException
+    or Appliance.Node.Storage.ToolFailedException)
 {
     Console.Error.WriteLine($"appliance-node: {e.Message}");
     return 1;
