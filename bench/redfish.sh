@@ -27,9 +27,10 @@ elif [[ ${REDFISH_BENCH_JIT:-0} == 1 ]]; then
 else
   out=$ROOT/.artifacts/bench-redfish
   echo "publishing appliance-bmc NativeAOT into $out ..." >&2
+  mkdir -p "$out"
   dotnet publish bmc/Appliance.Bmc -c Release -r linux-x64 -p:PublishAot=true \
-    --artifacts-path "$out" -o "$out/publish" -v quiet -nologo >"$out.publish.log" 2>&1 \
-    || { echo "redfish.sh: NativeAOT publish failed; see $out.publish.log" >&2; exit 1; }
+    --artifacts-path "$out" -o "$out/publish" -v quiet -nologo >"$out/publish.log" 2>&1 \
+    || { echo "redfish.sh: NativeAOT publish failed; see $out/publish.log" >&2; exit 1; }
   bmc=$out/publish/appliance-bmc
   kind="NativeAOT ($(du -h "$bmc" | cut -f1) binary)"
 fi
