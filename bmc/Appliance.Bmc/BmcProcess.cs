@@ -56,6 +56,10 @@ public static class BmcProcess
 
                 log.LogInformation("BMC ready");
 
+                // Start-up leaves garbage (board file, SDR and inventory building, TLS set-up) that a
+                // busy GC would keep committed; give it back now, since a BMC's memory is small.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
                 bool restart = await lifetime.WaitAsync().ConfigureAwait(false);
                 if (!restart)
                 {
