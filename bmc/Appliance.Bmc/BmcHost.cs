@@ -31,7 +31,8 @@ public sealed class BmcHost : IDisposable
         Database = new BmcDatabase(stateDirectory);
         Settings = new SettingsStore(Database);
         Sel = new SelLog(Database, time);
-        Accounts = new AccountStore(Database, new SecretProtector(stateDirectory), Settings, time);
+        Secrets = new SecretProtector(stateDirectory);
+        Accounts = new AccountStore(Database, Secrets, Settings, time);
         Network = new NetworkSettings(Settings, networkDefaults ?? DefaultNetwork(board));
         Identify = new ChassisIdentify(board, time);
         Boot = new BootOptions(Settings, board);
@@ -53,6 +54,9 @@ public sealed class BmcHost : IDisposable
 
     public Board Board { get; }
     public string StateDirectory { get; }
+
+    /// <summary>Seals the secrets the BMC must keep reversible (IPMI user keys, K_g) under one key file.</summary>
+    public SecretProtector Secrets { get; }
     public AccountStore Accounts { get; }
     public NetworkSettings Network { get; }
     public ChassisIdentify Identify { get; }

@@ -154,11 +154,7 @@ public sealed class SimBoard : IDisposable
     public byte[] FruContents => Locked(() => ((At24Chip)ChipOf(Description.Fru.Device)).Contents.ToArray());
 
     /// <summary>The SPD EEPROM of the DIMM in a slot, as programmed; null for an empty slot.</summary>
-    public byte[]? SpdContents(string locator) => Locked(() =>
-    {
-        MemorySlotDescription slot = Description.Memory!.Slots.First(s => s.Locator == locator);
-        return _chips.TryGetValue((Description.Memory.Bus, slot.Address), out var entry) ? ((Ee1004Chip)entry.Chip).Contents.ToArray() : null;
-    });
+    public byte[]? SpdContents(string locator) => Locked(() => FittedSpd(locator)?.Contents.ToArray());
 
     /// <summary>What the BIOS has left in the SMBIOS mailbox (blank 0xFF until the first POST completes).</summary>
     public byte[] SmbiosMailboxContents => Locked(() => ((At24Chip)ChipOf(Description.Processors!.SmbiosMailbox)).Contents.ToArray());
@@ -271,13 +267,15 @@ public sealed class SimBoard : IDisposable
         };
     }
 
-    internal Ee1004Chip SpdChip(string locator)
+    internal Ee1004Chip SpdChip(string locator) =>
+        FittedSpd(locator) ?? throw new ArgumentException($"slot {locator} is empty", nameof(locator));
+
+    // The SPD of the DIMM in a slot; null when the slot is empty.
+    private Ee1004Chip? FittedSpd(string locator)
     {
         MemorySlotDescription slot = Description.Memory?.Slots.FirstOrDefault(s => s.Locator == locator)
             ?? throw new ArgumentException($"no DIMM slot named {locator}", nameof(locator));
-        return _chips.TryGetValue((Description.Memory.Bus, slot.Address), out var entry)
-            ? (Ee1004Chip)entry.Chip
-            : throw new ArgumentException($"slot {locator} is empty", nameof(locator));
+        return _chips.TryGetValue((Description.Memory.Bus, slot.Address), out var entry) ? (Ee1004Chip)entry.Chip : null;
     }
 
     internal void SetFanFailed(string fan, bool failed)

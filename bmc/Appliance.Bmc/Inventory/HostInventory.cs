@@ -21,11 +21,12 @@ public sealed class HostInventory : IDisposable
     private readonly Board _board;
     private readonly SettingsStore _settings;
     private readonly ILogger _logger;
-    private readonly Lock _lock = new();
     private IDisposable? _post;
     private volatile bool _disposed;
-    private IReadOnlyList<ProcessorSocket> _processors;
-    private IReadOnlyList<DimmSlot> _memory;
+
+    // Replaced whole after each scan, never changed in place, so readers need no lock.
+    private volatile IReadOnlyList<ProcessorSocket> _processors;
+    private volatile IReadOnlyList<DimmSlot> _memory;
 
     public HostInventory(Board board, SettingsStore settings, ILogger<HostInventory> logger)
     {
@@ -37,28 +38,10 @@ public sealed class HostInventory : IDisposable
     }
 
     /// <summary>One entry per socket in the board file, in its order.</summary>
-    public IReadOnlyList<ProcessorSocket> Processors
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _processors;
-            }
-        }
-    }
+    public IReadOnlyList<ProcessorSocket> Processors => _processors;
 
     /// <summary>One entry per DIMM slot in the board file, in its order.</summary>
-    public IReadOnlyList<DimmSlot> Memory
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _memory;
-            }
-        }
-    }
+    public IReadOnlyList<DimmSlot> Memory => _memory;
 
     /// <summary>Reads the SPDs and the mailbox now, then again on every POST complete.</summary>
     public void Start()
@@ -108,11 +91,7 @@ public sealed class HostInventory : IDisposable
 
         if (_board.Description.Memory is MemoryDescription memory)
         {
-            DimmSlot[] slots = [.. memory.Slots.Select(ReadSlot)];
-            lock (_lock)
-            {
-                _memory = slots;
-            }
+            _memory = [.. memory.Slots.Select(ReadSlot)];
         }
     }
 
@@ -153,7 +132,8 @@ public sealed class HostInventory : IDisposable
         try
         {
             SmbiosTable table = SmbiosTable.Decode(image);
-            _settings.Set(SmbiosKey, Convert.ToBase64String(image.AsSpan(0, TableLength(image))));
+            // The rest of the mailbox is not part of the hand-off.
+            _settings.Set(SmbiosKey, Convert.ToBase64String(image.AsSpan(0, table.Length)));
             Use(table);
         }
         catch (InvalidDataException e)
@@ -181,11 +161,7 @@ public sealed class HostInventory : IDisposable
 
     private void Use(SmbiosTable table)
     {
-        IReadOnlyList<ProcessorSocket> sockets = Sockets([.. table.Processors]);
-        lock (_lock)
-        {
-            _processors = sockets;
-        }
+        _processors = Sockets([.. table.Processors]);
     }
 
     private IReadOnlyList<ProcessorSocket> Sockets(IReadOnlyList<ProcessorInformation>? reported)
@@ -206,11 +182,4 @@ public sealed class HostInventory : IDisposable
         })];
     }
 
-    // The entry point and the structure table it names; the rest of the mailbox is not part of the hand-off.
-    private static int TableLength(byte[] image)
-    {
-        uint size = BitConverter.ToUInt32(image, 0x0C);
-        ulong address = BitConverter.ToUInt64(image, 0x10);
-        return (int)Math.Min((ulong)image.Length, address + size);
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Ipmi.Sensor;
 using Appliance.Ipmi.Server;
 using Microsoft.Extensions.Logging;
@@ -25,7 +24,7 @@ public sealed class IpmiService : IFrontDoor
         _endpoint = endpoint;
         _log = host.Loggers.CreateLogger("Appliance.Bmc.Ipmi");
         Channel = new LanChannel(host.Settings);
-        Keys = new ChannelSecurityKeys(host.Settings, new SecretProtector(host.StateDirectory), deployedKg);
+        Keys = new ChannelSecurityKeys(host.Settings, host.Secrets, deployedKg);
         Commands = new IpmiCommands(host, host.Watchdog, Channel, Keys, lifetime, _log);
         _accounts = new AccountDirectory(host.Accounts, host.Time);
         host.FactoryReset.Performed += OnFactoryReset;

@@ -13,13 +13,17 @@ public sealed class SmbiosTable
     public const int EntryPointLength = 0x18;
     private static readonly byte[] Anchor = "_SM3_"u8.ToArray();
 
-    private SmbiosTable(Version version, IReadOnlyList<SmbiosStructure> structures)
+    private SmbiosTable(Version version, IReadOnlyList<SmbiosStructure> structures, int length)
     {
         Version = version;
         Structures = structures;
+        Length = length;
     }
 
     public Version Version { get; }
+
+    /// <summary>Bytes of the hand-off the table occupies: up to the end of its structure table.</summary>
+    public int Length { get; }
     public IReadOnlyList<SmbiosStructure> Structures { get; }
 
     /// <summary>Processor Information (Type 4) structures, in table order.</summary>
@@ -62,7 +66,7 @@ public sealed class SmbiosTable
             throw new InvalidDataException($"the SMBIOS structure table ({maxSize} bytes at 0x{address:X}) lies outside the {image.Length}-byte hand-off");
         }
 
-        return new SmbiosTable(version, Walk(image.Slice((int)address, (int)maxSize)));
+        return new SmbiosTable(version, Walk(image.Slice((int)address, (int)maxSize)), (int)(address + maxSize));
     }
 
     private static List<SmbiosStructure> Walk(ReadOnlySpan<byte> table)

@@ -95,11 +95,6 @@ public static class Manager
     /// </summary>
     private static Task<RedfishResult> PatchAsync(RedfishRequest request)
     {
-        if (!Exists(request))
-        {
-            throw new RedfishException(StatusCodes.Status404NotFound, BaseMessages.ResourceNotFound("Manager", request["ManagerId"]));
-        }
-
         var body = new BodyReader(request.Body, request.Current);
         string? text = body.String("DateTime");
         DateTimeOffset? at = null;
