@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Appliance.Node.Tests;
 
 [Collection(SystemNodeCollection.Name)]
@@ -106,14 +104,14 @@ public class ImageTests(SystemNodeFixture node)
         Directory.CreateDirectory(dir);
         try
         {
-            Run("tar", "-xf", Path.Combine(Repo.GuestDirectory, "appliance.ova"), "-C", dir);
+            Tool.Run("tar", "-xf", Path.Combine(Repo.GuestDirectory, "appliance.ova"), "-C", dir);
             using (var disk = File.OpenWrite(Path.Combine(dir, "appliance-disk1.vmdk")))
             {
                 disk.Seek(-1, SeekOrigin.End);
                 disk.WriteByte(0x5a);
             }
             string ova = Path.Combine(dir, "damaged.ova");
-            Run("tar", "-C", dir, "-cf", ova, "appliance.ovf", "appliance.mf", "appliance-disk1.vmdk");
+            Tool.Run("tar", "-C", dir, "-cf", ova, "appliance.ovf", "appliance.mf", "appliance-disk1.vmdk");
 
             var error = await Agent.PostAsync("api/v1/images/ova", new { path = ova, name = "damaged" }, 400);
 
@@ -127,19 +125,7 @@ public class ImageTests(SystemNodeFixture node)
         }
     }
 
-    private static string QemuImg(params string[] arguments) => Run("qemu-img", arguments);
-
-    private static string Run(string tool, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} failed: {error}");
-        return output;
-    }
+    private static string QemuImg(params string[] arguments) => Tool.Run("qemu-img", arguments);
 }
 
 internal static class AgentHostExtensions

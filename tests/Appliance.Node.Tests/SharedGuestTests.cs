@@ -182,17 +182,5 @@ public class SharedGuestTests(SystemNodeFixture node)
         return spec;
     }
 
-    internal static string Virsh(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("virsh") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("qemu:///system");
-        foreach (string a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"virsh {string.Join(' ', arguments)} failed: {error}");
-        return output;
-    }
+    internal static string Virsh(params string[] arguments) => Tool.Run("virsh", ["-c", "qemu:///system", .. arguments]);
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Appliance.Node.Tests;
 
 /// <summary>
@@ -23,26 +21,13 @@ internal sealed class VSwitch : IDisposable
     public bool StartedHere { get; }
 
     public static VSwitch Start(string directory) =>
-        new(directory, Run(Script, "start", directory).Trim() == "started");
+        new(directory, Tool.Run(Script, "start", directory).Trim() == "started");
 
     /// <summary>Runs ovs-vsctl and returns its output; a failure fails the test with OVS's own words.</summary>
-    public static string Vsctl(params string[] arguments) => Run("ovs-vsctl", ["--timeout=10", .. arguments]);
+    public static string Vsctl(params string[] arguments) => Tool.Run("ovs-vsctl", ["--timeout=10", .. arguments]);
 
     public void Dispose()
     {
-        if (StartedHere) Run(Script, "stop", _directory);
-    }
-
-    private static string Run(string tool, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} failed (exit {process.ExitCode}): {stderr.Trim()}");
-        return stdout.Result;
+        if (StartedHere) Tool.Run(Script, "stop", _directory);
     }
 }
