@@ -8,7 +8,9 @@
 # real sessions with AES-CBC-128 and the integrity check both ways, requests built before the clock
 # starts and one answer in 16 checked in full, so that on a small machine the servers, not the
 # client, are what is measured. Throughput on loopback is mostly the kernel's send, receive and
-# wake-up work; the CPU-per-operation column says what each server itself spends.
+# wake-up work; the CPU-per-operation column says what each server itself spends, and the same loads
+# against a server that does no work at all (bench/Appliance.Bench.Ipmi/EchoServer.cs) show the most
+# any server could reach with these clients on this machine.
 #   bench/ipmi.sh                         the Release build from ./build.sh build
 #   IPMI_BENCH_BINARY=PATH bench/ipmi.sh  an appliance-bmc binary built elsewhere (e.g. NativeAOT)
 #   IPMI_BENCH_ARTIFACTS=DIR              take every binary from a `dotnet build --artifacts-path DIR` layout
@@ -51,6 +53,7 @@ trap stop EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 ours_port=$(free_port)
 peer_port=$(free_port)
+echo_port=$(free_port)
 password=Bench-pass-1
 printf '%s' "$password" >"$dir/admin-password"
 
@@ -64,10 +67,15 @@ pids+=($bmc_pid)
 bench/ipmi-sim.sh "$peer_port" >"$dir/ipmi-sim.log" 2>&1 &
 pids+=($!)
 sim_script=$!
+"$helper" echo "$echo_port" >"$dir/echo.log" 2>&1 &
+echo_pid=$!
+pids+=($echo_pid)
 
 ready() { ipmitool -I lanplus -H 127.0.0.1 -p "$1" -U "$2" -P "$3" -C 3 -N 1 -R 1 mc info >/dev/null 2>&1; }
 for _ in $(seq 100); do ready "$ours_port" admin "$password" && break; sleep 0.1; done
 ready "$ours_port" admin "$password" || { echo "ipmi.sh: appliance-bmc did not start; log:" >&2; cat "$dir/bmc.log" >&2; exit 1; }
+for _ in $(seq 100); do grep -q listening "$dir/echo.log" && break; sleep 0.05; done
+grep -q listening "$dir/echo.log" || { echo "ipmi.sh: the echo server did not start; log:" >&2; cat "$dir/echo.log" >&2; exit 1; }
 for _ in $(seq 100); do ready "$peer_port" admin adminpass1 && break; sleep 0.1; done
 ready "$peer_port" admin adminpass1 || { echo "ipmi.sh: ipmi_sim did not start; log:" >&2; cat "$dir/ipmi-sim.log" >&2; exit 1; }
 sim_pid=$(pgrep -P "$sim_script" -x ipmi_sim || echo 0)
@@ -76,4 +84,5 @@ echo "appliance-bmc ($bmc) vs ipmi_sim ($(dpkg-query -W -f='${Version}' openipmi
 echo "clients: ipmitool $(ipmitool -V | awk '{print $3}') processes, and a lean RMCP+ console (bench/Appliance.Bench.Ipmi) with one request in flight per session; all on loopback"
 "$helper" --ours "$ours_port" --ours-user admin --ours-password "$password" --ours-pid "$bmc_pid" \
   --peer "$peer_port" --peer-user admin --peer-password adminpass1 --peer-pid "$sim_pid" \
+  --echo "$echo_port" --echo-pid "$echo_pid" \
   --seconds "${IPMI_BENCH_SECONDS:-10}" --runs "${IPMI_BENCH_RUNS:-31}" --sensor 1 ${IPMI_BENCH_ONLY:+--only "$IPMI_BENCH_ONLY"}

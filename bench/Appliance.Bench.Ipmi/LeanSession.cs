@@ -41,7 +41,12 @@ internal sealed class LeanSession : IDisposable
     public uint ManagedId { get; }
 
     /// <summary>Open Session, RAKP 1-4. Throws <see cref="IOException"/> when the BMC refuses or does not answer.</summary>
-    public static LeanSession Open(int port, string user, string password, int suite, byte privilege)
+    /// <param name="echo">
+    /// The far end is the echo server (EchoServer.cs): every answer is the request itself. The console
+    /// then takes its own session ID for the BMC's, so that echoed in-session requests verify and decrypt
+    /// as answers, and does all the work it does against a BMC.
+    /// </param>
+    public static LeanSession Open(int port, string user, string password, int suite, byte privilege, bool echo = false)
     {
         bool sha256 = suite == 17;
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 2000 };
@@ -60,13 +65,13 @@ internal sealed class LeanSession : IDisposable
             open[8] = 0x00; open[11] = 8; open[12] = (byte)(sha256 ? 0x03 : 0x01);
             open[16] = 0x01; open[19] = 8; open[20] = (byte)(sha256 ? 0x04 : 0x01);
             open[24] = 0x02; open[27] = 8; open[28] = 0x01;
-            byte[] reply = Exchange(socket, 0x10, open, 0x11);
-            if (reply[1] != 0)
+            byte[] reply = Exchange(socket, 0x10, open, (byte)(echo ? 0x10 : 0x11));
+            if (reply[1] != 0 && !echo)
             {
                 throw new IOException($"Open Session refused with status {reply[1]:X2}h");
             }
 
-            uint managedId = BinaryPrimitives.ReadUInt32LittleEndian(reply.AsSpan(8));
+            uint managedId = echo ? consoleId : BinaryPrimitives.ReadUInt32LittleEndian(reply.AsSpan(8));
 
             // RAKP 1 / 2.
             byte role = (byte)(privilege | NameOnlyLookup);
@@ -78,7 +83,7 @@ internal sealed class LeanSession : IDisposable
             rakp1[24] = role;
             rakp1[27] = (byte)name.Length;
             name.CopyTo(rakp1, 28);
-            reply = Exchange(socket, 0x12, rakp1, 0x13);
+            reply = Exchange(socket, 0x12, rakp1, (byte)(echo ? 0x12 : 0x13));
             if (reply[1] != 0)
             {
                 throw new IOException($"RAKP 2 reports status {reply[1]:X2}h");
@@ -93,7 +98,7 @@ internal sealed class LeanSession : IDisposable
             rakp3[0] = 3;
             BinaryPrimitives.WriteUInt32LittleEndian(rakp3.AsSpan(4), managedId);
             proof.CopyTo(rakp3, 8);
-            reply = Exchange(socket, 0x14, rakp3, 0x15);
+            reply = Exchange(socket, 0x14, rakp3, (byte)(echo ? 0x14 : 0x15));
             if (reply[1] != 0)
             {
                 throw new IOException($"RAKP 4 reports status {reply[1]:X2}h (wrong password?)");

@@ -33,10 +33,11 @@ internal sealed class ReadingLoad : IDisposable
         {
             for (int i = 0; i < sessionCount; i++)
             {
-                sessions.Add(LeanSession.Open(t.Port, t.User, t.Password, suite, UserPrivilege));
+                sessions.Add(LeanSession.Open(t.Port, t.User, t.Password, suite, UserPrivilege, t.Echo));
             }
 
-            byte[] request = [sensor];
+            // An echoed request is read as its own answer, its first data byte as the completion code.
+            byte[] request = [t.Echo ? (byte)0 : sensor];
             foreach (LeanSession s in sessions)
             {
                 for (int i = 0; i < 500; i++)
@@ -148,7 +149,7 @@ internal static class SessionLoad
                 {
                     while (watch.Elapsed < duration)
                     {
-                        using LeanSession s = LeanSession.Open(t.Port, t.User, t.Password, 3, AdministratorPrivilege);
+                        using LeanSession s = LeanSession.Open(t.Port, t.User, t.Password, 3, AdministratorPrivilege, t.Echo);
                         s.Close();
                         mine++;
                     }

@@ -6,7 +6,9 @@ using Appliance.Bench.Ipmi;
 // Side-by-side IPMI figures for two BMCs on loopback (bench/ipmi.sh starts them):
 //   appliance-bench-ipmi --ours PORT --ours-user U --ours-password P [--ours-pid PID]
 //                        --peer PORT --peer-user U --peer-password P [--peer-pid PID]
+//                        [--echo PORT --echo-pid PID]
 //                        [--seconds S] [--slices N] [--runs N] [--sensor N] [--only NAME,...]
+//   appliance-bench-ipmi echo PORT       (the echo server, see EchoServer.cs)
 // 1. median wall time of a whole `ipmitool -I lanplus -C <suite> chassis status` process;
 // 2. in-session Get Sensor Reading requests per second, one session and eight concurrent sessions;
 // 3. RMCP+ sessions opened and closed per second.
@@ -15,8 +17,15 @@ using Appliance.Bench.Ipmi;
 // with encryption and integrity both ways, but cheap enough that the servers are the bottleneck.
 // The two servers take turns: each throughput run is cut into slices (ours, peer, peer, ours, ...)
 // and the ipmitool runs alternate, so load from elsewhere on a shared machine falls on both alike.
+// With --echo, the same clients, doing all their work, also run against a server that does none
+// (EchoServer): the bound any server could reach with them here, and so the highest ratio any could show.
 // --peer 0 measures ours alone; --only picks measures (for profiling):
 // ipmitool3 ipmitool17 readings1 readings8 readings8s17 sessions1 sessions4.
+
+if (args.Length > 0 && args[0] == "echo")
+{
+    return EchoServer.Run(args);
+}
 
 var options = Options.Parse(args);
 var ours = new Target("appliance-bmc", options.Int("ours"), options.Text("ours-user"), options.Text("ours-password"), options.Int("ours-pid", 0));
@@ -27,15 +36,20 @@ int slices = options.Int("slices", 10);
 int runs = options.Int("runs", 31);
 byte sensor = (byte)options.Int("sensor", 1);
 HashSet<string>? only = options.Has("only") ? [.. options.Text("only").Split(',')] : null;
-Target[] targets = peer is null ? [ours] : [ours, peer];
+Target? echo = options.Has("echo")
+    ? new Target("UDP echo", options.Int("echo"), "", "", options.Int("echo-pid", 0), Echo: true)
+    : null;
+Target[] servers = peer is null ? [ours] : [ours, peer];
+Target[] targets = echo is null ? servers : [.. servers, echo];
 
 var rows = new List<Row>();
 void Add(string what, string unit, bool higherIsBetter, Measured?[] m)
 {
     Measured? o = m[0];
-    Measured? p = m.Length > 1 ? m[1] : null;
-    rows.Add(new Row(what, unit, higherIsBetter, o, p));
-    Console.Error.WriteLine($"  {what}: ours {Format(o?.Value)}, ipmi_sim {Format(p?.Value)} {unit}");
+    Measured? p = peer is not null && m.Length > 1 ? m[1] : null;
+    Measured? e = echo is not null && m.Length == targets.Length ? m[^1] : null;
+    rows.Add(new Row(what, unit, higherIsBetter, o, p, e));
+    Console.Error.WriteLine($"  {what}: ours {Format(o?.Value)}, ipmi_sim {Format(p?.Value)}, UDP echo {Format(e?.Value)} {unit}");
 }
 
 bool Wanted(string name) => only is null || only.Contains(name);
@@ -50,7 +64,10 @@ foreach (Target t in targets)
     }
 
     SessionLoad.Run(t, 1, TimeSpan.FromSeconds(1));
-    Ipmitool.Run(t, 3);
+    if (!t.Echo)
+    {
+        Ipmitool.Run(t, 3);
+    }
 }
 
 foreach (Target t in targets)
@@ -66,7 +83,7 @@ foreach (Target t in targets)
 Console.Error.WriteLine($"measuring ({seconds.TotalSeconds:0} s per throughput run in {slices} turns each, {runs} ipmitool runs per median) ...");
 if (Wanted("ipmitool3"))
 {
-    Add("ipmitool -C 3 chassis status, median", "ms", false, IpmitoolMedians(targets, 3));
+    Add("ipmitool -C 3 chassis status, median", "ms", false, IpmitoolMedians(servers, 3));
 }
 
 if (Wanted("ipmitool17"))
@@ -100,18 +117,17 @@ if (Wanted("sessions4"))
 }
 
 Console.WriteLine();
-Console.WriteLine($"{"measure",-44} {"appliance-bmc",13} {"ipmi_sim",13} {"ratio",6}  {"server CPU/op, user+system: ours",-37} {"ipmi_sim",-30} {"client CPU/op",15}");
+Console.WriteLine($"{"measure",-44} {"appliance-bmc",13} {"ipmi_sim",13} {"ratio",6}  {"UDP echo",13} {"bound",6}  {"server CPU/op, user+system: ours",-37} {"ipmi_sim",-30} {"UDP echo",-30} {"client CPU/op",15}");
 foreach (Row r in rows)
 {
-    string ratio = r.Ours?.Value is double o && r.Peer?.Value is double p && o > 0 && p > 0
-        ? (r.HigherIsBetter ? o / p : p / o).ToString("0.00", CultureInfo.InvariantCulture) + "x"
-        : "-";
     string client = r.Ours?.Client is null ? "n/a" : $"{Micros(r.Ours?.Client)} / {Micros(r.Peer?.Client)}";
-    Console.WriteLine($"{r.What,-44} {Format(r.Ours?.Value) + " " + r.Unit,13} {(r.Peer is null ? "n/a" : Format(r.Peer.Value) + " " + r.Unit),13} {ratio,6}  {Split(r.Ours?.Server),-37} {Split(r.Peer?.Server),-30} {client,15}");
+    Console.WriteLine($"{r.What,-44} {WithUnit(r.Ours, r.Unit),13} {WithUnit(r.Peer, r.Unit),13} {Ratio(r.Ours, r.Peer, r.HigherIsBetter),6}  {WithUnit(r.Echo, r.Unit),13} {Ratio(r.Echo, r.Peer, r.HigherIsBetter),6}  {Split(r.Ours?.Server),-37} {Split(r.Peer?.Server),-30} {Split(r.Echo?.Server),-30} {client,15}");
 }
 
 Console.WriteLine();
 Console.WriteLine("ratio: how many times better appliance-bmc is (throughput ours/ipmi_sim, time ipmi_sim/ours); above 1.00x is better.");
+Console.WriteLine("UDP echo: the same clients against a server that does no work (each datagram straight back, from a thread blocked");
+Console.WriteLine("in recvfrom): the most any server could reach here. bound: its ratio to ipmi_sim, the highest ratio any server could show.");
 Console.WriteLine("server CPU/op: CPU time of the server process per request, session or ipmitool run, from /proc/<pid>/stat, less what");
 Console.WriteLine("the server spends idle: user is the server's own code, system the kernel's work for it (UDP receive and send, waking the");
 Console.WriteLine("receiver, blocking and being woken). It depends much less than throughput on what else the machine runs.");
@@ -224,6 +240,12 @@ static T? Failing<T>(Target t, string what, Func<T> run)
     }
 }
 
+static string WithUnit(Measured? m, string unit) => m is null ? "n/a" : Format(m.Value) + " " + unit;
+
+static string Ratio(Measured? a, Measured? b, bool higherIsBetter) => a?.Value is double x && b?.Value is double y && x > 0 && y > 0
+    ? (higherIsBetter ? x / y : y / x).ToString("0.00", CultureInfo.InvariantCulture) + "x"
+    : "-";
+
 static string Split(CpuTime? cpu) => cpu is CpuTime c ? $"{Micros(c.Total)} ({Micros(c.User)} + {Micros(c.System)})" : "n/a";
 
 static string Micros(double? seconds) => seconds is double s ? (s * 1e6).ToString(s * 1e6 >= 100 ? "0" : "0.0", CultureInfo.InvariantCulture) + " us" : "n/a";
@@ -235,7 +257,7 @@ static string Format(double? value) => value switch
     _ => value.Value.ToString("0.0", CultureInfo.InvariantCulture),
 };
 
-internal sealed record Target(string Name, int Port, string User, string Password, int Pid)
+internal sealed record Target(string Name, int Port, string User, string Password, int Pid, bool Echo = false)
 {
     /// <summary>CPU the server spends per second with nothing to answer (sensor polling, timers).</summary>
     public CpuTime IdlePerSecond { get; set; }
@@ -297,7 +319,7 @@ internal sealed record Slice(long Count, TimeSpan Elapsed, CpuTime ServerCpu, Cp
 /// <summary>A figure, the server CPU time it cost per operation, and the client's CPU time per operation.</summary>
 internal sealed record Measured(double Value, CpuTime? Server, double? Client);
 
-internal sealed record Row(string What, string Unit, bool HigherIsBetter, Measured? Ours, Measured? Peer);
+internal sealed record Row(string What, string Unit, bool HigherIsBetter, Measured? Ours, Measured? Peer, Measured? Echo);
 
 internal sealed class Options
 {
