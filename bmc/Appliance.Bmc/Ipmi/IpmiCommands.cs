@@ -28,7 +28,7 @@ public sealed class IpmiCommands : IDisposable
     private readonly SelIndex _selIndex;
     private readonly PowerStatistics _power;
     private readonly BootParameters _boot;
-    private readonly BootFlagValidTimer _bootFlagTimer;
+    private readonly BootFlagValidBit _bootFlagValidBit;
 
     public IpmiCommands(BmcHost host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, BmcLifetime lifetime, ILogger logger)
     {
@@ -42,7 +42,7 @@ public sealed class IpmiCommands : IDisposable
         _power = new PowerStatistics(host.Sensors, host.Time);
         var powerRequests = new PowerRequests();
         var boot = _boot = new BootParameters(host.Settings);
-        var bootFlagTimer = _bootFlagTimer = new BootFlagValidTimer(host.Boot, boot, host.Board, host.Time);
+        var bootFlagValidBit = _bootFlagValidBit = new BootFlagValidBit(host.Boot, boot, host.Power, host.Board, host.Time);
         var fru = new FruInventory(host.Board);
         var lanProgress = new LanSetInProgress();
         var disabledVlan = new DisabledVlan(host.Settings);
@@ -75,12 +75,12 @@ public sealed class IpmiCommands : IDisposable
         var status = new GetChassisStatus(host, powerRequests);
         Add(NetFn.Chassis, ChassisCommand.GetChassisCapabilities, user, new GetChassisCapabilities(host).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetChassisStatus, user, status.Handle);
-        Add(NetFn.Chassis, ChassisCommand.ChassisControl, operatorLevel, new ChassisControlCommand(host.Power, powerRequests, bootFlagTimer).Handle);
+        Add(NetFn.Chassis, ChassisCommand.ChassisControl, operatorLevel, new ChassisControlCommand(host.Power, powerRequests, bootFlagValidBit).Handle);
         Add(NetFn.Chassis, ChassisCommand.ChassisIdentify, operatorLevel, new ChassisIdentifyCommand(host.Identify).Handle);
         Add(NetFn.Chassis, ChassisCommand.SetPowerRestorePolicy, operatorLevel, new SetPowerRestorePolicy(host.Power).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetSystemRestartCause, user, new GetSystemRestartCause(host.Power).Handle);
         Add(NetFn.Chassis, ChassisCommandMore.SetFrontPanelEnables, admin, new SetFrontPanelEnables(host.FrontPanelPolicy).Handle);
-        Add(NetFn.Chassis, ChassisCommand.SetSystemBootOptions, operatorLevel, new SetSystemBootOptions(host.Boot, boot, bootFlagTimer).Handle);
+        Add(NetFn.Chassis, ChassisCommand.SetSystemBootOptions, operatorLevel, new SetSystemBootOptions(host.Boot, boot, bootFlagValidBit).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetSystemBootOptions, operatorLevel, new GetSystemBootOptions(host.Boot, boot).Handle);
 
         // Sensor/Event
@@ -140,7 +140,7 @@ public sealed class IpmiCommands : IDisposable
         _host.Sensors.SettingsChanged -= RebuildSdr;
         _selIndex.Dispose();
         _power.Dispose();
-        _bootFlagTimer.Dispose();
+        _bootFlagValidBit.Dispose();
     }
 
     private void RebuildSdr(Sensors.SensorState sensor) => Sdr.Rebuild(_host.Time.GetUtcNow());

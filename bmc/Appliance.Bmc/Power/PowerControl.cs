@@ -51,6 +51,14 @@ public sealed class PowerControl : IDisposable
     /// <summary>Raised in order, on a background thread, after each state change; carries the new state.</summary>
     public event Action<PowerState>? StateChanged;
 
+    /// <summary>
+    /// Raised as the host is about to start or restart for a known cause, before the button or reset
+    /// line moves, so before its firmware runs (what decides whether boot flags still apply must
+    /// happen first). Raised synchronously under the state machine's lock: handlers are quick and
+    /// never call back into this class.
+    /// </summary>
+    public event Action<RestartCause>? Restarting;
+
     public PowerState State { get; private set; } = PowerState.Off;
 
     /// <summary>Whether the host has main power, as PS_PWROK says.</summary>
@@ -159,13 +167,14 @@ public sealed class PowerControl : IDisposable
                 return;
             }
 
-            _board.Lines.Set("POWER_OUT", pressed);
             if (pressed && State == PowerState.Off)
             {
                 // Power good follows the press, often after the button is let go: remember who asked.
                 _pressedWhileOff = true;
                 SetCause(RestartCause.PowerButton);
             }
+
+            _board.Lines.Set("POWER_OUT", pressed);
         }
     }
 
@@ -431,7 +440,23 @@ public sealed class PowerControl : IDisposable
         }
     }
 
-    private void SetCause(RestartCause cause) => _settings.Set(CauseKey, cause.ToString());
+    private void SetCause(RestartCause cause)
+    {
+        _settings.Set(CauseKey, cause.ToString());
+        if (cause == RestartCause.Unknown)
+        {
+            return;
+        }
+
+        try
+        {
+            Restarting?.Invoke(cause);
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "a restart listener failed");
+        }
+    }
 
     private void CompleteLocked(PowerResult result)
     {

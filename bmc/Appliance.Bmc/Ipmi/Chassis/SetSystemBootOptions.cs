@@ -8,9 +8,10 @@ namespace Appliance.Bmc.Ipmi.Chassis;
 /// PXE, disk, CD/DVD, BIOS setup, ..., next boot only or persistent, legacy or EFI), plus the
 /// set-in-progress, valid bit clearing and acknowledge parameters tools write around it. Flags
 /// set valid here lose their valid bit after 60 seconds without a Chassis Control command or a
-/// boot (<see cref="BootFlagValidTimer"/>).
+/// boot, or when a button or the watchdog restarts the host first, as parameter 3 says
+/// (<see cref="BootFlagValidBit"/>).
 /// </summary>
-public sealed class SetSystemBootOptions(BootOptions boot, BootParameters parameters, BootFlagValidTimer validTimer)
+public sealed class SetSystemBootOptions(BootOptions boot, BootParameters parameters, BootFlagValidBit validBit)
 {
     /// <summary>Command-specific completion code: parameter not supported.</summary>
     public const byte ParameterNotSupported = 0x80;
@@ -83,7 +84,7 @@ public sealed class SetSystemBootOptions(BootOptions boot, BootParameters parame
                 return Reply.Offload(() =>
                 {
                     boot.Set(value);
-                    validTimer.FlagsSet(value);
+                    validBit.FlagsSet(value);
                     return IpmiResponse.Ok();
                 });
 
