@@ -124,6 +124,32 @@ public sealed class CodecTests
     }
 
     [Fact]
+    public void EveryEncryptedPayloadHasAnIvOfItsOwn()
+    {
+        // Two sessions encrypting on two threads, past several refills of the random pool.
+        var suite = CipherSuite.FromId(CipherSuiteId.Id17);
+        byte[] sik = System.Security.Cryptography.RandomNumberGenerator.GetBytes(suite.RakpAuthCodeLength);
+        var ivs = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        int repeats = 0;
+        Parallel.For(0, 2, _ =>
+        {
+            using var crypto = new SessionCrypto(suite, sik);
+            byte[] encrypted = new byte[SessionCrypto.EncryptedLength(8)];
+            for (int i = 0; i < 1000; i++)
+            {
+                crypto.Encrypt(new byte[8], encrypted);
+                if (!ivs.TryAdd(Convert.ToHexString(encrypted, 0, 16), true))
+                {
+                    Interlocked.Increment(ref repeats);
+                }
+            }
+        });
+
+        Assert.Equal(0, repeats);
+        Assert.Equal(2000, ivs.Count);
+    }
+
+    [Fact]
     public void AesInstructionsMatchFips197AndThePlatformCipher()
     {
         Assert.True(Aes128Ni.IsSupported, "this machine has AES instructions; the fast path must be tested");

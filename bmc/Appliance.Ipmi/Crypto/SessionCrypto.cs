@@ -10,7 +10,6 @@ internal sealed class SessionCrypto : IDisposable
 {
     public const int AesBlock = 16;
     private const int MaxPayload = 2048;
-    private const int IvPoolSize = 16 * 64;
 
     private readonly IncrementalHash _integrity;
     private readonly Aes? _aes;
@@ -21,8 +20,6 @@ internal sealed class SessionCrypto : IDisposable
     private readonly ICryptoTransform? _decryptor;
     private readonly byte[] _in = new byte[MaxPayload];
     private readonly byte[] _out = new byte[MaxPayload];
-    private readonly byte[] _ivPool = new byte[IvPoolSize];
-    private int _ivNext = IvPoolSize;
 
     private readonly Aes128Ni? _aesNi;
 
@@ -113,7 +110,7 @@ internal sealed class SessionCrypto : IDisposable
 
         _in[total - 1] = (byte)pad;
         Span<byte> iv = destination[..AesBlock];
-        NextIv(iv);
+        RandomPool.Fill(iv);
         if (_aesNi is not null)
         {
             _aesNi.EncryptCbc(iv, _in.AsSpan(0, total), destination.Slice(AesBlock, total));
@@ -184,18 +181,5 @@ internal sealed class SessionCrypto : IDisposable
         _aesNi?.Clear();
         CryptographicOperations.ZeroMemory(_in);
         CryptographicOperations.ZeroMemory(_out);
-    }
-
-    // IVs come from a pool refilled 64 at a time: one random-number call per 64 packets.
-    private void NextIv(Span<byte> iv)
-    {
-        if (_ivNext == IvPoolSize)
-        {
-            RandomNumberGenerator.Fill(_ivPool);
-            _ivNext = 0;
-        }
-
-        _ivPool.AsSpan(_ivNext, AesBlock).CopyTo(iv);
-        _ivNext += AesBlock;
     }
 }

@@ -162,7 +162,7 @@ public sealed partial class IpmiServer
         byte[] key = usable ? user!.Key.ToArray() : RandomNumberGenerator.GetBytes(RakpCrypto.MaxKeyLength);
 
         payload.Slice(Rakp1.RemoteRandomOffset, RakpCrypto.RandomLength).CopyTo(session.RemoteRandom);
-        RandomNumberGenerator.Fill(session.ManagedRandom);
+        RandomPool.Fill(session.ManagedRandom);
         session.BeginRakp(message.Role, nameBytes, name, usable ? user : null, key, lockedOut);
 
         Span<byte> body = stackalloc byte[RakpCrypto.RandomLength + RakpCrypto.GuidLength + RakpCrypto.MaxHmacLength];

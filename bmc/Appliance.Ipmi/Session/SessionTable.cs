@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Appliance.Ipmi.Crypto;
 
 namespace Appliance.Ipmi.Session;
 
@@ -88,7 +88,7 @@ internal sealed class SessionTable
             uint id;
             do
             {
-                RandomNumberGenerator.Fill(random);
+                RandomPool.Fill(random);
                 id = BitConverter.ToUInt32(random);
             }
             while (id == 0 || _byId.ContainsKey(id));
