@@ -70,14 +70,15 @@ foreach (Target t in targets)
     }
 }
 
-foreach (Target t in targets)
+// The JIT's background work from the warm-up ends first; then all servers are watched together,
+// long enough for /proc's 10 ms ticks and the BMC's once-a-second sensor polls to average out.
+await Task.Delay(TimeSpan.FromSeconds(5));
+const int IdleSeconds = 10;
+CpuTime[] idleBefore = [.. targets.Select(t => t.Cpu())];
+await Task.Delay(TimeSpan.FromSeconds(IdleSeconds));
+for (int n = 0; n < targets.Length; n++)
 {
-    if (t.Pid != 0)
-    {
-        CpuTime before = t.Cpu();
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        t.IdlePerSecond = (t.Cpu() - before) / 3;
-    }
+    targets[n].IdlePerSecond = (targets[n].Cpu() - idleBefore[n]) / IdleSeconds;
 }
 
 Console.Error.WriteLine($"measuring ({seconds.TotalSeconds:0} s per throughput run in {slices} turns each, {runs} ipmitool runs per median) ...");
@@ -131,6 +132,8 @@ Console.WriteLine("in recvfrom): the most any server could reach here. bound: it
 Console.WriteLine("server CPU/op: CPU time of the server process per request, session or ipmitool run, from /proc/<pid>/stat, less what");
 Console.WriteLine("the server spends idle: user is the server's own code, system the kernel's work for it (UDP receive and send, waking the");
 Console.WriteLine("receiver, blocking and being woken). It depends much less than throughput on what else the machine runs.");
+Console.WriteLine("/proc counts in 10 ms ticks: on the ipmitool rows (a few dozen runs of 30 ms) that is about 0.3 ms per run,");
+Console.WriteLine("as much as a run costs either server, so read those two CPU figures as rough.");
 Console.WriteLine("client CPU/op: the load generator's own CPU time per operation against each server (the same client for both).");
 Console.WriteLine($"idle server CPU: appliance-bmc {ours.IdlePerSecond.Total * 100:0.0}% of a core, ipmi_sim {(peer?.IdlePerSecond.Total ?? 0) * 100:0.0}%.");
 return 0;
