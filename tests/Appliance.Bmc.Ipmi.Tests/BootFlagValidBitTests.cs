@@ -97,9 +97,7 @@ public sealed class BootFlagValidBitTests
         var set3 = await bmc.IpmitoolAsync("raw", "0x00", "0x08", "0x03", $"0x{clearing:x2}");
         await bmc.IpmitoolAsync("chassis", "bootdev", "pxe", "options=persistent");
         bmc.Run(TimeSpan.FromSeconds(10));
-        bmc.Host.Power.PanelPowerButton(true); // as the front panel passes a press through
-        bmc.Run(TimeSpan.FromMilliseconds(200));
-        bmc.Host.Power.PanelPowerButton(false);
+        PressPowerButton(bmc);
         bool booted = RunUntilRunning(bmc);
         var param = await bmc.IpmitoolAsync("chassis", "bootparam", "get", "5");
 
@@ -142,9 +140,7 @@ public sealed class BootFlagValidBitTests
         await bmc.IpmitoolAsync("chassis", "bootdev", "pxe");
         bmc.Run(BootFlagValidBit.Timeout * 2);
         var pastTimeout = await bmc.IpmitoolAsync("chassis", "bootparam", "get", "5");
-        bmc.Host.Power.PanelPowerButton(true);
-        bmc.Run(TimeSpan.FromMilliseconds(200));
-        bmc.Host.Power.PanelPowerButton(false);
+        PressPowerButton(bmc);
         bool booted = RunUntilRunning(bmc);
         var param = await bmc.IpmitoolAsync("chassis", "bootparam", "get", "5");
 
@@ -174,9 +170,7 @@ public sealed class BootFlagValidBitTests
 
         await bmc.IpmitoolAsync("chassis", "bootdev", "pxe");
         bmc.Host.Boot.Set(redfish); // as Redfish sets it
-        bmc.Host.Power.PanelPowerButton(true);
-        bmc.Run(TimeSpan.FromMilliseconds(200));
-        bmc.Host.Power.PanelPowerButton(false);
+        PressPowerButton(bmc);
         bool booted = RunUntilRunning(bmc);
 
         Assert.True(booted, $"the host is {bmc.Sim.HostState}");
@@ -193,6 +187,14 @@ public sealed class BootFlagValidBitTests
 
         Assert.Contains("rsp=0xcc", r.StdErr);
         Assert.Contains("Boot parameter data: 00", param.StdOut);
+    }
+
+    // As the front panel passes a press of the power button through.
+    private static void PressPowerButton(InProcessBmc bmc)
+    {
+        bmc.Host.Power.PanelPowerButton(true);
+        bmc.Run(TimeSpan.FromMilliseconds(200));
+        bmc.Host.Power.PanelPowerButton(false);
     }
 
     private static bool RunUntilRunning(InProcessBmc bmc)
