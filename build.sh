@@ -16,7 +16,7 @@ APT_PACKAGES=(
   linux-image-amd64 busybox-static cpio xz-utils genisoimage e2fsprogs  # test guests
   etcd-server etcd-client                               # cluster store
   wrk hyperfine                                         # benchmarks
-  clang zlib1g-dev                                      # NativeAOT publish of the BMC (bench/redfish.sh)
+  clang zlib1g-dev                                      # NativeAOT publish of the BMC (bench/redfish.sh), bench/udp-echo.c
   libgpiod2 sqlite3 iproute2 procps psmisc              # real-board GPIO, inspection, namespaces
   i2c-tools dmidecode                                   # decode-dimms and dmidecode check the simulated SPDs and SMBIOS
 )

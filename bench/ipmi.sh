@@ -9,8 +9,8 @@
 # starts and one answer in 16 checked in full, so that on a small machine the servers, not the
 # client, are what is measured. Throughput on loopback is mostly the kernel's send, receive and
 # wake-up work; the CPU-per-operation column says what each server itself spends, and the same loads
-# against a server that does no work at all (bench/Appliance.Bench.Ipmi/EchoServer.cs) show the most
-# any server could reach with these clients on this machine.
+# against a server that does no work at all (bench/udp-echo.c) show the most any server could reach
+# with these clients on this machine.
 #   bench/ipmi.sh                         the Release build from ./build.sh build
 #   IPMI_BENCH_BINARY=PATH bench/ipmi.sh  an appliance-bmc binary built elsewhere (e.g. NativeAOT)
 #   IPMI_BENCH_ARTIFACTS=DIR              take every binary from a `dotnet build --artifacts-path DIR` layout
@@ -22,6 +22,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 command -v ipmitool >/dev/null || { echo "ipmi.sh: ipmitool missing (./build.sh setup installs it)" >&2; exit 1; }
 command -v ipmi_sim >/dev/null || { echo "ipmi.sh: ipmi_sim missing: apt-get install openipmi (./build.sh setup does)" >&2; exit 1; }
+command -v clang >/dev/null || { echo "ipmi.sh: clang missing (./build.sh setup installs it)" >&2; exit 1; }
 
 artifacts=${IPMI_BENCH_ARTIFACTS:-}
 if [[ -n $artifacts ]]; then
@@ -67,7 +68,8 @@ pids+=($bmc_pid)
 bench/ipmi-sim.sh "$peer_port" >"$dir/ipmi-sim.log" 2>&1 &
 pids+=($!)
 sim_script=$!
-"$helper" echo "$echo_port" >"$dir/echo.log" 2>&1 &
+clang -O2 -o "$dir/udp-echo" bench/udp-echo.c || { echo "ipmi.sh: compiling bench/udp-echo.c failed" >&2; exit 1; }
+"$dir/udp-echo" "$echo_port" >"$dir/echo.log" 2>&1 &
 echo_pid=$!
 pids+=($echo_pid)
 

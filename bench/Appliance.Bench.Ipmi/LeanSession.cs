@@ -42,7 +42,7 @@ internal sealed class LeanSession : IDisposable
 
     /// <summary>Open Session, RAKP 1-4. Throws <see cref="IOException"/> when the BMC refuses or does not answer.</summary>
     /// <param name="echo">
-    /// The far end is the echo server (EchoServer.cs): every answer is the request itself. The console
+    /// The far end is the echo server (bench/udp-echo.c): every answer is the request itself. The console
     /// then takes its own session ID for the BMC's, so that echoed in-session requests verify and decrypt
     /// as answers, and does all the work it does against a BMC.
     /// </param>
