@@ -65,7 +65,7 @@ internal sealed class LeanSession : IDisposable
             open[8] = 0x00; open[11] = 8; open[12] = (byte)(sha256 ? 0x03 : 0x01);
             open[16] = 0x01; open[19] = 8; open[20] = (byte)(sha256 ? 0x04 : 0x01);
             open[24] = 0x02; open[27] = 8; open[28] = 0x01;
-            byte[] reply = Exchange(socket, 0x10, open, (byte)(echo ? 0x10 : 0x11));
+            byte[] reply = Exchange(socket, 0x10, open, echo);
             if (reply[1] != 0 && !echo)
             {
                 throw new IOException($"Open Session refused with status {reply[1]:X2}h");
@@ -83,7 +83,7 @@ internal sealed class LeanSession : IDisposable
             rakp1[24] = role;
             rakp1[27] = (byte)name.Length;
             name.CopyTo(rakp1, 28);
-            reply = Exchange(socket, 0x12, rakp1, (byte)(echo ? 0x12 : 0x13));
+            reply = Exchange(socket, 0x12, rakp1, echo);
             if (reply[1] != 0)
             {
                 throw new IOException($"RAKP 2 reports status {reply[1]:X2}h");
@@ -98,7 +98,7 @@ internal sealed class LeanSession : IDisposable
             rakp3[0] = 3;
             BinaryPrimitives.WriteUInt32LittleEndian(rakp3.AsSpan(4), managedId);
             proof.CopyTo(rakp3, 8);
-            reply = Exchange(socket, 0x14, rakp3, (byte)(echo ? 0x14 : 0x15));
+            reply = Exchange(socket, 0x14, rakp3, echo);
             if (reply[1] != 0)
             {
                 throw new IOException($"RAKP 4 reports status {reply[1]:X2}h (wrong password?)");
@@ -303,8 +303,10 @@ internal sealed class LeanSession : IDisposable
         return true;
     }
 
-    private static byte[] Exchange(Socket socket, byte type, byte[] payload, byte expectedType)
+    // Each setup payload is answered by the next type up (Open Session Response, RAKP 2, RAKP 4); the echo answers with the request.
+    private static byte[] Exchange(Socket socket, byte type, byte[] payload, bool echo)
     {
+        byte expectedType = echo ? type : (byte)(type + 1);
         byte[] d = new byte[16 + payload.Length];
         d[0] = 0x06; d[2] = 0xFF; d[3] = 0x07; d[4] = 0x06; d[5] = type;
         BinaryPrimitives.WriteUInt16LittleEndian(d.AsSpan(14), (ushort)payload.Length);

@@ -135,11 +135,12 @@ Console.WriteLine("client CPU/op: the load generator's own CPU time per operatio
 Console.WriteLine($"idle server CPU: appliance-bmc {ours.IdlePerSecond.Total * 100:0.0}% of a core, ipmi_sim {(peer?.IdlePerSecond.Total ?? 0) * 100:0.0}%.");
 return 0;
 
-// Throughput of each target in turns: ours, peer, peer, ours, ... (slices of seconds/slices each).
-Measured?[] Turns(Target[] those, Func<Target, int, Slice?> slice)
+// Each target in turns (ours, peer, peer, ours, ...) `count` times, so load from elsewhere on a
+// shared machine falls on all alike; a target that fails once is left out from then on.
+Slice?[] Turns(Target[] those, int count, Func<Target, int, Slice?> turn)
 {
     var totals = new Slice?[those.Length];
-    for (int i = 0; i < slices; i++)
+    for (int i = 0; i < count; i++)
     {
         for (int k = 0; k < those.Length; k++)
         {
@@ -149,13 +150,17 @@ Measured?[] Turns(Target[] those, Func<Target, int, Slice?> slice)
                 continue; // failed before
             }
 
-            Slice? s = slice(those[n], n);
+            Slice? s = turn(those[n], n);
             totals[n] = s is null ? null : (i == 0 ? s : totals[n]! + s);
         }
     }
 
-    return [.. totals.Select((s, n) => s?.ToMeasured(those[n]))];
+    return totals;
 }
+
+// Throughput over all turns (slices of seconds/slices each).
+Measured?[] Throughput(Target[] those, Func<Target, int, Slice?> slice) =>
+    [.. Turns(those, slices, slice).Select((s, n) => s?.ToMeasured(those[n]))];
 
 // Each session sends one request at a time and waits for its answer, as a console does, each on a
 // thread of its own. Sessions stay open over all turns.
@@ -169,7 +174,7 @@ Measured?[] Readings(Target[] those, int sessionCount, int suite)
             loads[n] = Failing(those[n], $"Get Sensor Reading with {sessionCount} session(s)", () => ReadingLoad.Open(those[n], sessionCount, suite, sensor));
         }
 
-        return Turns(those, (t, n) => loads[n] is ReadingLoad load
+        return Throughput(those, (t, n) => loads[n] is ReadingLoad load
             ? Failing(t, $"Get Sensor Reading with {sessionCount} session(s)", () => load.Run(seconds / slices))
             : null);
     }
@@ -184,45 +189,27 @@ Measured?[] Readings(Target[] those, int sessionCount, int suite)
 
 // Open Session, RAKP 1-4, Close Session, over and over, from each client at once.
 Measured?[] Sessions(Target[] those, int clients) =>
-    Turns(those, (t, _) => Failing(t, $"opening sessions with {clients} client(s)", () => SessionLoad.Run(t, clients, seconds / slices)));
+    Throughput(those, (t, _) => Failing(t, $"opening sessions with {clients} client(s)", () => SessionLoad.Run(t, clients, seconds / slices)));
 
-// Whole ipmitool processes, alternating between the targets run by run.
+// Whole ipmitool processes, one run per turn; the figure is the median run.
 Measured?[] IpmitoolMedians(Target[] those, int suite)
 {
-    var totals = new Slice?[those.Length];
     var samples = those.Select(_ => new List<double>()).ToArray();
-    var failed = new bool[those.Length];
-    for (int i = 0; i < runs; i++)
+    Slice?[] totals = Turns(those, runs, (t, n) =>
     {
-        for (int k = 0; k < those.Length; k++)
-        {
-            int n = i % 2 == 0 ? k : those.Length - 1 - k;
-            if (failed[n])
-            {
-                continue;
-            }
-
-            Slice? s = Failing(those[n], $"ipmitool -C {suite} chassis status", () => Ipmitool.Run(those[n], suite));
-            if (s is null)
-            {
-                failed[n] = true;
-                continue;
-            }
-
-            samples[n].Add(s.Elapsed.TotalMilliseconds);
-            totals[n] = totals[n] is null ? s : totals[n]! + s;
-        }
-    }
-
-    return [.. those.Select((t, n) =>
+        Slice? s = Failing(t, $"ipmitool -C {suite} chassis status", () => Ipmitool.Run(t, suite));
+        samples[n].Add(s?.Elapsed.TotalMilliseconds ?? 0);
+        return s;
+    });
+    return [.. totals.Select((total, n) =>
     {
-        if (failed[n] || totals[n] is not Slice total)
+        if (total is null)
         {
             return null;
         }
 
         samples[n].Sort();
-        return new Measured(samples[n][samples[n].Count / 2], t.Pid == 0 ? null : t.Busy(total.ServerCpu, total.Elapsed) / total.Count, null);
+        return total.ToMeasured(those[n]) with { Value = samples[n][samples[n].Count / 2], Client = null };
     })];
 }
 

@@ -1,3 +1,5 @@
+using Appliance.Hw.Devices;
+
 namespace Appliance.Hw.Sim;
 
 /// <summary>Faults that can be injected into a simulated board. Changes take effect on the next bus transfer.</summary>
@@ -27,7 +29,7 @@ public sealed class SimFaults
     public void CorruptSpd(string slot, int offset)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, 511);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(offset, Ee1004.Size);
         _board.Locked(() => _board.SpdChip(slot).Corrupt(offset));
     }
 

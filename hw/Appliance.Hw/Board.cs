@@ -77,16 +77,7 @@ public sealed class Board : IDisposable
         Use(Description.Device(fan.Device), (Emc2305 d) => d.GetFanSpeed(fan.Channel).RevolutionsPerMinute);
 
     /// <summary>The raw FRU EEPROM contents.</summary>
-    public byte[] ReadFruImage()
-    {
-        DeviceDescription device = Description.Device(Description.Fru.Device);
-        return Use(device, (At24 d) =>
-        {
-            byte[] image = new byte[d.Size];
-            d.Read(0, image);
-            return image;
-        });
-    }
+    public byte[] ReadFruImage() => ReadAt24(Description.Fru.Device);
 
     public FruInfo ReadFru() => FruImage.Decode(ReadFruImage());
 
@@ -142,13 +133,17 @@ public sealed class Board : IDisposable
     public byte[] ReadSmbiosMailbox()
     {
         string name = Description.Processors?.SmbiosMailbox ?? throw new InvalidOperationException($"board {Description.Model} describes no processors");
-        return Use(Description.Device(name), (At24 d) =>
+        return ReadAt24(name);
+    }
+
+    /// <summary>The whole contents of an AT24 EEPROM: the FRU and the SMBIOS mailbox are both read in one go.</summary>
+    private byte[] ReadAt24(string deviceName) =>
+        Use(Description.Device(deviceName), (At24 d) =>
         {
             byte[] image = new byte[d.Size];
             d.Read(0, image);
             return image;
         });
-    }
 
     /// <summary>
     /// Runs an action on the front-panel LCD (HD44780 behind a PCF8574 backpack wired

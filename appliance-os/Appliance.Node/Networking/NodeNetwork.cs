@@ -42,13 +42,19 @@ public sealed class NodeNetwork(NodeOptions options, HypervisorConnection hyperv
 
     public async Task EnsureAsync(CancellationToken ct)
     {
-        Mode = options.Network.Mode switch
+        // One look at Open vSwitch serves both "auto" and an explicit mode that needs it.
+        bool ovsAnswers = options.Network.Mode != LinuxBridge && await OpenVSwitchAnswersAsync(ct);
+        Mode = options.Network.Mode == "auto" ? (ovsAnswers ? OpenVSwitch : LinuxBridge) : options.Network.Mode;
+        if (Mode != OpenVSwitch)
         {
-            "auto" => await OpenVSwitchAnswersAsync(ct) ? OpenVSwitch : LinuxBridge,
-            var explicitMode => explicitMode,
-        };
-        if (Mode == OpenVSwitch) await EnsureOvsBridgeAsync(ct);
-        else EnsureLinuxBridge();
+            EnsureLinuxBridge();
+            return;
+        }
+
+        if (!ovsAnswers)
+            throw new ToolFailedException("ovs-vsctl",
+                $"Network:Mode is {OpenVSwitch} but Open vSwitch does not answer (ovs-vsctl show failed): start ovsdb-server and ovs-vswitchd (openvswitch-switch), or set Network:Mode to {LinuxBridge}");
+        await EnsureOvsBridgeAsync(ct);
     }
 
     public DomainInterface InterfaceFor(NicSpec nic) => InterfaceFor(Mode, options.Network, nic);
@@ -100,9 +106,6 @@ public sealed class NodeNetwork(NodeOptions options, HypervisorConnection hyperv
 
     private async Task EnsureOvsBridgeAsync(CancellationToken ct)
     {
-        if (!await OpenVSwitchAnswersAsync(ct))
-            throw new ToolFailedException("ovs-vsctl",
-                $"Network:Mode is {OpenVSwitch} but Open vSwitch does not answer (ovs-vsctl show failed): start ovsdb-server and ovs-vswitchd (openvswitch-switch), or set Network:Mode to {LinuxBridge}");
         Datapath = await ChooseDatapathAsync(ct);
         // One transaction: a bridge made earlier with another datapath moves to the configured one.
         try

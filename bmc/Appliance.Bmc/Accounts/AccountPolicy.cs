@@ -16,4 +16,17 @@ public sealed record AccountPolicy
 
     /// <summary>Failures older than this no longer count towards the threshold.</summary>
     public TimeSpan AccountLockoutCounterResetAfter { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The largest threshold Redfish or IPMI may set.</summary>
+    public const int MaxLockoutThreshold = 100;
+
+    /// <summary>The longest lockout or counter reset interval Redfish or IPMI may set.</summary>
+    public static readonly TimeSpan MaxLockoutInterval = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// False when failures would be forgotten later than a lockout ends (with lockout on): Redfish
+    /// calls that a conflict, and IPMI refuses it the same way.
+    /// </summary>
+    public bool LockoutIntervalsAgree =>
+        AccountLockoutThreshold == 0 || AccountLockoutDuration == TimeSpan.Zero || AccountLockoutCounterResetAfter <= AccountLockoutDuration;
 }

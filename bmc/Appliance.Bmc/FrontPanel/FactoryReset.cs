@@ -45,6 +45,7 @@ public sealed class FactoryReset(BmcHost host)
         foreach (SensorState sensor in host.Sensors.All)
         {
             host.Sensors.SetThresholds(sensor, sensor.Description.Thresholds);
+            host.Sensors.SetHysteresis(sensor, sensor.Description.Hysteresis, sensor.Description.Hysteresis);
             host.Sensors.SetEventsEnabled(sensor, true);
         }
 

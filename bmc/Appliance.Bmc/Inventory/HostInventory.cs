@@ -46,12 +46,13 @@ public sealed class HostInventory : IDisposable
     /// <summary>Reads the SPDs and the mailbox now, then again on every POST complete.</summary>
     public void Start()
     {
-        if (_board.Description.Processors is not null)
+        // The saved table stands in only when the mailbox has none (it is cleared with AC power).
+        if (_board.Description.Processors is not null && !TakeSmbiosHandOff())
         {
             RestoreSavedSmbios();
         }
 
-        Rescan();
+        ReadMemory();
 
         // Edges arrive on the GPIO event thread (the board connection's reader, for a remote board),
         // which must not wait on I2C itself.
@@ -89,6 +90,11 @@ public sealed class HostInventory : IDisposable
             TakeSmbiosHandOff();
         }
 
+        ReadMemory();
+    }
+
+    private void ReadMemory()
+    {
         if (_board.Description.Memory is MemoryDescription memory)
         {
             _memory = [.. memory.Slots.Select(ReadSlot)];
@@ -111,7 +117,8 @@ public sealed class HostInventory : IDisposable
         }
     }
 
-    private void TakeSmbiosHandOff()
+    /// <summary>Uses the table the BIOS left in the mailbox; false when there is none to use.</summary>
+    private bool TakeSmbiosHandOff()
     {
         byte[] image;
         try
@@ -121,24 +128,32 @@ public sealed class HostInventory : IDisposable
         catch (IOException e)
         {
             _logger.LogWarning("The SMBIOS mailbox cannot be read; keeping the last processor inventory: {Reason}", e.Message);
-            return;
+            return false;
         }
 
         if (!SmbiosTable.HasEntryPoint(image))
         {
-            return;
+            return false;
         }
 
         try
         {
             SmbiosTable table = SmbiosTable.Decode(image);
-            // The rest of the mailbox is not part of the hand-off.
-            _settings.Set(SmbiosKey, Convert.ToBase64String(image.AsSpan(0, table.Length)));
+
+            // The rest of the mailbox is not part of the hand-off; an unchanged table costs no write.
+            string handOff = Convert.ToBase64String(image.AsSpan(0, table.Length));
+            if (_settings.Get(SmbiosKey) != handOff)
+            {
+                _settings.Set(SmbiosKey, handOff);
+            }
+
             Use(table);
+            return true;
         }
         catch (InvalidDataException e)
         {
             _logger.LogWarning("The BIOS's SMBIOS hand-off is malformed; keeping the last processor inventory: {Reason}", e.Message);
+            return false;
         }
     }
 

@@ -107,7 +107,7 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.Storage, StorageCommand.DeleteSelEntry, operatorLevel, new DeleteSelEntry(host.Sel, _selIndex).Handle);
         Add(NetFn.Storage, StorageCommand.ClearSel, operatorLevel, new ClearSel(host.Sel, _selIndex).Handle);
         Add(NetFn.Storage, StorageCommand.GetSelTime, user, new GetSelTime(host.Sel).Handle);
-        Add(NetFn.Storage, StorageCommand.SetSelTime, operatorLevel, new SetSelTime(host.Sel, host.Time).Handle);
+        Add(NetFn.Storage, StorageCommand.SetSelTime, operatorLevel, new SetSelTime(host.Sel).Handle);
 
         // Transport
         Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParameters(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);

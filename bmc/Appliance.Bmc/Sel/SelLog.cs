@@ -175,7 +175,12 @@ public sealed class SelLog : IDisposable
         }
     }
 
-    public DateTimeOffset SelTime => _time.GetUtcNow() + SelTimeOffset;
+    /// <summary>The SEL clock; setting it moves <see cref="SelTimeOffset"/>, not the BMC clock.</summary>
+    public DateTimeOffset SelTime
+    {
+        get => _time.GetUtcNow() + SelTimeOffset;
+        set => SelTimeOffset = value - _time.GetUtcNow();
+    }
 
     public void Dispose() => _connection.Dispose();
 

@@ -15,7 +15,7 @@ public sealed class At24Chip : ISimChip
     {
         _memory = new byte[size];
         _memory.AsSpan().Fill(0xFF);
-        contents[..Math.Min(size, contents.Length)].CopyTo(_memory);
+        Program(contents);
         _pageSize = size switch
         {
             <= 256 => 8,

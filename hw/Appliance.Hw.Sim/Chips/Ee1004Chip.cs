@@ -1,3 +1,5 @@
+using Appliance.Hw.Devices;
+
 namespace Appliance.Hw.Sim.Chips;
 
 /// <summary>
@@ -7,7 +9,6 @@ namespace Appliance.Hw.Sim.Chips;
 /// </summary>
 public sealed class Ee1004Chip(byte[] contents, SpdPage page) : ISimChip
 {
-    private const int PageSize = 256;
     private int _pointer;
 
     public ReadOnlySpan<byte> Contents => contents;
@@ -27,8 +28,8 @@ public sealed class Ee1004Chip(byte[] contents, SpdPage page) : ISimChip
     {
         for (int i = 0; i < buffer.Length; i++)
         {
-            buffer[i] = contents[(page.Current * PageSize) + _pointer];
-            _pointer = (_pointer + 1) % PageSize;
+            buffer[i] = contents[(page.Current * Ee1004.PageSize) + _pointer];
+            _pointer = (_pointer + 1) % Ee1004.PageSize;
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Appliance.Hw.Boards;
+using Appliance.Hw.Devices;
 using Appliance.Hw.Spd;
 
 namespace Appliance.Hw.Sim.Inventory;
@@ -12,7 +13,7 @@ public static class Ddr4SpdImage
 {
     public static byte[] Encode(SimulatedDimm dimm)
     {
-        byte[] spd = new byte[512];
+        byte[] spd = new byte[Ee1004.Size];
         int dieGbit = dimm.CapacityGiB * 8 * dimm.DeviceWidth / (64 * dimm.Ranks);
         int widthCode = dimm.DeviceWidth switch { 4 => 0, 8 => 1, _ => 2 };
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Appliance.Hw.Boards;
+using Appliance.Hw.Smbios;
 
 namespace Appliance.Hw.Sim.Inventory;
 
@@ -21,33 +22,27 @@ public static class SmbiosImage
         ushort handle = 0x0400;
         foreach (string socket in sockets.Sockets)
         {
-            table.AddRange(ProcessorInformation(handle++, socket, fitted.GetValueOrDefault(socket)));
+            table.AddRange(Type4(handle++, socket, fitted.GetValueOrDefault(socket)));
         }
 
-        table.AddRange(new byte[] { 127, 4, 0xFF, 0xFE, 0, 0 });
+        table.AddRange(new byte[] { SmbiosStructure.EndOfTable, 4, 0xFF, 0xFE, 0, 0 });
 
         byte[] image = new byte[0x20 + table.Count];
-        Span<byte> entry = image.AsSpan(0, 0x18);
+        Span<byte> entry = image.AsSpan(0, SmbiosTable.EntryPointLength);
         "_SM3_"u8.CopyTo(entry);
-        entry[6] = 0x18;              // entry point length
+        entry[6] = SmbiosTable.EntryPointLength;
         entry[7] = 3;                 // SMBIOS 3.3
         entry[8] = 3;
         entry[9] = 0;                 // docrev
         entry[10] = 1;                // entry point revision: SMBIOS 3.0
         BinaryPrimitives.WriteUInt32LittleEndian(entry[0x0C..], (uint)table.Count);
         BinaryPrimitives.WriteUInt64LittleEndian(entry[0x10..], 0x20);
-        byte sum = 0;
-        foreach (byte b in entry)
-        {
-            sum += b;
-        }
-
-        entry[5] = (byte)(0 - sum);
+        entry[5] = ByteChecksum.ZeroSum(entry);
         table.CopyTo(image, 0x20);
         return image;
     }
 
-    private static byte[] ProcessorInformation(ushort handle, string socket, SimulatedProcessor? cpu)
+    private static byte[] Type4(ushort handle, string socket, SimulatedProcessor? cpu)
     {
         var strings = new List<string> { socket };
         byte Text(string? value)
@@ -62,11 +57,11 @@ public static class SmbiosImage
         }
 
         byte[] s = new byte[0x30];
-        s[0x00] = 4;
+        s[0x00] = ProcessorInformation.Type;
         s[0x01] = 0x30;
         BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x02), handle);
         s[0x04] = 1;                                     // Socket Designation
-        s[0x05] = 0x03;                                  // Central Processor
+        s[0x05] = ProcessorInformation.CentralProcessor;
         s[0x19] = ServerSocketUpgrade;
         BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x1A), 0xFFFF);   // no cache information
         BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x1C), 0xFFFF);

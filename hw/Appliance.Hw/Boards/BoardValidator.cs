@@ -311,7 +311,7 @@ internal sealed class BoardValidator(BoardDescription board)
         Require(m.Bus is >= 0 and < 256, "$.memory.bus", Num(m.Bus), "must be 0..255");
         foreach (DeviceDescription d in board.Devices.Where(d => d.Bus == m.Bus))
         {
-            Require(d.Address is not (Ee1004SetPage0 or Ee1004SetPage1) and not (>= 0x50 and <= 0x57), "$.memory.bus", Num(m.Bus),
+            Require(d.Address is not (Devices.Ee1004.SetPage0Address or Devices.Ee1004.SetPage1Address) and not (>= 0x50 and <= 0x57), "$.memory.bus", Num(m.Bus),
                 $"device {d.Name} sits at 0x{d.Address:x2} on the memory SMBus, where the SPDs and their page-select addresses (0x36, 0x37, 0x50..0x57) are");
         }
 
@@ -376,9 +376,6 @@ internal sealed class BoardValidator(BoardDescription board)
         string body = prefixed ? (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : "") : text;
         return body.Length == digits && body.All(char.IsAsciiHexDigit);
     }
-
-    private const int Ee1004SetPage0 = Devices.Ee1004.SetPage0Address;
-    private const int Ee1004SetPage1 = Devices.Ee1004.SetPage1Address;
 
     private void Line(string name, string at, GpioDirection direction)
     {

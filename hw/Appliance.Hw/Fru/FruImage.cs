@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Appliance.Hw.Fru;
@@ -52,7 +53,7 @@ public static class FruImage
         int boardAt = chassisAt + (chassis.Length / 8);
         int productAt = boardAt + (board.Length / 8);
         image.AddRange([FormatVersion, 0, (byte)chassisAt, (byte)boardAt, (byte)productAt, 0, 0]);
-        image.Add(Checksum(image));
+        image.Add(ByteChecksum.ZeroSum(CollectionsMarshal.AsSpan(image)));
         image.AddRange(chassis);
         image.AddRange(board);
         image.AddRange(product);
@@ -62,7 +63,7 @@ public static class FruImage
     /// <summary>Decodes an image, checking the header and every area's checksum.</summary>
     public static FruInfo Decode(ReadOnlySpan<byte> image)
     {
-        if (image.Length < 8 || image[0] != FormatVersion || Sum(image[..8]) != 0)
+        if (image.Length < 8 || image[0] != FormatVersion || ByteChecksum.Sum(image[..8]) != 0)
         {
             throw new FormatException("FRU common header is missing or its checksum is wrong");
         }
@@ -121,7 +122,7 @@ public static class FruImage
         }
 
         area[1] = (byte)((area.Count + 1) / 8);
-        area.Add(Checksum(area));
+        area.Add(ByteChecksum.ZeroSum(CollectionsMarshal.AsSpan(area)));
         return [.. area];
     }
 
@@ -146,7 +147,7 @@ public static class FruImage
         }
 
         int length = image[start + 1] * 8;
-        if (image[start] != FormatVersion || length < 8 || start + length > image.Length || Sum(image.Slice(start, length)) != 0)
+        if (image[start] != FormatVersion || length < 8 || start + length > image.Length || ByteChecksum.Sum(image.Slice(start, length)) != 0)
         {
             throw new FormatException($"FRU {name} area at byte {start} is damaged (version, length or checksum)");
         }
@@ -171,27 +172,5 @@ public static class FruImage
         string value = Encoding.Latin1.GetString(area.Slice(at + 1, length));
         at += 1 + length;
         return value;
-    }
-
-    private static byte Checksum(IEnumerable<byte> bytes)
-    {
-        int sum = 0;
-        foreach (byte b in bytes)
-        {
-            sum += b;
-        }
-
-        return (byte)(-sum);
-    }
-
-    private static int Sum(ReadOnlySpan<byte> bytes)
-    {
-        int sum = 0;
-        foreach (byte b in bytes)
-        {
-            sum += b;
-        }
-
-        return sum & 0xFF;
     }
 }

@@ -47,12 +47,7 @@ public sealed class SmbiosTable
             throw new InvalidDataException($"the SMBIOS entry point claims {length} bytes");
         }
 
-        byte sum = 0;
-        foreach (byte b in image[..length])
-        {
-            sum += b;
-        }
-
+        int sum = ByteChecksum.Sum(image[..length]);
         if (sum != 0)
         {
             throw new InvalidDataException($"the SMBIOS entry point checksum is off by 0x{sum:X2}");

@@ -15,13 +15,12 @@ public static class StoredHysteresis
     public static void Save(SettingsStore settings, SensorState sensor, double positive, double negative) =>
         settings.Set(Key(sensor), string.Create(CultureInfo.InvariantCulture, $"{positive:R};{negative:R}"));
 
-    /// <summary>Drops every stored change and puts the board file's hysteresis back in force (factory reset).</summary>
+    /// <summary>Drops every stored change (factory reset, which puts the board file's hysteresis back in force).</summary>
     public static void Forget(SensorMonitor sensors, SettingsStore settings)
     {
         foreach (SensorState sensor in sensors.All)
         {
             settings.Remove(Key(sensor));
-            sensors.SetHysteresis(sensor, sensor.Description.Hysteresis, sensor.Description.Hysteresis);
         }
     }
 

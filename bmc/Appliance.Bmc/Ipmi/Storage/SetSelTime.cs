@@ -5,7 +5,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Storage;
 
 /// <summary>Set SEL Time (IPMI v2.0 section 31.11): sets the SEL's clock; new entries are stamped with it.</summary>
-public sealed class SetSelTime(SelLog sel, TimeProvider time)
+public sealed class SetSelTime(SelLog sel)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
@@ -16,7 +16,7 @@ public sealed class SetSelTime(SelLog sel, TimeProvider time)
         }
 
         var requested = DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadUInt32LittleEndian(d));
-        sel.SelTimeOffset = requested - time.GetUtcNow();
+        sel.SelTime = requested;
         return Reply.Ok();
     }
 }

@@ -13,9 +13,8 @@ public static class BadPasswordThreshold
 {
     public const int Length = 6;
 
-    // The ranges Redfish's AccountService accepts, so that both protocols can set every value the other shows.
-    private const int MaxThreshold = 100;
-    private const int MaxIntervalTens = 8640;
+    // The account policy's own ranges, so that IPMI and Redfish can set every value the other shows.
+    private static readonly int MaxIntervalTens = (int)(AccountPolicy.MaxLockoutInterval.TotalSeconds / 10);
 
     public static byte[] Read(AccountPolicy policy)
     {
@@ -31,23 +30,18 @@ public static class BadPasswordThreshold
     {
         int resetTens = BinaryPrimitives.ReadUInt16LittleEndian(data[2..]);
         int lockoutTens = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
-        if (data[0] != 0 || data[1] > MaxThreshold || resetTens > MaxIntervalTens || lockoutTens > MaxIntervalTens)
+        if (data[0] != 0 || data[1] > AccountPolicy.MaxLockoutThreshold || resetTens > MaxIntervalTens || lockoutTens > MaxIntervalTens)
         {
             return null;
         }
 
-        // As Redfish requires: failures are not forgotten sooner than a lockout ends.
-        if (data[1] > 0 && lockoutTens > 0 && resetTens > lockoutTens)
-        {
-            return null;
-        }
-
-        return policy with
+        AccountPolicy next = policy with
         {
             AccountLockoutThreshold = data[1],
             AccountLockoutCounterResetAfter = TimeSpan.FromSeconds(resetTens * 10),
             AccountLockoutDuration = TimeSpan.FromSeconds(lockoutTens * 10),
         };
+        return next.LockoutIntervalsAgree ? next : null;
     }
 
     private static ushort Tens(TimeSpan span) => (ushort)Math.Min(Math.Round(span.TotalSeconds / 10, MidpointRounding.AwayFromZero), ushort.MaxValue);

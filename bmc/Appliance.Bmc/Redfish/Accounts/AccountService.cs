@@ -69,9 +69,10 @@ public static class AccountService
         AccountPolicy policy = request.Host.Accounts.Policy;
         var body = new BodyReader(request.Body, request.Current);
         long? minLength = body.Integer("MinPasswordLength", 1, AccountPolicy.IpmiMaxPasswordLength);
-        long? threshold = body.Integer("AccountLockoutThreshold", 0, 100);
-        long? duration = body.Integer("AccountLockoutDuration", 0, 86400);
-        long? resetAfter = body.Integer("AccountLockoutCounterResetAfter", 0, 86400);
+        long maxInterval = (long)AccountPolicy.MaxLockoutInterval.TotalSeconds;
+        long? threshold = body.Integer("AccountLockoutThreshold", 0, AccountPolicy.MaxLockoutThreshold);
+        long? duration = body.Integer("AccountLockoutDuration", 0, maxInterval);
+        long? resetAfter = body.Integer("AccountLockoutCounterResetAfter", 0, maxInterval);
         body.Finish();
 
         AccountPolicy next = policy with
@@ -81,7 +82,7 @@ public static class AccountService
             AccountLockoutDuration = duration is long d ? TimeSpan.FromSeconds(d) : policy.AccountLockoutDuration,
             AccountLockoutCounterResetAfter = resetAfter is long r ? TimeSpan.FromSeconds(r) : policy.AccountLockoutCounterResetAfter,
         };
-        if (next.AccountLockoutCounterResetAfter > next.AccountLockoutDuration && next.AccountLockoutThreshold > 0 && next.AccountLockoutDuration > TimeSpan.Zero)
+        if (!next.LockoutIntervalsAgree)
         {
             throw new RedfishException(StatusCodes.Status400BadRequest,
                 BaseMessages.PropertyValueConflict("AccountLockoutCounterResetAfter", "AccountLockoutDuration"));

@@ -128,7 +128,7 @@ public static class Manager
 
         if (at is DateTimeOffset time)
         {
-            request.Host.Sel.SelTimeOffset = time - request.Host.Time.GetUtcNow();
+            request.Host.Sel.SelTime = time;
         }
 
         return Task.FromResult(RedfishResult.Ok(Get(request)!));

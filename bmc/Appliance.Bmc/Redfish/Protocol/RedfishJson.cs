@@ -84,6 +84,17 @@ public static class RedfishJson
 
     public static JsonObject Link(string uri) => new() { ["@odata.id"] = uri };
 
+    /// <summary>A Resource.Location naming where a part sits on the board: its label, kind of place and ordinal.</summary>
+    public static JsonObject PartLocation(string serviceLabel, string locationType, int ordinal) => new()
+    {
+        ["PartLocation"] = new JsonObject
+        {
+            ["ServiceLabel"] = serviceLabel,
+            ["LocationType"] = locationType,
+            ["LocationOrdinalValue"] = ordinal,
+        },
+    };
+
     public static JsonArray Links(IEnumerable<string> uris) => new(uris.Select(u => (JsonNode?)Link(u)).ToArray());
 
     /// <summary>A resource collection with its members as links.</summary>

@@ -28,9 +28,12 @@ public static class ComputerSystem
         Memory.Map(services);
     }
 
+    /// <summary>Whether the request names the one system there is.</summary>
+    public static bool Exists(RedfishRequest request) => request["SystemId"] == RedfishServices.SystemId;
+
     private static JsonObject? Get(RedfishRequest request)
     {
-        if (request["SystemId"] != RedfishServices.SystemId)
+        if (!Exists(request))
         {
             return null;
         }
@@ -145,7 +148,7 @@ public static class ComputerSystem
 
     internal static void RequireSystem(RedfishRequest request)
     {
-        if (request["SystemId"] != RedfishServices.SystemId)
+        if (!Exists(request))
         {
             throw new RedfishException(StatusCodes.Status404NotFound, BaseMessages.ResourceNotFound("ComputerSystem", request["SystemId"]));
         }

@@ -62,7 +62,7 @@ public static class ComputerSystemReset
     }
 
     private static JsonObject? ActionInfo(RedfishRequest request) =>
-        request["SystemId"] != RedfishServices.SystemId ? null : new JsonObject
+        !ComputerSystem.Exists(request) ? null : new JsonObject
         {
             ["@odata.id"] = RedfishServices.SystemUri + "/ResetActionInfo",
             ["@odata.type"] = "#ActionInfo.v1_3_0.ActionInfo",

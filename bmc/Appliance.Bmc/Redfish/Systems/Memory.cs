@@ -16,7 +16,7 @@ public static class Memory
     public static void Map(RedfishServices services)
     {
         services.Router.Resource("/redfish/v1/Systems/{SystemId}/Memory", "MemoryCollection")
-            .OnGet(request => request["SystemId"] != RedfishServices.SystemId ? null
+            .OnGet(request => !ComputerSystem.Exists(request) ? null
                 : RedfishJson.Collection(Uri, "MemoryCollection", "Memory Module Collection", request.Host.Inventory.Memory.Select(d => Uri + "/" + d.Slot.Locator)));
         services.Router.Resource("/redfish/v1/Systems/{SystemId}/Memory/{MemoryId}", "Memory").OnGet(Get);
     }
@@ -25,18 +25,19 @@ public static class Memory
     public static JsonObject Summary(BmcHost host)
     {
         IReadOnlyList<DimmSlot> slots = host.Inventory.Memory;
-        DimmSlot[] fitted = [.. slots.Where(d => d.Presence == Presence.Present)];
+        string sensors = SensorHealth(host);
         return new JsonObject
         {
             // Installed memory, as the SPDs describe it; a module that cannot be read is not counted.
-            ["TotalSystemMemoryGiB"] = fitted.Length == 0 && slots.Count == 0 ? null : fitted.Sum(d => d.Module!.CapacityMiB) / 1024.0,
-            ["Status"] = Health.Status(Health.HostState(host), Health.Worst(slots.Select(d => HealthOf(host, d)))),
+            ["TotalSystemMemoryGiB"] = slots.Count == 0 ? null
+                : slots.Where(d => d.Presence == Presence.Present).Sum(d => d.Module!.CapacityMiB) / 1024.0,
+            ["Status"] = Health.Status(Health.HostState(host), Health.Worst(slots.Select(d => HealthOf(d, sensors)))),
         };
     }
 
     private static JsonObject? Get(RedfishRequest request)
     {
-        if (request["SystemId"] != RedfishServices.SystemId)
+        if (!ComputerSystem.Exists(request))
         {
             return null;
         }
@@ -63,15 +64,7 @@ public static class Memory
                 ["Channel"] = dimm.Slot.Channel,
                 ["Slot"] = dimm.Slot.Slot,
             },
-            ["Location"] = new JsonObject
-            {
-                ["PartLocation"] = new JsonObject
-                {
-                    ["ServiceLabel"] = dimm.Slot.Locator,
-                    ["LocationType"] = "Slot",
-                    ["LocationOrdinalValue"] = dimm.Index,
-                },
-            },
+            ["Location"] = RedfishJson.PartLocation(dimm.Slot.Locator, "Slot", dimm.Index),
         };
         if (socket is not null)
         {
@@ -106,7 +99,7 @@ public static class Memory
         body["ModuleManufacturerID"] = module.ManufacturerId;
         body["PartNumber"] = module.PartNumber;
         body["SerialNumber"] = module.SerialNumber;
-        body["Status"] = Health.Status(Health.HostState(host), HealthOf(host, dimm));
+        body["Status"] = Health.Status(Health.HostState(host), HealthOf(dimm, SensorHealth(host)));
         return body;
     }
 
@@ -123,11 +116,15 @@ public static class Memory
         _ => "DIMM",
     };
 
-    /// <summary>The memory temperature sensors (entity 32); an unreadable SPD is a warning.</summary>
-    private static string HealthOf(BmcHost host, DimmSlot dimm) => dimm.Presence switch
+    /// <summary>A fitted module has the memory temperature sensors' health; an unreadable SPD is a warning.</summary>
+    private static string HealthOf(DimmSlot dimm, string sensors) => dimm.Presence switch
     {
         Presence.Absent => Health.Ok,
         Presence.Unknown => Health.Warning,
-        _ => Health.Worst(host.Sensors.All.Where(s => s.Description.EntityId == 32).Select(Health.Of)),
+        _ => sensors,
     };
+
+    /// <summary>The memory temperature sensors (entity 32).</summary>
+    private static string SensorHealth(BmcHost host) =>
+        Health.Worst(host.Sensors.All.Where(s => s.Description.EntityId == 32).Select(Health.Of));
 }

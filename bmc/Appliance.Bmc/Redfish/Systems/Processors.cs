@@ -17,7 +17,7 @@ public static class Processors
     public static void Map(RedfishServices services)
     {
         services.Router.Resource("/redfish/v1/Systems/{SystemId}/Processors", "ProcessorCollection")
-            .OnGet(request => request["SystemId"] != RedfishServices.SystemId ? null
+            .OnGet(request => !ComputerSystem.Exists(request) ? null
                 : RedfishJson.Collection(Uri, "ProcessorCollection", "Processor Collection", request.Host.Inventory.Processors.Select(p => Uri + "/" + p.Socket)));
         services.Router.Resource("/redfish/v1/Systems/{SystemId}/Processors/{ProcessorId}", "Processor").OnGet(Get);
     }
@@ -51,7 +51,7 @@ public static class Processors
 
     private static JsonObject? Get(RedfishRequest request)
     {
-        if (request["SystemId"] != RedfishServices.SystemId)
+        if (!ComputerSystem.Exists(request))
         {
             return null;
         }
@@ -71,15 +71,7 @@ public static class Processors
             ["Name"] = "Processor " + socket.Socket,
             ["Socket"] = socket.Socket,
             ["ProcessorType"] = "CPU",
-            ["Location"] = new JsonObject
-            {
-                ["PartLocation"] = new JsonObject
-                {
-                    ["ServiceLabel"] = socket.Socket,
-                    ["LocationType"] = "Socket",
-                    ["LocationOrdinalValue"] = socket.Index,
-                },
-            },
+            ["Location"] = RedfishJson.PartLocation(socket.Socket, "Socket", socket.Index),
         };
 
         switch (socket.Presence)
