@@ -11,6 +11,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 /// session, at a live BMC: every request gets a completion code, nothing throws, the session
 /// table survives, and real clients are served afterwards.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class RobustnessTests
 {
     // Completion codes a handler may answer a malformed request with: command-specific (80h-83h),

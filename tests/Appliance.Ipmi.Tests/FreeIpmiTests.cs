@@ -67,6 +67,22 @@ public sealed class FreeIpmiTests
     }
 
     [Fact]
+    public async Task IpmipowerRetransmissionsOfASlowPowerCycleRunItOnce()
+    {
+        await using var bmc = await TestBmc.StartAsync();
+        bmc.HoldControl = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // ipmipower resends after 400 ms, each time under a new rqSeq.
+        var cycle = FreeIpmiAsync("ipmipower", bmc.Port, 17, "--cycle");
+        await Wait.UntilAsync(() => bmc.Server.Statistics.DuplicateRequests >= 2, "two retransmissions of the power cycle");
+        bmc.HoldControl.SetResult();
+        var r = await cycle;
+
+        Assert.Equal("127.0.0.1: ok", r.StdOut.Trim());
+        Assert.Equal([ChassisControl.PowerCycle], bmc.ControlRequests);
+    }
+
+    [Fact]
     public async Task IpmipowerWithAWrongPasswordReportsAPasswordError()
     {
         await using var bmc = await TestBmc.StartAsync();

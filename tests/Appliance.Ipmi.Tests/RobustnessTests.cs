@@ -4,6 +4,7 @@ using Appliance.Ipmi.Rmcp;
 namespace Appliance.Ipmi.Tests;
 
 /// <summary>Thousands of random and mutated datagrams at a live server; it must keep serving real clients.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class RobustnessTests
 {
     [Fact]

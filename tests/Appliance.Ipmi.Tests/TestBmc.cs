@@ -39,6 +39,9 @@ public sealed class TestBmc : IAsyncDisposable
 
     public volatile bool PowerOn;
 
+    /// <summary>When set, Chassis Control records its request and then waits for this, as a slow power sequence would.</summary>
+    public volatile TaskCompletionSource? HoldControl;
+
     public volatile bool FrontPanelLockout = true;
 
     public int Port => Server.LocalEndPoint.Port;
@@ -74,6 +77,11 @@ public sealed class TestBmc : IAsyncDisposable
 
             await Task.Yield(); // answer from another thread, as a real power state machine would
             bmc.ControlRequests.Enqueue(action);
+            if (bmc.HoldControl is { } hold)
+            {
+                await hold.Task.WaitAsync(ct);
+            }
+
             bmc.PowerOn = action switch
             {
                 ChassisControl.PowerUp or ChassisControl.PowerCycle or ChassisControl.HardReset => true,

@@ -317,7 +317,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         }
     }
 
-    /// <summary>Encrypts, authenticates and sends one response on an active session, and remembers it for retransmissions.</summary>
+    /// <summary>Encrypts, authenticates and sends one response on an active session, and remembers it for retransmissions (answering those that joined it too).</summary>
     private void SendSessionResponse(ServerSession session, in LanRequestHeader request, byte completionCode, ReadOnlySpan<byte> data)
     {
         if (data.Length > MaxResponseDataLength)
@@ -326,8 +326,17 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
             data = [];
         }
 
-        session.Recent.Answered(request.RqSeq, request.NetFnLun, request.Command, completionCode, data);
+        ulong followers = session.Recent.Answered(request.RqSeq, request.NetFnLun, request.Command, completionCode, data);
+        SendEncrypted(session, request, completionCode, data);
+        for (; followers != 0; followers &= followers - 1)
+        {
+            byte rqSeq = (byte)System.Numerics.BitOperations.TrailingZeroCount(followers);
+            SendEncrypted(session, request with { RqSeqLun = (byte)((rqSeq << 2) | (request.RqSeqLun & 3)) }, completionCode, data);
+        }
+    }
 
+    private void SendEncrypted(ServerSession session, in LanRequestHeader request, byte completionCode, ReadOnlySpan<byte> data)
+    {
         int messageLength = IpmiLanMessage.ResponseLength(data.Length);
         byte[] rented = ArrayPool<byte>.Shared.Rent(messageLength + SessionPacketCodec.V2SecureMaxLength(messageLength));
         try

@@ -15,6 +15,10 @@ internal enum RequestVerdict
 /// original and with few requests in between) so that, for example, a Chassis Control power cycle is
 /// never executed twice because its response was lost. A reused rqSeq after the console cycled
 /// through the others is a new request.
+/// FreeIPMI gives every retransmission a new rqSeq. While the original is still being handled, an
+/// identical request under another rqSeq can only be such a retransmission (consoles keep one
+/// request in flight per session), so it joins the original and is answered with its result. Once
+/// the original has been answered, the spec's rule holds: another rqSeq is another request.
 /// </summary>
 internal sealed class RecentRequests
 {
@@ -26,6 +30,7 @@ internal sealed class RecentRequests
     private readonly TimeProvider _time;
     private readonly TimeSpan _window;
     private long _requestNumber;
+    private int _lastNew = -1;
 
     public RecentRequests(TimeProvider time, TimeSpan window)
     {
@@ -59,38 +64,76 @@ internal sealed class RecentRequests
                 }
             }
 
-            slot.Used = true;
-            slot.NetFnLun = netFnLun;
-            slot.Command = command;
-            slot.DataLength = data.Length;
-            slot.DataHash = hash;
-            slot.RequestNumber = number;
-            slot.ReceivedAt = now;
-            slot.Answered = false;
+            int index = rqSeq & 0x3F;
+            if (_lastNew >= 0 && _lastNew != index)
+            {
+                ref Slot original = ref _slots[_lastNew];
+                if (original.Used && !original.Answered && original.NetFnLun == netFnLun && original.Command == command
+                    && original.DataLength == data.Length && original.DataHash == hash && _time.GetElapsedTime(original.ReceivedAt, now) <= _window)
+                {
+                    original.Followers |= 1UL << index;
+                    Remember(ref slot, netFnLun, command, data.Length, hash, number, now);
+                    return RequestVerdict.DuplicateInFlight;
+                }
+            }
+
+            Remember(ref slot, netFnLun, command, data.Length, hash, number, now);
+            _lastNew = index;
             return RequestVerdict.New;
         }
     }
 
-    public void Answered(byte rqSeq, byte netFnLun, byte command, byte completionCode, ReadOnlySpan<byte> answer)
+    /// <summary>Records the answer to <paramref name="rqSeq"/>; returns the rqSeqs of retransmissions that joined it (bit n for rqSeq n), which are owed the same answer.</summary>
+    public ulong Answered(byte rqSeq, byte netFnLun, byte command, byte completionCode, ReadOnlySpan<byte> answer)
     {
         lock (_sync)
         {
             ref Slot slot = ref _slots[rqSeq & 0x3F];
             if (!slot.Used || slot.NetFnLun != netFnLun || slot.Command != command)
             {
-                return;
+                return 0;
             }
 
-            if (slot.Answer is null || slot.Answer.Length < answer.Length)
+            Keep(ref slot, completionCode, answer);
+            ulong followers = slot.Followers;
+            slot.Followers = 0;
+            for (ulong rest = followers; rest != 0; rest &= rest - 1)
             {
-                slot.Answer = new byte[Math.Max(32, answer.Length)];
+                ref Slot follower = ref _slots[System.Numerics.BitOperations.TrailingZeroCount(rest)];
+                if (follower.Used && !follower.Answered && follower.NetFnLun == netFnLun && follower.Command == command)
+                {
+                    Keep(ref follower, completionCode, answer);
+                }
             }
 
-            answer.CopyTo(slot.Answer);
-            slot.AnswerLength = answer.Length;
-            slot.CompletionCode = completionCode;
-            slot.Answered = true;
+            return followers;
         }
+    }
+
+    private static void Remember(ref Slot slot, byte netFnLun, byte command, int dataLength, uint hash, long number, long now)
+    {
+        slot.Used = true;
+        slot.NetFnLun = netFnLun;
+        slot.Command = command;
+        slot.DataLength = dataLength;
+        slot.DataHash = hash;
+        slot.RequestNumber = number;
+        slot.ReceivedAt = now;
+        slot.Answered = false;
+        slot.Followers = 0;
+    }
+
+    private static void Keep(ref Slot slot, byte completionCode, ReadOnlySpan<byte> answer)
+    {
+        if (slot.Answer is null || slot.Answer.Length < answer.Length)
+        {
+            slot.Answer = new byte[Math.Max(32, answer.Length)];
+        }
+
+        answer.CopyTo(slot.Answer);
+        slot.AnswerLength = answer.Length;
+        slot.CompletionCode = completionCode;
+        slot.Answered = true;
     }
 
     private static uint Hash(ReadOnlySpan<byte> data)
@@ -117,5 +160,7 @@ internal sealed class RecentRequests
         public long ReceivedAt;
         public byte[]? Answer;
         public int AnswerLength;
+        /// <summary>Retransmissions under other rqSeqs waiting for this request's answer, bit n for rqSeq n.</summary>
+        public ulong Followers;
     }
 }
