@@ -105,7 +105,8 @@ public sealed class BootFlagValidBitTests
         Assert.True(booted, $"the host is {bmc.Sim.HostState}");
         Assert.Equal(RestartCause.PowerButton, bmc.Host.Power.LastRestartCause);
         Assert.Contains(kept ? "- Boot Flag Valid" : "- Boot Flag Invalid", param.StdOut);
-        Assert.Contains("Force PXE", param.StdOut); // the device stays, valid or not
+        Assert.Contains("Force PXE", param.StdOut); // the device and the persistence stay, valid or not
+        Assert.Contains("Options apply to all future boots", param.StdOut);
         Assert.Equal(kept ? BootOverrideEnabled.Continuous : BootOverrideEnabled.Disabled, bmc.Host.Boot.Current.Enabled);
     }
 

@@ -69,6 +69,28 @@ public sealed class ChassisSettingsTests
     }
 
     [Fact]
+    public async Task BootFlagsWrittenWithoutTheValidBitAreKeptButNotInForce()
+    {
+        await using var bmc = await InProcessBmc.StartAsync(hostOn: true);
+
+        // Persistent, EFI, force PXE; valid bit clear.
+        var set = await bmc.IpmitoolAsync("raw", "0x00", "0x08", "0x05", "0x60", "0x04", "0x00", "0x00", "0x00");
+        var param = await bmc.IpmitoolAsync("chassis", "bootparam", "get", "5");
+        var reboot = await bmc.IpmitoolAsync("chassis", "power", "reset");
+        await Wait.UntilAsync(() => bmc.Sim.HostState == HostPowerState.Running, "the host to finish POST");
+        var afterBoot = await bmc.IpmitoolAsync("chassis", "bootparam", "get", "5");
+
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.Contains("Boot parameter data: 6004000000", param.StdOut);
+        Assert.Contains("Boot Flag Invalid", param.StdOut);
+        Assert.Contains("Options apply to all future boots", param.StdOut);
+        Assert.Contains("Boot Device Selector : Force PXE", param.StdOut);
+        Assert.True(reboot.ExitCode == 0, reboot.ToString());
+        Assert.Equal(BootOverrideEnabled.Disabled, bmc.Host.Boot.Current.Enabled);
+        Assert.Contains("Boot parameter data: 6004000000", afterBoot.StdOut);
+    }
+
+    [Fact]
     public async Task BootFlagsTheHostFirmwareCannotHonourAreRefusedAndChangeNothing()
     {
         await using var bmc = await InProcessBmc.StartAsync();

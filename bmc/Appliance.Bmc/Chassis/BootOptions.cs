@@ -40,7 +40,10 @@ public sealed class BootOptions : IDisposable
                 return new BootOverride(
                     Enum.TryParse(_settings.Get("boot.target"), out BootSource target) ? target : BootSource.None,
                     Enum.TryParse(_settings.Get("boot.enabled"), out BootOverrideEnabled enabled) ? enabled : BootOverrideEnabled.Disabled,
-                    Enum.TryParse(_settings.Get("boot.mode"), out BootMode mode) ? mode : BootMode.Uefi);
+                    Enum.TryParse(_settings.Get("boot.mode"), out BootMode mode) ? mode : BootMode.Uefi)
+                {
+                    PersistentWhileDisabled = bool.TryParse(_settings.Get("boot.persistent-while-disabled"), out bool persistent) && persistent,
+                };
             }
         }
     }
@@ -52,6 +55,7 @@ public sealed class BootOptions : IDisposable
             _settings.Set("boot.target", value.Target.ToString());
             _settings.Set("boot.enabled", value.Enabled.ToString());
             _settings.Set("boot.mode", value.Mode.ToString());
+            _settings.Set("boot.persistent-while-disabled", value.PersistentWhileDisabled.ToString());
         }
 
         Changed?.Invoke(value);

@@ -7,6 +7,15 @@ namespace Appliance.Bmc.Chassis;
 public sealed record BootOverride(BootSource Target, BootOverrideEnabled Enabled, BootMode Mode)
 {
     public static BootOverride None { get; } = new(BootSource.None, BootOverrideEnabled.Disabled, BootMode.Uefi);
+
+    /// <summary>
+    /// IPMI's persistent bit while the override is Disabled: boot flags whose valid bit was cleared
+    /// keep it, and read back with it (Continuous always has it, Once never).
+    /// </summary>
+    public bool PersistentWhileDisabled { get; init; }
+
+    /// <summary>The IPMI persistent bit: the flags apply to all future boots rather than the next one.</summary>
+    public bool Persistent => Enabled == BootOverrideEnabled.Continuous || (Enabled == BootOverrideEnabled.Disabled && PersistentWhileDisabled);
 }
 
 public enum BootSource

@@ -141,7 +141,7 @@ public sealed class BootFlagValidBit : IDisposable
             // Only the flags this was armed for: not ones changed since (by Redfish, or used up by a boot).
             if (armed is not null && _boot.Current == armed)
             {
-                _boot.Set(armed with { Enabled = BootOverrideEnabled.Disabled });
+                _boot.Set(armed with { Enabled = BootOverrideEnabled.Disabled, PersistentWhileDisabled = armed.Persistent });
             }
         }
     }

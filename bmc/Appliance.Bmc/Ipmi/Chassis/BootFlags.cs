@@ -21,7 +21,7 @@ public static class BootFlags
     {
         byte[] data = new byte[Length];
         bool valid = current.Enabled != BootOverrideEnabled.Disabled;
-        data[0] = (byte)((valid ? Valid : 0) | (current.Enabled == BootOverrideEnabled.Continuous ? Persistent : 0)
+        data[0] = (byte)((valid ? Valid : 0) | (current.Persistent ? Persistent : 0)
             | (current.Mode == BootMode.Uefi ? Efi : 0));
         data[1] = (byte)(Selector(current.Target) << 2);
         return data;
@@ -52,11 +52,16 @@ public static class BootFlags
             return false;
         }
 
+        // Flags written without the valid bit are stored as they are (device, persistence, EFI) but not in force.
         bool valid = (data[0] & Valid) != 0 && target != BootSource.None;
+        bool persistent = (data[0] & Persistent) != 0;
         BootOverrideEnabled enabled = !valid ? BootOverrideEnabled.Disabled
-            : (data[0] & Persistent) != 0 ? BootOverrideEnabled.Continuous
+            : persistent ? BootOverrideEnabled.Continuous
             : BootOverrideEnabled.Once;
-        value = new BootOverride(valid ? target.Value : BootSource.None, enabled, (data[0] & Efi) != 0 ? BootMode.Uefi : BootMode.Legacy);
+        value = new BootOverride(target.Value, enabled, (data[0] & Efi) != 0 ? BootMode.Uefi : BootMode.Legacy)
+        {
+            PersistentWhileDisabled = !valid && persistent,
+        };
         return true;
     }
 
