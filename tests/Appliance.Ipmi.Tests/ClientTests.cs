@@ -1,5 +1,6 @@
 using Appliance.Ipmi.Client;
 using Appliance.Ipmi.Commands;
+using Appliance.Ipmi.Rmcp;
 
 namespace Appliance.Ipmi.Tests;
 
@@ -209,6 +210,32 @@ public sealed class ClientTests
         Assert.Equal(2, bmc.Server.Statistics.DuplicateRequests);
         await session.ChassisControlAsync(ChassisControl.PowerCycle); // a new request (new rqSeq) runs again
         Assert.Equal([ChassisControl.PowerCycle, ChassisControl.PowerCycle], bmc.ControlRequests);
+    }
+
+    [Fact]
+    public async Task ARetransmittedOpenSessionRequestGetsTheSameSession()
+    {
+        await using var bmc = await TestBmc.StartAsync();
+        await using var relay = new UdpRelay(bmc.EndPoint);
+        int lost = 0;
+        relay.DropWhere = d => SessionPacketCodec.TryParse(d, out var p) && p.PayloadType == PayloadType.OpenSessionResponse && Interlocked.Increment(ref lost) == 1;
+        var client = new IpmiClient(new IpmiClientOptions
+        {
+            Host = "127.0.0.1",
+            Port = relay.Port,
+            UserName = TestBmc.AdminUser,
+            Password = TestBmc.AdminPassword,
+            Timeout = TimeSpan.FromMilliseconds(300),
+        });
+
+        await using (var session = await client.OpenSessionAsync())
+        {
+            Assert.Equal(2, lost); // the first answer was lost; the retransmission was answered
+            Assert.Equal(1, bmc.Server.SessionCount);
+            Assert.Equal(session.SessionId, Assert.Single(bmc.Server.ActiveSessions).SessionId);
+        }
+
+        Assert.Equal(0, bmc.Server.SessionCount);
     }
 
     [Fact]

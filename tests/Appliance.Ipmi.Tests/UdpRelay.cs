@@ -29,6 +29,9 @@ public sealed class UdpRelay : IAsyncDisposable
     /// <summary>Server datagrams still to be lost on the way back, as a bad network would.</summary>
     public int DropNextResponses;
 
+    /// <summary>Loses the server datagrams this says yes to.</summary>
+    public Func<byte[], bool>? DropWhere;
+
     private async Task ForwardAsync()
     {
         try
@@ -53,7 +56,7 @@ public sealed class UdpRelay : IAsyncDisposable
             while (true)
             {
                 var r = await _back.ReceiveAsync(_stop.Token);
-                if (Interlocked.Decrement(ref DropNextResponses) >= 0)
+                if (Interlocked.Decrement(ref DropNextResponses) >= 0 || DropWhere?.Invoke(r.Buffer) == true)
                 {
                     continue;
                 }

@@ -29,6 +29,13 @@ public sealed partial class IpmiServer
         ServerSession? session = null;
         if (status == RmcpPlusStatus.NoErrors)
         {
+            // A console whose Open Session Response was lost or late asks again: it gets the same
+            // session, so retransmissions do not fill the table with half-open ones.
+            session = _sessions.FindOpenedBy(from, request.RemoteSessionId, suite!, maxPrivilege);
+        }
+
+        if (status == RmcpPlusStatus.NoErrors && session is null)
+        {
             long now = _time.GetTimestamp();
             session = _sessions.TryAdd(
                 (id, handle) => new ServerSession(id, request.RemoteSessionId, handle, suite!, maxPrivilege, Copy(from), remote, now, new RecentRequests(_time, DuplicateWindow)),

@@ -1,3 +1,4 @@
+using System.Net;
 using Appliance.Ipmi.Crypto;
 
 namespace Appliance.Ipmi.Session;
@@ -97,6 +98,28 @@ internal sealed class SessionTable
             _byId.Add(id, session);
             _byHandle[free] = session;
             return session;
+        }
+    }
+
+    /// <summary>
+    /// The half-open session an Open Session Request from <paramref name="from"/> already made, when
+    /// this request is its retransmission (same console session ID, algorithms and privilege, no RAKP
+    /// yet); null otherwise.
+    /// </summary>
+    public ServerSession? FindOpenedBy(SocketAddress from, uint remoteSessionId, CipherSuite suite, PrivilegeLevel maxPrivilege)
+    {
+        lock (_sync)
+        {
+            foreach (var s in _byHandle)
+            {
+                if (s is { State: SessionState.OpenSessionResponded } && s.RemoteSessionId == remoteSessionId && s.Suite == suite
+                    && s.OpenSessionMaxPrivilege == maxPrivilege && s.RemoteAddress.Equals(from))
+                {
+                    return s;
+                }
+            }
+
+            return null;
         }
     }
 
