@@ -193,14 +193,7 @@ public sealed class ClientTests
     {
         await using var bmc = await TestBmc.StartAsync();
         await using var relay = new UdpRelay(bmc.EndPoint);
-        var client = new IpmiClient(new IpmiClientOptions
-        {
-            Host = "127.0.0.1",
-            Port = relay.Port,
-            UserName = TestBmc.AdminUser,
-            Password = TestBmc.AdminPassword,
-            Timeout = TimeSpan.FromMilliseconds(300),
-        });
+        var client = relay.AdminClient(TimeSpan.FromMilliseconds(300));
         await using var session = await client.OpenSessionAsync();
 
         relay.DropNextResponses = 2; // the first answer and the first retransmission's answer are lost
@@ -219,14 +212,7 @@ public sealed class ClientTests
         await using var relay = new UdpRelay(bmc.EndPoint);
         int lost = 0;
         relay.DropWhere = d => SessionPacketCodec.TryParse(d, out var p) && p.PayloadType == PayloadType.OpenSessionResponse && Interlocked.Increment(ref lost) == 1;
-        var client = new IpmiClient(new IpmiClientOptions
-        {
-            Host = "127.0.0.1",
-            Port = relay.Port,
-            UserName = TestBmc.AdminUser,
-            Password = TestBmc.AdminPassword,
-            Timeout = TimeSpan.FromMilliseconds(300),
-        });
+        var client = relay.AdminClient(TimeSpan.FromMilliseconds(300));
 
         await using (var session = await client.OpenSessionAsync())
         {

@@ -14,14 +14,7 @@ public sealed class RobustnessTests
         // would rightly block it (tested elsewhere), so it is lifted here to see what comes after.
         await using var bmc = await TestBmc.StartAsync(o => o.MaxAuthenticationFailuresPerAddress = 1_000_000);
         await using var relay = new UdpRelay(bmc.EndPoint);
-        var client = new IpmiClient(new IpmiClientOptions
-        {
-            Host = "127.0.0.1",
-            Port = relay.Port,
-            UserName = TestBmc.AdminUser,
-            Password = TestBmc.AdminPassword,
-            Timeout = TimeSpan.FromMilliseconds(500),
-        });
+        var client = relay.AdminClient(TimeSpan.FromMilliseconds(500));
         await using var live = await client.OpenSessionAsync();
         for (int i = 0; i < 40; i++)
         {

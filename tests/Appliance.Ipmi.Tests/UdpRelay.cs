@@ -24,6 +24,16 @@ public sealed class UdpRelay : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_front.Client.LocalEndPoint!).Port;
 
+    /// <summary>The library's client as the test BMC's administrator, through this relay.</summary>
+    public Client.IpmiClient AdminClient(TimeSpan timeout) => new(new Client.IpmiClientOptions
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        UserName = TestBmc.AdminUser,
+        Password = TestBmc.AdminPassword,
+        Timeout = timeout,
+    });
+
     public ConcurrentQueue<byte[]> FromClient { get; } = new();
 
     /// <summary>Server datagrams still to be lost on the way back, as a bad network would.</summary>
