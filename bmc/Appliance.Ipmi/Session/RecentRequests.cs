@@ -46,9 +46,9 @@ internal sealed class RecentRequests
         lock (_sync)
         {
             long number = ++_requestNumber;
-            ref Slot slot = ref _slots[rqSeq & 0x3F];
-            if (slot.Used && slot.NetFnLun == netFnLun && slot.Command == command && slot.DataLength == data.Length && slot.DataHash == hash
-                && number - slot.RequestNumber <= MaxRequestsBetween && _time.GetElapsedTime(slot.ReceivedAt, now) <= _window)
+            int index = rqSeq & 0x3F;
+            ref Slot slot = ref _slots[index];
+            if (IsRepeat(slot, netFnLun, command, data.Length, hash, now) && number - slot.RequestNumber <= MaxRequestsBetween)
             {
                 if (!slot.Answered)
                 {
@@ -64,12 +64,10 @@ internal sealed class RecentRequests
                 }
             }
 
-            int index = rqSeq & 0x3F;
             if (_lastNew >= 0 && _lastNew != index)
             {
                 ref Slot original = ref _slots[_lastNew];
-                if (original.Used && !original.Answered && original.NetFnLun == netFnLun && original.Command == command
-                    && original.DataLength == data.Length && original.DataHash == hash && _time.GetElapsedTime(original.ReceivedAt, now) <= _window)
+                if (!original.Answered && IsRepeat(original, netFnLun, command, data.Length, hash, now))
                 {
                     original.Followers |= 1UL << index;
                     Remember(ref slot, netFnLun, command, data.Length, hash, number, now);
@@ -109,6 +107,11 @@ internal sealed class RecentRequests
             return followers;
         }
     }
+
+    /// <summary>Whether <paramref name="slot"/> holds a request with this NetFn/LUN, command and data, received within the window.</summary>
+    private bool IsRepeat(in Slot slot, byte netFnLun, byte command, int dataLength, uint hash, long now) =>
+        slot.Used && slot.NetFnLun == netFnLun && slot.Command == command && slot.DataLength == dataLength && slot.DataHash == hash
+        && _time.GetElapsedTime(slot.ReceivedAt, now) <= _window;
 
     private static void Remember(ref Slot slot, byte netFnLun, byte command, int dataLength, uint hash, long number, long now)
     {

@@ -22,6 +22,8 @@ public sealed class BootFlagValidBit : IDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    private static readonly TimeSpan Never = System.Threading.Timeout.InfiniteTimeSpan;
+
     /// <summary>Parameter 3 bit 3: don't clear the valid bit when no Chassis Control command follows within 60 seconds.</summary>
     public const byte KeepOnTimeout = 0x08;
 
@@ -50,7 +52,7 @@ public sealed class BootFlagValidBit : IDisposable
         _boot = boot;
         _parameters = parameters;
         _power = power;
-        _timer = time.CreateTimer(_ => Expire(), null, System.Threading.Timeout.InfiniteTimeSpan, System.Threading.Timeout.InfiniteTimeSpan);
+        _timer = time.CreateTimer(_ => Expire(), null, Never, Never);
         _post = board.Lines.OnChange("POST_COMPLETE", completed =>
         {
             if (completed)
@@ -68,7 +70,7 @@ public sealed class BootFlagValidBit : IDisposable
         {
             bool valid = flags.Enabled != BootOverrideEnabled.Disabled;
             _armedFor = valid ? flags : null;
-            _timer.Change(valid ? Timeout : System.Threading.Timeout.InfiniteTimeSpan, System.Threading.Timeout.InfiniteTimeSpan);
+            _timer.Change(valid ? Timeout : Never, Never);
         }
     }
 
@@ -79,7 +81,7 @@ public sealed class BootFlagValidBit : IDisposable
         {
             if (_armedFor is not null)
             {
-                _timer.Change(Timeout, System.Threading.Timeout.InfiniteTimeSpan);
+                _timer.Change(Timeout, Never);
             }
         }
     }
@@ -116,9 +118,17 @@ public sealed class BootFlagValidBit : IDisposable
     {
         lock (_lock)
         {
-            _armedFor = null;
-            _timer.Change(System.Threading.Timeout.InfiniteTimeSpan, System.Threading.Timeout.InfiniteTimeSpan);
+            TakeArmedLocked();
         }
+    }
+
+    /// <summary>Stops watching and returns the flags that were watched, if any.</summary>
+    private BootOverride? TakeArmedLocked()
+    {
+        BootOverride? armed = _armedFor;
+        _armedFor = null;
+        _timer.Change(Never, Never);
+        return armed;
     }
 
     // With bit 3 set the flags outlive the countdown but stay watched: a button or watchdog restart may still clear them.
@@ -134,9 +144,7 @@ public sealed class BootFlagValidBit : IDisposable
     {
         lock (_lock)
         {
-            BootOverride? armed = _armedFor;
-            _armedFor = null;
-            _timer.Change(System.Threading.Timeout.InfiniteTimeSpan, System.Threading.Timeout.InfiniteTimeSpan);
+            BootOverride? armed = TakeArmedLocked();
 
             // Only the flags this was armed for: not ones changed since (by Redfish, or used up by a boot).
             if (armed is not null && _boot.Current == armed)
