@@ -61,35 +61,69 @@ start_hypervisor() {
   log "setup: libvirtd did not answer on qemu:///system"
 }
 
-# Sums the TRX counters of every test project into the required last line.
-summarize() {
-  local dir=$1 passed=0 failed=0 p f
-  for trx in "$dir"/*.trx; do
-    [[ -e $trx ]] || continue
-    p=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
-    f=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
-    passed=$((passed + p)); failed=$((failed + f))
-  done
-  echo "$passed passed, $failed failed"
-  [[ $failed -eq 0 ]]
+# One project's result: its TRX counters against the tests it was found to hold. Anything but a
+# pass counts as a failure (error, timeout, aborted, not executed ...), and so does a test that was
+# discovered but has no result (a crashed test host) or a project that wrote no results at all.
+# Prints "passed failed" and explains each shortfall on stderr.
+tally() {
+  local name=$1 discovered=$2 trx=$3
+  python3 - "$name" "$discovered" "$trx" <<'PY'
+import os, sys, xml.etree.ElementTree as ET
+name, discovered, trx = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def say(msg): print(f"test: {name}: {msg}", file=sys.stderr)
+if not os.path.exists(trx):
+    if discovered:
+        say(f"wrote no results for its {discovered} tests (did the test host crash?)")
+    print(0, discovered); sys.exit()
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+counters = ET.parse(trx).getroot().find("t:ResultSummary/t:Counters", ns).attrib
+c = {k: int(v) for k, v in counters.items()}
+passed = c["passed"]
+bad = {k: v for k, v in c.items() if k not in ("total", "executed", "passed", "completed") and v}
+missing = max(0, discovered - c["total"])
+for k, v in bad.items():
+    say(f"{v} test(s) {k}")
+if missing:
+    say(f"{missing} of {discovered} discovered tests have no result")
+print(passed, max(discovered - passed, sum(bad.values()) + missing))
+PY
 }
 
 test_all() {
+  local results="$ROOT/TestResults" status=0 filter=() passed=0 failed=0 discovered_all=0
+  # Results of an earlier run must never be counted as this run's.
+  rm -rf "$results"; mkdir -p "$results"
   setup
   start_hypervisor
   build
-  local results="$ROOT/TestResults" status=0 filter=()
-  rm -rf "$results"; mkdir -p "$results"
   [[ $# -gt 0 ]] && filter=(--filter "$1")
   for proj in tests/*/*.Tests.csproj; do
-    local name; name=$(basename "$proj" .csproj)
-    log "== $name"
+    local name discovered p f
+    name=$(basename "$proj" .csproj)
+    discovered=$(dotnet test "$proj" -c "$CONFIG" --no-build "${filter[@]}" --list-tests 2>/dev/null \
+      | sed -n '/The following Tests are available:/,$p' | tail -n +2 | grep -c '^    ' || true)
+    discovered_all=$((discovered_all + discovered))
+    ((discovered > 0)) || continue
+    log "== $name ($discovered tests)"
+    # A test that hangs is stopped (and counted) instead of holding the whole run.
     dotnet test "$proj" -c "$CONFIG" --no-build "${filter[@]}" \
+      --blame-hang-timeout 15m --blame-hang-dump-type none \
       --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
       --logger "console;verbosity=minimal" || status=1
+    read -r p f < <(tally "$name" "$discovered" "$results/$name.trx")
+    if ((status != 0 && f == 0)); then
+      log "test: $name: dotnet test failed without a failed test (see its output above)"
+      f=1
+    fi
+    status=0
+    passed=$((passed + p)); failed=$((failed + f))
   done
-  summarize "$results" || status=1
-  return $status
+  if ((discovered_all == 0)); then
+    log "test: no test matches ${1:-the suite}"
+    failed=$((failed + 1))
+  fi
+  echo "$passed passed, $failed failed"
+  ((failed == 0))
 }
 
 run_rack() {
