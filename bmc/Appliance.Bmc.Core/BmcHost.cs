@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Chassis;
-using Appliance.Bmc.FrontPanel;
+using Appliance.Bmc.Cluster;
 using Appliance.Bmc.Inventory;
 using Appliance.Bmc.Network;
 using Appliance.Bmc.Power;
@@ -44,8 +44,8 @@ public sealed class BmcHost : IDisposable
         Sensors = new SensorMonitor(board, Sel, time, loggers.CreateLogger<SensorMonitor>());
 
         // Thresholds and hysteresis changed at run time (IPMI Set Sensor Thresholds/Hysteresis) apply before the first poll.
-        Ipmi.Sensor.StoredThresholds.Restore(Sensors, Settings);
-        Ipmi.Sensor.StoredHysteresis.Restore(Sensors, Settings);
+        StoredThresholds.Restore(Sensors, Settings);
+        StoredHysteresis.Restore(Sensors, Settings);
         Watchdog = new HostWatchdog(Power, Sel, time, loggers.CreateLogger<HostWatchdog>());
         Thermal = new ThermalControl(board, Sensors, time, loggers.CreateLogger<ThermalControl>());
         Inventory = new HostInventory(board, Settings, loggers.CreateLogger<HostInventory>());

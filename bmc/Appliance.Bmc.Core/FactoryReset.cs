@@ -4,7 +4,7 @@ using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;
 using Appliance.Bmc.Sensors;
 
-namespace Appliance.Bmc.FrontPanel;
+namespace Appliance.Bmc;
 
 /// <summary>
 /// Puts the BMC's configuration back to how it left the factory: accounts and the password
@@ -42,6 +42,8 @@ public sealed class FactoryReset(BmcHost host)
         host.FrontPanelPolicy.Reset();
         host.ClusterJoin.Reset();
         host.Identify.TurnOff();
+        StoredThresholds.Forget(host.Sensors, host.Settings);
+        StoredHysteresis.Forget(host.Sensors, host.Settings);
         foreach (SensorState sensor in host.Sensors.All)
         {
             host.Sensors.SetThresholds(sensor, sensor.Description.Thresholds);

@@ -1,3 +1,5 @@
+using Appliance.Bmc.Chassis;
+
 namespace Appliance.Bmc.FrontPanel;
 
 /// <summary>A question: Select does it, Back goes back without doing anything.</summary>

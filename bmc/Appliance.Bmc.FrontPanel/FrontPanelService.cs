@@ -1,3 +1,5 @@
+using Appliance.Bmc.Chassis;
+using Appliance.Bmc.Cluster;
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;
 using Appliance.Bmc.Sensors;

@@ -1,4 +1,6 @@
 using System.Net;
+using Appliance.Bmc.Chassis;
+using Appliance.Bmc.Cluster;
 using Appliance.Bmc.Network;
 using Appliance.Bmc.Power;
 

@@ -1,3 +1,5 @@
+using Appliance.Bmc.Chassis;
+
 namespace Appliance.Bmc.FrontPanel;
 
 /// <summary>The identify LED: its state, and Select to switch it.</summary>

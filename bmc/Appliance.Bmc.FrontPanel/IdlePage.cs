@@ -1,3 +1,5 @@
+using Appliance.Bmc.Chassis;
+using Appliance.Bmc.Cluster;
 using Appliance.Bmc.Network;
 
 namespace Appliance.Bmc.FrontPanel;

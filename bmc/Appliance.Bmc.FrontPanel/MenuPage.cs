@@ -1,3 +1,5 @@
+using Appliance.Bmc.Chassis;
+
 namespace Appliance.Bmc.FrontPanel;
 
 /// <summary>A menu entry; its label may change with the BMC's state.</summary>

@@ -1,3 +1,5 @@
+using Appliance.Bmc.Chassis;
+
 namespace Appliance.Bmc.FrontPanel;
 
 /// <summary>A message that any menu button dismisses.</summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Appliance.Bmc.Chassis;
+using Appliance.Bmc.Cluster;
 using Appliance.Bmc.Network;
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sensors;

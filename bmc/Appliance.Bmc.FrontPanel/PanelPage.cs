@@ -1,3 +1,5 @@
+using Appliance.Bmc.Chassis;
+
 namespace Appliance.Bmc.FrontPanel;
 
 /// <summary>One screen of the panel's menus: what it shows and what the four menu buttons do on it.</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using Appliance.Bmc.Chassis;
+using Appliance.Bmc.Cluster;
 using Appliance.Bmc.Network;
 
 namespace Appliance.Bmc.FrontPanel;

@@ -1,5 +1,4 @@
 using System.Net;
-using Appliance.Bmc.Ipmi.Sensor;
 using Appliance.Ipmi.Server;
 using Microsoft.Extensions.Logging;
 
@@ -76,8 +75,6 @@ public sealed class IpmiService : IFrontDoor
     // The core put its own configuration back; IPMI's own settings follow.
     private void OnFactoryReset()
     {
-        StoredThresholds.Forget(_host.Sensors, _host.Settings);
-        StoredHysteresis.Forget(_host.Sensors, _host.Settings);
         Channel.Reset();
         Keys.Reset();
         Commands.ResetSettings();

@@ -31,10 +31,10 @@ public sealed class RedfishService : IFrontDoor
     private readonly ILogger _log;
     private WebApplication? _app;
 
-    public RedfishService(BmcHost host, BmcOptions options, BmcLifetime lifetime)
+    public RedfishService(BmcHost host, RedfishOptions options, BmcLifetime lifetime)
     {
         _host = host;
-        _endpoint = options.RedfishEndpoint ?? throw new ArgumentException("Redfish is switched off (--redfish off)", nameof(options));
+        _endpoint = options.Endpoint;
         _log = host.Loggers.CreateLogger<RedfishService>();
         string[] names = new[] { options.HostName, host.Network.Current.HostName }.OfType<string>().Distinct().ToArray();
         IPAddress[] addresses = new[] { _endpoint.Address, host.Network.Current.Address }.Where(a => !a.Equals(IPAddress.Any)).ToArray();

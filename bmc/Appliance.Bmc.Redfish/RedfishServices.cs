@@ -8,7 +8,7 @@ namespace Appliance.Bmc.Redfish;
 /// <summary>What the Redfish resources work with: the BMC's core services and the Redfish-only state.</summary>
 public sealed class RedfishServices : IDisposable
 {
-    public RedfishServices(BmcHost host, BmcOptions options, BmcLifetime lifetime, HttpsCertificate certificate)
+    public RedfishServices(BmcHost host, RedfishOptions options, BmcLifetime lifetime, HttpsCertificate certificate)
     {
         Host = host;
         Options = options;
@@ -30,7 +30,7 @@ public sealed class RedfishServices : IDisposable
     public const string ManagerUri = "/redfish/v1/Managers/" + ManagerId;
 
     public BmcHost Host { get; }
-    public BmcOptions Options { get; }
+    public RedfishOptions Options { get; }
     public BmcLifetime Lifetime { get; }
     public HttpsCertificate Certificate { get; }
     public RedfishRouter Router { get; } = new();

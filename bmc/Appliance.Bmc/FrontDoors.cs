@@ -9,9 +9,9 @@ public static class FrontDoors
         _ = options;
         _ = lifetime;
         yield return new FrontPanel.FrontPanelService(host, options.AdminUser, options.AdminPassword);
-        if (options.RedfishEndpoint is not null)
+        if (options.RedfishEndpoint is { } redfish)
         {
-            yield return new Redfish.RedfishService(host, options, lifetime);
+            yield return new Redfish.RedfishService(host, new Redfish.RedfishOptions { Endpoint = redfish, HostName = options.HostName, IpmiEndpoint = options.IpmiEndpoint }, lifetime);
         }
         if (options.IpmiEndpoint is { } ipmi)
         {

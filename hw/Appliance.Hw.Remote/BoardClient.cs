@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 
 namespace Appliance.Hw.Sim.Remote;
 
@@ -47,14 +46,6 @@ public sealed class BoardClient : IDisposable
             }
         }
     }
-
-    public SimControlResponse Control(SimControlRequest request)
-    {
-        byte[] reply = Call(BoardProtocol.Control, JsonSerializer.SerializeToUtf8Bytes(request, SimControlJson.Default.SimControlRequest));
-        return JsonSerializer.Deserialize(reply, SimControlJson.Default.SimControlResponse)!;
-    }
-
-    public SimControlResponse Status() => Control(new SimControlRequest { Command = "status" });
 
     /// <summary>Opens a separate connection that delivers GPIO edges (pin, rising) until disposed.</summary>
     public IDisposable SubscribeEdges(Action<int, bool> edge)

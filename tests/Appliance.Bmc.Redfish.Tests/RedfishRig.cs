@@ -80,8 +80,7 @@ public sealed class RedfishRig : IAsyncDisposable
             await _frontPanel.StartAsync(CancellationToken.None);
         }
 
-        var options = new BmcOptions { BoardFile = Repo.Hc1, RedfishEndpoint = new IPEndPoint(IPAddress.Loopback, 0), IpmiEndpoint = null, StateDirectory = StateDirectory };
-        Service = new RedfishService(Host, options, Lifetime);
+        Service = new RedfishService(Host, new RedfishOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) }, Lifetime);
         await Service.StartAsync(CancellationToken.None);
     }
 

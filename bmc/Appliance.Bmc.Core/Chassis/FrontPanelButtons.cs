@@ -1,4 +1,4 @@
-namespace Appliance.Bmc.FrontPanel;
+namespace Appliance.Bmc.Chassis;
 
 /// <summary>
 /// The chassis push-buttons whose pass-through the BMC can disable, as bits in the order of IPMI's

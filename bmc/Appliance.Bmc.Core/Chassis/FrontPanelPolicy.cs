@@ -4,7 +4,7 @@ using System.Text;
 using Appliance.Bmc.Storage;
 using Appliance.Hw.Boards;
 
-namespace Appliance.Bmc.FrontPanel;
+namespace Appliance.Bmc.Chassis;
 
 /// <summary>
 /// Who may use the front panel: which chassis buttons are passed through to the host (IPMI Set

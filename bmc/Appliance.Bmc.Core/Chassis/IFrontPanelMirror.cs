@@ -1,4 +1,4 @@
-namespace Appliance.Bmc.FrontPanel;
+namespace Appliance.Bmc.Chassis;
 
 /// <summary>
 /// The front panel as a remote operator sees it: what the LCD shows and the panel's buttons.

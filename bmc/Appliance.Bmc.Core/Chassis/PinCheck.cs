@@ -1,4 +1,4 @@
-namespace Appliance.Bmc.FrontPanel;
+namespace Appliance.Bmc.Chassis;
 
 /// <summary>The answer to a front-panel PIN attempt.</summary>
 public enum PinCheck

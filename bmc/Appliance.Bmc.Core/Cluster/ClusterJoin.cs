@@ -1,7 +1,7 @@
 using System.Net;
 using Appliance.Bmc.Storage;
 
-namespace Appliance.Bmc.FrontPanel;
+namespace Appliance.Bmc.Cluster;
 
 /// <summary>
 /// The node's cluster join state kept by the BMC: the join token an operator entered (on the

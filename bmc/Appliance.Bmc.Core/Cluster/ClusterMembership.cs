@@ -1,4 +1,4 @@
-namespace Appliance.Bmc.FrontPanel;
+namespace Appliance.Bmc.Cluster;
 
 /// <summary>This node's part in a cluster, as the front panel shows it.</summary>
 public enum ClusterMembership

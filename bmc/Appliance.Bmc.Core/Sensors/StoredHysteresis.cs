@@ -1,8 +1,7 @@
 using System.Globalization;
-using Appliance.Bmc.Sensors;
 using Appliance.Bmc.Storage;
 
-namespace Appliance.Bmc.Ipmi.Sensor;
+namespace Appliance.Bmc.Sensors;
 
 /// <summary>
 /// Hysteresis changed at run time (Set Sensor Hysteresis), kept in the settings store and put

@@ -1,9 +1,8 @@
 using System.Globalization;
-using Appliance.Bmc.Sensors;
 using Appliance.Bmc.Storage;
 using Appliance.Hw.Boards;
 
-namespace Appliance.Bmc.Ipmi.Sensor;
+namespace Appliance.Bmc.Sensors;
 
 /// <summary>
 /// Thresholds changed at run time (Set Sensor Thresholds), kept in the settings store and put
@@ -56,7 +55,7 @@ public static class StoredThresholds
                 UpperCritical = Value(parts[4]),
                 UpperNonRecoverable = Value(parts[5]),
             };
-            if (ThresholdMasks.InOrder(thresholds) && SameLevels(sensor.Description.Thresholds, thresholds))
+            if (ThresholdLevels.InOrder(thresholds) && SameLevels(sensor.Description.Thresholds, thresholds))
             {
                 sensors.SetThresholds(sensor, thresholds);
             }
@@ -64,5 +63,5 @@ public static class StoredThresholds
     }
 
     private static bool SameLevels(SensorThresholds a, SensorThresholds b) =>
-        ThresholdMasks.All.All(l => (a.Of(l) is null) == (b.Of(l) is null));
+        ThresholdLevels.All.All(l => (a.Of(l) is null) == (b.Of(l) is null));
 }

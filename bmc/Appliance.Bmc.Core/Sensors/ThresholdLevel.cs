@@ -20,6 +20,7 @@ public static class ThresholdLevels
 {
     public static readonly ThresholdLevel[] Lower = [ThresholdLevel.LowerNonCritical, ThresholdLevel.LowerCritical, ThresholdLevel.LowerNonRecoverable];
     public static readonly ThresholdLevel[] Upper = [ThresholdLevel.UpperNonCritical, ThresholdLevel.UpperCritical, ThresholdLevel.UpperNonRecoverable];
+    public static readonly ThresholdLevel[] All = [.. Lower, .. Upper];
 
     public static bool IsUpper(this ThresholdLevel level) => level >= ThresholdLevel.UpperNonCritical;
 
@@ -48,6 +49,18 @@ public static class ThresholdLevels
         ThresholdLevel.UpperNonRecoverable => t.UpperNonRecoverable,
         _ => null,
     };
+
+    /// <summary>True when the levels that are set are in order: LNR ≤ LC ≤ LNC &lt; UNC ≤ UC ≤ UNR.</summary>
+    public static bool InOrder(Hw.Boards.SensorThresholds t)
+    {
+        double[] lower = Present(t.LowerNonRecoverable, t.LowerCritical, t.LowerNonCritical);
+        double[] upper = Present(t.UpperNonCritical, t.UpperCritical, t.UpperNonRecoverable);
+        return Ascending(lower) && Ascending(upper) && (lower.Length == 0 || upper.Length == 0 || lower[^1] < upper[0]);
+
+        static double[] Present(params double?[] values) => values.Where(v => v is not null).Select(v => v!.Value).ToArray();
+
+        static bool Ascending(double[] values) => values.Zip(values.Skip(1)).All(p => p.First <= p.Second);
+    }
 
     public static string Name(this ThresholdLevel level) => level switch
     {

@@ -16,7 +16,7 @@ public sealed class GetChassisCapabilities
     {
         bool Has(string line) => host.Board.Description.Gpio.Lines.Any(l => l.Name == line);
         byte flags = (byte)((Has("CHASSIS_INTRUSION") ? 0x01 : 0)
-            | (host.FrontPanelPolicy.Present != FrontPanel.FrontPanelButtons.None ? 0x02 : 0)
+            | (host.FrontPanelPolicy.Present != Bmc.Chassis.FrontPanelButtons.None ? 0x02 : 0)
             | (Has("NMI_OUT") ? 0x04 : 0));
         _response = [flags, BmcAddress, BmcAddress, BmcAddress, BmcAddress];
     }

@@ -1,4 +1,4 @@
-using Appliance.Bmc.FrontPanel;
+using Appliance.Bmc.Chassis;
 using Appliance.Ipmi;
 
 namespace Appliance.Bmc.Ipmi.Chassis;

@@ -1,5 +1,5 @@
 using System.Text;
-using Appliance.Bmc.FrontPanel;
+using Appliance.Bmc.Chassis;
 using Appliance.Ipmi;
 
 namespace Appliance.Bmc.Ipmi.Oem;

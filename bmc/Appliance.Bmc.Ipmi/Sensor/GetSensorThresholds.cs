@@ -27,9 +27,9 @@ public sealed class GetSensorThresholds(SensorDirectory sensors)
     {
         byte[] data = new byte[7];
         data[0] = (byte)ThresholdMasks.Defined(sensor);
-        for (int i = 0; i < ThresholdMasks.All.Length; i++)
+        for (int i = 0; i < ThresholdLevels.All.Length; i++)
         {
-            if (sensor.Thresholds.Of(ThresholdMasks.All[i]) is double value)
+            if (sensor.Thresholds.Of(ThresholdLevels.All[i]) is double value)
             {
                 data[1 + i] = sensor.Conversion.ToRaw(value);
             }

@@ -43,7 +43,7 @@ public sealed class SetSensorThresholds(SensorDirectory sensors, SensorMonitor m
             UpperCritical = Pick(ThresholdLevel.UpperCritical, now.UpperCritical, d[6]),
             UpperNonRecoverable = Pick(ThresholdLevel.UpperNonRecoverable, now.UpperNonRecoverable, d[7]),
         };
-        if (!ThresholdMasks.InOrder(updated))
+        if (!ThresholdLevels.InOrder(updated))
         {
             return Reply.BadField();
         }

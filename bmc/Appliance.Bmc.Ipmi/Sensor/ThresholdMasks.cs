@@ -10,13 +10,11 @@ namespace Appliance.Bmc.Ipmi.Sensor;
 /// </summary>
 public static class ThresholdMasks
 {
-    public static readonly ThresholdLevel[] All = [.. ThresholdLevels.Lower, .. ThresholdLevels.Upper];
-
     /// <summary>The levels the board file defines, as threshold mask bits (LNC bit 0 ... UNR bit 5).</summary>
     public static ThresholdLevel Defined(SensorState sensor)
     {
         ThresholdLevel levels = ThresholdLevel.None;
-        foreach (ThresholdLevel level in All)
+        foreach (ThresholdLevel level in ThresholdLevels.All)
         {
             if (sensor.Description.Thresholds.Of(level) is not null)
             {
@@ -31,7 +29,7 @@ public static class ThresholdMasks
     public static ushort Events(ThresholdLevel levels)
     {
         ushort mask = 0;
-        foreach (ThresholdLevel level in All)
+        foreach (ThresholdLevel level in ThresholdLevels.All)
         {
             if (levels.HasFlag(level))
             {
@@ -77,17 +75,5 @@ public static class ThresholdMasks
         }
 
         return (byte)bits;
-    }
-
-    /// <summary>True when the levels that are set are in order: LNR ≤ LC ≤ LNC &lt; UNC ≤ UC ≤ UNR.</summary>
-    public static bool InOrder(SensorThresholds t)
-    {
-        double[] lower = Present(t.LowerNonRecoverable, t.LowerCritical, t.LowerNonCritical);
-        double[] upper = Present(t.UpperNonCritical, t.UpperCritical, t.UpperNonRecoverable);
-        return Ascending(lower) && Ascending(upper) && (lower.Length == 0 || upper.Length == 0 || lower[^1] < upper[0]);
-
-        static double[] Present(params double?[] values) => values.Where(v => v is not null).Select(v => v!.Value).ToArray();
-
-        static bool Ascending(double[] values) => values.Zip(values.Skip(1)).All(p => p.First <= p.Second);
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Appliance.Bmc.FrontPanel;
+using Appliance.Bmc.Chassis;
 using Appliance.Bmc.Redfish.Errors;
 using Appliance.Bmc.Redfish.Protocol;
 

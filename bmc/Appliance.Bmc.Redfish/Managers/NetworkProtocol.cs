@@ -23,7 +23,7 @@ public static class NetworkProtocol
         }
 
         NetworkConfiguration network = request.Host.Network.Current;
-        BmcOptions options = request.Services.Options;
+        RedfishOptions options = request.Services.Options;
         return new JsonObject
         {
             ["@odata.id"] = Uri,

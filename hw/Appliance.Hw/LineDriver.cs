@@ -1,6 +1,6 @@
 using System.Device.Gpio;
 
-namespace Appliance.Hw.Sim;
+namespace Appliance.Hw;
 
 /// <summary>
 /// What the simulated board's GPIO drivers share, wherever the lines live: pin modes, callbacks
