@@ -3,8 +3,8 @@ using System.Net.NetworkInformation;
 using Appliance.Bmc.Network;
 using Appliance.Hw;
 using Appliance.Hw.Boards;
+using Appliance.Hw.Remote;
 using Appliance.Hw.Sim;
-using Appliance.Hw.Sim.Remote;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Bmc;

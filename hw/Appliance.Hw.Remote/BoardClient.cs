@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Appliance.Hw.Sim.Remote;
+namespace Appliance.Hw.Remote;
 
 /// <summary>
 /// A connection to a simulated board process. Requests are serialised on one connection; a

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Appliance.Hw.Sim.Remote;
+namespace Appliance.Hw.Remote;
 
 /// <summary>
 /// The wire protocol between a simulated board process and the BMC's drivers, over a Unix

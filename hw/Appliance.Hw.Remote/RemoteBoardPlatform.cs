@@ -2,7 +2,7 @@ using System.Device.Gpio;
 using System.Device.I2c;
 using Appliance.Hw.Boards;
 
-namespace Appliance.Hw.Sim.Remote;
+namespace Appliance.Hw.Remote;
 
 /// <summary>The buses of a simulated board running in another process (appliance-board-sim).</summary>
 public sealed class RemoteBoardPlatform(string socketPath) : IBoardPlatform, IDisposable

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Device.Gpio;
 
-namespace Appliance.Hw.Sim.Remote;
+namespace Appliance.Hw.Remote;
 
 /// <summary>A GpioDriver whose lines are on a simulated board in another process; edges arrive on an event connection.</summary>
 public sealed class RemoteGpioDriver(BoardClient client) : LineDriver

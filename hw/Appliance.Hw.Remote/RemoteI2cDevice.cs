@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Device.I2c;
 
-namespace Appliance.Hw.Sim.Remote;
+namespace Appliance.Hw.Remote;
 
 /// <summary>An I2cDevice whose transfers happen on a simulated board in another process.</summary>
 public sealed class RemoteI2cDevice(BoardClient client, I2cConnectionSettings settings) : I2cDevice

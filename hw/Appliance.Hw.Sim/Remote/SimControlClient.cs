@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Appliance.Hw.Remote;
 
 namespace Appliance.Hw.Sim.Remote;
 
