@@ -4,7 +4,6 @@ using Appliance.Bmc.Network;
 using Appliance.Hw;
 using Appliance.Hw.Boards;
 using Appliance.Hw.Remote;
-using Appliance.Hw.Sim;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Bmc;
@@ -25,12 +24,9 @@ public static class BmcProcess
         BoardDescription description = BoardFile.Load(options.BoardFile);
         bool acPowerRestored = AcPowerMarker.FirstStartSinceAcPower(options.RunDirectory);
 
-        // An in-process simulated board outlives BMC restarts, as the hardware would.
-        using SimBoard? inProcessBoard = options.Simulated ? new SimBoard(description, TimeProvider.System) : null;
         while (true)
         {
-            IBoardPlatform platform = inProcessBoard?.Platform
-                ?? (options.BoardSocket is string socket ? new RemoteBoardPlatform(socket) : new LinuxBoardPlatform(description));
+            IBoardPlatform platform = options.BoardSocket is string socket ? new RemoteBoardPlatform(socket) : new LinuxBoardPlatform(description);
             using var board = new Board(description, platform);
             using var host = new BmcHost(board, options.StateDirectory, TimeProvider.System, loggers, NetworkDefaults(options, description));
             string? generated = host.Accounts.EnsureInitialAdministrator(options.AdminUser, options.AdminPassword, passwordChangeRequired: false);
