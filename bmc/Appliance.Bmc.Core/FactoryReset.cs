@@ -19,7 +19,7 @@ namespace Appliance.Bmc;
 /// at first login. The caller shows a generated password once to whoever is physically present;
 /// it is never logged or stored in the clear.
 /// </summary>
-public sealed class FactoryReset(BmcHost host)
+public sealed class FactoryReset(BmcCore host)
 {
     /// <summary>System Event sensor-specific offset 00h, "System Reconfigured".</summary>
     private const byte SystemReconfiguredOffset = 0x00;

@@ -26,7 +26,7 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
 
     private const string ResetButtonLine = "RESET_BUTTON";
 
-    private readonly BmcHost _host;
+    private readonly BmcCore _host;
     private readonly PanelDescription _panel;
     private readonly ILogger _log;
     private readonly Lock _gate = new();
@@ -43,7 +43,7 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
     private bool _lcdFailing;
     private bool _disposed;
 
-    public FrontPanelService(BmcHost host, string adminUser, string? configuredAdminPassword)
+    public FrontPanelService(BmcCore host, string adminUser, string? configuredAdminPassword)
     {
         _host = host;
         _panel = host.Board.Description.Panel;

@@ -10,7 +10,7 @@ using Appliance.Bmc.Sensors;
 namespace Appliance.Bmc.FrontPanel;
 
 /// <summary>The panel's view of the BMC (<see cref="IPanelBmc"/>) over the BMC's own services.</summary>
-internal sealed class PanelBmc(BmcHost host, string adminUser, string? configuredAdminPassword) : IPanelBmc
+internal sealed class PanelBmc(BmcCore host, string adminUser, string? configuredAdminPassword) : IPanelBmc
 {
     public string HostName => host.Network.Current.HostName;
     public PowerState PowerState => host.Power.State;

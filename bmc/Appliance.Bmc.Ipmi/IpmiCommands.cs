@@ -23,14 +23,14 @@ namespace Appliance.Bmc.Ipmi;
 public sealed class IpmiCommands : IDisposable
 {
     private readonly List<(NetFn NetFn, byte Command, PrivilegeLevel Required)> _registered = [];
-    private readonly BmcHost _host;
+    private readonly BmcCore _host;
     private readonly LanChannel _channel;
     private readonly SelIndex _selIndex;
     private readonly PowerStatistics _power;
     private readonly BootParameters _boot;
     private readonly BootFlagValidBit _bootFlagValidBit;
 
-    public IpmiCommands(BmcHost host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, BmcLifetime lifetime, ILogger logger)
+    public IpmiCommands(BmcCore host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, BmcLifetime lifetime, ILogger logger)
     {
         _channel = channel;
         Table = new IpmiCommandTable(logger);

@@ -10,14 +10,14 @@ namespace Appliance.Bmc.Ipmi;
 /// </summary>
 public sealed class IpmiService : IFrontDoor
 {
-    private readonly BmcHost _host;
+    private readonly BmcCore _host;
     private readonly IPEndPoint _endpoint;
     private readonly ILogger _log;
     private readonly AccountDirectory _accounts;
     private IpmiServer? _server;
 
     /// <param name="deployedKg">K_g given at deployment (--ipmi-kg-file); it wins over a key set over IPMI.</param>
-    public IpmiService(BmcHost host, IPEndPoint endpoint, BmcLifetime lifetime, byte[]? deployedKg = null)
+    public IpmiService(BmcCore host, IPEndPoint endpoint, BmcLifetime lifetime, byte[]? deployedKg = null)
     {
         _host = host;
         _endpoint = endpoint;

@@ -45,7 +45,7 @@ public static class Health
     }
 
     /// <summary>The board's health: every sensor, and a fan zone in failsafe counts as a warning.</summary>
-    public static string Board(BmcHost host) =>
+    public static string Board(BmcCore host) =>
         Worst(host.Sensors.All.Select(Of).Concat(host.Thermal.Zones.Select(z => z.Failsafe && z.FailsafeReason != "starting" ? Warning : Ok)));
 
     public static JsonObject Status(string state, string health, string? rollup = null)
@@ -69,5 +69,5 @@ public static class Health
     };
 
     /// <summary>The State of something that runs only while the host has power.</summary>
-    public static string HostState(BmcHost host) => host.Power.IsPoweredOn ? "Enabled" : "StandbyOffline";
+    public static string HostState(BmcCore host) => host.Power.IsPoweredOn ? "Enabled" : "StandbyOffline";
 }

@@ -26,12 +26,12 @@ public sealed class RedfishService : IFrontDoor
     public const long MaxRequestBodyBytes = 64 * 1024;
     public const int MaxConnections = 128;
 
-    private readonly BmcHost _host;
+    private readonly BmcCore _host;
     private readonly IPEndPoint _endpoint;
     private readonly ILogger _log;
     private WebApplication? _app;
 
-    public RedfishService(BmcHost host, RedfishOptions options, BmcLifetime lifetime)
+    public RedfishService(BmcCore host, RedfishOptions options, BmcLifetime lifetime)
     {
         _host = host;
         _endpoint = options.Endpoint;

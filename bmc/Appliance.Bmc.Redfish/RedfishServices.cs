@@ -8,7 +8,7 @@ namespace Appliance.Bmc.Redfish;
 /// <summary>What the Redfish resources work with: the BMC's core services and the Redfish-only state.</summary>
 public sealed class RedfishServices : IDisposable
 {
-    public RedfishServices(BmcHost host, RedfishOptions options, BmcLifetime lifetime, HttpsCertificate certificate)
+    public RedfishServices(BmcCore host, RedfishOptions options, BmcLifetime lifetime, HttpsCertificate certificate)
     {
         Host = host;
         Options = options;
@@ -29,7 +29,7 @@ public sealed class RedfishServices : IDisposable
     public const string ChassisUri = "/redfish/v1/Chassis/" + ChassisId;
     public const string ManagerUri = "/redfish/v1/Managers/" + ManagerId;
 
-    public BmcHost Host { get; }
+    public BmcCore Host { get; }
     public RedfishOptions Options { get; }
     public BmcLifetime Lifetime { get; }
     public HttpsCertificate Certificate { get; }

@@ -28,7 +28,7 @@ public static class BmcProcess
         {
             IBoardPlatform platform = options.BoardSocket is string socket ? new RemoteBoardPlatform(socket) : new LinuxBoardPlatform(description);
             using var board = new Board(description, platform);
-            using var host = new BmcHost(board, options.StateDirectory, TimeProvider.System, loggers, NetworkDefaults(options, description));
+            using var host = new BmcCore(board, options.StateDirectory, TimeProvider.System, loggers, NetworkDefaults(options, description));
             string? generated = host.Accounts.EnsureInitialAdministrator(options.AdminUser, options.AdminPassword, passwordChangeRequired: false);
             if (generated is not null)
             {

@@ -3,7 +3,7 @@ namespace Appliance.Bmc;
 /// <summary>The front doors the BMC process opens on its services; each is started after the core is running.</summary>
 public static class FrontDoors
 {
-    public static IEnumerable<IFrontDoor> For(BmcHost host, BmcOptions options, BmcLifetime lifetime)
+    public static IEnumerable<IFrontDoor> For(BmcCore host, BmcOptions options, BmcLifetime lifetime)
     {
         _ = host;
         _ = options;

@@ -2,7 +2,7 @@ namespace Appliance.Bmc.Chassis;
 
 /// <summary>
 /// The front panel as a remote operator sees it: what the LCD shows and the panel's buttons.
-/// The front panel service implements it and registers it on <see cref="BmcHost.FrontPanelMirror"/>;
+/// The front panel service implements it and registers it on <see cref="BmcCore.FrontPanelMirror"/>;
 /// Redfish serves it at /redfish/v1/Managers/bmc/Oem/Appliance/FrontPanel and the web console
 /// mirrors it.
 /// </summary>

@@ -12,7 +12,7 @@ public sealed class GetChassisCapabilities
     private const byte BmcAddress = 0x20;
     private readonly byte[] _response;
 
-    public GetChassisCapabilities(BmcHost host)
+    public GetChassisCapabilities(BmcCore host)
     {
         bool Has(string line) => host.Board.Description.Gpio.Lines.Any(l => l.Name == line);
         byte flags = (byte)((Has("CHASSIS_INTRUSION") ? 0x01 : 0)

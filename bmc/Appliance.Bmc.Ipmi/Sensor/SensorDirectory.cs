@@ -20,7 +20,7 @@ public sealed class SensorDirectory
     private readonly SensorState?[] _board = new SensorState?[256];
     private readonly DiscreteSensor?[] _discrete = new DiscreteSensor?[256];
 
-    public SensorDirectory(BmcHost host)
+    public SensorDirectory(BmcCore host)
     {
         foreach (SensorState sensor in host.Sensors.All)
         {

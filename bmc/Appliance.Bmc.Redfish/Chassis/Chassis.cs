@@ -50,7 +50,7 @@ public static class Chassis
             return null;
         }
 
-        BmcHost host = request.Host;
+        BmcCore host = request.Host;
         FruInfo? fru = null;
         try
         {

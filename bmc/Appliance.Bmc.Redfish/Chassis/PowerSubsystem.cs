@@ -27,10 +27,10 @@ public static class PowerSubsystem
         router.Resource("/redfish/v1/Chassis/{ChassisId}/PowerSubsystem/PowerSupplies/{PowerSupplyId}/Metrics", "PowerSupplyMetrics").OnGet(Metrics);
     }
 
-    private static IEnumerable<SensorState> RailSensors(BmcHost host) =>
+    private static IEnumerable<SensorState> RailSensors(BmcCore host) =>
         host.Sensors.All.Where(s => s.Description.Kind is SensorKind.Voltage or SensorKind.Current or SensorKind.Power);
 
-    private static string SupplyHealth(BmcHost host) => Health.Worst(RailSensors(host).Select(Health.Of));
+    private static string SupplyHealth(BmcCore host) => Health.Worst(RailSensors(host).Select(Health.Of));
 
     private static JsonObject? Get(RedfishRequest request) => !Chassis.Exists(request) ? null : new JsonObject
     {
@@ -49,7 +49,7 @@ public static class PowerSubsystem
             return null;
         }
 
-        BmcHost host = request.Host;
+        BmcCore host = request.Host;
         return new JsonObject
         {
             ["@odata.id"] = SupplyUri,
@@ -70,7 +70,7 @@ public static class PowerSubsystem
             return null;
         }
 
-        BmcHost host = request.Host;
+        BmcCore host = request.Host;
         var metrics = new JsonObject
         {
             ["@odata.id"] = SupplyUri + "/Metrics",

@@ -33,7 +33,7 @@ public static class ThermalSubsystem
             return null;
         }
 
-        BmcHost host = request.Host;
+        BmcCore host = request.Host;
         IEnumerable<string> fanHealth = host.Board.Description.Fans.Select(f => FanHealth(host, f));
         return new JsonObject
         {
@@ -49,7 +49,7 @@ public static class ThermalSubsystem
 
     private static JsonObject? Fan(RedfishRequest request)
     {
-        BmcHost host = request.Host;
+        BmcCore host = request.Host;
         FanDescription? fan = host.Board.Description.Fans.FirstOrDefault(f => f.Name == request["FanId"]);
         if (!Chassis.Exists(request) || fan is null)
         {
@@ -89,7 +89,7 @@ public static class ThermalSubsystem
             return null;
         }
 
-        BmcHost host = request.Host;
+        BmcCore host = request.Host;
         List<SensorState> temperatures = host.Sensors.All.Where(s => s.Description.Kind == SensorKind.Temperature).ToList();
         var readings = new JsonArray();
         foreach (SensorState sensor in temperatures)
@@ -122,10 +122,10 @@ public static class ThermalSubsystem
         }
     }
 
-    private static SensorState? Tachometer(BmcHost host, FanDescription fan) =>
+    private static SensorState? Tachometer(BmcCore host, FanDescription fan) =>
         host.Sensors.All.FirstOrDefault(s => s.Description.Kind == SensorKind.FanSpeed && s.Description.Fan == fan.Name);
 
-    private static string FanHealth(BmcHost host, FanDescription fan)
+    private static string FanHealth(BmcCore host, FanDescription fan)
     {
         SensorState? tach = Tachometer(host, fan);
         bool failsafeForThisFan = host.Thermal.Zones.Any(z => z.Failsafe && z.FailsafeReason?.StartsWith(fan.Name + " ", StringComparison.Ordinal) == true);

@@ -20,7 +20,7 @@ public sealed class EventBus : IDisposable
     public const int DeliveryAttempts = 3;
     public static readonly TimeSpan DeliveryRetryInterval = TimeSpan.FromSeconds(2);
 
-    private readonly BmcHost _host;
+    private readonly BmcCore _host;
     private readonly SubscriptionStore _subscriptions;
     private readonly ILogger _log;
     private readonly Lock _lock = new();
@@ -34,7 +34,7 @@ public sealed class EventBus : IDisposable
     private readonly Channel<Func<long, EventRecord>> _inbox = Channel.CreateUnbounded<Func<long, EventRecord>>(new UnboundedChannelOptions { SingleReader = true });
     private long _lastEventId;
 
-    public EventBus(BmcHost host, SubscriptionStore subscriptions)
+    public EventBus(BmcCore host, SubscriptionStore subscriptions)
     {
         _host = host;
         _subscriptions = subscriptions;

@@ -31,7 +31,7 @@ public static class LogServices
     public static string EntryUri(SelEntry entry) => SelUri + "/Entries/" + entry.Id.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A SEL entry as a Redfish LogEntry.</summary>
-    public static JsonObject ToJson(SelEntry entry, BmcHost host)
+    public static JsonObject ToJson(SelEntry entry, BmcCore host)
     {
         SelEntryText text = SelEntryText.Of(entry.Record, host.Sensors);
         string id = entry.Id.ToString(CultureInfo.InvariantCulture);

@@ -42,7 +42,7 @@ public static class Manager
             return null;
         }
 
-        BmcHost host = request.Host;
+        BmcCore host = request.Host;
         return new JsonObject
         {
             ["@odata.id"] = RedfishServices.ManagerUri,

@@ -7,7 +7,7 @@ public sealed class RedfishRequest(HttpContext http, RedfishServices services, I
 {
     public HttpContext Http { get; } = http;
     public RedfishServices Services { get; } = services;
-    public BmcHost Host => Services.Host;
+    public BmcCore Host => Services.Host;
     public Principal? Principal { get; } = principal;
 
     /// <summary>The request body for PATCH and POST, parsed; an empty object when there was none.</summary>

@@ -17,10 +17,10 @@ public sealed class SessionStore : IDisposable
     private const string TimeoutKey = "redfish.session_timeout_s";
 
     private readonly ConcurrentDictionary<string, RedfishSession> _byToken = new(StringComparer.Ordinal);
-    private readonly BmcHost _host;
+    private readonly BmcCore _host;
     private TimeSpan _timeout;
 
-    public SessionStore(BmcHost host)
+    public SessionStore(BmcCore host)
     {
         _host = host;
         _timeout = TimeSpan.FromSeconds(double.Parse(host.Settings.Get(TimeoutKey, "1800"), CultureInfo.InvariantCulture));

@@ -38,7 +38,7 @@ public static class ComputerSystem
             return null;
         }
 
-        BmcHost host = request.Host;
+        BmcCore host = request.Host;
         BootOverride boot = host.Boot.Current;
         string health = Health.Board(host);
         string hostHealth = Health.Worst(host.Sensors.All.Where(s => s.Description.EntityId is 3 or 32).Select(Health.Of));
@@ -101,7 +101,7 @@ public static class ComputerSystem
 
     private static Task<RedfishResult> PatchAsync(RedfishRequest request)
     {
-        BmcHost host = request.Host;
+        BmcCore host = request.Host;
         var body = new BodyReader(request.Body, request.Current);
         BodyReader? boot = body.Object("Boot");
         string? target = boot?.Enum("BootSourceOverrideTarget", BootTargets);

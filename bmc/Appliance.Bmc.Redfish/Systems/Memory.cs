@@ -22,7 +22,7 @@ public static class Memory
     }
 
     /// <summary>ComputerSystem's MemorySummary over the same data.</summary>
-    public static JsonObject Summary(BmcHost host)
+    public static JsonObject Summary(BmcCore host)
     {
         IReadOnlyList<DimmSlot> slots = host.Inventory.Memory;
         string sensors = SensorHealth(host);
@@ -42,7 +42,7 @@ public static class Memory
             return null;
         }
 
-        BmcHost host = request.Host;
+        BmcCore host = request.Host;
         DimmSlot? dimm = host.Inventory.Memory.FirstOrDefault(d => d.Slot.Locator == request["MemoryId"]);
         if (dimm is null)
         {
@@ -125,6 +125,6 @@ public static class Memory
     };
 
     /// <summary>The memory temperature sensors (entity 32).</summary>
-    private static string SensorHealth(BmcHost host) =>
+    private static string SensorHealth(BmcCore host) =>
         Health.Worst(host.Sensors.All.Where(s => s.Description.EntityId == 32).Select(Health.Of));
 }

@@ -23,7 +23,7 @@ public static class Processors
     }
 
     /// <summary>ComputerSystem's ProcessorSummary over the same data.</summary>
-    public static JsonObject Summary(BmcHost host)
+    public static JsonObject Summary(BmcCore host)
     {
         IReadOnlyList<ProcessorSocket> sockets = host.Inventory.Processors;
         var summary = new JsonObject();
@@ -56,7 +56,7 @@ public static class Processors
             return null;
         }
 
-        BmcHost host = request.Host;
+        BmcCore host = request.Host;
         ProcessorSocket? socket = host.Inventory.Processors.FirstOrDefault(p => p.Socket == request["ProcessorId"]);
         if (socket is null)
         {
@@ -108,14 +108,14 @@ public static class Processors
         return body;
     }
 
-    private static string StateOf(BmcHost host, ProcessorInformation cpu) => cpu.CpuStatus switch
+    private static string StateOf(BmcCore host, ProcessorInformation cpu) => cpu.CpuStatus switch
     {
         2 or 3 => "Disabled",
         _ => Health.HostState(host),
     };
 
     /// <summary>The socket's temperature sensors (entity 3, instance = socket index + 1), and a CPU the BIOS disabled for a POST error.</summary>
-    private static string HealthOf(BmcHost host, ProcessorSocket socket)
+    private static string HealthOf(BmcCore host, ProcessorSocket socket)
     {
         if (socket.Processor is { CpuStatus: 3 })
         {

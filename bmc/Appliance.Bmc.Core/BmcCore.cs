@@ -20,9 +20,9 @@ namespace Appliance.Bmc;
 /// The BMC's services on one board: persistent state, the event log, power, sensors and fans.
 /// The protocol front doors (IPMI, Redfish, the front panel) are built on top of this.
 /// </summary>
-public sealed class BmcHost : IDisposable
+public sealed class BmcCore : IDisposable
 {
-    public BmcHost(Board board, string stateDirectory, TimeProvider time, ILoggerFactory loggers, NetworkConfiguration? networkDefaults = null)
+    public BmcCore(Board board, string stateDirectory, TimeProvider time, ILoggerFactory loggers, NetworkConfiguration? networkDefaults = null)
     {
         Board = board;
         Time = time;
