@@ -9,8 +9,6 @@ using Appliance.Bmc.Watchdog;
 using Appliance.Ipmi;
 using Appliance.Ipmi.Commands;
 using Microsoft.Extensions.Logging;
-using ChassisIdentifyCommand = Appliance.Bmc.Ipmi.Chassis.ChassisIdentify;
-using ChassisControlCommand = Appliance.Bmc.Ipmi.Chassis.ChassisControl;
 
 namespace Appliance.Bmc.Ipmi;
 
@@ -46,7 +44,7 @@ public sealed class IpmiCommands : IDisposable
         var fru = new FruInventory(host.Board);
         var lanProgress = new LanSetInProgress();
         var disabledVlan = new DisabledVlan(host.Settings);
-        var deviceId = new GetDeviceId();
+        var deviceId = new GetDeviceIdHandler();
         DeviceId = deviceId.Identity;
 
         const PrivilegeLevel user = PrivilegeLevel.User;
@@ -55,70 +53,70 @@ public sealed class IpmiCommands : IDisposable
 
         // App
         Add(NetFn.App, AppCommand.GetDeviceId, user, deviceId.Handle);
-        Add(NetFn.App, AppCommand.ColdReset, admin, new ColdReset(lifetime).Handle);
-        Add(NetFn.App, AppCommand.GetSelfTestResults, user, new GetSelfTestResults(host).Handle);
-        Add(NetFn.App, AppCommand.GetDeviceGuid, user, new GetDeviceGuid(host.DeviceGuid).Handle);
-        Add(NetFn.App, AppCommand.ResetWatchdogTimer, operatorLevel, new ResetWatchdogTimer(watchdog).Handle);
-        Add(NetFn.App, AppCommand.SetWatchdogTimer, operatorLevel, new SetWatchdogTimer(watchdog).Handle);
-        Add(NetFn.App, AppCommand.GetWatchdogTimer, user, new GetWatchdogTimer(watchdog).Handle);
-        Add(NetFn.App, AppCommandMore.SetChannelAccess, admin, new SetChannelAccess(channel).Handle);
-        Add(NetFn.App, AppCommand.GetChannelAccess, user, new GetChannelAccess(channel).Handle);
-        Add(NetFn.App, AppCommandMore.SetChannelSecurityKeys, admin, new SetChannelSecurityKeys(keys).Handle);
-        Add(NetFn.App, AppCommand.GetChannelInfo, user, new GetChannelInfo().Handle);
-        Add(NetFn.App, AppCommand.SetUserAccess, admin, new SetUserAccess(host.Accounts).Handle);
-        Add(NetFn.App, AppCommand.GetUserAccess, operatorLevel, new GetUserAccess(host.Accounts).Handle);
-        Add(NetFn.App, AppCommand.SetUserName, admin, new SetUserName(host.Accounts).Handle);
-        Add(NetFn.App, AppCommand.GetUserName, operatorLevel, new GetUserName(host.Accounts).Handle);
-        Add(NetFn.App, AppCommand.SetUserPassword, admin, new SetUserPassword(host.Accounts).Handle);
+        Add(NetFn.App, AppCommand.ColdReset, admin, new ColdResetHandler(lifetime).Handle);
+        Add(NetFn.App, AppCommand.GetSelfTestResults, user, new GetSelfTestResultsHandler(host).Handle);
+        Add(NetFn.App, AppCommand.GetDeviceGuid, user, new GetDeviceGuidHandler(host.DeviceGuid).Handle);
+        Add(NetFn.App, AppCommand.ResetWatchdogTimer, operatorLevel, new ResetWatchdogTimerHandler(watchdog).Handle);
+        Add(NetFn.App, AppCommand.SetWatchdogTimer, operatorLevel, new SetWatchdogTimerHandler(watchdog).Handle);
+        Add(NetFn.App, AppCommand.GetWatchdogTimer, user, new GetWatchdogTimerHandler(watchdog).Handle);
+        Add(NetFn.App, AppCommandMore.SetChannelAccess, admin, new SetChannelAccessHandler(channel).Handle);
+        Add(NetFn.App, AppCommand.GetChannelAccess, user, new GetChannelAccessHandler(channel).Handle);
+        Add(NetFn.App, AppCommandMore.SetChannelSecurityKeys, admin, new SetChannelSecurityKeysHandler(keys).Handle);
+        Add(NetFn.App, AppCommand.GetChannelInfo, user, new GetChannelInfoHandler().Handle);
+        Add(NetFn.App, AppCommand.SetUserAccess, admin, new SetUserAccessHandler(host.Accounts).Handle);
+        Add(NetFn.App, AppCommand.GetUserAccess, operatorLevel, new GetUserAccessHandler(host.Accounts).Handle);
+        Add(NetFn.App, AppCommand.SetUserName, admin, new SetUserNameHandler(host.Accounts).Handle);
+        Add(NetFn.App, AppCommand.GetUserName, operatorLevel, new GetUserNameHandler(host.Accounts).Handle);
+        Add(NetFn.App, AppCommand.SetUserPassword, admin, new SetUserPasswordHandler(host.Accounts).Handle);
 
         // Chassis
-        var status = new GetChassisStatus(host, powerRequests);
-        Add(NetFn.Chassis, ChassisCommand.GetChassisCapabilities, user, new GetChassisCapabilities(host).Handle);
+        var status = new GetChassisStatusHandler(host, powerRequests);
+        Add(NetFn.Chassis, ChassisCommand.GetChassisCapabilities, user, new GetChassisCapabilitiesHandler(host).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetChassisStatus, user, status.Handle);
-        Add(NetFn.Chassis, ChassisCommand.ChassisControl, operatorLevel, new ChassisControlCommand(host.Power, powerRequests, bootFlagValidBit).Handle);
-        Add(NetFn.Chassis, ChassisCommand.ChassisIdentify, operatorLevel, new ChassisIdentifyCommand(host.Identify).Handle);
-        Add(NetFn.Chassis, ChassisCommand.SetPowerRestorePolicy, operatorLevel, new SetPowerRestorePolicy(host.Power).Handle);
-        Add(NetFn.Chassis, ChassisCommand.GetSystemRestartCause, user, new GetSystemRestartCause(host.Power).Handle);
-        Add(NetFn.Chassis, ChassisCommandMore.SetFrontPanelEnables, admin, new SetFrontPanelEnables(host.FrontPanelPolicy).Handle);
-        Add(NetFn.Chassis, ChassisCommand.SetSystemBootOptions, operatorLevel, new SetSystemBootOptions(host.Boot, boot, bootFlagValidBit).Handle);
-        Add(NetFn.Chassis, ChassisCommand.GetSystemBootOptions, operatorLevel, new GetSystemBootOptions(host.Boot, boot).Handle);
+        Add(NetFn.Chassis, ChassisCommand.ChassisControl, operatorLevel, new ChassisControlHandler(host.Power, powerRequests, bootFlagValidBit).Handle);
+        Add(NetFn.Chassis, ChassisCommand.ChassisIdentify, operatorLevel, new ChassisIdentifyHandler(host.Identify).Handle);
+        Add(NetFn.Chassis, ChassisCommand.SetPowerRestorePolicy, operatorLevel, new SetPowerRestorePolicyHandler(host.Power).Handle);
+        Add(NetFn.Chassis, ChassisCommand.GetSystemRestartCause, user, new GetSystemRestartCauseHandler(host.Power).Handle);
+        Add(NetFn.Chassis, ChassisCommandMore.SetFrontPanelEnables, admin, new SetFrontPanelEnablesHandler(host.FrontPanelPolicy).Handle);
+        Add(NetFn.Chassis, ChassisCommand.SetSystemBootOptions, operatorLevel, new SetSystemBootOptionsHandler(host.Boot, boot, bootFlagValidBit).Handle);
+        Add(NetFn.Chassis, ChassisCommand.GetSystemBootOptions, operatorLevel, new GetSystemBootOptionsHandler(host.Boot, boot).Handle);
 
         // Sensor/Event
-        Add(NetFn.SensorEvent, SensorEventCommand.PlatformEvent, operatorLevel, new PlatformEvent(host.Sel).Handle);
-        Add(NetFn.SensorEvent, SensorEventCommand.GetSensorReading, user, new GetSensorReading(Sensors).Handle);
-        Add(NetFn.SensorEvent, SensorEventCommand.GetSensorThresholds, user, new GetSensorThresholds(Sensors).Handle);
-        Add(NetFn.SensorEvent, SensorEventCommand.SetSensorThresholds, operatorLevel, new SetSensorThresholds(Sensors, host.Sensors, host.Settings).Handle);
-        Add(NetFn.SensorEvent, SensorEventCommand.SetSensorHysteresis, operatorLevel, new SetSensorHysteresis(Sensors, host.Sensors, host.Settings).Handle);
-        Add(NetFn.SensorEvent, SensorEventCommand.GetSensorHysteresis, user, new GetSensorHysteresis(Sensors).Handle);
-        Add(NetFn.SensorEvent, SensorEventCommand.GetSensorEventEnable, user, new GetSensorEventEnable(Sensors).Handle);
-        Add(NetFn.SensorEvent, SensorEventCommand.SetSensorEventEnable, operatorLevel, new SetSensorEventEnable(Sensors, host.Sensors).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.PlatformEvent, operatorLevel, new PlatformEventHandler(host.Sel).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetSensorReading, user, new GetSensorReadingHandler(Sensors).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetSensorThresholds, user, new GetSensorThresholdsHandler(Sensors).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.SetSensorThresholds, operatorLevel, new SetSensorThresholdsHandler(Sensors, host.Sensors, host.Settings).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.SetSensorHysteresis, operatorLevel, new SetSensorHysteresisHandler(Sensors, host.Sensors, host.Settings).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetSensorHysteresis, user, new GetSensorHysteresisHandler(Sensors).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetSensorEventEnable, user, new GetSensorEventEnableHandler(Sensors).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.SetSensorEventEnable, operatorLevel, new SetSensorEventEnableHandler(Sensors, host.Sensors).Handle);
 
         // Storage: FRU, SDR repository, SEL
-        Add(NetFn.Storage, StorageCommand.GetFruInventoryAreaInfo, user, new GetFruInventoryAreaInfo(fru).Handle);
-        Add(NetFn.Storage, StorageCommand.ReadFruData, user, new ReadFruData(fru).Handle);
-        Add(NetFn.Storage, StorageCommand.WriteFruData, operatorLevel, new WriteFruData(fru).Handle);
-        Add(NetFn.Storage, StorageCommand.GetSdrRepositoryInfo, user, new GetSdrRepositoryInfo(Sdr).Handle);
-        Add(NetFn.Storage, StorageCommand.ReserveSdrRepository, user, new ReserveSdrRepository(Sdr).Handle);
-        Add(NetFn.Storage, StorageCommand.GetSdr, user, new GetSdr(Sdr).Handle);
-        Add(NetFn.Storage, StorageCommand.GetSelInfo, user, new GetSelInfo(host.Sel).Handle);
-        Add(NetFn.Storage, StorageCommand.ReserveSel, user, new ReserveSel(_selIndex).Handle);
-        Add(NetFn.Storage, StorageCommand.GetSelEntry, user, new GetSelEntry(host.Sel, _selIndex).Handle);
-        Add(NetFn.Storage, StorageCommand.AddSelEntry, operatorLevel, new AddSelEntry(host.Sel).Handle);
-        Add(NetFn.Storage, StorageCommand.DeleteSelEntry, operatorLevel, new DeleteSelEntry(host.Sel, _selIndex).Handle);
-        Add(NetFn.Storage, StorageCommand.ClearSel, operatorLevel, new ClearSel(host.Sel, _selIndex).Handle);
-        Add(NetFn.Storage, StorageCommand.GetSelTime, user, new GetSelTime(host.Sel).Handle);
-        Add(NetFn.Storage, StorageCommand.SetSelTime, operatorLevel, new SetSelTime(host.Sel).Handle);
+        Add(NetFn.Storage, StorageCommand.GetFruInventoryAreaInfo, user, new GetFruInventoryAreaInfoHandler(fru).Handle);
+        Add(NetFn.Storage, StorageCommand.ReadFruData, user, new ReadFruDataHandler(fru).Handle);
+        Add(NetFn.Storage, StorageCommand.WriteFruData, operatorLevel, new WriteFruDataHandler(fru).Handle);
+        Add(NetFn.Storage, StorageCommand.GetSdrRepositoryInfo, user, new GetSdrRepositoryInfoHandler(Sdr).Handle);
+        Add(NetFn.Storage, StorageCommand.ReserveSdrRepository, user, new ReserveSdrRepositoryHandler(Sdr).Handle);
+        Add(NetFn.Storage, StorageCommand.GetSdr, user, new GetSdrHandler(Sdr).Handle);
+        Add(NetFn.Storage, StorageCommand.GetSelInfo, user, new GetSelInfoHandler(host.Sel).Handle);
+        Add(NetFn.Storage, StorageCommand.ReserveSel, user, new ReserveSelHandler(_selIndex).Handle);
+        Add(NetFn.Storage, StorageCommand.GetSelEntry, user, new GetSelEntryHandler(host.Sel, _selIndex).Handle);
+        Add(NetFn.Storage, StorageCommand.AddSelEntry, operatorLevel, new AddSelEntryHandler(host.Sel).Handle);
+        Add(NetFn.Storage, StorageCommand.DeleteSelEntry, operatorLevel, new DeleteSelEntryHandler(host.Sel, _selIndex).Handle);
+        Add(NetFn.Storage, StorageCommand.ClearSel, operatorLevel, new ClearSelHandler(host.Sel, _selIndex).Handle);
+        Add(NetFn.Storage, StorageCommand.GetSelTime, user, new GetSelTimeHandler(host.Sel).Handle);
+        Add(NetFn.Storage, StorageCommand.SetSelTime, operatorLevel, new SetSelTimeHandler(host.Sel).Handle);
 
         // Transport
-        Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParameters(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);
-        Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParameters(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);
+        Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);
+        Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);
 
         // DCMI
-        Add(NetFn.GroupExtension, DcmiCommand.GetDcmiCapabilitiesInfo, user, new GetDcmiCapabilitiesInfo(host.Sel, host.Board.Description.SensorPollMs).Handle);
-        Add(NetFn.GroupExtension, DcmiCommand.GetPowerReading, user, new GetPowerReading(_power, host.Time).Handle);
+        Add(NetFn.GroupExtension, DcmiCommand.GetDcmiCapabilitiesInfo, user, new GetDcmiCapabilitiesInfoHandler(host.Sel, host.Board.Description.SensorPollMs).Handle);
+        Add(NetFn.GroupExtension, DcmiCommand.GetPowerReading, user, new GetPowerReadingHandler(_power, host.Time).Handle);
 
         // OEM (README.md in this folder)
-        Add(OemCommand.NetFn, OemCommand.FrontPanelPin, admin, new FrontPanelPin(host.FrontPanelPolicy).Handle);
+        Add(OemCommand.NetFn, OemCommand.FrontPanelPin, admin, new FrontPanelPinHandler(host.FrontPanelPolicy).Handle);
     }
 
     public IpmiCommandTable Table { get; }

@@ -7,7 +7,7 @@ namespace Appliance.Bmc.Ipmi.App;
 /// touched. The answer goes out first; the restart follows a moment later (wall-clock time: it
 /// is about the network, not the board).
 /// </summary>
-public sealed class ColdReset(BmcLifetime lifetime)
+public sealed class ColdResetHandler(BmcLifetime lifetime)
 {
     private static readonly TimeSpan AnswerFirst = TimeSpan.FromMilliseconds(200);
 

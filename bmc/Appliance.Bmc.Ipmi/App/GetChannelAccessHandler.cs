@@ -6,7 +6,7 @@ namespace Appliance.Bmc.Ipmi.App;
 /// Get Channel Access (IPMI v2.0 section 22.23): the LAN channel is always available, has no PEF
 /// alerting, always authenticates per message and per user, and has a privilege limit.
 /// </summary>
-public sealed class GetChannelAccess(LanChannel channel)
+public sealed class GetChannelAccessHandler(LanChannel channel)
 {
     /// <summary>Byte 1 of the answer: PEF alerting disabled (bit 5), access mode "always available" (2).</summary>
     public const byte AlwaysAvailableWithoutAlerting = 0x22;

@@ -6,7 +6,7 @@ namespace Appliance.Bmc.Ipmi.App;
 /// Get Channel Info (IPMI v2.0 section 22.24). The BMC has one channel: LAN channel 1
 /// (802.3 medium, IPMB-1.0 protocol, multi-session).
 /// </summary>
-public sealed class GetChannelInfo
+public sealed class GetChannelInfoHandler
 {
     private const byte Lan8023 = 0x04;
     private const byte Ipmb10 = 0x01;

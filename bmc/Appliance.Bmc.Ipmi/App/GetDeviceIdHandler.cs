@@ -5,16 +5,16 @@ using Appliance.Ipmi.Commands;
 namespace Appliance.Bmc.Ipmi.App;
 
 /// <summary>Get Device ID (IPMI v2.0 section 20.1): who this BMC is and what it supports.</summary>
-public sealed class GetDeviceId
+public sealed class GetDeviceIdHandler
 {
     /// <summary>Chassis device, IPMB event generator and receiver, FRU inventory, SEL, SDR repository and sensor device (no bridge).</summary>
     public const byte AdditionalDeviceSupport = 0xBF;
 
     private readonly byte[] _response;
 
-    public GetDeviceId()
+    public GetDeviceIdHandler()
     {
-        Version version = typeof(GetDeviceId).Assembly.GetName().Version ?? new Version(1, 0);
+        Version version = typeof(GetDeviceIdHandler).Assembly.GetName().Version ?? new Version(1, 0);
         Identity = new DeviceId(
             DeviceIdNumber: 0x20,
             DeviceRevision: 1,

@@ -8,7 +8,7 @@ namespace Appliance.Bmc.Ipmi.App;
 /// Get Self Test Results (IPMI v2.0 section 20.4). The BMC checks what it can check now: that the
 /// FRU EEPROM reads and decodes, that the SEL answers, and that every sensor device answers.
 /// </summary>
-public sealed class GetSelfTestResults(BmcCore host)
+public sealed class GetSelfTestResultsHandler(BmcCore host)
 {
     private const byte NoError = 0x55;
     private const byte CorruptedOrInaccessible = 0x57;

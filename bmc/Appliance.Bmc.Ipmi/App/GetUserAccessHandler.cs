@@ -4,7 +4,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.App;
 
 /// <summary>Get User Access (IPMI v2.0 section 22.27): slot counts and one user's access on the LAN channel.</summary>
-public sealed class GetUserAccess(AccountStore accounts)
+public sealed class GetUserAccessHandler(AccountStore accounts)
 {
     private const byte Enabled = 0x40;
     private const byte Disabled = 0x80;

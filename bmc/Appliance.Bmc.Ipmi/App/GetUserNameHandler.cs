@@ -5,7 +5,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.App;
 
 /// <summary>Get User Name (IPMI v2.0 section 22.29): 16 bytes, zero-padded; empty for the null user and free slots.</summary>
-public sealed class GetUserName(AccountStore accounts)
+public sealed class GetUserNameHandler(AccountStore accounts)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

@@ -5,7 +5,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.App;
 
 /// <summary>Get Watchdog Timer (IPMI v2.0 section 27.7): the armed settings and the countdown left.</summary>
-public sealed class GetWatchdogTimer(HostWatchdog watchdog)
+public sealed class GetWatchdogTimerHandler(HostWatchdog watchdog)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

@@ -4,7 +4,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.App;
 
 /// <summary>Reset Watchdog Timer (IPMI v2.0 section 27.5): starts the countdown again from its initial value.</summary>
-public sealed class ResetWatchdogTimer(HostWatchdog watchdog)
+public sealed class ResetWatchdogTimerHandler(HostWatchdog watchdog)
 {
     /// <summary>Command-specific completion code: attempt to start an un-initialized watchdog.</summary>
     public const byte Uninitialized = 0x80;

@@ -7,7 +7,7 @@ namespace Appliance.Bmc.Ipmi.App;
 /// across restarts, so volatile and non-volatile settings are one); the access mode can only be
 /// "always available", and per-message and user-level authentication cannot be switched off.
 /// </summary>
-public sealed class SetChannelAccess(LanChannel channel)
+public sealed class SetChannelAccessHandler(LanChannel channel)
 {
     /// <summary>Command-specific completion code: access mode not supported.</summary>
     public const byte AccessModeNotSupported = 0x83;

@@ -7,7 +7,7 @@ namespace Appliance.Bmc.Ipmi.App;
 /// BMC key K_g (<c>ipmitool channel setkg</c>). K_R is not used: the BMC takes its random numbers
 /// from the operating system's generator.
 /// </summary>
-public sealed class SetChannelSecurityKeys(ChannelSecurityKeys keys)
+public sealed class SetChannelSecurityKeysHandler(ChannelSecurityKeys keys)
 {
     /// <summary>Cannot perform set / confirm: the key is locked.</summary>
     public const byte KeyIsLocked = 0x80;

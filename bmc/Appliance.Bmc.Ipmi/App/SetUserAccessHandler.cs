@@ -9,7 +9,7 @@ namespace Appliance.Bmc.Ipmi.App;
 /// clearing IPMI messaging keeps the account off IPMI. Callback-only restriction, link
 /// authentication and per-user session limits do not exist here and are refused.
 /// </summary>
-public sealed class SetUserAccess(AccountStore accounts)
+public sealed class SetUserAccessHandler(AccountStore accounts)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ namespace Appliance.Bmc.Ipmi.App;
 /// IPMI access and an unusable random password (set the password, privilege and enable it next,
 /// as with any BMC); renaming keeps everything else; an empty name deletes the account.
 /// </summary>
-public sealed class SetUserName(AccountStore accounts)
+public sealed class SetUserNameHandler(AccountStore accounts)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

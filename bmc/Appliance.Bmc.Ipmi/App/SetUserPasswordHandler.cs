@@ -9,7 +9,7 @@ namespace Appliance.Bmc.Ipmi.App;
 /// Set User Password (IPMI v2.0 section 22.30): disable or enable a user, set a password (16- or
 /// 20-byte form, zero-padded) or test one. Passwords follow the account policy shared with Redfish.
 /// </summary>
-public sealed class SetUserPassword(AccountStore accounts)
+public sealed class SetUserPasswordHandler(AccountStore accounts)
 {
     /// <summary>Command-specific completion codes of the test operation.</summary>
     public const byte PasswordTestFailed = 0x80;

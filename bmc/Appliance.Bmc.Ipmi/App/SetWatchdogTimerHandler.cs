@@ -5,7 +5,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.App;
 
 /// <summary>Set Watchdog Timer (IPMI v2.0 section 27.6): arms the host watchdog.</summary>
-public sealed class SetWatchdogTimer(HostWatchdog watchdog)
+public sealed class SetWatchdogTimerHandler(HostWatchdog watchdog)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

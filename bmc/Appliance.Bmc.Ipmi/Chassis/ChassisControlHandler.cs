@@ -10,7 +10,7 @@ namespace Appliance.Bmc.Ipmi.Chassis;
 /// diagnostic interrupt and soft shutdown, all through the one power state machine. The answer
 /// says the request was accepted; it does not wait for the transition (Get Chassis Status shows it).
 /// </summary>
-public sealed class ChassisControl(PowerControl power, PowerRequests requests, BootFlagValidBit bootFlagValidBit)
+public sealed class ChassisControlHandler(PowerControl power, PowerRequests requests, BootFlagValidBit bootFlagValidBit)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

@@ -7,7 +7,7 @@ namespace Appliance.Bmc.Ipmi.Chassis;
 /// Chassis Identify (IPMI v2.0 section 28.5): the ID LED on for an interval (15 s when none is
 /// given; 0 turns it off), or on until turned off ("force on").
 /// </summary>
-public sealed class ChassisIdentify(Identify identify)
+public sealed class ChassisIdentifyHandler(Identify identify)
 {
     private static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(15);
 

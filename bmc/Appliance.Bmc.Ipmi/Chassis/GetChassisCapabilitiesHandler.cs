@@ -7,12 +7,12 @@ namespace Appliance.Bmc.Ipmi.Chassis;
 /// a diagnostic interrupt when the board has the lines for them; the BMC itself (20h) holds the
 /// FRU, SDR and SEL.
 /// </summary>
-public sealed class GetChassisCapabilities
+public sealed class GetChassisCapabilitiesHandler
 {
     private const byte BmcAddress = 0x20;
     private readonly byte[] _response;
 
-    public GetChassisCapabilities(BmcCore host)
+    public GetChassisCapabilitiesHandler(BmcCore host)
     {
         bool Has(string line) => host.Board.Description.Gpio.Lines.Any(l => l.Name == line);
         byte flags = (byte)((Has("CHASSIS_INTRUSION") ? 0x01 : 0)

@@ -13,7 +13,7 @@ namespace Appliance.Bmc.Ipmi.Chassis;
 /// enables from the front-panel policy, a cooling fault when a fan is below its critical threshold
 /// or has stopped answering, and the identify LED.
 /// </summary>
-public sealed class GetChassisStatus(BmcCore host, PowerRequests requests)
+public sealed class GetChassisStatusHandler(BmcCore host, PowerRequests requests)
 {
     private readonly bool _hasIntrusionSwitch = host.Board.Description.Gpio.Lines.Any(l => l.Name == "CHASSIS_INTRUSION");
     private readonly SensorState[] _fans = host.Sensors.All.Where(s => s.Description.Kind == SensorKind.FanSpeed).ToArray();

@@ -3,8 +3,8 @@ using Appliance.Ipmi;
 
 namespace Appliance.Bmc.Ipmi.Chassis;
 
-/// <summary>Get System Boot Options (IPMI v2.0 section 28.13): parameters 0, 3, 4 and 5 (see <see cref="SetSystemBootOptions"/>).</summary>
-public sealed class GetSystemBootOptions(BootOptions boot, BootParameters parameters)
+/// <summary>Get System Boot Options (IPMI v2.0 section 28.13): parameters 0, 3, 4 and 5 (see <see cref="SetSystemBootOptionsHandler"/>).</summary>
+public sealed class GetSystemBootOptionsHandler(BootOptions boot, BootParameters parameters)
 {
     private const byte ParameterVersion = 0x01;
 
@@ -32,7 +32,7 @@ public sealed class GetSystemBootOptions(BootOptions boot, BootParameters parame
         };
         if (data is null)
         {
-            return IpmiResponse.Error(SetSystemBootOptions.ParameterNotSupported);
+            return IpmiResponse.Error(SetSystemBootOptionsHandler.ParameterNotSupported);
         }
 
         byte[] response = new byte[2 + data.Length];

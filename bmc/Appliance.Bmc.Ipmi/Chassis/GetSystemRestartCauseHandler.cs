@@ -4,7 +4,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Chassis;
 
 /// <summary>Get System Restart Cause (IPMI v2.0 section 28.11): why the host last started, as the power state machine recorded it.</summary>
-public sealed class GetSystemRestartCause(PowerControl power)
+public sealed class GetSystemRestartCauseHandler(PowerControl power)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

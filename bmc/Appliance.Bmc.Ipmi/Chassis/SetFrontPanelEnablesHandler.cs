@@ -8,7 +8,7 @@ namespace Appliance.Bmc.Ipmi.Chassis;
 /// the host, in the front-panel policy the panel and Redfish share. Disabling a button this
 /// board does not have is refused.
 /// </summary>
-public sealed class SetFrontPanelEnables(FrontPanelPolicy policy)
+public sealed class SetFrontPanelEnablesHandler(FrontPanelPolicy policy)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

@@ -4,7 +4,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Chassis;
 
 /// <summary>Set Power Restore Policy (IPMI v2.0 section 28.8): always off, previous state, always on; 3 only asks what is supported.</summary>
-public sealed class SetPowerRestorePolicy(PowerControl power)
+public sealed class SetPowerRestorePolicyHandler(PowerControl power)
 {
     private const byte NoChange = 0x03;
 

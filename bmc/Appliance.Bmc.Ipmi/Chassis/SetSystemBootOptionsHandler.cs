@@ -11,7 +11,7 @@ namespace Appliance.Bmc.Ipmi.Chassis;
 /// boot, or when a button or the watchdog restarts the host first, as parameter 3 says
 /// (<see cref="BootFlagValidBit"/>).
 /// </summary>
-public sealed class SetSystemBootOptions(BootOptions boot, BootParameters parameters, BootFlagValidBit validBit)
+public sealed class SetSystemBootOptionsHandler(BootOptions boot, BootParameters parameters, BootFlagValidBit validBit)
 {
     /// <summary>Command-specific completion code: parameter not supported.</summary>
     public const byte ParameterNotSupported = 0x80;

@@ -10,7 +10,7 @@ namespace Appliance.Bmc.Ipmi.Dcmi;
 /// advertised; it has no DCMI asset tag, MC identifier string or temperature reading commands, so
 /// those identification and temperature attributes are clear too.
 /// </summary>
-public sealed class GetDcmiCapabilitiesInfo(SelLog sel, int sensorPollMs)
+public sealed class GetDcmiCapabilitiesInfoHandler(SelLog sel, int sensorPollMs)
 {
     /// <summary>DCMI command-specific completion code: parameter not supported.</summary>
     public const byte ParameterNotSupported = 0x80;

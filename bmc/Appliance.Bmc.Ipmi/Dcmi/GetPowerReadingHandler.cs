@@ -8,7 +8,7 @@ namespace Appliance.Bmc.Ipmi.Dcmi;
 /// minimum, maximum and average watts, the time stamp and the statistics period, and whether a
 /// measurement is active (not while the host is off).
 /// </summary>
-public sealed class GetPowerReading(PowerStatistics power, TimeProvider time)
+public sealed class GetPowerReadingHandler(PowerStatistics power, TimeProvider time)
 {
     private const byte SystemPowerStatistics = 0x01;
     private const byte MeasurementActive = 0x40;

@@ -10,7 +10,7 @@ namespace Appliance.Bmc.Ipmi.Oem;
 /// Request byte 1 is the operation: 00h get status (response: 00h no PIN, 01h PIN set), 01h set
 /// (bytes 2..: the PIN as 4..8 ASCII digits), 02h clear. The PIN itself is never returned.
 /// </summary>
-public sealed class FrontPanelPin(FrontPanelPolicy policy)
+public sealed class FrontPanelPinHandler(FrontPanelPolicy policy)
 {
     public const byte GetStatus = 0x00;
     public const byte Set = 0x01;

@@ -8,7 +8,7 @@ namespace Appliance.Bmc.Ipmi.Sensor;
 /// Get Sensor Event Enable (IPMI v2.0 section 35.11): whether the sensor's events reach the SEL,
 /// and which events it has (events are switched for the whole sensor at once).
 /// </summary>
-public sealed class GetSensorEventEnable(SensorDirectory sensors)
+public sealed class GetSensorEventEnableHandler(SensorDirectory sensors)
 {
     private const byte EventsEnabled = 0x80;
     private const byte ScanningEnabled = 0x40;

@@ -4,7 +4,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Sensor;
 
 /// <summary>Get Sensor Hysteresis (IPMI v2.0 section 35.7): the positive- and negative-going hysteresis in force, in raw counts.</summary>
-public sealed class GetSensorHysteresis(SensorDirectory sensors)
+public sealed class GetSensorHysteresisHandler(SensorDirectory sensors)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

@@ -11,7 +11,7 @@ namespace Appliance.Bmc.Ipmi.Sensor;
 /// status. The BMC's discrete sensors answer their
 /// present state bits.
 /// </summary>
-public sealed class GetSensorReading(SensorDirectory sensors)
+public sealed class GetSensorReadingHandler(SensorDirectory sensors)
 {
     private const byte EventsEnabled = 0x80;
     private const byte ScanningEnabled = 0x40;

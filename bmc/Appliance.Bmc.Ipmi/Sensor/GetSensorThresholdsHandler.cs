@@ -4,7 +4,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Sensor;
 
 /// <summary>Get Sensor Thresholds (IPMI v2.0 section 35.9): the readable mask and each threshold in raw units.</summary>
-public sealed class GetSensorThresholds(SensorDirectory sensors)
+public sealed class GetSensorThresholdsHandler(SensorDirectory sensors)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ namespace Appliance.Bmc.Ipmi.Sensor;
 /// IPMB/LAN, where the generator is the console's software ID on this channel; or eight, led by a
 /// generator ID, as system software sends it.
 /// </summary>
-public sealed class PlatformEvent(SelLog sel)
+public sealed class PlatformEventHandler(SelLog sel)
 {
     /// <summary>Generator ID of a remote console: software ID 81h on the LAN channel.</summary>
     public const ushort RemoteConsoleGenerator = 0x81 | (LanChannel.Number << 12);

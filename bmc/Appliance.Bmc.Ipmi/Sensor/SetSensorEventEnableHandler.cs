@@ -9,7 +9,7 @@ namespace Appliance.Bmc.Ipmi.Sensor;
 /// or off. Scanning cannot be switched off, and single events cannot be disabled on their own
 /// (the SDR says "entire sensor only"); enabling events that are already on is accepted.
 /// </summary>
-public sealed class SetSensorEventEnable(SensorDirectory sensors, SensorMonitor monitor)
+public sealed class SetSensorEventEnableHandler(SensorDirectory sensors, SensorMonitor monitor)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

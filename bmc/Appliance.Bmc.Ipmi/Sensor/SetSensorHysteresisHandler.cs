@@ -9,7 +9,7 @@ namespace Appliance.Bmc.Ipmi.Sensor;
 /// negative-going hysteresis in raw counts. Durable; the sensor monitor deasserts crossings with it
 /// from the next poll. The hysteresis mask byte is reserved (tools write FFh) and not checked.
 /// </summary>
-public sealed class SetSensorHysteresis(SensorDirectory sensors, SensorMonitor monitor, SettingsStore settings)
+public sealed class SetSensorHysteresisHandler(SensorDirectory sensors, SensorMonitor monitor, SettingsStore settings)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

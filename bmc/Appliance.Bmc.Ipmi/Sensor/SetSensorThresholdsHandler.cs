@@ -10,7 +10,7 @@ namespace Appliance.Bmc.Ipmi.Sensor;
 /// Only the levels the board file defines can be set, and the result must stay in order; the
 /// change is durable and crossings are judged against it from the next poll.
 /// </summary>
-public sealed class SetSensorThresholds(SensorDirectory sensors, SensorMonitor monitor, SettingsStore settings)
+public sealed class SetSensorThresholdsHandler(SensorDirectory sensors, SensorMonitor monitor, SettingsStore settings)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

@@ -8,7 +8,7 @@ namespace Appliance.Bmc.Ipmi.Storage;
 /// The BMC assigns the record ID and, except for non-timestamped OEM records (E0h-FFh), the
 /// timestamp. The answer goes out only once the entry is on disk.
 /// </summary>
-public sealed class AddSelEntry(SelLog sel)
+public sealed class AddSelEntryHandler(SelLog sel)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

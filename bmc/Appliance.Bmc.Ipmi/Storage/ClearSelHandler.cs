@@ -9,7 +9,7 @@ namespace Appliance.Bmc.Ipmi.Storage;
 /// ask for the status (00h). Erasure completes at once. As on other BMCs, the cleared log starts
 /// with an "Event Logging Disabled: log area reset/cleared" event saying it was cleared.
 /// </summary>
-public sealed class ClearSel(SelLog sel, SelIndex index)
+public sealed class ClearSelHandler(SelLog sel, SelIndex index)
 {
     private const byte Initiate = 0xAA;
     private const byte GetStatus = 0x00;

@@ -5,7 +5,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Storage;
 
 /// <summary>Delete SEL Entry (IPMI v2.0 section 31.8): needs the current reservation, which the deletion then cancels.</summary>
-public sealed class DeleteSelEntry(SelLog sel, SelIndex index)
+public sealed class DeleteSelEntryHandler(SelLog sel, SelIndex index)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

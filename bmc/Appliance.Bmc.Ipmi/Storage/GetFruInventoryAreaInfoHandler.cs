@@ -3,7 +3,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Storage;
 
 /// <summary>Get FRU Inventory Area Info (IPMI v2.0 section 34.1): FRU device 0 is the board's EEPROM, byte-addressed.</summary>
-public sealed class GetFruInventoryAreaInfo(FruInventory fru)
+public sealed class GetFruInventoryAreaInfoHandler(FruInventory fru)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

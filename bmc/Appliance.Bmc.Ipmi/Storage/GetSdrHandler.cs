@@ -8,7 +8,7 @@ namespace Appliance.Bmc.Ipmi.Storage;
 /// (offset above 0) needs the current reservation (a read from offset 0 needs none); a request
 /// for more than the record holds gets the rest of it.
 /// </summary>
-public sealed class GetSdr(SdrRepository sdr)
+public sealed class GetSdrHandler(SdrRepository sdr)
 {
     private const byte EntireRecord = 0xFF;
 

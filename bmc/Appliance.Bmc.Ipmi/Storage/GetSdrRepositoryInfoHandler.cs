@@ -4,7 +4,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Storage;
 
 /// <summary>Get SDR Repository Info (IPMI v2.0 section 33.9): version 51h, the record count, no free space, reserve supported.</summary>
-public sealed class GetSdrRepositoryInfo(SdrRepository sdr)
+public sealed class GetSdrRepositoryInfoHandler(SdrRepository sdr)
 {
     private const byte ReserveSupported = 0x02;
 

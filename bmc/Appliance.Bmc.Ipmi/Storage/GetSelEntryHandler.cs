@@ -8,7 +8,7 @@ namespace Appliance.Bmc.Ipmi.Storage;
 /// Get SEL Entry (IPMI v2.0 section 31.5): a record by ID (0000h first, FFFFh last) with the ID of
 /// the next one, whole (FFh bytes) or from an offset (which needs the current reservation).
 /// </summary>
-public sealed class GetSelEntry(SelLog sel, SelIndex index)
+public sealed class GetSelEntryHandler(SelLog sel, SelIndex index)
 {
     private const byte EntireRecord = 0xFF;
 

@@ -5,7 +5,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Storage;
 
 /// <summary>Get SEL Info (IPMI v2.0 section 31.2): version 51h, entries, free space, last addition and erase (SEL time), overflow.</summary>
-public sealed class GetSelInfo(SelLog sel)
+public sealed class GetSelInfoHandler(SelLog sel)
 {
     private const byte SelVersion = 0x51;
     private const byte Overflow = 0x80;

@@ -5,7 +5,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Storage;
 
 /// <summary>Get SEL Time (IPMI v2.0 section 31.10): seconds since 1970 on the SEL's clock.</summary>
-public sealed class GetSelTime(SelLog sel)
+public sealed class GetSelTimeHandler(SelLog sel)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

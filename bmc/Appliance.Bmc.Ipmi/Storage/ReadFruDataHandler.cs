@@ -5,7 +5,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Storage;
 
 /// <summary>Read FRU Data (IPMI v2.0 section 34.2): up to the count asked, from the offset, within the EEPROM.</summary>
-public sealed class ReadFruData(FruInventory fru)
+public sealed class ReadFruDataHandler(FruInventory fru)
 {
     /// <summary>Command-specific completion code: FRU device busy.</summary>
     public const byte FruDeviceBusy = 0x81;

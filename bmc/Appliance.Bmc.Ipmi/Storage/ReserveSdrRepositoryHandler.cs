@@ -3,7 +3,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Storage;
 
 /// <summary>Reserve SDR Repository (IPMI v2.0 section 33.11): a reservation ID for partial Get SDR reads.</summary>
-public sealed class ReserveSdrRepository(SdrRepository sdr)
+public sealed class ReserveSdrRepositoryHandler(SdrRepository sdr)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

@@ -3,7 +3,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Storage;
 
 /// <summary>Reserve SEL (IPMI v2.0 section 31.4): needed by partial reads, Delete SEL Entry and Clear SEL.</summary>
-public sealed class ReserveSel(SelIndex index)
+public sealed class ReserveSelHandler(SelIndex index)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

@@ -78,8 +78,8 @@ public static class SdrRecords
         r[39] = Raw(sensor, ThresholdLevel.LowerNonRecoverable);
         r[40] = Raw(sensor, ThresholdLevel.LowerCritical);
         r[41] = Raw(sensor, ThresholdLevel.LowerNonCritical);
-        r[42] = GetSensorHysteresis.Raw(sensor, sensor.PositiveHysteresis);
-        r[43] = GetSensorHysteresis.Raw(sensor, sensor.NegativeHysteresis);
+        r[42] = GetSensorHysteresisHandler.Raw(sensor, sensor.PositiveHysteresis);
+        r[43] = GetSensorHysteresisHandler.Raw(sensor, sensor.NegativeHysteresis);
         r[47] = (byte)(0xC0 | id.Length); // 8-bit ASCII + Latin-1
         id.CopyTo(r, 48);
         return r;

@@ -96,7 +96,7 @@ public sealed class SdrRepository
             records.Add(SdrRecords.CompactSensor(next++, sensor));
         }
 
-        records.Add(SdrRecords.ManagementControllerLocator(next, _controllerName, GetDeviceId.AdditionalDeviceSupport));
+        records.Add(SdrRecords.ManagementControllerLocator(next, _controllerName, GetDeviceIdHandler.AdditionalDeviceSupport));
         byte[][] built = [.. records];
         string digest = Convert.ToHexString(SHA256.HashData(built.SelectMany(r => r).ToArray()));
         return new Contents(built, digest, AdditionTime(StructureDigest(built), now));

@@ -5,7 +5,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Storage;
 
 /// <summary>Set SEL Time (IPMI v2.0 section 31.11): sets the SEL's clock; new entries are stamped with it.</summary>
-public sealed class SetSelTime(SelLog sel)
+public sealed class SetSelTimeHandler(SelLog sel)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

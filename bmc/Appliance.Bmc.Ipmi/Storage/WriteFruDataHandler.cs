@@ -5,7 +5,7 @@ using Appliance.Ipmi;
 namespace Appliance.Bmc.Ipmi.Storage;
 
 /// <summary>Write FRU Data (IPMI v2.0 section 34.3): bytes into the FRU EEPROM, which must hold all of them.</summary>
-public sealed class WriteFruData(FruInventory fru)
+public sealed class WriteFruDataHandler(FruInventory fru)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
@@ -36,7 +36,7 @@ public sealed class WriteFruData(FruInventory fru)
             }
             catch (DeviceException)
             {
-                return IpmiResponse.Error(ReadFruData.FruDeviceBusy);
+                return IpmiResponse.Error(ReadFruDataHandler.FruDeviceBusy);
             }
 
             return IpmiResponse.Ok([(byte)length]);

@@ -11,7 +11,7 @@ namespace Appliance.Bmc.Ipmi.Transport;
 /// the front panel and Redfish share, plus the RMCP+ cipher suites and their privilege limits.
 /// IPMI v1.5 authentication types are all off: only RMCP+ sessions exist.
 /// </summary>
-public sealed class GetLanConfigurationParameters(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan, AccountStore accounts)
+public sealed class GetLanConfigurationParametersHandler(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan, AccountStore accounts)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {

@@ -14,7 +14,7 @@ namespace Appliance.Bmc.Ipmi.Transport;
 /// there; a bad value changes nothing); cipher suite privilege levels go to the LAN channel, the
 /// bad password threshold to the account store's lockout policy.
 /// </summary>
-public sealed class SetLanConfigurationParameters(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan, AccountStore accounts)
+public sealed class SetLanConfigurationParametersHandler(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan, AccountStore accounts)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
