@@ -59,9 +59,9 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.App, AppCommand.ResetWatchdogTimer, operatorLevel, new ResetWatchdogTimerHandler(watchdog).Handle);
         Add(NetFn.App, AppCommand.SetWatchdogTimer, operatorLevel, new SetWatchdogTimerHandler(watchdog).Handle);
         Add(NetFn.App, AppCommand.GetWatchdogTimer, user, new GetWatchdogTimerHandler(watchdog).Handle);
-        Add(NetFn.App, AppCommandMore.SetChannelAccess, admin, new SetChannelAccessHandler(channel).Handle);
+        Add(NetFn.App, AppCommand.SetChannelAccess, admin, new SetChannelAccessHandler(channel).Handle);
         Add(NetFn.App, AppCommand.GetChannelAccess, user, new GetChannelAccessHandler(channel).Handle);
-        Add(NetFn.App, AppCommandMore.SetChannelSecurityKeys, admin, new SetChannelSecurityKeysHandler(keys).Handle);
+        Add(NetFn.App, AppCommand.SetChannelSecurityKeys, admin, new SetChannelSecurityKeysHandler(keys).Handle);
         Add(NetFn.App, AppCommand.GetChannelInfo, user, new GetChannelInfoHandler().Handle);
         Add(NetFn.App, AppCommand.SetUserAccess, admin, new SetUserAccessHandler(host.Accounts).Handle);
         Add(NetFn.App, AppCommand.GetUserAccess, operatorLevel, new GetUserAccessHandler(host.Accounts).Handle);
@@ -77,7 +77,7 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.Chassis, ChassisCommand.ChassisIdentify, operatorLevel, new ChassisIdentifyHandler(host.Identify).Handle);
         Add(NetFn.Chassis, ChassisCommand.SetPowerRestorePolicy, operatorLevel, new SetPowerRestorePolicyHandler(host.Power).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetSystemRestartCause, user, new GetSystemRestartCauseHandler(host.Power).Handle);
-        Add(NetFn.Chassis, ChassisCommandMore.SetFrontPanelEnables, admin, new SetFrontPanelEnablesHandler(host.FrontPanelPolicy).Handle);
+        Add(NetFn.Chassis, ChassisCommand.SetFrontPanelEnables, admin, new SetFrontPanelEnablesHandler(host.FrontPanelPolicy).Handle);
         Add(NetFn.Chassis, ChassisCommand.SetSystemBootOptions, operatorLevel, new SetSystemBootOptionsHandler(host.Boot, boot, bootFlagValidBit).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetSystemBootOptions, operatorLevel, new GetSystemBootOptionsHandler(host.Boot, boot).Handle);
 

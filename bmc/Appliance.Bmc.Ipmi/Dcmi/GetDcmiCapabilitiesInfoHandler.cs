@@ -1,5 +1,6 @@
 using Appliance.Bmc.Sel;
 using Appliance.Ipmi;
+using Appliance.Ipmi.Commands;
 
 namespace Appliance.Bmc.Ipmi.Dcmi;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Appliance.Ipmi;
+using Appliance.Ipmi.Commands;
 
 namespace Appliance.Bmc.Ipmi.Dcmi;
 
