@@ -20,7 +20,7 @@ var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan
 using var sim = new SimBoard(board, time);
 using var hardware = new Board(board, sim.Platform);
 string state = Directory.CreateTempSubdirectory("thermal-bench-").FullName;
-var bmc = new BmcHost(hardware, state, time, NullLoggerFactory.Instance);
+var bmc = new BmcCore(hardware, state, time, NullLoggerFactory.Instance);
 bmc.Start(acPowerRestored: false);
 
 TimeSpan tick = TimeSpan.FromMilliseconds(250);

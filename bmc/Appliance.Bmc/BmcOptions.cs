@@ -7,9 +7,8 @@ namespace Appliance.Bmc;
 public sealed record BmcOptions
 {
     public const string Usage = """
-        usage: appliance-bmc --board FILE [--sim | --board-socket PATH] [options]
+        usage: appliance-bmc --board FILE [--board-socket PATH] [options]
           --board FILE            board description (hw/boards/*.json)
-          --sim                   simulate the board inside this process
           --board-socket PATH     use the simulated board served by appliance-board-sim at PATH
           --state-dir DIR         persistent state (default /var/lib/appliance-bmc)
           --run-dir DIR           runtime state, cleared when the board loses AC power (default /run/appliance-bmc)
@@ -24,7 +23,6 @@ public sealed record BmcOptions
         """;
 
     public required string BoardFile { get; init; }
-    public bool Simulated { get; init; }
     public string? BoardSocket { get; init; }
     public string StateDirectory { get; init; } = "/var/lib/appliance-bmc";
     public string RunDirectory { get; init; } = "/run/appliance-bmc";
@@ -50,7 +48,6 @@ public sealed record BmcOptions
             options = arg switch
             {
                 "--board" => options with { BoardFile = board = Value() },
-                "--sim" => options with { Simulated = true },
                 "--board-socket" => options with { BoardSocket = Value() },
                 "--state-dir" => options with { StateDirectory = Value() },
                 "--run-dir" => options with { RunDirectory = Value() },
@@ -68,11 +65,6 @@ public sealed record BmcOptions
         if (board is null)
         {
             throw new ArgumentException("--board is required");
-        }
-
-        if (options.Simulated && options.BoardSocket is not null)
-        {
-            throw new ArgumentException("--sim and --board-socket exclude each other");
         }
 
         return options;

@@ -3,8 +3,7 @@ using System.Net.NetworkInformation;
 using Appliance.Bmc.Network;
 using Appliance.Hw;
 using Appliance.Hw.Boards;
-using Appliance.Hw.Sim;
-using Appliance.Hw.Sim.Remote;
+using Appliance.Hw.Remote;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Bmc;
@@ -25,14 +24,11 @@ public static class BmcProcess
         BoardDescription description = BoardFile.Load(options.BoardFile);
         bool acPowerRestored = AcPowerMarker.FirstStartSinceAcPower(options.RunDirectory);
 
-        // An in-process simulated board outlives BMC restarts, as the hardware would.
-        using SimBoard? inProcessBoard = options.Simulated ? new SimBoard(description, TimeProvider.System) : null;
         while (true)
         {
-            IBoardPlatform platform = inProcessBoard?.Platform
-                ?? (options.BoardSocket is string socket ? new RemoteBoardPlatform(socket) : new LinuxBoardPlatform(description));
+            IBoardPlatform platform = options.BoardSocket is string socket ? new RemoteBoardPlatform(socket) : new LinuxBoardPlatform(description);
             using var board = new Board(description, platform);
-            using var host = new BmcHost(board, options.StateDirectory, TimeProvider.System, loggers, NetworkDefaults(options, description));
+            using var host = new BmcCore(board, options.StateDirectory, TimeProvider.System, loggers, NetworkDefaults(options, description));
             string? generated = host.Accounts.EnsureInitialAdministrator(options.AdminUser, options.AdminPassword, passwordChangeRequired: false);
             if (generated is not null)
             {

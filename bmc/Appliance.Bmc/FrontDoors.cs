@@ -3,15 +3,15 @@ namespace Appliance.Bmc;
 /// <summary>The front doors the BMC process opens on its services; each is started after the core is running.</summary>
 public static class FrontDoors
 {
-    public static IEnumerable<IFrontDoor> For(BmcHost host, BmcOptions options, BmcLifetime lifetime)
+    public static IEnumerable<IFrontDoor> For(BmcCore host, BmcOptions options, BmcLifetime lifetime)
     {
         _ = host;
         _ = options;
         _ = lifetime;
         yield return new FrontPanel.FrontPanelService(host, options.AdminUser, options.AdminPassword);
-        if (options.RedfishEndpoint is not null)
+        if (options.RedfishEndpoint is { } redfish)
         {
-            yield return new Redfish.RedfishService(host, options, lifetime);
+            yield return new Redfish.RedfishService(host, new Redfish.RedfishOptions { Endpoint = redfish, HostName = options.HostName, IpmiEndpoint = options.IpmiEndpoint }, lifetime);
         }
         if (options.IpmiEndpoint is { } ipmi)
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Appliance.Hw.Boards;
 using Appliance.Hw.Fru;
+using Appliance.Hw.Remote;
 using Appliance.Hw.Sim;
 using Appliance.Hw.Sim.Remote;
 

@@ -1,3 +1,5 @@
+using Appliance.Bmc.Cluster;
+
 namespace Appliance.Bmc.FrontPanel.Tests;
 
 /// <summary>The cluster join entry: this node's state, and a join token stored for the host.</summary>

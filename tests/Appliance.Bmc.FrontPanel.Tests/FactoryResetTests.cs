@@ -1,6 +1,7 @@
 using System.Net;
 using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Chassis;
+using Appliance.Bmc.Cluster;
 using Appliance.Bmc.Network;
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;

@@ -1,3 +1,4 @@
+using Appliance.Bmc.Chassis;
 using Appliance.Bmc.Power;
 
 namespace Appliance.Bmc.FrontPanel.Tests;

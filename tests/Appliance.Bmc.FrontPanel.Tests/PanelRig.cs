@@ -28,7 +28,7 @@ public sealed class PanelRig : IDisposable
         Sim = new SimBoard(Description, Time);
         StateDirectory = Directory.CreateTempSubdirectory("bmc-panel-").FullName;
         Board = new Board(Description, platform is null ? Sim.Platform : platform(Sim.Platform));
-        Host = new BmcHost(Board, StateDirectory, Time, NullLoggerFactory.Instance);
+        Host = new BmcCore(Board, StateDirectory, Time, NullLoggerFactory.Instance);
         InitialPassword = Host.Accounts.EnsureInitialAdministrator(AdminUser, configuredAdminPassword, passwordChangeRequired: false);
         Host.Start(acPowerRestored: false);
         Panel = new FrontPanelService(Host, AdminUser, configuredAdminPassword);
@@ -41,7 +41,7 @@ public sealed class PanelRig : IDisposable
     public SimBoard Sim { get; }
     public string StateDirectory { get; }
     public Board Board { get; }
-    public BmcHost Host { get; }
+    public BmcCore Host { get; }
     public FrontPanelService Panel { get; }
 
     /// <summary>The administrator password generated at first start (null when configured).</summary>

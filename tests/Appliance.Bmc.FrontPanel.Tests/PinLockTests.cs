@@ -1,3 +1,5 @@
+using Appliance.Bmc.Chassis;
+
 namespace Appliance.Bmc.FrontPanel.Tests;
 
 /// <summary>The setup PIN: set through the BMC's policy (as IPMI and Redfish set it), asked on the panel.</summary>

@@ -1,3 +1,4 @@
+using Appliance.Bmc.Chassis;
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;
 using Appliance.Hw.Sim.Physics;

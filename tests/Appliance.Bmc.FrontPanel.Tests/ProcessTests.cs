@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Appliance.Hw.Remote;
 using Appliance.Hw.Sim.Remote;
 
 namespace Appliance.Bmc.FrontPanel.Tests;

@@ -22,14 +22,7 @@ public sealed class SeenElsewhereTests : IDisposable
     {
         _ipmi = new IpmiService(_rig.Host, new IPEndPoint(IPAddress.Loopback, 0), new BmcLifetime());
         _ipmi.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
-        var options = new BmcOptions
-        {
-            BoardFile = Repo.Hc1,
-            StateDirectory = _rig.StateDirectory,
-            RedfishEndpoint = new IPEndPoint(IPAddress.Loopback, 0),
-            IpmiEndpoint = null,
-        };
-        _redfish = new RedfishService(_rig.Host, options, new BmcLifetime());
+        _redfish = new RedfishService(_rig.Host, new RedfishOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) }, new BmcLifetime());
         _redfish.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 

@@ -148,7 +148,7 @@ public sealed class ChannelSecurityKeysTests
             string file = Path.Combine(folder, "kg");
             File.WriteAllText(file, "hex 0x12345\n");
 
-            var r = await Tool.RunAsync(Repo.Executable("appliance-bmc"), ["--board", Repo.Hc1, "--sim", "--state-dir", Path.Combine(folder, "state"),
+            var r = await Tool.RunAsync(Repo.Executable("appliance-bmc"), ["--board", Repo.Hc1, "--state-dir", Path.Combine(folder, "state"),
                 "--ipmi", "off", "--redfish", "off", "--ipmi-kg-file", file]);
 
             Assert.NotEqual(0, r.ExitCode);

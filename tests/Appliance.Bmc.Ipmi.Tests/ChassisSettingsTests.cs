@@ -132,7 +132,7 @@ public sealed class ChassisSettingsTests
 
         Assert.Matches(@"Front-Panel Lockout\s+: inactive", before.StdOut);
         Assert.True(disable.ExitCode == 0, disable.ToString());
-        Assert.False(bmc.Host.FrontPanelPolicy.IsEnabled(FrontPanel.FrontPanelButtons.PowerOff));
+        Assert.False(bmc.Host.FrontPanelPolicy.IsEnabled(Bmc.Chassis.FrontPanelButtons.PowerOff));
         Assert.Matches(@"Front-Panel Lockout\s+: active", after.StdOut);
         Assert.Matches(@"Power Button Disabled: true", after.StdOut);
         Assert.Matches(@"Reset Button Disabled: false", after.StdOut);
@@ -141,7 +141,7 @@ public sealed class ChassisSettingsTests
         Assert.Matches(@"Reset button disable\s+: allowed", freeipmi.StdOut);
         Assert.Matches(@"Standby button disable\s+: unallowed", freeipmi.StdOut);
         Assert.Contains("rsp=0xcc", absentButton.StdErr); // hc1 has no standby button
-        Assert.False(bmc.Host.FrontPanelPolicy.IsEnabled(FrontPanel.FrontPanelButtons.PowerOff));
+        Assert.False(bmc.Host.FrontPanelPolicy.IsEnabled(Bmc.Chassis.FrontPanelButtons.PowerOff));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Appliance.Bmc.Chassis;
 using Appliance.Bmc.FrontPanel;
 
 namespace Appliance.Bmc.Ipmi.Tests;

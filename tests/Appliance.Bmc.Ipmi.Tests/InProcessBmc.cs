@@ -36,7 +36,7 @@ public sealed class InProcessBmc : IAsyncDisposable
         _ownsState = ownsState;
         CacheDirectory = Directory.CreateTempSubdirectory("freeipmi-cache-").FullName; // private to the user, as FreeIPMI requires
         Board = new Board(sim.Description, sim.Platform);
-        Host = new BmcHost(Board, stateDirectory, time, NullLoggerFactory.Instance);
+        Host = new BmcCore(Board, stateDirectory, time, NullLoggerFactory.Instance);
         if (Host.Accounts.List().Count == 0)
         {
             Host.Accounts.EnsureInitialAdministrator(AdminUser, AdminPassword, passwordChangeRequired: false);
@@ -53,7 +53,7 @@ public sealed class InProcessBmc : IAsyncDisposable
     public TimeProvider Time { get; }
     public string StateDirectory { get; }
     public Board Board { get; }
-    public BmcHost Host { get; }
+    public BmcCore Host { get; }
     public BmcLifetime Lifetime { get; }
     public IpmiService Service { get; }
     public int Port => Service.LocalEndPoint.Port;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Appliance.Hw.Remote;
 using Appliance.Hw.Sim.Remote;
 using Appliance.Ipmi.Client;
 

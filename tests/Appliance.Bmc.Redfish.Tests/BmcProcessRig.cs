@@ -12,6 +12,7 @@ public sealed class BmcProcessRig : IDisposable
 {
     private readonly StringBuilder _output = new();
     private Process? _process;
+    private Process? _board;
 
     public BmcProcessRig()
     {
@@ -34,12 +35,12 @@ public sealed class BmcProcessRig : IDisposable
         }
     }
 
-    /// <param name="boardSocket">A board served by appliance-board-sim on this socket; without it the BMC simulates its own (--sim).</param>
+    /// <param name="boardSocket">A board served by appliance-board-sim on this socket; without it the rig serves one of its own, kept across restarts of the BMC.</param>
     public async Task StartAsync(string? adminPassword = null, string? boardSocket = null)
     {
+        boardSocket ??= await OwnBoardAsync();
         var start = new ProcessStartInfo(Repo.Bmc) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string[] board = boardSocket is null ? ["--sim"] : ["--board-socket", boardSocket];
-        string[] args = ["--board", Repo.Hc1, .. board, "--state-dir", Path.Combine(StateDirectory, "state"), "--run-dir", Path.Combine(StateDirectory, "run"),
+        string[] args = ["--board", Repo.Hc1, "--board-socket", boardSocket, "--state-dir", Path.Combine(StateDirectory, "state"), "--run-dir", Path.Combine(StateDirectory, "run"),
             "--redfish", $"127.0.0.1:{Port}", "--ipmi", "off"];
         foreach (string arg in args)
         {
@@ -126,7 +127,44 @@ public sealed class BmcProcessRig : IDisposable
         }
 
         _process?.Dispose();
+        if (_board is { HasExited: false })
+        {
+            _board.Kill();
+            _board.WaitForExit();
+        }
+
+        _board?.Dispose();
         Directory.Delete(StateDirectory, recursive: true);
+    }
+
+    /// <summary>Starts appliance-board-sim on a socket in the state folder once, and waits for the socket.</summary>
+    private async Task<string> OwnBoardAsync()
+    {
+        string socket = Path.Combine(StateDirectory, "board.sock");
+        if (_board is null)
+        {
+            var start = new ProcessStartInfo(Repo.BoardSim) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string arg in new[] { "serve", "--board", Repo.Hc1, "--socket", socket })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            _board = Process.Start(start)!;
+            _board.OutputDataReceived += (_, e) => Append(e.Data);
+            _board.ErrorDataReceived += (_, e) => Append(e.Data);
+            _board.BeginOutputReadLine();
+            _board.BeginErrorReadLine();
+        }
+
+        DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!File.Exists(socket))
+        {
+            Assert.False(_board.HasExited, "appliance-board-sim exited:\n" + Output);
+            Assert.True(DateTime.UtcNow < end, "appliance-board-sim did not open its socket:\n" + Output);
+            await Task.Delay(50);
+        }
+
+        return socket;
     }
 
     private void Append(string? line)

@@ -51,7 +51,7 @@ public sealed class FrontPanelMirrorTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(panel!["PinSet"]!.GetValue<bool>());
         Assert.Null(panel["Pin"]);
-        Assert.Equal(FrontPanel.PinCheck.Accepted, _rig.Host.FrontPanelPolicy.CheckPin("97531"));
+        Assert.Equal(Bmc.Chassis.PinCheck.Accepted, _rig.Host.FrontPanelPolicy.CheckPin("97531"));
 
         (status, _, _) = await _rig.ClientAs(Appliance.Bmc.Accounts.AccountRole.Operator, "operator").SendAsync(HttpMethod.Patch, Uri, """{"Pin": ""}""");
         Assert.Equal(HttpStatusCode.Forbidden, status);

@@ -41,7 +41,7 @@ public sealed class RedfishRig : IAsyncDisposable
     public SimBoard Sim { get; private set; }
     public string StateDirectory { get; }
     private bool OwnsState { get; }
-    public BmcHost Host { get; private set; } = null!;
+    public BmcCore Host { get; private set; } = null!;
     public RedfishService Service { get; private set; } = null!;
     public BmcLifetime Lifetime { get; } = new();
     public int Port => Service.Port;
@@ -71,7 +71,7 @@ public sealed class RedfishRig : IAsyncDisposable
     public async Task StartBmcAsync(bool adminMustChangePassword = false)
     {
         _board = new Board(Description, Sim.Platform);
-        Host = new BmcHost(_board, StateDirectory, Time, NullLoggerFactory.Instance);
+        Host = new BmcCore(_board, StateDirectory, Time, NullLoggerFactory.Instance);
         Host.Accounts.EnsureInitialAdministrator(AdminUser, AdminPassword, adminMustChangePassword);
         Host.Start(acPowerRestored: false);
         if (WithFrontPanel)
@@ -80,8 +80,7 @@ public sealed class RedfishRig : IAsyncDisposable
             await _frontPanel.StartAsync(CancellationToken.None);
         }
 
-        var options = new BmcOptions { BoardFile = Repo.Hc1, RedfishEndpoint = new IPEndPoint(IPAddress.Loopback, 0), IpmiEndpoint = null, StateDirectory = StateDirectory };
-        Service = new RedfishService(Host, options, Lifetime);
+        Service = new RedfishService(Host, new RedfishOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) }, Lifetime);
         await Service.StartAsync(CancellationToken.None);
     }
 

@@ -10,6 +10,9 @@ internal static class Repo
     /// <summary>The appliance-bmc executable the project reference copies next to the tests.</summary>
     public static string Bmc => Path.Combine(AppContext.BaseDirectory, "appliance-bmc");
 
+    /// <summary>The appliance-board-sim executable, copied next to the tests the same way.</summary>
+    public static string BoardSim => Path.Combine(AppContext.BaseDirectory, "appliance-board-sim");
+
     public static string Script(string name) => Path.Combine(AppContext.BaseDirectory, "scripts", name);
 
     private static string FindRoot()

@@ -14,7 +14,7 @@ public class ProcessTests
         File.WriteAllText(broken, File.ReadAllText(Repo.Hc1).Replace("\"sensorPollMs\": 250", "\"sensorPollMs\": 5"));
         try
         {
-            (int exit, string output) = Run("--board", broken, "--sim", "--ipmi", "off", "--redfish", "off");
+            (int exit, string output) = Run("--board", broken, "--ipmi", "off", "--redfish", "off");
 
             Assert.Equal(2, exit);
             Assert.Contains($"{broken}: $.sensorPollMs: 5: must be 50..60000 ms", output);
@@ -40,14 +40,15 @@ public class ProcessTests
     {
         string state = Directory.CreateTempSubdirectory("bmc-state-").FullName;
         string run = Directory.CreateTempSubdirectory("bmc-run-").FullName;
+        using var board = new BoardSimProcess();
         try
         {
-            string first = StartAndStop(state, run);
+            string first = StartAndStop(state, run, board.Socket);
             Assert.Matches("initial administrator: admin password: [A-Za-z0-9]{16} \\(change it at first login\\)", first);
             Assert.Contains("BMC for board hc1 running", first);
             Assert.Contains("BMC stopping", first);
 
-            string second = StartAndStop(state, run);
+            string second = StartAndStop(state, run, board.Socket);
             Assert.DoesNotContain("initial administrator", second);
         }
         finally
@@ -57,9 +58,9 @@ public class ProcessTests
         }
     }
 
-    private static string StartAndStop(string state, string run)
+    private static string StartAndStop(string state, string run, string boardSocket)
     {
-        var info = new ProcessStartInfo(Bmc, ["--board", Repo.Hc1, "--sim", "--state-dir", state, "--run-dir", run, "--ipmi", "off", "--redfish", "off"])
+        var info = new ProcessStartInfo(Bmc, ["--board", Repo.Hc1, "--board-socket", boardSocket, "--state-dir", state, "--run-dir", run, "--ipmi", "off", "--redfish", "off"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

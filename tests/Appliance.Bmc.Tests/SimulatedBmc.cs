@@ -26,7 +26,7 @@ public sealed class BoardRig : IDisposable
     public SimBoard Sim { get; private set; }
     public string StateDirectory { get; }
 
-    public SimulatedBmc StartBmc(bool acPowerRestored = true, Action<BmcHost>? beforeStart = null, ILoggerFactory? loggers = null) =>
+    public SimulatedBmc StartBmc(bool acPowerRestored = true, Action<BmcCore>? beforeStart = null, ILoggerFactory? loggers = null) =>
         new(this, acPowerRestored, beforeStart, loggers);
 
     /// <summary>The board loses and regains AC power: the host is off and every chip starts over.</summary>
@@ -68,18 +68,18 @@ public sealed class BoardRig : IDisposable
 /// <summary>One BMC instance on a rig's board.</summary>
 public sealed class SimulatedBmc : IDisposable
 {
-    internal SimulatedBmc(BoardRig rig, bool acPowerRestored, Action<BmcHost>? beforeStart, ILoggerFactory? loggers)
+    internal SimulatedBmc(BoardRig rig, bool acPowerRestored, Action<BmcCore>? beforeStart, ILoggerFactory? loggers)
     {
         Rig = rig;
         Board = new Board(rig.Description, rig.Sim.Platform);
-        Host = new BmcHost(Board, rig.StateDirectory, rig.Time, loggers ?? NullLoggerFactory.Instance);
+        Host = new BmcCore(Board, rig.StateDirectory, rig.Time, loggers ?? NullLoggerFactory.Instance);
         beforeStart?.Invoke(Host);
         Host.Start(acPowerRestored);
     }
 
     public BoardRig Rig { get; }
     public Board Board { get; }
-    public BmcHost Host { get; }
+    public BmcCore Host { get; }
 
     /// <summary>Stops the BMC service; the board and the host keep running.</summary>
     public void Dispose()

@@ -33,6 +33,8 @@ public static class AppCommand
     public const byte CloseSession = 0x3C;
     /// <summary>Get Session Info (session layer).</summary>
     public const byte GetSessionInfo = 0x3D;
+    /// <summary>Set Channel Access.</summary>
+    public const byte SetChannelAccess = 0x40;
     /// <summary>Get Channel Access.</summary>
     public const byte GetChannelAccess = 0x41;
     /// <summary>Get Channel Info.</summary>
@@ -49,6 +51,8 @@ public static class AppCommand
     public const byte SetUserPassword = 0x47;
     /// <summary>Get Channel Cipher Suites (session layer; also allowed before a session).</summary>
     public const byte GetChannelCipherSuites = 0x54;
+    /// <summary>Set Channel Security Keys (the BMC key K_g).</summary>
+    public const byte SetChannelSecurityKeys = 0x56;
 }
 
 /// <summary>Command numbers of NetFn Chassis (IPMI v2.0 appendix G).</summary>
@@ -72,6 +76,94 @@ public static class ChassisCommand
     public const byte SetSystemBootOptions = 0x08;
     /// <summary>Get System Boot Options.</summary>
     public const byte GetSystemBootOptions = 0x09;
+    /// <summary>Set Front Panel Enables.</summary>
+    public const byte SetFrontPanelEnables = 0x0A;
     /// <summary>Get POH Counter.</summary>
     public const byte GetPohCounter = 0x0F;
+}
+
+/// <summary>Command numbers of NetFn Sensor/Event (IPMI v2.0 appendix G).</summary>
+public static class SensorEventCommand
+{
+    /// <summary>Platform Event (Event Message).</summary>
+    public const byte PlatformEvent = 0x02;
+    /// <summary>Set Sensor Hysteresis.</summary>
+    public const byte SetSensorHysteresis = 0x24;
+    /// <summary>Get Sensor Hysteresis.</summary>
+    public const byte GetSensorHysteresis = 0x25;
+    /// <summary>Set Sensor Thresholds.</summary>
+    public const byte SetSensorThresholds = 0x26;
+    /// <summary>Get Sensor Thresholds.</summary>
+    public const byte GetSensorThresholds = 0x27;
+    /// <summary>Set Sensor Event Enable.</summary>
+    public const byte SetSensorEventEnable = 0x28;
+    /// <summary>Get Sensor Event Enable.</summary>
+    public const byte GetSensorEventEnable = 0x29;
+    /// <summary>Get Sensor Reading.</summary>
+    public const byte GetSensorReading = 0x2D;
+}
+
+/// <summary>Command numbers of NetFn Storage: FRU, SDR repository and SEL (IPMI v2.0 appendix G).</summary>
+public static class StorageCommand
+{
+    /// <summary>Get FRU Inventory Area Info.</summary>
+    public const byte GetFruInventoryAreaInfo = 0x10;
+    /// <summary>Read FRU Data.</summary>
+    public const byte ReadFruData = 0x11;
+    /// <summary>Write FRU Data.</summary>
+    public const byte WriteFruData = 0x12;
+    /// <summary>Get SDR Repository Info.</summary>
+    public const byte GetSdrRepositoryInfo = 0x20;
+    /// <summary>Reserve SDR Repository.</summary>
+    public const byte ReserveSdrRepository = 0x22;
+    /// <summary>Get SDR.</summary>
+    public const byte GetSdr = 0x23;
+    /// <summary>Get SEL Info.</summary>
+    public const byte GetSelInfo = 0x40;
+    /// <summary>Reserve SEL.</summary>
+    public const byte ReserveSel = 0x42;
+    /// <summary>Get SEL Entry.</summary>
+    public const byte GetSelEntry = 0x43;
+    /// <summary>Add SEL Entry.</summary>
+    public const byte AddSelEntry = 0x44;
+    /// <summary>Delete SEL Entry.</summary>
+    public const byte DeleteSelEntry = 0x46;
+    /// <summary>Clear SEL.</summary>
+    public const byte ClearSel = 0x47;
+    /// <summary>Get SEL Time.</summary>
+    public const byte GetSelTime = 0x48;
+    /// <summary>Set SEL Time.</summary>
+    public const byte SetSelTime = 0x49;
+}
+
+/// <summary>Command numbers of NetFn Transport (IPMI v2.0 appendix G).</summary>
+public static class TransportCommand
+{
+    /// <summary>Set LAN Configuration Parameters.</summary>
+    public const byte SetLanConfigurationParameters = 0x01;
+    /// <summary>Get LAN Configuration Parameters.</summary>
+    public const byte GetLanConfigurationParameters = 0x02;
+}
+
+/// <summary>DCMI commands (NetFn Group Extension, defining body DCh; DCMI v1.5 table 6-1).</summary>
+public static class DcmiCommand
+{
+    /// <summary>The group extension identification byte that starts every DCMI request and response.</summary>
+    public const byte GroupExtension = 0xDC;
+    /// <summary>Get DCMI Capabilities Info.</summary>
+    public const byte GetDcmiCapabilitiesInfo = 0x01;
+    /// <summary>Get Power Reading.</summary>
+    public const byte GetPowerReading = 0x02;
+}
+
+/// <summary>
+/// The appliance BMC's own commands, NetFn 30h (OEM/Group, no IANA number in the request);
+/// bmc/Appliance.Bmc.Ipmi/README.md documents each.
+/// </summary>
+public static class OemCommand
+{
+    /// <summary>NetFn 30h: the first OEM/Group NetFn (IPMI v2.0 table 5-1), used without an IANA number.</summary>
+    public const Appliance.Ipmi.NetFn NetFn = (Appliance.Ipmi.NetFn)0x30;
+    /// <summary>Front Panel PIN: get status, set or clear the setup PIN.</summary>
+    public const byte FrontPanelPin = 0x70;
 }

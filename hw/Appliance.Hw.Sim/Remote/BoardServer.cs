@@ -3,6 +3,7 @@ using System.Device.Gpio;
 using System.Net.Sockets;
 using System.Text.Json;
 using Appliance.Hw.Boards;
+using Appliance.Hw.Remote;
 
 namespace Appliance.Hw.Sim.Remote;
 

@@ -1,0 +1,43 @@
+using System.Net;
+using Appliance.Bmc.Chassis;
+using Appliance.Bmc.Cluster;
+using Appliance.Bmc.Network;
+using Appliance.Bmc.Power;
+
+namespace Appliance.Bmc.FrontPanel;
+
+/// <summary>
+/// Everything the panel logic needs from the BMC, and nothing else, so that the menus could run
+/// on a small panel controller talking to the BMC over a serial link. Methods that change
+/// something return null when done, or a short reason the operator can act on.
+/// </summary>
+public interface IPanelBmc
+{
+    string HostName { get; }
+    PowerState PowerState { get; }
+    bool IdentifyOn { get; }
+    PanelHealth Health { get; }
+    NetworkConfiguration Network { get; }
+
+    /// <summary>The host's address as its node agent reported it; null when unknown.</summary>
+    IPAddress? HostAddress { get; }
+
+    ClusterMembership Membership { get; }
+    string? ClusterName { get; }
+
+    bool PinRequired { get; }
+    int PinLength { get; }
+    int PinAttemptsLeft { get; }
+
+    string? UpdateNetwork(NetworkConfiguration configuration);
+    string? UpdateHostName(string hostName);
+    string? SetJoinToken(string token);
+    void ClearJoinToken();
+    string? RequestPower(PowerAction action);
+    void SetIdentify(bool on);
+    PinCheck CheckPin(string pin);
+    FactoryResetResult FactoryReset();
+
+    /// <summary>Records in the SEL that the operator acknowledged the alert at the panel.</summary>
+    void Acknowledge(PanelAlert alert);
+}

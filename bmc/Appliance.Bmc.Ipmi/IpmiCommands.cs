@@ -1,0 +1,154 @@
+using Appliance.Bmc.Ipmi.App;
+using Appliance.Bmc.Ipmi.Chassis;
+using Appliance.Bmc.Ipmi.Dcmi;
+using Appliance.Bmc.Ipmi.Oem;
+using Appliance.Bmc.Ipmi.Sensor;
+using Appliance.Bmc.Ipmi.Storage;
+using Appliance.Bmc.Ipmi.Transport;
+using Appliance.Bmc.Watchdog;
+using Appliance.Ipmi;
+using Appliance.Ipmi.Commands;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Bmc.Ipmi;
+
+/// <summary>
+/// Every IPMI command the BMC answers, with the privilege it needs (IPMI v2.0 appendix G), and
+/// the handler that answers it. The session layer in Appliance.Ipmi answers the session commands
+/// itself (Get Channel Authentication Capabilities, Get Channel Cipher Suites, Get System GUID,
+/// Set Session Privilege Level, Close Session, Get Session Info).
+/// </summary>
+public sealed class IpmiCommands : IDisposable
+{
+    private readonly List<(NetFn NetFn, byte Command, PrivilegeLevel Required)> _registered = [];
+    private readonly BmcCore _host;
+    private readonly LanChannel _channel;
+    private readonly SelIndex _selIndex;
+    private readonly PowerStatistics _power;
+    private readonly BootParameters _boot;
+    private readonly BootFlagValidBit _bootFlagValidBit;
+
+    public IpmiCommands(BmcCore host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, BmcLifetime lifetime, ILogger logger)
+    {
+        _channel = channel;
+        Table = new IpmiCommandTable(logger);
+        Sensors = new SensorDirectory(host);
+        Sdr = new SdrRepository(Sensors, $"{host.Board.Description.Model} BMC", host.Settings, host.Time.GetUtcNow());
+        _host = host;
+        host.Sensors.SettingsChanged += RebuildSdr;
+        _selIndex = new SelIndex(host.Sel);
+        _power = new PowerStatistics(host.Sensors, host.Time);
+        var powerRequests = new PowerRequests();
+        var boot = _boot = new BootParameters(host.Settings);
+        var bootFlagValidBit = _bootFlagValidBit = new BootFlagValidBit(host.Boot, boot, host.Power, host.Board, host.Time);
+        var fru = new FruInventory(host.Board);
+        var lanProgress = new LanSetInProgress();
+        var disabledVlan = new DisabledVlan(host.Settings);
+        var deviceId = new GetDeviceIdHandler();
+        DeviceId = deviceId.Identity;
+
+        const PrivilegeLevel user = PrivilegeLevel.User;
+        const PrivilegeLevel operatorLevel = PrivilegeLevel.Operator;
+        const PrivilegeLevel admin = PrivilegeLevel.Administrator;
+
+        // App
+        Add(NetFn.App, AppCommand.GetDeviceId, user, deviceId.Handle);
+        Add(NetFn.App, AppCommand.ColdReset, admin, new ColdResetHandler(lifetime).Handle);
+        Add(NetFn.App, AppCommand.GetSelfTestResults, user, new GetSelfTestResultsHandler(host).Handle);
+        Add(NetFn.App, AppCommand.GetDeviceGuid, user, new GetDeviceGuidHandler(host.DeviceGuid).Handle);
+        Add(NetFn.App, AppCommand.ResetWatchdogTimer, operatorLevel, new ResetWatchdogTimerHandler(watchdog).Handle);
+        Add(NetFn.App, AppCommand.SetWatchdogTimer, operatorLevel, new SetWatchdogTimerHandler(watchdog).Handle);
+        Add(NetFn.App, AppCommand.GetWatchdogTimer, user, new GetWatchdogTimerHandler(watchdog).Handle);
+        Add(NetFn.App, AppCommand.SetChannelAccess, admin, new SetChannelAccessHandler(channel).Handle);
+        Add(NetFn.App, AppCommand.GetChannelAccess, user, new GetChannelAccessHandler(channel).Handle);
+        Add(NetFn.App, AppCommand.SetChannelSecurityKeys, admin, new SetChannelSecurityKeysHandler(keys).Handle);
+        Add(NetFn.App, AppCommand.GetChannelInfo, user, new GetChannelInfoHandler().Handle);
+        Add(NetFn.App, AppCommand.SetUserAccess, admin, new SetUserAccessHandler(host.Accounts).Handle);
+        Add(NetFn.App, AppCommand.GetUserAccess, operatorLevel, new GetUserAccessHandler(host.Accounts).Handle);
+        Add(NetFn.App, AppCommand.SetUserName, admin, new SetUserNameHandler(host.Accounts).Handle);
+        Add(NetFn.App, AppCommand.GetUserName, operatorLevel, new GetUserNameHandler(host.Accounts).Handle);
+        Add(NetFn.App, AppCommand.SetUserPassword, admin, new SetUserPasswordHandler(host.Accounts).Handle);
+
+        // Chassis
+        var status = new GetChassisStatusHandler(host, powerRequests);
+        Add(NetFn.Chassis, ChassisCommand.GetChassisCapabilities, user, new GetChassisCapabilitiesHandler(host).Handle);
+        Add(NetFn.Chassis, ChassisCommand.GetChassisStatus, user, status.Handle);
+        Add(NetFn.Chassis, ChassisCommand.ChassisControl, operatorLevel, new ChassisControlHandler(host.Power, powerRequests, bootFlagValidBit).Handle);
+        Add(NetFn.Chassis, ChassisCommand.ChassisIdentify, operatorLevel, new ChassisIdentifyHandler(host.Identify).Handle);
+        Add(NetFn.Chassis, ChassisCommand.SetPowerRestorePolicy, operatorLevel, new SetPowerRestorePolicyHandler(host.Power).Handle);
+        Add(NetFn.Chassis, ChassisCommand.GetSystemRestartCause, user, new GetSystemRestartCauseHandler(host.Power).Handle);
+        Add(NetFn.Chassis, ChassisCommand.SetFrontPanelEnables, admin, new SetFrontPanelEnablesHandler(host.FrontPanelPolicy).Handle);
+        Add(NetFn.Chassis, ChassisCommand.SetSystemBootOptions, operatorLevel, new SetSystemBootOptionsHandler(host.Boot, boot, bootFlagValidBit).Handle);
+        Add(NetFn.Chassis, ChassisCommand.GetSystemBootOptions, operatorLevel, new GetSystemBootOptionsHandler(host.Boot, boot).Handle);
+
+        // Sensor/Event
+        Add(NetFn.SensorEvent, SensorEventCommand.PlatformEvent, operatorLevel, new PlatformEventHandler(host.Sel).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetSensorReading, user, new GetSensorReadingHandler(Sensors).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetSensorThresholds, user, new GetSensorThresholdsHandler(Sensors).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.SetSensorThresholds, operatorLevel, new SetSensorThresholdsHandler(Sensors, host.Sensors, host.Settings).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.SetSensorHysteresis, operatorLevel, new SetSensorHysteresisHandler(Sensors, host.Sensors, host.Settings).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetSensorHysteresis, user, new GetSensorHysteresisHandler(Sensors).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetSensorEventEnable, user, new GetSensorEventEnableHandler(Sensors).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.SetSensorEventEnable, operatorLevel, new SetSensorEventEnableHandler(Sensors, host.Sensors).Handle);
+
+        // Storage: FRU, SDR repository, SEL
+        Add(NetFn.Storage, StorageCommand.GetFruInventoryAreaInfo, user, new GetFruInventoryAreaInfoHandler(fru).Handle);
+        Add(NetFn.Storage, StorageCommand.ReadFruData, user, new ReadFruDataHandler(fru).Handle);
+        Add(NetFn.Storage, StorageCommand.WriteFruData, operatorLevel, new WriteFruDataHandler(fru).Handle);
+        Add(NetFn.Storage, StorageCommand.GetSdrRepositoryInfo, user, new GetSdrRepositoryInfoHandler(Sdr).Handle);
+        Add(NetFn.Storage, StorageCommand.ReserveSdrRepository, user, new ReserveSdrRepositoryHandler(Sdr).Handle);
+        Add(NetFn.Storage, StorageCommand.GetSdr, user, new GetSdrHandler(Sdr).Handle);
+        Add(NetFn.Storage, StorageCommand.GetSelInfo, user, new GetSelInfoHandler(host.Sel).Handle);
+        Add(NetFn.Storage, StorageCommand.ReserveSel, user, new ReserveSelHandler(_selIndex).Handle);
+        Add(NetFn.Storage, StorageCommand.GetSelEntry, user, new GetSelEntryHandler(host.Sel, _selIndex).Handle);
+        Add(NetFn.Storage, StorageCommand.AddSelEntry, operatorLevel, new AddSelEntryHandler(host.Sel).Handle);
+        Add(NetFn.Storage, StorageCommand.DeleteSelEntry, operatorLevel, new DeleteSelEntryHandler(host.Sel, _selIndex).Handle);
+        Add(NetFn.Storage, StorageCommand.ClearSel, operatorLevel, new ClearSelHandler(host.Sel, _selIndex).Handle);
+        Add(NetFn.Storage, StorageCommand.GetSelTime, user, new GetSelTimeHandler(host.Sel).Handle);
+        Add(NetFn.Storage, StorageCommand.SetSelTime, operatorLevel, new SetSelTimeHandler(host.Sel).Handle);
+
+        // Transport
+        Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);
+        Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);
+
+        // DCMI
+        Add(NetFn.GroupExtension, DcmiCommand.GetDcmiCapabilitiesInfo, user, new GetDcmiCapabilitiesInfoHandler(host.Sel, host.Board.Description.SensorPollMs).Handle);
+        Add(NetFn.GroupExtension, DcmiCommand.GetPowerReading, user, new GetPowerReadingHandler(_power, host.Time).Handle);
+
+        // OEM (README.md in this folder)
+        Add(OemCommand.NetFn, OemCommand.FrontPanelPin, admin, new FrontPanelPinHandler(host.FrontPanelPolicy).Handle);
+    }
+
+    public IpmiCommandTable Table { get; }
+
+    public SensorDirectory Sensors { get; }
+
+    public SdrRepository Sdr { get; }
+
+    public DeviceId DeviceId { get; }
+
+    /// <summary>Every registered command and the privilege it needs.</summary>
+    public IReadOnlyList<(NetFn NetFn, byte Command, PrivilegeLevel Required)> Registered => _registered;
+
+    /// <summary>Puts the settings only IPMI keeps back to their factory values.</summary>
+    public void ResetSettings() => _boot.ValidBitClearing = 0;
+
+    public void Dispose()
+    {
+        _host.Sensors.SettingsChanged -= RebuildSdr;
+        _selIndex.Dispose();
+        _power.Dispose();
+        _bootFlagValidBit.Dispose();
+    }
+
+    private void RebuildSdr(Sensors.SensorState sensor) => Sdr.Rebuild(_host.Time.GetUtcNow());
+
+    private void Add(NetFn netFn, byte command, PrivilegeLevel required, IpmiCommandHandler handler)
+    {
+        _registered.Add((netFn, command, required));
+
+        // The session layer checks the session's level; a cipher suite limited below it caps it further.
+        Table.Register(netFn, command, required, (request, context, ct) =>
+            _channel.EffectivePrivilege(context) < required ? Reply.Error(CompletionCode.InsufficientPrivilege) : handler(request, context, ct));
+    }
+}

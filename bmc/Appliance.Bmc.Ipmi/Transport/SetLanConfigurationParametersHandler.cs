@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Appliance.Bmc.Accounts;
+using Appliance.Bmc.Ipmi.App;
+using Appliance.Bmc.Network;
+using Appliance.Ipmi;
+
+namespace Appliance.Bmc.Ipmi.Transport;
+
+/// <summary>
+/// Set LAN Configuration Parameters (IPMI v2.0 section 23.1): IP address source, address, subnet
+/// mask, default gateway, MAC address and VLAN go to the shared network settings (validated
+/// there; a bad value changes nothing); cipher suite privilege levels go to the LAN channel, the
+/// bad password threshold to the account store's lockout policy.
+/// </summary>
+public sealed class SetLanConfigurationParametersHandler(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan, AccountStore accounts)
+{
+    public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
+    {
+        ReadOnlySpan<byte> d = request.Span;
+        if (d.Length < 2)
+        {
+            return Reply.BadLength();
+        }
+
+        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0]))
+        {
+            return Reply.BadField();
+        }
+
+        byte parameter = d[1];
+        byte[] data = d[2..].ToArray();
+        int? expected = parameter switch
+        {
+            LanParameter.SetInProgress or LanParameter.IpAddressSource => 1,
+            LanParameter.IpAddress or LanParameter.SubnetMask or LanParameter.DefaultGatewayAddress => 4,
+            LanParameter.MacAddress => 6,
+            LanParameter.VlanId => 2,
+            LanParameter.CipherSuitePrivilegeLevels => 9,
+            LanParameter.BadPasswordThreshold => Transport.BadPasswordThreshold.Length,
+            _ => null,
+        };
+        if (expected is null)
+        {
+            bool known = parameter is LanParameter.AuthenticationTypeSupport or LanParameter.AuthenticationTypeEnables
+                or LanParameter.Ipv4HeaderParameters or LanParameter.DefaultGatewayMacAddress or LanParameter.BackupGatewayAddress
+                or LanParameter.BackupGatewayMacAddress or LanParameter.VlanPriority or LanParameter.CipherSuiteEntrySupport
+                or LanParameter.CipherSuiteEntries;
+            return Reply.Error(known ? LanParameter.ReadOnlyParameter : LanParameter.ParameterNotSupported);
+        }
+
+        if (data.Length != expected)
+        {
+            return Reply.BadLength();
+        }
+
+        if (parameter == LanParameter.SetInProgress)
+        {
+            if (data[0] > 2)
+            {
+                return Reply.BadField();
+            }
+
+            progress.Set(data[0]);
+            return Reply.Ok();
+        }
+
+        return Reply.Offload(() => Apply(parameter, data) ? IpmiResponse.Ok() : IpmiResponse.Error(CompletionCode.InvalidDataFieldInRequest));
+    }
+
+    private bool Apply(byte parameter, byte[] data)
+    {
+        if (parameter == LanParameter.CipherSuitePrivilegeLevels)
+        {
+            return ApplySuiteLimits(data);
+        }
+
+        if (parameter == LanParameter.BadPasswordThreshold)
+        {
+            AccountPolicy? policy = Transport.BadPasswordThreshold.Apply(accounts.Policy, data);
+            if (policy is not null)
+            {
+                accounts.Policy = policy;
+            }
+
+            return policy is not null;
+        }
+
+        NetworkConfiguration c = network.Current;
+        NetworkConfiguration? updated = parameter switch
+        {
+            LanParameter.IpAddress when IsHostAddress(data) => c with { Address = new IPAddress(data) },
+            LanParameter.SubnetMask => c with { SubnetMask = new IPAddress(data) },
+            LanParameter.DefaultGatewayAddress => c with { Gateway = new IPAddress(data) },
+            LanParameter.IpAddressSource when data[0] is LanParameter.SourceStatic or LanParameter.SourceDhcp =>
+                c with { Source = data[0] == LanParameter.SourceDhcp ? IpAddressSource.Dhcp : IpAddressSource.Static },
+            LanParameter.MacAddress when (data[0] & 0x01) == 0 && data.Any(b => b != 0) => c with { MacAddress = new PhysicalAddress(data) },
+            LanParameter.VlanId when (data[1] & 0x70) == 0 => (data[1] & 0x80) == 0
+                ? c with { VlanId = null }
+                : c with { VlanId = data[0] | ((data[1] & 0x0F) << 8) },
+            _ => null,
+        };
+        if (updated is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            network.Update(updated);
+            if (parameter == LanParameter.VlanId && updated.VlanId is null)
+            {
+                disabledVlan.Id = data[0] | ((data[1] & 0x0F) << 8);
+            }
+
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false; // e.g. not a subnet mask, or VLAN 0
+        }
+    }
+
+    private bool ApplySuiteLimits(byte[] data)
+    {
+        var levels = new PrivilegeLevel[LanChannel.CipherSuites.Count];
+        for (int i = 0; i < 16; i++)
+        {
+            int level = (data[1 + (i / 2)] >> (i % 2 * 4)) & 0x0F;
+            if (i < levels.Length)
+            {
+                if (level is < 1 or > 4)
+                {
+                    return false;
+                }
+
+                levels[i] = (PrivilegeLevel)level;
+            }
+            else if (level != 0)
+            {
+                return false; // no cipher suite in that entry
+            }
+        }
+
+        for (int i = 0; i < levels.Length; i++)
+        {
+            channel.SetSuiteLimit(LanChannel.CipherSuites[i], levels[i]);
+        }
+
+        return true;
+    }
+
+    // A unicast host address: not 0.0.0.0, not broadcast, not multicast or the reserved class E.
+    private static bool IsHostAddress(byte[] a) => a.Any(b => b != 0) && a[0] is not (>= 224) && !a.All(b => b == 0xFF);
+}

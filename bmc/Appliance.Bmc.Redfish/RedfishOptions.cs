@@ -1,0 +1,16 @@
+using System.Net;
+
+namespace Appliance.Bmc.Redfish;
+
+/// <summary>What the Redfish service is given at start (appliance-bmc's --redfish, --hostname and --ipmi).</summary>
+public sealed record RedfishOptions
+{
+    /// <summary>Where HTTPS is served.</summary>
+    public required IPEndPoint Endpoint { get; init; }
+
+    /// <summary>The host name given on the command line, if any; the certificate names it too.</summary>
+    public string? HostName { get; init; }
+
+    /// <summary>Where IPMI over LAN is served, for ManagerNetworkProtocol; null when it is off.</summary>
+    public IPEndPoint? IpmiEndpoint { get; init; }
+}

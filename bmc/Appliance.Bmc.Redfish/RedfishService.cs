@@ -1,0 +1,138 @@
+using System.Net;
+using System.Security.Authentication;
+using Appliance.Bmc.Redfish.Accounts;
+using Appliance.Bmc.Redfish.Certificates;
+using Appliance.Bmc.Redfish.Errors;
+using Appliance.Bmc.Redfish.Events;
+using Appliance.Bmc.Redfish.Managers;
+using Appliance.Bmc.Redfish.Protocol;
+using Appliance.Bmc.Redfish.Sessions;
+using Appliance.Bmc.Redfish.Systems;
+using Appliance.Bmc.Web;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Bmc.Redfish;
+
+/// <summary>
+/// The Redfish service and the web console: Kestrel on HTTPS only (TLS 1.2+), inside the BMC
+/// process. Every /redfish URI is a resource registered by the files in this folder (one file
+/// per Redfish resource); the dispatcher does the protocol around them.
+/// </summary>
+public sealed class RedfishService : IFrontDoor
+{
+    /// <summary>Request bodies larger than this are refused (413 PayloadTooLarge).</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+    public const int MaxConnections = 128;
+
+    private readonly BmcCore _host;
+    private readonly IPEndPoint _endpoint;
+    private readonly ILogger _log;
+    private WebApplication? _app;
+
+    public RedfishService(BmcCore host, RedfishOptions options, BmcLifetime lifetime)
+    {
+        _host = host;
+        _endpoint = options.Endpoint;
+        _log = host.Loggers.CreateLogger<RedfishService>();
+        string[] names = new[] { options.HostName, host.Network.Current.HostName }.OfType<string>().Distinct().ToArray();
+        IPAddress[] addresses = new[] { _endpoint.Address, host.Network.Current.Address }.Where(a => !a.Equals(IPAddress.Any)).ToArray();
+        var certificate = new HttpsCertificate(host.StateDirectory, names, addresses, host.Loggers.CreateLogger<HttpsCertificate>());
+        Services = new RedfishServices(host, options, lifetime, certificate);
+    }
+
+    public RedfishServices Services { get; }
+
+    /// <summary>The bound port (the configured one, or the one the system chose for port 0).</summary>
+    public int Port => Services.Port;
+
+    public string Description => $"Redfish and web console on https://{_endpoint.Address}:{Port}";
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(_host.Loggers);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.Limits.MaxConcurrentConnections = MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = MaxConnections;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+            kestrel.Listen(_endpoint, listen => listen.UseHttps(https =>
+            {
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                https.ServerCertificateSelector = (_, _) => Services.Certificate.Current;
+            }));
+        });
+
+        WebApplication app = builder.Build();
+        app.Use(SecurityHeaders);
+        MapResources();
+        var dispatcher = new RedfishDispatcher(Services, _log);
+        RouteGroupBuilder redfish = app.MapGroup("");
+        foreach (RedfishResource resource in Services.Router.Resources)
+        {
+            redfish.MapMethods(resource.Template, ["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"], http => dispatcher.HandleAsync(http, resource));
+        }
+
+        app.MapMethods("/redfish/{**rest}", ["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"], NotFoundAsync);
+        WebConsole.Map(app);
+
+        await app.StartAsync(ct).ConfigureAwait(false);
+        _app = app;
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Services.Port = new Uri(address).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Services.Events.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Services.Dispose();
+    }
+
+    private void MapResources()
+    {
+        ServiceRoot.Map(Services);
+        ComputerSystem.Map(Services);
+        Chassis.Chassis.Map(Services);
+        Manager.Map(Services);
+        SessionService.Map(Services);
+        AccountService.Map(Services);
+        EventService.Map(Services);
+        CertificateService.Map(Services);
+        Registries.Map(Services);
+    }
+
+    private static Task NotFoundAsync(HttpContext http)
+    {
+        http.Response.Headers["OData-Version"] = "4.0";
+        string path = http.Request.Path.Value?.TrimEnd('/') ?? "";
+        return RedfishDispatcher.WriteErrorAsync(http, new RedfishException(StatusCodes.Status404NotFound,
+            BaseMessages.ResourceNotFound("Resource", path[(path.LastIndexOf('/') + 1)..])));
+    }
+
+    private static Task SecurityHeaders(HttpContext http, Func<Task> next)
+    {
+        IHeaderDictionary headers = http.Response.Headers;
+        headers["Strict-Transport-Security"] = "max-age=31536000";
+        headers["X-Content-Type-Options"] = "nosniff";
+        headers["X-Frame-Options"] = "DENY";
+        headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.CacheControl = "no-store";
+        return next();
+    }
+}

@@ -1,0 +1,98 @@
+using System.Buffers.Binary;
+
+namespace Appliance.Hw.Remote;
+
+/// <summary>
+/// The wire protocol between a simulated board process and the BMC's drivers, over a Unix
+/// socket: length-prefixed frames, one request and one response at a time per connection,
+/// except a subscribed connection, which then only carries GPIO edge events from the board.
+/// Request: u32 length | u8 op | payload. Response: u32 length | u8 status | payload.
+/// </summary>
+public static class BoardProtocol
+{
+    public const byte GpioRead = 1;       // u16 pin -> u8 level
+    public const byte GpioWrite = 2;      // u16 pin, u8 level
+    public const byte I2cWrite = 3;       // u8 bus, u8 address, data
+    public const byte I2cRead = 4;        // u8 bus, u8 address, u16 length -> data
+    public const byte I2cWriteRead = 5;   // u8 bus, u8 address, u16 write length, data, u16 read length -> data
+    public const byte Subscribe = 6;      // -> stream of events: u16 pin, u8 change (1 rising, 2 falling)
+    public const byte Control = 7;        // UTF-8 JSON SimControlRequest -> UTF-8 JSON SimControlResponse
+
+    public const byte Ok = 0;
+    public const byte NoAcknowledge = 1;
+    public const byte BadRequest = 2;
+
+    public const int MaxFrame = 1 << 20;
+
+    public static async ValueTask WriteFrameAsync(Stream stream, byte code, ReadOnlyMemory<byte> payload, CancellationToken ct = default)
+    {
+        byte[] frame = new byte[5 + payload.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(payload.Length + 1));
+        frame[4] = code;
+        payload.CopyTo(frame.AsMemory(5));
+        await stream.WriteAsync(frame, ct).ConfigureAwait(false);
+    }
+
+    public static void WriteFrame(Stream stream, byte code, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> header = stackalloc byte[5];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(payload.Length + 1));
+        header[4] = code;
+        byte[] frame = new byte[5 + payload.Length];
+        header.CopyTo(frame);
+        payload.CopyTo(frame.AsSpan(5));
+        stream.Write(frame);
+    }
+
+    /// <summary>Reads one frame; null at a clean end of stream.</summary>
+    public static async ValueTask<(byte Code, byte[] Payload)?> ReadFrameAsync(Stream stream, CancellationToken ct = default)
+    {
+        byte[] header = new byte[5];
+        if (!await ReadExactlyOrEndAsync(stream, header, ct).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(header);
+        if (length is < 1 or > MaxFrame)
+        {
+            throw new InvalidDataException($"board protocol frame of {length} bytes");
+        }
+
+        byte[] payload = new byte[length - 1];
+        await stream.ReadExactlyAsync(payload, ct).ConfigureAwait(false);
+        return (header[4], payload);
+    }
+
+    public static (byte Code, byte[] Payload) ReadFrame(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[5];
+        stream.ReadExactly(header);
+        int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(header);
+        if (length is < 1 or > MaxFrame)
+        {
+            throw new InvalidDataException($"board protocol frame of {length} bytes");
+        }
+
+        byte[] payload = new byte[length - 1];
+        stream.ReadExactly(payload);
+        return (header[4], payload);
+    }
+
+    private static async ValueTask<bool> ReadExactlyOrEndAsync(Stream stream, byte[] buffer, CancellationToken ct)
+    {
+        int read = 0;
+        while (read < buffer.Length)
+        {
+            int n = await stream.ReadAsync(buffer.AsMemory(read), ct).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return read == 0 ? false : throw new EndOfStreamException("board protocol frame cut short");
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
+}
