@@ -1,0 +1,2 @@
+Console.Error.WriteLine("appliance-cluster: not built yet");
+return 2;
