@@ -30,3 +30,13 @@ namespace Appliance.Cluster.Api;
 [JsonSerializable(typeof(IReadOnlyList<PowerLogEntry>))]
 [JsonSerializable(typeof(VmSpec))]
 public sealed partial class ClusterJsonContext : JsonSerializerContext;
+
+/// <summary>The API's JSON as it goes out: readable messages ("it's", not "it\u0027s"), nulls left out.</summary>
+public static class ApiJson
+{
+    public static readonly ClusterJsonContext Context = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    });
+}

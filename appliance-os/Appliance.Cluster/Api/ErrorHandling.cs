@@ -22,7 +22,7 @@ public static class ErrorHandling
                 context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Appliance.Cluster.Api")
                     .LogWarning("{Method} {Path} failed: {Error}", context.Request.Method, context.Request.Path, error.Error);
             context.Response.StatusCode = status;
-            await context.Response.WriteAsJsonAsync(error, ClusterJsonContext.Default.ApiError, contentType: null);
+            await context.Response.WriteAsJsonAsync(error, ApiJson.Context.ApiError, contentType: null);
         }
     });
 

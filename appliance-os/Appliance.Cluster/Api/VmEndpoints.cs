@@ -35,11 +35,11 @@ public static class VmEndpoints
                 throw ApiException.BadRequest("", $"the request body is not valid JSON: {e.Message}");
             }
             var (status, view) = await requests.CreateAsync(body, Wait(request), ct);
-            return Results.Json(view, ClusterJsonContext.Default.VmView, statusCode: status);
+            return Results.Json(view, ApiJson.Context.VmView, statusCode: status);
         });
         vms.MapDelete("/{name}", async (string name, HttpRequest request, VmRequests requests, CancellationToken ct) =>
             await requests.DeleteAsync(name, Wait(request), ct) is { } pending
-                ? Results.Json(pending, ClusterJsonContext.Default.VmView, statusCode: StatusCodes.Status202Accepted)
+                ? Results.Json(pending, ApiJson.Context.VmView, statusCode: StatusCodes.Status202Accepted)
                 : Results.NoContent());
     }
 

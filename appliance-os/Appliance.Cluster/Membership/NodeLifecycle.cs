@@ -161,7 +161,13 @@ public sealed class NodeLifecycle(
 
     private async Task RunMemberAsync(NodeIdentity identity, CancellationToken ct)
     {
-        if (etcd.SavedSeat() is { } seat)
+        var seat = etcd.SavedSeat();
+        var endpoints = identity.Membership.EtcdEndpoints.ToList();
+        if (seat is not null && !endpoints.Contains(options.EtcdClientUrl.ToString().TrimEnd('/')))
+            endpoints.Add(options.EtcdClientUrl.ToString().TrimEnd('/'));
+        using var store = new EtcdStore(identity.Ca, identity.Certificate, endpoints);
+        member.Attach(identity, store); // the API answers from now on, while etcd comes up
+        if (seat is not null)
         {
             try
             {
@@ -173,11 +179,6 @@ public sealed class NodeLifecycle(
             }
         }
 
-        var endpoints = identity.Membership.EtcdEndpoints.ToList();
-        if (etcd.Seat is not null && !endpoints.Contains(options.EtcdClientUrl.ToString().TrimEnd('/')))
-            endpoints.Add(options.EtcdClientUrl.ToString().TrimEnd('/'));
-        using var store = new EtcdStore(identity.Ca, identity.Certificate, endpoints);
-        member.Attach(identity, store);
         logger.LogInformation("Member {Node} of cluster {Cluster}: etcd at {Endpoints}", identity.NodeName, identity.ClusterName, string.Join(", ", endpoints));
         try
         {
