@@ -14,16 +14,16 @@ namespace Appliance.Cluster.Membership;
 public sealed class JoinTokens(ClusterMember member)
 {
     public static readonly TimeSpan DefaultTtl = TimeSpan.FromHours(1);
-    public static readonly TimeSpan MinTtl = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MinTtl = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxTtl = TimeSpan.FromDays(30);
     public const int MaxUses = 1000;
     private static readonly TimeSpan KeptAfterExpiry = TimeSpan.FromDays(1);
 
     public async Task<TokenResponse> CreateAsync(TokenRequest? request, CancellationToken ct)
     {
+        if (request?.TtlSeconds is { } s && !(s >= MinTtl.TotalSeconds && s <= MaxTtl.TotalSeconds))
+            throw ApiException.BadRequest("ttlSeconds", $"ttlSeconds must be from {MinTtl.TotalSeconds:0} to {MaxTtl.TotalSeconds:0} (30 days)");
         var ttl = request?.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultTtl;
-        if (request?.TtlSeconds is { } s && (double.IsNaN(s) || ttl < MinTtl || ttl > MaxTtl))
-            throw ApiException.BadRequest("ttlSeconds", $"ttlSeconds must be from {MinTtl.TotalSeconds:0} (1 minute) to {MaxTtl.TotalSeconds:0} (30 days)");
         int uses = request?.Uses ?? 1;
         if (uses is < 1 or > MaxUses) throw ApiException.BadRequest("uses", $"uses must be from 1 to {MaxUses}");
 
