@@ -217,7 +217,8 @@ public sealed class SeatKeeper(ClusterOptions options, ClusterMember member, ILo
     {
         var cluster = await store.GetValueAsync(Keys.Cluster, StoreJsonContext.Default.ClusterRecord, ct)
             ?? throw new InvalidOperationException("etcd holds no cluster record");
-        var added = await store.Client.MemberAddAsync(new MemberAddRequest { PeerURLs = { node.EtcdPeerUrl }, IsLearner = true }, deadline: EtcdStore.NewDeadline(), cancellationToken: ct);
+        var added = await ReconfigureAsync(() => store.Client.MemberAddAsync(new MemberAddRequest { PeerURLs = { node.EtcdPeerUrl }, IsLearner = true },
+            deadline: EtcdStore.NewDeadline(), cancellationToken: ct), ct);
         string initial = string.Join(',', added.Members.Select(m => $"{(m.ID == added.Member.ID ? node.Name : m.Name)}={m.PeerURLs[0]}"));
         var seat = new EtcdSeat(added.Member.ID.ToString("x"), initial, "existing", cluster.EtcdToken);
         await store.PutAsync(Keys.Seats + node.Name, seat, StoreJsonContext.Default.EtcdSeat, ct: ct);
@@ -253,10 +254,31 @@ public sealed class SeatKeeper(ClusterOptions options, ClusterMember member, ILo
 
     private async Task RemoveAsync(EtcdStore store, Member gone, string node, string why, CancellationToken ct)
     {
-        await store.Client.MemberRemoveAsync(new MemberRemoveRequest { ID = gone.ID }, deadline: EtcdStore.NewDeadline(), cancellationToken: ct);
+        await ReconfigureAsync(() => store.Client.MemberRemoveAsync(new MemberRemoveRequest { ID = gone.ID }, deadline: EtcdStore.NewDeadline(), cancellationToken: ct), ct);
         await store.DeleteAsync(Keys.Seats + node, ct);
         _deadSince.Remove(node);
         logger.LogInformation("Removed {Node}'s etcd {Role} {Member}: {Why}", node, gone.IsLearner ? "learner" : "voter", gone.ID.ToString("x"), why);
+    }
+
+    /// <summary>
+    /// A membership change, tried again while etcd calls the cluster unhealthy: the member taking the
+    /// request must have been connected to the others for 5 s, which it is not just after a member was
+    /// added, promoted or took over leadership.
+    /// </summary>
+    private static async Task<T> ReconfigureAsync<T>(Func<Task<T>> change, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            try
+            {
+                return await change();
+            }
+            catch (RpcException e) when (e.Status.Detail.Contains("unhealthy cluster", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500, ct);
+            }
+        }
     }
 
     /// <summary>A leader that is about to go hands leadership to another voter first, so no election is needed.</summary>
