@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Appliance.Cluster.Store;
 using Appliance.Node.Vms;
 
@@ -57,8 +58,8 @@ public sealed record ClusterStatus(
 public sealed record NodeView(
     string Node,
     string State,
-    int? Watts,
-    string? RackAddress,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? Watts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RackAddress,
     string? Power,
     string? Seat,
     bool Controller,
