@@ -13,6 +13,10 @@ namespace Appliance.Cluster.Controller;
 /// </summary>
 public sealed class BmcPoller(ClusterMember member, ILogger<BmcPoller> logger)
 {
+    /// <summary>An unchanged reading is written again only this often: etcd keeps a revision of every write.</summary>
+    private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BmcStatusRecord> _written = new();
+
     public async Task PollAsync(CancellationToken ct)
     {
         var store = member.RequireStore();
@@ -23,7 +27,10 @@ public sealed class BmcPoller(ClusterMember member, ILogger<BmcPoller> logger)
         {
             var endpoint = nodes[account.Name].Bmc!;
             var status = await ReadAsync(endpoint, account.Value.User, BmcCredentials.OpenPassword(account.Name, account.Value, key), ct);
+            if (_written.TryGetValue(account.Name, out var last) && (last.Power, last.Watts, last.Error) == (status.Power, status.Watts, status.Error)
+                && status.ReadAt - last.ReadAt < Refresh) return;
             await store.PutAsync(Keys.BmcStatus + account.Name, status, StoreJsonContext.Default.BmcStatusRecord, ct: ct);
+            _written[account.Name] = status;
         }));
     }
 

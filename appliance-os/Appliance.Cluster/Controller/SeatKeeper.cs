@@ -34,7 +34,12 @@ public sealed class SeatKeeper(ClusterOptions options, ClusterMember member, ILo
         {
             foreach (var request in await store.ListAsync(Keys.SeatHandover, StoreJsonContext.Default.SeatHandoverRecord, ct))
             {
-                if (request.Value.State != "requested") continue;
+                if (request.Value.State != "requested")
+                {
+                    // An outcome nobody collected (the asking member gave up or died) is not kept.
+                    if (DateTimeOffset.UtcNow - request.Value.RequestedAt > TimeSpan.FromMinutes(10)) await store.DeleteAsync(Keys.SeatHandover + request.Name, ct);
+                    continue;
+                }
                 SeatHandoverRecord outcome;
                 try
                 {

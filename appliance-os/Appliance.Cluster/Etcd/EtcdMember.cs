@@ -139,7 +139,7 @@ public sealed class EtcdMember(ClusterOptions options, StateFiles files, ILogger
             seat.MemberId, process.Id, options.EtcdClientUrl, options.EtcdPeerUrl, seat.InitialCluster, seat.ClusterState);
     }
 
-    /// <summary>etcd's output goes to etcd.log; a service that dies takes the pipe with it and etcd exits at its next log line.</summary>
+    /// <summary>etcd's output goes to etcd.log; a removal from the cluster is recognised by its message.</summary>
     private async Task PumpAsync(Process process)
     {
         await using var log = new FileStream(files.EtcdLog, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
