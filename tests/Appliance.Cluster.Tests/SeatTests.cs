@@ -80,6 +80,22 @@ public sealed class SeatTests
     }
 
     [Fact]
+    public async Task A_voter_whose_node_dies_is_replaced_by_a_node_that_is_on()
+    {
+        await using var rack = await TestRack.StartAsync(4);
+        await Wait.UntilAsync(async () => await Voters(rack) == "n1,n2,n3", "three voters on n1..n3", 120);
+
+        rack["n3"].PowerCut();
+
+        await Wait.UntilAsync(async () => await Voters(rack) == "n1,n2,n4", "n4 to take n3's seat", 90);
+        string log = string.Join('\n', rack.Nodes.Select(n => n.Log));
+        Assert.Contains("Removed n3's etcd voter", log);
+        Assert.Contains("Added n4 as an etcd learner", log);
+        var n3 = await rack.AdminJsonAsync("node", "show", "n3");
+        Assert.Equal("lost", n3.GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task The_only_voter_cannot_give_its_seat_up()
     {
         await using var rack = await TestRack.StartAsync(1);
