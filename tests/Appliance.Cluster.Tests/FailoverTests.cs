@@ -35,7 +35,7 @@ public sealed class FailoverTests(NodeAgent agent, ITestOutputHelper output) : I
         clock.Stop();
         output.WriteLine($"{next} took over {clock.Elapsed.TotalSeconds:0.0} s after {controller}'s power cut");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{next} took over {clock.Elapsed.TotalSeconds:0.0} s after {controller} died");
-        Assert.Contains($"This node ({next}) is the cluster controller", rack[next!].Log);
+        await Wait.UntilAsync(() => rack[next!].Log.Contains($"This node ({next}) is the cluster controller", StringComparison.Ordinal), $"{next} to act as controller", 5);
 
         // Both VM records are there; the one still being created when the controller died gets finished by the new one.
         await Wait.UntilAsync(async () =>

@@ -285,10 +285,10 @@ public sealed class NodeLifecycle(
             {
                 return;
             }
-            catch (RpcException e) when (!ct.IsCancellationRequested)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                if (e.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested) return;
-                logger.LogDebug("Controller campaign interrupted: {Error}", e.Status.Detail);
+                // The member holding the campaign went away, or the client moved to other members: stand again.
+                logger.LogDebug("Controller campaign interrupted: {Error}", e is RpcException r ? r.Status.Detail : e.Message);
                 await Task.Delay(500, CancellationToken.None);
             }
         }
