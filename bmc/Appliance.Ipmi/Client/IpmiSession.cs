@@ -13,7 +13,7 @@ namespace Appliance.Ipmi.Client;
 /// An open RMCP+ session to a BMC. Every packet carries integrity and confidentiality. Safe for
 /// concurrent <see cref="SendAsync"/> calls: requests are told apart by their rqSeq.
 /// </summary>
-public sealed class IpmiSession : IAsyncDisposable
+public sealed class IpmiSession : IAsyncDisposable, IIpmiRequester
 {
     private const int MaxDatagram = 1500;
     private const int MaxInFlight = 32;

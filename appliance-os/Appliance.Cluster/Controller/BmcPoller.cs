@@ -1,0 +1,71 @@
+using Appliance.Cluster.Bmc;
+using Appliance.Cluster.Etcd;
+using Appliance.Cluster.Membership;
+using Appliance.Cluster.Store;
+using Appliance.Ipmi.Client;
+using Appliance.Ipmi.Commands;
+
+namespace Appliance.Cluster.Controller;
+
+/// <summary>
+/// Asks every node's BMC, over LAN with the cluster's dedicated account, for the chassis power
+/// state and the DCMI power reading, and keeps the answers in etcd for the API.
+/// </summary>
+public sealed class BmcPoller(ClusterMember member, ILogger<BmcPoller> logger)
+{
+    /// <summary>An unchanged reading is written again only this often: etcd keeps a revision of every write.</summary>
+    private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BmcStatusRecord> _written = new();
+
+    public async Task PollAsync(CancellationToken ct)
+    {
+        var store = member.RequireStore();
+        var key = member.RequireIdentity().ClusterKey;
+        var nodes = (await store.ListAsync(Keys.Nodes, StoreJsonContext.Default.NodeRecord, ct)).ToDictionary(n => n.Name, n => n.Value);
+        var accounts = await store.ListAsync(Keys.BmcCredentials, StoreJsonContext.Default.BmcCredentialRecord, ct);
+        await Task.WhenAll(accounts.Where(a => nodes.TryGetValue(a.Name, out var n) && n.Bmc is not null).Select(async account =>
+        {
+            var endpoint = nodes[account.Name].Bmc!;
+            var status = await ReadAsync(endpoint, account.Value.User, BmcCredentials.OpenPassword(account.Name, account.Value, key), ct);
+            if (_written.TryGetValue(account.Name, out var last) && (last.Power, last.Watts, last.Error) == (status.Power, status.Watts, status.Error)
+                && status.ReadAt - last.ReadAt < Refresh) return;
+            await store.PutAsync(Keys.BmcStatus + account.Name, status, StoreJsonContext.Default.BmcStatusRecord, ct: ct);
+            _written[account.Name] = status;
+        }));
+    }
+
+    /// <summary>Power state and watts from one BMC; an unreachable or refusing BMC gives a record with the error.</summary>
+    public async Task<BmcStatusRecord> ReadAsync(BmcEndpoint endpoint, string user, string password, CancellationToken ct)
+    {
+        var client = new IpmiClient(new IpmiClientOptions
+        {
+            Host = endpoint.Host,
+            Port = endpoint.Port,
+            UserName = user,
+            Password = password,
+            Privilege = BmcAccountProvisioner.Privilege,
+            Timeout = TimeSpan.FromMilliseconds(700),
+            Retries = 1,
+        });
+        try
+        {
+            await using var session = await client.OpenSessionAsync(ct);
+            var chassis = await session.GetChassisStatusAsync(ct);
+            int? watts = null;
+            try
+            {
+                watts = (await DcmiPowerReading.ReadAsync(session, ct)).Current;
+            }
+            catch (IpmiCompletionCodeException)
+            {
+                // A BMC without a power monitor: power state only.
+            }
+            return new BmcStatusRecord(chassis.PowerOn ? "on" : "off", watts, DateTimeOffset.UtcNow, null);
+        }
+        catch (IpmiException e)
+        {
+            logger.LogDebug("BMC {Endpoint} did not answer: {Error}", endpoint, e.Message);
+            return new BmcStatusRecord(null, null, DateTimeOffset.UtcNow, e.Message);
+        }
+    }
+}
