@@ -7,7 +7,8 @@ namespace Appliance.Bench.Consolidation;
 /// asks <see cref="PowerPolicy"/> for a decision, applies it, and asks again — at once after
 /// migrations, after the next event (a migration, boot or shutdown finishing) otherwise — until the
 /// policy has nothing to do or the step is over. At the start of the day it places every VM with
-/// <see cref="VmPlacement"/>, largest first. Hosts report their SPECpower table as what their BMC measured.
+/// <see cref="VmPlacement"/>, largest first. Hosts report their SPECpower table as what their BMC measured;
+/// a VM's type rates its vCPU (its MIPS).
 /// </summary>
 public sealed class ApplianceController : ISimulatedPolicy
 {
@@ -66,6 +67,7 @@ public sealed class ApplianceController : ISimulatedPolicy
                 Name = dc.Trace.Names[v],
                 Vcpus = 1,
                 MemoryMiB = dc.VmTypes[v].MemoryMb,
+                VcpuMhz = dc.VmTypes[v].Mips,
                 CpuMhz = dc.Demand[v],
             };
             vmIndex.Add(vms[v].Name, v);
@@ -137,6 +139,19 @@ public sealed class ApplianceController : ISimulatedPolicy
                 default:
                     throw new InvalidOperationException($"the simulator does not apply {decision.GetType().Name}: {decision.Reason}");
             }
+        }
+    }
+
+    /// <summary>Adds the hosts that were short of CPU to the log, worst share first.</summary>
+    public static void LogShortHosts(DataCenter dc, List<string> log)
+    {
+        var rows = Enumerable.Range(0, dc.Hosts.Length)
+            .Select(h => (Host: h, Meters: dc.HostMeters(h)))
+            .Where(r => r.Meters.Short > 0)
+            .OrderByDescending(r => r.Meters.Short / r.Meters.Active);
+        foreach ((int h, (double active, double shortfall)) in rows)
+        {
+            log.Add($"short of CPU: {HostName(h)} ({dc.Hosts[h].Name}) {shortfall:0.0} s of {active:0} s active");
         }
     }
 

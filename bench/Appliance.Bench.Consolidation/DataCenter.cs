@@ -29,12 +29,15 @@ public sealed class DataCenter
     private bool nonPowerAware;
     private double energyJoules;
 
-    public DataCenter(Trace trace, IReadOnlyList<HostModel> hosts, Rules rules)
+    /// <param name="vmTypes">Each VM's type; by default the paper's four, in contiguous quarters.</param>
+    public DataCenter(Trace trace, IReadOnlyList<HostModel> hosts, Rules rules, IReadOnlyList<VmType>? vmTypes = null)
     {
         Trace = trace;
         Rules = rules;
         Hosts = [.. hosts];
-        VmTypes = Enumerable.Range(0, trace.VmCount).Select(v => VmType.For(v, trace.VmCount)).ToArray();
+        VmTypes = vmTypes is null
+            ? Enumerable.Range(0, trace.VmCount).Select(v => VmType.For(v, trace.VmCount)).ToArray()
+            : vmTypes.Count == trace.VmCount ? [.. vmTypes] : throw new ArgumentException("one VM type per VM of the trace", nameof(vmTypes));
         int h = Hosts.Length, v = trace.VmCount;
         Power = new HostPower[h];
         StateSince = new double[h];
@@ -181,6 +184,9 @@ public sealed class DataCenter
             }
         }
     }
+
+    /// <summary>Seconds each host was active and short of CPU, for the decision log.</summary>
+    public (double Active, double Short) HostMeters(int h) => (activeSeconds[h], violationSeconds[h]);
 
     /// <summary>True once CloudSim's rules have ended the VM (see <see cref="Rules.ZeroRequestEndsVm"/>).</summary>
     public bool Ended(int v) => ended[v];

@@ -9,10 +9,10 @@ namespace Appliance.Bench.Consolidation;
 /// </summary>
 public static class Floor
 {
-    public static RunResult Compute(Trace trace, IReadOnlyList<HostModel> hosts, Rules rules)
+    public static RunResult Compute(Trace trace, IReadOnlyList<HostModel> hosts, Rules rules, IReadOnlyList<VmType>? vmTypes = null)
     {
         var clock = Stopwatch.StartNew();
-        VmType[] types = [.. Enumerable.Range(0, trace.VmCount).Select(v => VmType.For(v, trace.VmCount))];
+        VmType[] types = vmTypes is null ? [.. Enumerable.Range(0, trace.VmCount).Select(v => VmType.For(v, trace.VmCount))] : [.. vmTypes];
         List<HostModel> used = HostsHolding(types.Select(t => t.MemoryMb), hosts);
         double mips = used.Sum(h => h.Mips);
         double joules = 0;

@@ -81,7 +81,7 @@ foreach (Rules rules in ruleSets)
     foreach (ISimulatedPolicy policy in policies.Where(p => options.GetValueOrDefault("policy") is not { } only || only == p.Name))
     {
         decisions.Add($"== {rules.Name} {policy.Name}");
-        RunResult result = Simulation.Run(trace, hosts, rules, policy);
+        RunResult result = Simulation.Run(trace, hosts, rules, policy, logFile is null ? null : decisions);
         results.Add(result);
         Print(result);
     }
@@ -119,11 +119,20 @@ return 0;
 static void Print(RunResult r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{r.Rules,-9} {r.Policy,-13} {r.KWh,8:0.0}  {r.Slatah,9:0.0000}  {r.Pdm,9:0.000000}  {r.Slav,9:0.00e+00}  {r.Esv,9:0.00e+00}  {r.Migrations,10}  {r.PowerOns,9}  {r.PowerOffs,10}  {r.Seconds,7:0.00}"));
 
-// The cluster's defaults, but for what the simulated hosts force: CloudSim lets a host run any
-// number of vCPUs; the real rules keep the cluster's 4 vCPUs per hardware thread.
-static PolicySettings ApplianceSettings(Rules rules) => rules.MemoryHeldWhileRunning
-    ? new PolicySettings()
-    : new PolicySettings { CpuOvercommit = 64 };
+// The bench's profile, the same under both rule sets but for vCPUs: CloudSim lets a host run any
+// number (16 per core never binds here); the real rules keep the cluster's default 4 per core.
+// It packs tighter and reacts faster than the cluster's defaults (DPM's 63 % +- 18 %, 40 min off
+// window): see Policy/README.md for both.
+static PolicySettings ApplianceSettings(Rules rules) => new()
+{
+    CpuOvercommit = rules.MemoryHeldWhileRunning ? 4 : 16,
+    TargetUtilization = 0.80,
+    Tolerance = 0.15,
+    NodeCeiling = 1.0,
+    PowerOffWindow = TimeSpan.FromMinutes(10),
+    MinimumOnTime = TimeSpan.FromMinutes(10),
+    DemandWindow = TimeSpan.FromMinutes(10),
+};
 
 static PolicySettings Apply(PolicySettings s, IEnumerable<string> overrides)
 {

@@ -9,10 +9,11 @@ public static class Simulation
     public static HostModel[] AlternatingHosts(int count) =>
         Enumerable.Range(0, count).Select(i => i % 2 == 0 ? HostModel.G4 : HostModel.G5).ToArray();
 
-    public static RunResult Run(Trace trace, IReadOnlyList<HostModel> hosts, Rules rules, ISimulatedPolicy policy)
+    public static RunResult Run(
+        Trace trace, IReadOnlyList<HostModel> hosts, Rules rules, ISimulatedPolicy policy, List<string>? log = null, IReadOnlyList<VmType>? vmTypes = null)
     {
         var clock = Stopwatch.StartNew();
-        var dc = new DataCenter(trace, hosts, rules);
+        var dc = new DataCenter(trace, hosts, rules, vmTypes);
         policy.Start(dc);
         dc.FinishStart();
         for (int step = 0; step < trace.Steps; step++)
@@ -22,6 +23,11 @@ public static class Simulation
         }
 
         RunResult partial = dc.Finish(policy.Name, 0);
+        if (log is not null)
+        {
+            ApplianceController.LogShortHosts(dc, log);
+        }
+
         return partial with { Seconds = clock.Elapsed.TotalSeconds };
     }
 }

@@ -145,8 +145,16 @@ internal sealed class ClusterPlan
         VmSnapshot vm = Vms[v];
         return MemoryMiB[n] + vm.MemoryMiB <= MemoryLimit(n)
             && Vcpus[n] + vm.Vcpus <= VcpuLimit(n)
-            && VmPlanMhz[v] <= vm.Vcpus * node.CoreMhz
+            && CoresFastEnough(v, n)
             && PlannedMhz[n] + VmPlanMhz[v] <= CpuLimit(n);
+    }
+
+    /// <summary>True when node n's cores give the VM's vCPUs their rated speed and what they are planned to use.</summary>
+    public bool CoresFastEnough(int v, int n)
+    {
+        VmSnapshot vm = Vms[v];
+        double core = Nodes[n].CoreMhz;
+        return VmPlanMhz[v] <= vm.Vcpus * core && (vm.VcpuMhz is not { } rated || rated <= core);
     }
 
     /// <summary>

@@ -40,11 +40,10 @@ internal static class DormantNodes
 
     private static bool CouldRun(ClusterPlan plan, int v, int n)
     {
-        NodeSnapshot node = plan.Nodes[n];
         VmSnapshot vm = plan.Vms[v];
         return vm.MemoryMiB <= plan.MemoryLimit(n)
             && vm.Vcpus <= plan.VcpuLimit(n)
-            && plan.VmPlanMhz[v] <= vm.Vcpus * node.CoreMhz
+            && plan.CoresFastEnough(v, n)
             && plan.VmPlanMhz[v] <= plan.CpuLimit(n);
     }
 }

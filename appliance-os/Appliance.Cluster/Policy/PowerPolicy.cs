@@ -87,7 +87,7 @@ public sealed class PowerPolicy
             int stuck = -1;
             List<int> slow = [.. SlowFor(plan, n).OrderBy(v => plan.Vms[v].MemoryMiB).ThenBy(v => plan.Vms[v].Name, StringComparer.Ordinal)];
             string cause = slow.Count > 0
-                ? $"{plan.Vms[slow[0]].Name} asks {Reasons.Mhz(plan.Vms[slow[0]].CpuMhz)} of {plan.Vms[slow[0]].Vcpus} vCPU and {node.Name}'s cores give {Reasons.Mhz(node.CoreMhz)} each"
+                ? SlowCause(plan.Vms[slow[0]], node)
                 : $"{node.Name}'s CPU demand is {Reasons.Percent(share)} of its capacity (ceiling {Reasons.Percent(settings.NodeCeiling)})";
             foreach (int v in slow)
             {
@@ -157,18 +157,23 @@ public sealed class PowerPolicy
         return waiting is null ? null : new NoAction(waiting);
     }
 
-    /// <summary>VMs on the node, not migrating, asking more of each vCPU than the node's cores give.</summary>
+    /// <summary>VMs on the node, not migrating, asking more of each vCPU than the node's cores give, or rated faster.</summary>
     private static IEnumerable<int> SlowFor(ClusterPlan plan, int n)
     {
         double core = plan.Nodes[n].CoreMhz;
         foreach (int v in plan.Resident[n])
         {
-            if (plan.VmTarget[v] < 0 && plan.Vms[v].CpuMhz > plan.Vms[v].Vcpus * core)
+            VmSnapshot vm = plan.Vms[v];
+            if (plan.VmTarget[v] < 0 && (vm.CpuMhz > vm.Vcpus * core || vm.VcpuMhz > core))
             {
                 yield return v;
             }
         }
     }
+
+    private static string SlowCause(VmSnapshot vm, NodeSnapshot node) => vm.VcpuMhz > node.CoreMhz
+        ? $"{vm.Name}'s vCPUs are rated {Reasons.Mhz(vm.VcpuMhz.Value)} and {node.Name}'s cores give {Reasons.Mhz(node.CoreMhz)}"
+        : $"{vm.Name} asks {Reasons.Mhz(vm.CpuMhz)} of {vm.Vcpus} vCPU and {node.Name}'s cores give {Reasons.Mhz(node.CoreMhz)} each";
 
     /// <summary>
     /// The node's VMs in the order to try moving them: first those that alone bring the node under
@@ -202,7 +207,7 @@ public sealed class PowerPolicy
         }
 
         (double freeCpu, long freeMemory) = Spare(plan, -1);
-        if (freeCpu < settings.ReserveCpuMhz || freeMemory < settings.ReserveMemoryMiB)
+        if (BelowReserve(freeCpu, freeMemory))
         {
             return Wake(plan,
                 $"spare capacity ({Reasons.Mhz(freeCpu)} CPU, {Reasons.MiB(freeMemory)}) is below the reserve ({Reasons.Mhz(settings.ReserveCpuMhz)}, {Reasons.MiB(settings.ReserveMemoryMiB)})");
@@ -210,6 +215,10 @@ public sealed class PowerPolicy
 
         return null;
     }
+
+    /// <summary>True when a reserve is set and the spare capacity falls short of it (no reserve: the windows decide).</summary>
+    private bool BelowReserve(double freeCpu, long freeMemory) =>
+        (settings.ReserveCpuMhz > 0 && freeCpu < settings.ReserveCpuMhz) || (settings.ReserveMemoryMiB > 0 && freeMemory < settings.ReserveMemoryMiB);
 
     private static WakeNode? Wake(ClusterPlan plan, string cause)
     {
@@ -307,7 +316,7 @@ public sealed class PowerPolicy
             }
 
             (double freeCpu, long freeMemory) = Spare(plan, c);
-            if (freeCpu < settings.ReserveCpuMhz || freeMemory < settings.ReserveMemoryMiB)
+            if (BelowReserve(freeCpu, freeMemory))
             {
                 blocked ??= $"powering off {node.Name} would leave less spare capacity than the reserve";
                 continue;
