@@ -140,6 +140,8 @@ public sealed class ApplianceController : ISimulatedPolicy
                     throw new InvalidOperationException($"the simulator does not apply {decision.GetType().Name}: {decision.Reason}");
             }
         }
+
+        log.Add($"{TimeSpan.FromSeconds(dc.Now):hh\\:mm\\:ss} the policy was still deciding after {DecisionLimit} decisions; the rest of the step waits");
     }
 
     /// <summary>Adds the hosts that were short of CPU to the log, worst share first.</summary>

@@ -17,7 +17,7 @@ for (int i = 0; i < args.Length; i++)
     {
         overrides.Add(args[++i]);
     }
-    else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
+    else if (args[i] is "--trace" or "--board" or "--out" or "--log" or "--rules" or "--policy" && i + 1 < args.Length)
     {
         options[args[i][2..]] = args[++i];
     }
@@ -45,6 +45,19 @@ catch (Exception e) when (e is InvalidDataException or IOException or ArgumentEx
     return 2;
 }
 
+if (options.GetValueOrDefault("rules") is { } onlyRules && onlyRules is not ("cloudsim" or "real"))
+{
+    Console.Error.WriteLine($"consolidation: --rules {onlyRules}: the rule sets are cloudsim and real");
+    return 2;
+}
+
+string[] policyNames = ["NPA", "THR-MMT-0.8", "LR-MMT-1.2", "appliance"];
+if (options.GetValueOrDefault("policy") is { } onlyPolicy && !policyNames.Contains(onlyPolicy))
+{
+    Console.Error.WriteLine($"consolidation: --policy {onlyPolicy}: the policies are {string.Join(", ", policyNames)}");
+    return 2;
+}
+
 HostModel[] hosts = Simulation.AlternatingHosts(800);
 Rules real = Rules.Real(board.Simulation);
 Rules[] ruleSets = [.. new[] { Rules.CloudSim, real }.Where(r => options.GetValueOrDefault("rules") is not { } only || only == r.Name)];
@@ -56,7 +69,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 
 var results = new List<RunResult>();
 Console.WriteLine();
-Console.WriteLine("rules     policy          kWh      SLATAH     PDM        SLAV       ESV        migrations  power-ons  power-offs  seconds");
+Console.WriteLine("rules     policy            kWh   SLATAH    PDM       SLAV      ESV       migrations  power-ons  power-offs  seconds");
 foreach (Rules rules in ruleSets)
 {
     PolicySettings settings;
@@ -95,11 +108,11 @@ foreach (Rules rules in ruleSets)
 }
 
 Console.WriteLine();
-Console.WriteLine("SLATAH and PDM are means over active hosts and over VMs (the paper's definitions); CloudSim's code pools them:");
+Console.WriteLine("SLATAH and PDM above are means over active hosts and over VMs, as the paper defines them; pooled, as CloudSim's code computes them:");
 foreach (RunResult r in results.Where(r => r.Policy != "floor"))
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  {r.Rules,-9} {r.Policy,-13} pooled SLATAH {r.SlatahPooled:0.0000}  pooled PDM {r.PdmPooled:0.000000}  pooled SLAV {r.SlatahPooled * r.PdmPooled:0.00e+00}"));
+        $"  {r.Rules,-9} {r.Policy,-13} SLATAH {r.SlatahPooled:0.00e+00}  PDM {r.PdmPooled:0.00e+00}  SLAV {r.SlatahPooled * r.PdmPooled:0.00e+00}"));
 }
 
 if (outFile is not null)
@@ -117,7 +130,7 @@ if (logFile is not null)
 return 0;
 
 static void Print(RunResult r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{r.Rules,-9} {r.Policy,-13} {r.KWh,8:0.0}  {r.Slatah,9:0.0000}  {r.Pdm,9:0.000000}  {r.Slav,9:0.00e+00}  {r.Esv,9:0.00e+00}  {r.Migrations,10}  {r.PowerOns,9}  {r.PowerOffs,10}  {r.Seconds,7:0.00}"));
+    $"{r.Rules,-9} {r.Policy,-13} {r.KWh,8:0.0}  {r.Slatah,8:0.00e+00}  {r.Pdm,8:0.00e+00}  {r.Slav,8:0.00e+00}  {r.Esv,8:0.00e+00}  {r.Migrations,10}  {r.PowerOns,9}  {r.PowerOffs,10}  {r.Seconds,7:0.00}"));
 
 // The bench's profile, the same under both rule sets but for vCPUs: CloudSim lets a host run any
 // number (16 per core never binds here); the real rules keep the cluster's default 4 per core.

@@ -3,7 +3,7 @@ namespace Appliance.Bench.Consolidation;
 /// <summary>One of the paper's VM types: one vCPU of some MIPS, memory.</summary>
 public sealed record VmType(string Name, double Mips, long MemoryMb)
 {
-    /// <summary>The four types; VM i of N gets type i × 4 / N (contiguous quarters).</summary>
+    /// <summary>The four types; VM i of N gets type i / ⌈N / 4⌉ (contiguous quarters, as CloudSim deals them).</summary>
     public static IReadOnlyList<VmType> All { get; } =
     [
         new("high-CPU", 2500, 870),
@@ -12,5 +12,5 @@ public sealed record VmType(string Name, double Mips, long MemoryMb)
         new("micro", 500, 613),
     ];
 
-    public static VmType For(int vm, int count) => All[(int)((long)vm * All.Count / count)];
+    public static VmType For(int vm, int count) => All[vm / ((count + All.Count - 1) / All.Count)];
 }
