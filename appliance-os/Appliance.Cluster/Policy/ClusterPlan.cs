@@ -18,9 +18,15 @@ internal sealed class ClusterPlan
         nodeIndex = new Dictionary<string, int>(Nodes.Length, StringComparer.Ordinal);
         for (int n = 0; n < Nodes.Length; n++)
         {
-            if (!nodeIndex.TryAdd(Nodes[n].Name, n))
+            NodeSnapshot node = Nodes[n];
+            if (!nodeIndex.TryAdd(node.Name, n))
             {
-                throw new ArgumentException($"node {Nodes[n].Name} appears twice in the snapshot", nameof(snapshot));
+                throw new ArgumentException($"node {node.Name} appears twice in the snapshot", nameof(snapshot));
+            }
+
+            if (node.Cores < 1 || !(node.CoreMhz > 0) || node.MemoryMiB < 0)
+            {
+                throw new ArgumentException($"node {node.Name} needs at least one core, a core speed above 0 and no negative memory", nameof(snapshot));
             }
         }
 
@@ -42,9 +48,20 @@ internal sealed class ClusterPlan
 
         double totalPlan = 0;
         long totalMemory = 0;
+        var names = new HashSet<string>(vms, StringComparer.Ordinal);
         for (int v = 0; v < vms; v++)
         {
             VmSnapshot vm = Vms[v];
+            if (!names.Add(vm.Name))
+            {
+                throw new ArgumentException($"VM {vm.Name} appears twice in the snapshot", nameof(snapshot));
+            }
+
+            if (vm.Vcpus < 1 || vm.MemoryMiB < 0 || !(vm.CpuMhz >= 0))
+            {
+                throw new ArgumentException($"VM {vm.Name} needs at least one vCPU and no negative memory or CPU", nameof(snapshot));
+            }
+
             VmNode[v] = IndexOf(vm.Node, vm.Name);
             VmTarget[v] = IndexOf(vm.MigratingTo, vm.Name);
             VmPlanMhz[v] = history.VmPeakMhz(vm.Name, Now, settings.DemandWindow, vm.CpuMhz);

@@ -247,6 +247,19 @@ public class PowerPolicyTests
     }
 
     [Fact]
+    public void ASnapshotThatContradictsItselfIsRefused()
+    {
+        var policy = new PowerPolicy(Settings);
+        ClusterSnapshot twice = SnapshotAt(Midnight, [NewNode("a"), NewNode("a")], []);
+        ClusterSnapshot unknown = SnapshotAt(Midnight, [NewNode("a")], [NewVm("v", "b")]);
+        ClusterSnapshot noCores = SnapshotAt(Midnight, [NewNode("a", cores: 0)], []);
+
+        Assert.Contains("appears twice", Assert.Throws<ArgumentException>(() => policy.Decide(twice, SteadyHistory(twice))).Message);
+        Assert.Contains("names node b", Assert.Throws<ArgumentException>(() => policy.Decide(unknown, SteadyHistory(unknown))).Message);
+        Assert.Contains("at least one core", Assert.Throws<ArgumentException>(() => policy.Decide(noCores, SteadyHistory(noCores))).Message);
+    }
+
+    [Fact]
     public void AnOlderSnapshotThanTheLastIsRefusedAndChangesNothing()
     {
         ClusterSnapshot snapshot = SnapshotAt(Midnight, [NewNode("a")], [NewVm("v", "a", cpuMhz: 700)]);
