@@ -29,6 +29,9 @@ public sealed record SimControlResponse
     public required int NmiCount { get; init; }
     public required int AcpiShutdownCount { get; init; }
     public required double HostLoad { get; init; }
+
+    /// <summary>What the host's operating system is doing ("off", "booting", "running", ...); null without one.</summary>
+    public string? HostOs { get; init; }
     public required double HostWatts { get; init; }
     public required double AmbientC { get; init; }
     public required IReadOnlyDictionary<string, bool> Lines { get; init; }
