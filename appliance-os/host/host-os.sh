@@ -38,6 +38,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 HYPERVISOR=$HERE/../hypervisor/node-hypervisor.sh
 AGENT_PORT=8770
 CLUSTER_PORT=7443
+# The host's services log with the time, as the journal would record it.
+LOG_TIME='yyyy-MM-dd HH:mm:ss.fff '
 SETTINGS=(HOSTNAME RACK_BRIDGE ADDRESS GATEWAY NODE_AGENT CLUSTER_SERVICE ETCD SYSTEM_INTERFACE SMBIOS VM_SHUTDOWN_TIMEOUT)
 
 cmd=${1:-}
@@ -144,7 +146,8 @@ boot() {
   fi
   [[ -d /sys/class/net/$conf_RACK_BRIDGE ]] || fail "the rack bridge $conf_RACK_BRIDGE does not exist on this machine: the host's cable goes nowhere"
   local started=$SECONDS holder
-  rm -rf "$run"
+  # The host's /run is a tmpfs: nothing in it, the hypervisor's included, outlives a power cycle.
+  rm -rf "$run" "$dir/hypervisor/run"
   mkdir -p "$run" "$dir/log" "$dir/node" "$dir/hypervisor"
   ip link del "$veth" 2>/dev/null || true
   say "booting $conf_HOSTNAME"
@@ -188,7 +191,8 @@ boot() {
     "--Node:Acceleration=tcg" \
     "--Node:Network:Mode=linux-bridge" \
     "--Node:Migration:Address=$address" \
-    "--Node:Capacity:Smbios=$conf_SMBIOS"
+    "--Node:Capacity:Smbios=$conf_SMBIOS" \
+    "--Logging:Console:FormatterOptions:TimestampFormat=$LOG_TIME"
   local agent
   agent=$(cat "$run/appliance-node.pid")
   for _ in $(seq 1200); do
@@ -209,7 +213,8 @@ boot() {
       "--Cluster:Listen=https://$address:$CLUSTER_PORT" \
       "--Cluster:NodeAgent=http://$address:$AGENT_PORT" \
       "--Cluster:SystemInterface=$conf_SYSTEM_INTERFACE" \
-      "--Cluster:Etcd=$conf_ETCD"
+      "--Cluster:Etcd=$conf_ETCD" \
+      "--Logging:Console:FormatterOptions:TimestampFormat=$LOG_TIME"
     say "appliance-cluster $(cat "$run/appliance-cluster.pid"): https://$address:$CLUSTER_PORT"
   fi
   say "booted in $((SECONDS - started)) s"
