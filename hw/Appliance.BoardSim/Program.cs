@@ -61,14 +61,10 @@ static async Task<int> Serve(Dictionary<string, string> options)
 
     bool hostOn = options.ContainsKey("host-on");
     using HostOsCommand? os = HostOperatingSystem(options);
-    if (os is not null)
+    if (os is not null && !hostOn)
     {
-        ChildReaper.BecomeSubreaper();
-        if (!hostOn)
-        {
-            // A fresh AC power-up: nothing of a host that ran under an earlier board process survives it.
-            os.Kill();
-        }
+        // A fresh AC power-up: nothing of a host that ran under an earlier board process survives it.
+        os.Kill();
     }
 
     using var sim = new SimBoard(board, TimeProvider.System, new SimBoardOptions { Fru = fru, HostInitiallyOn = hostOn, HostOperatingSystem = os });

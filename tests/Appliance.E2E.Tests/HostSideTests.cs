@@ -126,6 +126,24 @@ public sealed partial class HostSideTests : IDisposable
         Assert.Equal("off", Node.BoardStatus().GetProperty("hostOs").GetString());
     }
 
+    [Fact]
+    public async Task A_board_that_stops_is_ac_power_lost_and_its_host_goes_with_it()
+    {
+        Ipmi("chassis", "power", "on");
+        await WaitForAgentAsync();
+        (int holder, string netns) = HostNamespace();
+        int board = Processes().Single(p => p.CommandLine.Contains("appliance-board-sim serve", StringComparison.Ordinal)
+            && p.CommandLine.Contains(Node.BoardSocket, StringComparison.Ordinal)).Pid;
+
+        Tool("kill", "-TERM", board.ToString(CultureInfo.InvariantCulture));
+        await WaitUntilAsync(() => !Running(board), TimeSpan.FromMinutes(1), "the board process stops");
+
+        // The board killed its host on the way out (the rack's own clean-up after it says nothing in the board's log).
+        Assert.Contains("host: power lost: killed", await File.ReadAllTextAsync(Path.Combine(_rack.Dir, "node1", "board.log")));
+        await NothingOfTheHostRunsAsync(netns);
+        Assert.False(Running(holder));
+    }
+
     // ---- the host as the tests see it ----
 
     private (int Holder, string Netns) HostNamespace()
@@ -144,7 +162,14 @@ public sealed partial class HostSideTests : IDisposable
     {
         string[] Left() => [.. ProcessesIn(netns).Concat(ProcessesNaming(Node.HostDir)).Distinct()];
         await WaitUntilAsync(() => Left().Length == 0, TimeSpan.FromSeconds(30), "nothing of the host runs");
-        Assert.Empty(Directory.GetFileSystemEntries($"/sys/class/net/{_rack.Bridge}/brif"));
+
+        // The host's cable: host-os.sh names the machine's end after the host's folder.
+        string veth = "vh" + Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(Node.HostDir)))[..10];
+        Assert.False(Directory.Exists($"/sys/class/net/{veth}"), $"the host's link {veth} is still there");
+        if (Directory.Exists($"/sys/class/net/{_rack.Bridge}"))
+        {
+            Assert.Empty(Directory.GetFileSystemEntries($"/sys/class/net/{_rack.Bridge}/brif"));
+        }
     }
 
     private static IEnumerable<string> ProcessesIn(string netns) =>

@@ -122,8 +122,9 @@ public sealed class HostOsCommand : IHostOperatingSystem, IDisposable
             _state = "off";
         }
 
-        // Whatever boot or shutdown is under way dies with the power, its children too.
-        StopTree(current);
+        // Whatever boot or shutdown is under way dies with the power, its children too (off the
+        // caller's thread: the board calls this with its state locked).
+        _ = Task.Run(() => StopTree(current));
         Chain(async () =>
         {
             int exit = await RunCommandAsync("kill", KillTimeout, track: false).ConfigureAwait(false);
@@ -240,7 +241,7 @@ public sealed class HostOsCommand : IHostOperatingSystem, IDisposable
         };
         start.ArgumentList.Add(verb);
         start.ArgumentList.Add(HostDirectory);
-        using Process process = ChildReaper.Start(start);
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"cannot run {_script}");
         process.OutputDataReceived += (_, e) => LogLine(e.Data);
         process.ErrorDataReceived += (_, e) => LogLine(e.Data);
         process.BeginOutputReadLine();
@@ -272,7 +273,6 @@ public sealed class HostOsCommand : IHostOperatingSystem, IDisposable
         }
         finally
         {
-            ChildReaper.Forget(process.Id);
             if (track)
             {
                 lock (_lock)
@@ -291,11 +291,10 @@ public sealed class HostOsCommand : IHostOperatingSystem, IDisposable
         var start = new ProcessStartInfo(_script) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("status");
         start.ArgumentList.Add(HostDirectory);
-        using Process process = ChildReaper.Start(start);
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"cannot run {_script}");
         Task<string> error = process.StandardError.ReadToEndAsync();
         string output = await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
         await process.WaitForExitAsync().ConfigureAwait(false);
-        ChildReaper.Forget(process.Id);
         if (process.ExitCode != 0 || !int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
         {
             Log($"host status after boot: exit {process.ExitCode}, \"{output.Trim()}\" {(await error.ConfigureAwait(false)).Trim()}");
