@@ -77,10 +77,10 @@ public sealed class HostCpuMeterTests : IDisposable
         string ns = NamespaceOf(qemu.Id);
         string? hostNamespace = ns;
 
-        using var follower = new HostLoadFollower(board, () => hostNamespace, TimeSpan.FromMilliseconds(250));
+        using var follower = new HostLoadFollower(board, () => hostNamespace, TimeSpan.FromMilliseconds(500));
         Assert.Equal(2, follower.Threads);
         WaitUntil(() => board.HostLoad > 0.1);
-        // At most one thread of two; /proc counts in 10 ms ticks, so a 250 ms window can read a little over.
+        // At most one thread of two; /proc counts in 10 ms ticks, so a 500 ms window can read a little over.
         Assert.InRange(board.HostLoad, 0.1, 0.6);
         Assert.True(board.HostWatts > board.Description.Simulation.IdleWatts + 20, $"{board.HostWatts} W");
 

@@ -38,8 +38,6 @@ public sealed class HostLoadFollower : IDisposable
     {
         lock (_lock)
         {
-            double seconds = _since.Elapsed.TotalSeconds;
-            _since.Restart();
             string? ns = _board.HostState == HostPowerState.Running ? _networkNamespace() : null;
             if (ns is null)
             {
@@ -48,7 +46,10 @@ public sealed class HostLoadFollower : IDisposable
                 return;
             }
 
+            // The window runs from one reading of /proc to the next, however late the timer fires.
             double cpu = _meter.Sample(ns);
+            double seconds = _since.Elapsed.TotalSeconds;
+            _since.Restart();
             _board.HostLoad = seconds > 0 ? Math.Clamp(cpu / seconds / _threads, 0, 1) : 0;
         }
     }

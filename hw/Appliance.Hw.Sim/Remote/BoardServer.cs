@@ -110,6 +110,7 @@ public sealed class BoardServer : IAsyncDisposable
 
                 if (op == BoardProtocol.SystemInterface && _systemInterface is not null)
                 {
+                    _systemInterface.Attach(stream);
                     await BoardProtocol.WriteFrameAsync(stream, BoardProtocol.Ok, ReadOnlyMemory<byte>.Empty, _stop.Token).ConfigureAwait(false);
                     await _systemInterface.ServeResponderAsync(stream, _stop.Token).ConfigureAwait(false);
                     break; // the connection belonged to the system interface until it ended

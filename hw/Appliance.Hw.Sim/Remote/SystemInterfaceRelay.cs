@@ -62,10 +62,10 @@ public sealed class SystemInterfaceRelay : IAsyncDisposable
     }
 
     /// <summary>
-    /// Serves a BMC's board-protocol connection as the responder until it ends; a newer attachment
-    /// replaces an older one (a restarted BMC whose old connection has not yet been noticed as gone).
+    /// Makes a BMC's board-protocol connection the responder, before the BMC hears that it is: a newer
+    /// attachment replaces an older one (a restarted BMC whose old connection has not yet been noticed as gone).
     /// </summary>
-    public async Task ServeResponderAsync(Stream bmc, CancellationToken ct)
+    public void Attach(Stream bmc)
     {
         Stream? previous;
         lock (_lock)
@@ -74,11 +74,12 @@ public sealed class SystemInterfaceRelay : IAsyncDisposable
             _responder = bmc;
         }
 
-        if (previous is not null)
-        {
-            await previous.DisposeAsync().ConfigureAwait(false);
-        }
+        previous?.Dispose();
+    }
 
+    /// <summary>Reads the attached BMC's responses until its connection ends.</summary>
+    public async Task ServeResponderAsync(Stream bmc, CancellationToken ct)
+    {
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
