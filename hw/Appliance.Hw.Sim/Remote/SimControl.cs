@@ -8,7 +8,8 @@ namespace Appliance.Hw.Sim.Remote;
 /// Commands: status, press (name, value = hold ms), set-input (name, flag), set-load (value),
 /// set-ambient (value), stick-sensor (name), force-reading (name, value), clear-reading (name),
 /// nack-device (name, flag), fail-fan (name, flag), corrupt-spd (name = DIMM slot, value = SPD byte offset),
-/// pwrok-never (flag), hang-at-post (flag), ignore-acpi (flag).
+/// pwrok-never (flag), hang-at-post (flag), ignore-acpi (flag). set-load is refused while a host
+/// operating system is attached: the load then follows the host's real work.
 /// </summary>
 public sealed record SimControlRequest
 {
