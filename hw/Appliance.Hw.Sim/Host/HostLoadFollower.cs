@@ -17,6 +17,7 @@ public sealed class HostLoadFollower : IDisposable
     private readonly Lock _lock = new();
     private readonly ITimer _timer;
     private readonly Stopwatch _since = Stopwatch.StartNew();
+    private readonly TimeSpan _period;
 
     /// <param name="networkNamespace">The host's network namespace while its operating system runs, else null.</param>
     public HostLoadFollower(SimBoard board, Func<string?> networkNamespace, TimeSpan? period = null, HostCpuMeter? meter = null)
@@ -25,8 +26,8 @@ public sealed class HostLoadFollower : IDisposable
         _networkNamespace = networkNamespace;
         _meter = meter ?? new HostCpuMeter();
         _threads = board.HostThreads > 0 ? board.HostThreads : Environment.ProcessorCount;
-        TimeSpan every = period ?? TimeSpan.FromSeconds(1);
-        _timer = TimeProvider.System.CreateTimer(_ => Follow(), null, every, every);
+        _period = period ?? TimeSpan.FromSeconds(1);
+        _timer = TimeProvider.System.CreateTimer(_ => Follow(), null, _period, _period);
     }
 
     /// <summary>The hardware threads the CPU time is shared over: the board's, or this machine's when the board lists none.</summary>
@@ -46,7 +47,13 @@ public sealed class HostLoadFollower : IDisposable
                 return;
             }
 
-            // The window runs from one reading of /proc to the next, however late the timer fires.
+            // The window runs from one reading of /proc to the next, however late the timer fires; ticks that
+            // come bunched up (a busy machine) wait, for /proc counts in 10 ms steps that a short window magnifies.
+            if (_since.Elapsed < _period / 2)
+            {
+                return;
+            }
+
             double cpu = _meter.Sample(ns);
             double seconds = _since.Elapsed.TotalSeconds;
             _since.Restart();

@@ -83,7 +83,7 @@ public sealed class HostOsCommand : IHostOperatingSystem, IDisposable
         }
 
         string? ns = await ReadNetworkNamespaceAsync().ConfigureAwait(false);
-        Log($"host booted in {watch.Elapsed.TotalSeconds:0.0} s");
+        Log($"running after {watch.Elapsed.TotalSeconds:0.0} s of boot");
         lock (_lock)
         {
             if (generation == _generation)
@@ -108,7 +108,6 @@ public sealed class HostOsCommand : IHostOperatingSystem, IDisposable
     public void Kill()
     {
         Process? current;
-        int generation;
         lock (_lock)
         {
             if (_disposed)
@@ -116,7 +115,7 @@ public sealed class HostOsCommand : IHostOperatingSystem, IDisposable
                 return;
             }
 
-            generation = ++_generation;
+            _generation++;
             current = _current;
             _networkNamespace = null;
             _state = "off";
@@ -127,7 +126,7 @@ public sealed class HostOsCommand : IHostOperatingSystem, IDisposable
         _ = Task.Run(() => StopTree(current));
         Chain(async () =>
         {
-            int exit = await RunCommandAsync("kill", KillTimeout, track: false).ConfigureAwait(false);
+            int exit = await RunCommandAsync("kill", KillTimeout, generation: null).ConfigureAwait(false);
             if (exit != 0)
             {
                 Log($"host kill exited {exit}");
@@ -228,9 +227,10 @@ public sealed class HostOsCommand : IHostOperatingSystem, IDisposable
     }
 
     private Task<int> RunAsync(string verb, int generation) =>
-        IsCurrent(generation) ? RunCommandAsync(verb, Timeout.InfiniteTimeSpan, track: true) : Task.FromResult(-1);
+        IsCurrent(generation) ? RunCommandAsync(verb, Timeout.InfiniteTimeSpan, generation) : Task.FromResult(-1);
 
-    private async Task<int> RunCommandAsync(string verb, TimeSpan timeout, bool track)
+    /// <param name="generation">For a boot or shutdown, the power cycle it belongs to (a kill stops it); null for a kill.</param>
+    private async Task<int> RunCommandAsync(string verb, TimeSpan timeout, int? generation)
     {
         var start = new ProcessStartInfo(_script)
         {
@@ -247,11 +247,19 @@ public sealed class HostOsCommand : IHostOperatingSystem, IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         process.StandardInput.Close();
-        if (track)
+        if (generation is not null)
         {
+            bool killed;
             lock (_lock)
             {
                 _current = process;
+                killed = generation != _generation;
+            }
+
+            // Power went between deciding to run this and starting it.
+            if (killed)
+            {
+                StopTree(process);
             }
         }
 
@@ -273,7 +281,7 @@ public sealed class HostOsCommand : IHostOperatingSystem, IDisposable
         }
         finally
         {
-            if (track)
+            if (generation is not null)
             {
                 lock (_lock)
                 {
