@@ -47,16 +47,30 @@ fi
 pids=()
 boards=()
 stopping=0
+# SIGTERM, then SIGKILL for whatever has not ended within the grace period (seconds).
+end_all() {
+  local grace=$1 pid
+  shift
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq $((grace * 10))); do
+    local left=0
+    # An ended child stays a zombie until waited for: it counts as ended.
+    for pid in "$@"; do [[ -r /proc/$pid/stat && $(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null) != Z ]] && left=1; done
+    ((left)) || break
+    sleep 0.1
+  done
+  for pid in "$@"; do kill -KILL "$pid" 2>/dev/null || true; done
+  wait "$@" 2>/dev/null || true
+}
+
 stop() {
   trap - INT TERM EXIT
   stopping=1
   echo "stopping the rack" >&2
   # BMCs first: they put the fans in failsafe and release their lines on the way out.
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  end_all 30 "${pids[@]}"
   # A board that stops is AC power lost: it kills its host side on the way out.
-  for pid in "${boards[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  end_all 60 "${boards[@]}"
   # Whatever a board that died could not kill goes now, then the rack network.
   for k in $(seq 1 "$NODES"); do
     [[ -d $RACK/node$k/host ]] && "$HOST_OS" kill "$RACK/node$k/host" >/dev/null 2>&1 || true

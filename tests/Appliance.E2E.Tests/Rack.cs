@@ -107,9 +107,16 @@ internal sealed class Rack : IDisposable
     public void Dispose()
     {
         Command.Run("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
-        if (!_process.WaitForExit(TimeSpan.FromSeconds(120)))
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(150)))
         {
+            // A rack that does not stop in time is cut off, and what it would have cleaned up goes here.
             _process.Kill(entireProcessTree: true);
+            foreach (string host in Directory.GetDirectories(Dir, "host", SearchOption.AllDirectories))
+            {
+                Command.Run(Path.Combine(Repo.Root, "appliance-os", "host", "host-os.sh"), ["kill", host]);
+            }
+
+            Command.Run("ip", ["link", "del", Bridge]);
         }
 
         _process.Dispose();
