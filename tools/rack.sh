@@ -64,7 +64,9 @@ end_all() {
 }
 
 stop() {
-  trap - INT TERM EXIT
+  # Once stopping, a second Ctrl-C or TERM must not cut the clean-up short (and leave the bridge).
+  trap '' INT TERM
+  trap - EXIT
   stopping=1
   echo "stopping the rack" >&2
   # BMCs first: they put the fans in failsafe and release their lines on the way out.
@@ -148,4 +150,4 @@ echo "      curl http://$SUBNET.1:8770/api/v1/host/metrics     (once node 1's ho
 echo "      $BOARD_SIM ctl --socket $RACK/node1/board.sock status     (the board as a person at the rack sees it)"
 echo "logs: $RACK/node<k>/bmc.log, board.log, host/log/; Ctrl-C stops the rack"
 wait -n "${pids[@]}" "${boards[@]}" || true
-[[ $stopping == 1 ]] || echo "rack: a node process exited; see .rack/node*/bmc.log and board.log" >&2
+[[ $stopping == 1 ]] || echo "rack: a node process exited; see $RACK/node*/bmc.log and board.log" >&2

@@ -131,10 +131,14 @@ host_pids() {
   net=$(cat "$run/netns" 2>/dev/null) || return 0
   mnt=$(cat "$run/mntns" 2>/dev/null || true)
   uts=$(cat "$run/utsns" 2>/dev/null || true)
+  # Never the machine's own namespaces, whatever a damaged run/ says: that would be every process here.
+  [[ $net != "$(readlink /proc/self/ns/net)" ]] || net=""
+  [[ $mnt != "$(readlink /proc/self/ns/mnt)" ]] || mnt=""
+  [[ $uts != "$(readlink /proc/self/ns/uts)" ]] || uts=""
   # Processes come and go while find reads /proc; those it misses are found on the next round.
   { find /proc/[0-9]*/ns/net /proc/[0-9]*/ns/mnt /proc/[0-9]*/ns/uts -maxdepth 0 -printf '%p %l\n' 2>/dev/null || true; } \
     | awk -v net="$net" -v mnt="$mnt" -v uts="$uts" -v self=$$ '
-        $2 == net || (mnt != "" && $2 == mnt) || (uts != "" && $2 == uts) { split($1, p, "/"); if (p[3] != self) print p[3] }' \
+        (net != "" && $2 == net) || (mnt != "" && $2 == mnt) || (uts != "" && $2 == uts) { split($1, p, "/"); if (p[3] != self) print p[3] }' \
     | sort -u
 }
 
