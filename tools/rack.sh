@@ -1,40 +1,92 @@
 #!/usr/bin/env bash
 # Starts the simulated rack: per node a simulated board (appliance-board-sim) and its BMC
-# (appliance-bmc) on loopback, writes .rack/nodes.json and runs until Ctrl-C.
-#   RACK_NODES=N (default 1)   how many nodes
-#   RACK_DIR=DIR (default .rack) where state, logs and nodes.json go
-#   BMC_BIN, BOARD_SIM_BIN      the executables (default: the Release build in the tree)
-# Node k: IPMI on UDP 127.0.0.1:(6230+k), Redfish and the web console on https://127.0.0.1:(8440+k).
+# (appliance-bmc) on loopback, and the node's host side whenever its board powers the host on
+# (appliance-os/host/host-os.sh, run by the board); writes .rack/nodes.json and runs until Ctrl-C.
+#   RACK_NODES=N (default 1)          how many nodes
+#   RACK_DIR=DIR (default .rack)      where state, logs, the hosts' disks and nodes.json go
+#   RACK_SUBNET=A.B.C (default 10.77.0)   the rack network, a /24: host k is A.B.C.k, the machine A.B.C.254
+#   RACK_BRIDGE=NAME (default apprack0)   the rack's bridge on this machine
+#   RACK_BOARD=FILE (default hw/boards/hc1.json)   the board every node has
+#   RACK_IPMI_PORT=P, RACK_REDFISH_PORT=P (default 6230, 8440)   node k's BMC answers on P+k
+#   BMC_BIN, BOARD_SIM_BIN, NODE_BIN  the executables (default: the Release build in the tree)
+#   CLUSTER_BIN                       the cluster service; hosts start it when it is set or built
+# Node k: IPMI on UDP 127.0.0.1:(6230+k), Redfish and the web console on https://127.0.0.1:(8440+k),
+# its host's agent on http://10.77.0.k:8770 while the host is on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 NODES=${RACK_NODES:-1}
 CONFIG=${CONFIG:-Release}
 RACK=${RACK_DIR:-$ROOT/.rack}
-BOARD=$ROOT/hw/boards/hc1.json
+SUBNET=${RACK_SUBNET:-10.77.0}
+BRIDGE=${RACK_BRIDGE:-apprack0}
+BOARD=${RACK_BOARD:-$ROOT/hw/boards/hc1.json}
+IPMI_BASE=${RACK_IPMI_PORT:-6230}
+REDFISH_BASE=${RACK_REDFISH_PORT:-8440}
 BOARD_SIM=${BOARD_SIM_BIN:-$ROOT/hw/Appliance.BoardSim/bin/$CONFIG/net10.0/appliance-board-sim}
 BMC=${BMC_BIN:-$ROOT/bmc/Appliance.Bmc/bin/$CONFIG/net10.0/appliance-bmc}
+NODE=${NODE_BIN:-$ROOT/appliance-os/Appliance.Node/bin/$CONFIG/net10.0/appliance-node}
+CLUSTER=${CLUSTER_BIN-$ROOT/appliance-os/Appliance.Cluster/bin/$CONFIG/net10.0/appliance-cluster}
+HOST_OS=$ROOT/appliance-os/host/host-os.sh
+GATEWAY=$SUBNET.254
 
-for exe in "$BOARD_SIM" "$BMC"; do
+for exe in "$BOARD_SIM" "$BMC" "$NODE"; do
   [[ -x $exe ]] || { echo "rack: $exe is missing; run ./build.sh build first" >&2; exit 1; }
 done
+[[ -x $CLUSTER ]] || CLUSTER=""
+[[ $SUBNET =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] || { echo "rack: RACK_SUBNET='$SUBNET' must be the first three parts of an IPv4 /24, such as 10.77.0" >&2; exit 1; }
+[[ $NODES =~ ^[0-9]+$ && $NODES -ge 1 && $NODES -le 99 ]] || { echo "rack: RACK_NODES='$NODES' must be from 1 to 99" >&2; exit 1; }
+# The rack network is this rack's alone: another rack (or anything else) on the bridge or the subnet would mix with it.
+if [[ -e /sys/class/net/$BRIDGE ]]; then
+  echo "rack: the bridge $BRIDGE exists already (another rack running?); set RACK_BRIDGE and RACK_SUBNET" >&2; exit 1
+fi
+if ip -4 -o addr show | grep -q " $SUBNET\.[0-9]*/"; then
+  echo "rack: $SUBNET.0/24 is in use on this machine; set RACK_SUBNET" >&2; exit 1
+fi
 
 pids=()
 boards=()
 stopping=0
+# SIGTERM, then SIGKILL for whatever has not ended within the grace period (seconds).
+end_all() {
+  local grace=$1 pid
+  shift
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq $((grace * 10))); do
+    local left=0
+    # An ended child stays a zombie until waited for: it counts as ended.
+    for pid in "$@"; do [[ -r /proc/$pid/stat && $(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null) != Z ]] && left=1; done
+    ((left)) || break
+    sleep 0.1
+  done
+  for pid in "$@"; do kill -KILL "$pid" 2>/dev/null || true; done
+  wait "$@" 2>/dev/null || true
+}
+
 stop() {
-  trap - INT TERM EXIT
+  # Once stopping, a second Ctrl-C or TERM must not cut the clean-up short (and leave the bridge).
+  trap '' INT TERM
+  trap - EXIT
   stopping=1
   echo "stopping the rack" >&2
   # BMCs first: they put the fans in failsafe and release their lines on the way out.
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  for pid in "${boards[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  end_all 30 "${pids[@]}"
+  # A board that stops is AC power lost: it kills its host side on the way out.
+  end_all 60 "${boards[@]}"
+  # Whatever a board that died could not kill goes now, then the rack network.
+  for k in $(seq 1 "$NODES"); do
+    [[ -d $RACK/node$k/host ]] && "$HOST_OS" kill "$RACK/node$k/host" >/dev/null 2>&1 || true
+  done
+  ip link del "$BRIDGE" 2>/dev/null || true
 }
 trap stop INT TERM EXIT
 
 mkdir -p "$RACK"
+# The rack's switch, with this machine on it: every host and the machine reach each other.
+ip link add "$BRIDGE" type bridge
+echo 1 >"/proc/sys/net/ipv6/conf/$BRIDGE/disable_ipv6" 2>/dev/null || true
+ip addr add "$GATEWAY/24" dev "$BRIDGE"
+ip link set "$BRIDGE" up
 nodes_json="["
 for k in $(seq 1 "$NODES"); do
   dir=$RACK/node$k
@@ -45,10 +97,26 @@ for k in $(seq 1 "$NODES"); do
     (umask 077 && head -c 512 /dev/urandom | LC_ALL=C tr -dc 'a-km-zA-HJ-NP-Z2-9' | cut -c1-16 >"$dir/admin-password")
   fi
   password=$(cat "$dir/admin-password")
-  ipmi_port=$((6230 + k))
-  redfish_port=$((8440 + k))
+  ipmi_port=$((IPMI_BASE + k))
+  redfish_port=$((REDFISH_BASE + k))
+  address=$SUBNET.$k
 
-  "$BOARD_SIM" serve --board "$BOARD" --socket "$dir/board.sock" --node "$k" >"$dir/board.log" 2>&1 &
+  # The host's disk, with the configuration an installed OS would have (host-os.sh describes it).
+  mkdir -p "$dir/host"
+  chmod 755 "$RACK" "$dir" "$dir/host"
+  cat >"$dir/host/host.conf" <<CONF
+# node $k of the simulated rack (written by tools/rack.sh at every start)
+HOSTNAME=node$k
+RACK_BRIDGE=$BRIDGE
+ADDRESS=$address/24
+GATEWAY=$GATEWAY
+NODE_AGENT=$NODE
+CLUSTER_SERVICE=$CLUSTER
+SYSTEM_INTERFACE=$dir/ipmi0.sock
+CONF
+
+  "$BOARD_SIM" serve --board "$BOARD" --socket "$dir/board.sock" --node "$k" \
+    --host-os "$HOST_OS" --host-dir "$dir/host" --system-interface "$dir/ipmi0.sock" >"$dir/board.log" 2>&1 &
   boards+=($!)
   for _ in $(seq 100); do [[ -S $dir/board.sock ]] && break; sleep 0.05; done
 
@@ -58,8 +126,8 @@ for k in $(seq 1 "$NODES"); do
   pids+=($!)
 
   [[ $k -gt 1 ]] && nodes_json+=","
-  nodes_json+=$(printf '\n  {"node": %d, "ipmiHost": "127.0.0.1", "ipmiPort": %d, "redfishUrl": "https://127.0.0.1:%d", "user": "admin", "password": "%s", "boardSocket": "%s", "bmcLog": "%s"}' \
-    "$k" "$ipmi_port" "$redfish_port" "$password" "$dir/board.sock" "$dir/bmc.log")
+  nodes_json+=$(printf '\n  {"node": %d, "ipmiHost": "127.0.0.1", "ipmiPort": %d, "redfishUrl": "https://127.0.0.1:%d", "user": "admin", "password": "%s", "boardSocket": "%s", "bmcLog": "%s", "rackAddress": "%s", "agentUrl": "http://%s:8770", "hostDir": "%s", "systemInterface": "%s"}' \
+    "$k" "$ipmi_port" "$redfish_port" "$password" "$dir/board.sock" "$dir/bmc.log" "$address" "$address" "$dir/host" "$dir/ipmi0.sock")
 done
 nodes_json+=$'\n]'
 (umask 077 && printf '%s\n' "$nodes_json" >"$RACK/nodes.json")
@@ -70,14 +138,16 @@ for k in $(seq 1 "$NODES"); do
   grep -q "BMC ready" "$RACK/node$k/bmc.log" || { echo "rack: node $k's BMC did not start; see $RACK/node$k/bmc.log" >&2; tail -5 "$RACK/node$k/bmc.log" >&2; exit 1; }
 done
 
-echo "simulated rack: $NODES node(s); credentials in $RACK/nodes.json"
-printf '%-5s %-22s %-26s %-6s %s\n' node ipmi redfish user password
+echo "simulated rack: $NODES node(s) on $BRIDGE ($SUBNET.0/24, this machine $GATEWAY); credentials in $RACK/nodes.json"
+printf '%-5s %-22s %-26s %-6s %-18s %s\n' node ipmi redfish user password "agent (host on)"
 for k in $(seq 1 "$NODES"); do
-  printf '%-5s %-22s %-26s %-6s %s\n' "$k" "udp 127.0.0.1:$((6230 + k))" "https://127.0.0.1:$((8440 + k))" admin "$(cat "$RACK/node$k/admin-password")"
+  printf '%-5s %-22s %-26s %-6s %-18s %s\n' "$k" "udp 127.0.0.1:$((IPMI_BASE + k))" "https://127.0.0.1:$((REDFISH_BASE + k))" admin \
+    "$(cat "$RACK/node$k/admin-password")" "http://$SUBNET.$k:8770"
 done
 echo
-echo "try:  ipmitool -I lanplus -H 127.0.0.1 -p 6231 -U admin -P $(cat "$RACK/node1/admin-password") chassis status"
+echo "try:  ipmitool -I lanplus -H 127.0.0.1 -p $((IPMI_BASE + 1)) -U admin -P $(cat "$RACK/node1/admin-password") chassis power on"
+echo "      curl http://$SUBNET.1:8770/api/v1/host/metrics     (once node 1's host has booted: $RACK/node1/host/log/host-os.log)"
 echo "      $BOARD_SIM ctl --socket $RACK/node1/board.sock status     (the board as a person at the rack sees it)"
-echo "logs: $RACK/node<k>/bmc.log; Ctrl-C stops the rack"
+echo "logs: $RACK/node<k>/bmc.log, board.log, host/log/; Ctrl-C stops the rack"
 wait -n "${pids[@]}" "${boards[@]}" || true
-[[ $stopping == 1 ]] || echo "rack: a node process exited; see .rack/node*/bmc.log and board.log" >&2
+[[ $stopping == 1 ]] || echo "rack: a node process exited; see $RACK/node*/bmc.log and board.log" >&2

@@ -45,6 +45,7 @@ public static class NodeApp
         services.AddSingleton<HostSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<HostSampler>());
         services.AddHostedService<VmEventWatcher>();
+        services.AddSingleton<HostCapacitySource>();
         services.AddSingleton<HostMetricsReader>();
         services.AddSingleton<MigrationService>();
         services.AddSingleton<IncomingMigrations>();
@@ -73,6 +74,7 @@ public static class NodeApp
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Appliance.Node");
         var options = services.GetRequiredService<NodeOptions>();
         services.GetRequiredService<NodeStorage>().EnsureCreated();
+        services.GetRequiredService<HostCapacitySource>().Load();
 
         var connection = services.GetRequiredService<HypervisorConnection>().Current;
         var runtime = services.GetRequiredService<NodeRuntime>();

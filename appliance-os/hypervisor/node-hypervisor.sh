@@ -3,6 +3,10 @@
 #
 #   node-hypervisor.sh start  <node-dir> [hostname [rack-bridge address/prefix]]
 #                                         start it; prints the libvirt URI for local clients
+#   node-hypervisor.sh start-in <node-dir> <pid>
+#                                         start it inside the mount, UTS and network namespaces of
+#                                         process <pid> (a host that already has its own hostname,
+#                                         network and /sys); prints the URI
 #   node-hypervisor.sh stop   <node-dir>  destroy its guests and networks, stop both daemons
 #   node-hypervisor.sh uri    <node-dir>  print the URI local clients use
 #   node-hypervisor.sh status <node-dir>  exit 0 when its libvirtd runs
@@ -18,6 +22,9 @@
 # ports then live and die with the node; migration streams run between rack addresses.
 # Without a rack the node shares the machine's network and migrates over 127.0.0.1.
 #
+# With start-in, the namespaces are a host's own (appliance-os/host/host-os.sh makes them for a
+# simulated node): the daemons' folders are bind-mounted there, and the host keeps its network.
+#
 # Clients outside reach a node as qemu:///system?socket=<node-dir>/run/libvirt-sock, another
 # libvirtd (peer-to-peer migration) as qemu+unix:///system?socket=<node-dir>/run/libvirt-sock.
 # Needs root (namespaces, bind mounts) and libvirt-daemon-system.
@@ -27,7 +34,7 @@ fail() { echo "node-hypervisor: $*" >&2; exit 1; }
 
 cmd=${1:-}
 dir=${2:-}
-[[ -n $cmd && -n $dir ]] || fail "usage: node-hypervisor.sh start|stop|uri|status <node-dir> [hostname [rack-bridge address/prefix]]"
+[[ -n $cmd && -n $dir ]] || fail "usage: node-hypervisor.sh start|start-in|stop|uri|status <node-dir> [hostname [rack-bridge address/prefix] | pid]"
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 sock=$dir/run/libvirt-sock
@@ -109,6 +116,33 @@ start() {
   echo "$uri"
 }
 
+# The daemons' world is a host's: its mount namespace gets their folders, the rest is the host's already.
+start_in() {
+  local pid=$1
+  command -v libvirtd >/dev/null || fail "libvirtd is not installed (apt-get install libvirt-daemon-system)"
+  [[ $(id -u) -eq 0 ]] || fail "must run as root (namespaces and bind mounts)"
+  [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/ns/mnt ]] || fail "no process $pid whose namespaces to start in"
+  if running; then echo "$uri"; return 0; fi
+  prepare
+  rm -f "$sock" "$dir/libvirtd.pid" "$dir/virtlogd.pid" "$dir/rack"
+  nsenter -t "$pid" -m -u -n -- /bin/sh -eu -c '
+    d=$1
+    mount --bind "$d/run" /run/libvirt
+    mount --bind "$d/lib" /var/lib/libvirt
+    mount --bind "$d/cache" /var/cache/libvirt
+    mount --bind "$d/log" /var/log/libvirt
+    mount --bind "$d/etc" /etc/libvirt
+    virtlogd --daemon --pid-file "$d/virtlogd.pid"
+    libvirtd --daemon --pid-file "$d/libvirtd.pid"
+  ' node-hypervisor "$dir" || fail "could not start libvirtd for $dir in the namespaces of $pid (see $dir/log/libvirtd.log)"
+  for _ in $(seq 100); do
+    [[ -S $sock && -f $dir/libvirtd.pid ]] && break
+    sleep 0.1
+  done
+  [[ -S $sock ]] || fail "libvirtd for $dir did not create $sock within 10 s"
+  echo "$uri"
+}
+
 stop() {
   if running; then
     # Guests and bridges would outlive their daemon; power the guests off and take the networks down.
@@ -145,8 +179,9 @@ stop() {
 
 case $cmd in
   start) start "${3:-}" "${4:-}" "${5:-}" ;;
+  start-in) start_in "${3:-}" ;;
   stop) stop ;;
   uri) echo "$uri" ;;
   status) running ;;
-  *) fail "unknown command '$cmd' (start, stop, uri, status)" ;;
+  *) fail "unknown command '$cmd' (start, start-in, stop, uri, status)" ;;
 esac

@@ -6,12 +6,17 @@ using Appliance.Hw.Boards;
 using Appliance.Hw.Fru;
 using Appliance.Hw.Remote;
 using Appliance.Hw.Sim;
+using Appliance.Hw.Sim.Host;
 using Appliance.Hw.Sim.Remote;
 
 // appliance-board-sim: a simulated board that runs on its own, so BMCs can start, stop and
 // crash against it as they would against real hardware.
 //   serve --board FILE --socket PATH [--node N] [--host-on]
+//         [--host-os SCRIPT --host-dir DIR] [--system-interface PATH]
 //   ctl --socket PATH COMMAND [NAME] [VALUE]     (status, press POWER_BUTTON 200, set-load 0.8, ...)
+// With --host-os the host really runs: the board runs "SCRIPT boot DIR" when POST completes,
+// "SCRIPT shutdown DIR" on an ACPI power-button press (and drops power when it returns), and
+// "SCRIPT kill DIR" whenever main power goes, this process stopping included (AC loss).
 
 if (args.Length == 0)
 {
@@ -55,15 +60,53 @@ static async Task<int> Serve(Dictionary<string, string> options)
         };
     }
 
-    using var sim = new SimBoard(board, TimeProvider.System, new SimBoardOptions { Fru = fru, HostInitiallyOn = options.ContainsKey("host-on") });
-    await using var server = new BoardServer(sim, socket);
+    bool hostOn = options.ContainsKey("host-on");
+    using HostOsCommand? os = HostOperatingSystem(options);
+    if (os is not null && !hostOn)
+    {
+        // A fresh AC power-up: nothing of a host that ran under an earlier board process survives it.
+        os.Kill();
+    }
+
+    using var sim = new SimBoard(board, TimeProvider.System, new SimBoardOptions { Fru = fru, HostInitiallyOn = hostOn, HostOperatingSystem = os });
+    using HostLoadFollower? load = os is null ? null : new HostLoadFollower(sim, () => os.NetworkNamespace);
+    await using SystemInterfaceRelay? systemInterface = options.TryGetValue("system-interface", out string? kcs) ? new SystemInterfaceRelay(kcs) : null;
+    await using var server = new BoardServer(sim, socket, systemInterface);
     Console.WriteLine($"simulated {board.Model} board serving on {socket}");
+    if (os is not null)
+    {
+        Console.WriteLine($"host operating system {options["host-os"]} on {os.HostDirectory}; its load is shared over {load!.Threads} hardware threads");
+    }
+
+    if (systemInterface is not null)
+    {
+        Console.WriteLine($"host system interface (its /dev/ipmi0) on {systemInterface.SocketPath}");
+    }
 
     var stopped = new TaskCompletionSource();
     using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopped.TrySetResult(); });
     using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopped.TrySetResult(); });
     await stopped.Task;
+    if (os is not null)
+    {
+        // The board losing AC power takes the host down with it.
+        os.Kill();
+        await os.WhenIdle();
+    }
+
     return 0;
+}
+
+static HostOsCommand? HostOperatingSystem(Dictionary<string, string> options)
+{
+    bool script = options.TryGetValue("host-os", out string? path);
+    bool folder = options.TryGetValue("host-dir", out string? dir);
+    if (script != folder)
+    {
+        throw new ArgumentException("--host-os and --host-dir go together: the host's operating system and its folder");
+    }
+
+    return script ? new HostOsCommand(path!, dir!, Console.Out) : null;
 }
 
 static int Control(Dictionary<string, string> options, List<string> positional)
@@ -131,6 +174,7 @@ static string Required(Dictionary<string, string> options, string key) =>
 static int Usage()
 {
     Console.Error.WriteLine("usage: appliance-board-sim serve --board FILE --socket PATH [--node N] [--host-on]");
+    Console.Error.WriteLine("                                 [--host-os SCRIPT --host-dir DIR] [--system-interface PATH]");
     Console.Error.WriteLine("       appliance-board-sim ctl --socket PATH status|press NAME [MS]|set-input NAME on|off|set-load X|set-ambient C|");
     Console.Error.WriteLine("                                 stick-sensor NAME|force-reading NAME X|clear-reading NAME|nack-device NAME [off]|");
     Console.Error.WriteLine("                                 fail-fan NAME [off]|corrupt-spd SLOT OFFSET|pwrok-never [off]|hang-at-post [off]|ignore-acpi [off]");

@@ -5,8 +5,21 @@ namespace Appliance.Hw.Remote;
 /// <summary>
 /// The wire protocol between a simulated board process and the BMC's drivers, over a Unix
 /// socket: length-prefixed frames, one request and one response at a time per connection,
-/// except a subscribed connection, which then only carries GPIO edge events from the board.
+/// except a subscribed connection, which then only carries GPIO edge events from the board,
+/// and a system-interface connection, which then only carries the host's KCS traffic.
 /// Request: u32 length | u8 op | payload. Response: u32 length | u8 status | payload.
+/// (The length counts the op or status byte and the payload; integers are little-endian.)
+///
+/// SystemInterface (op 8, empty payload) attaches the BMC as the responder of the host's system
+/// interface (KCS; the host's /dev/ipmi0). The board answers Ok (empty), or BadRequest when it has
+/// no system interface. From then on the connection carries, in both directions, frames whose code
+/// byte is 8:
+///   board -> BMC: u32 length | u8 8 | u32 sequence | u8 NetFn&lt;&lt;2|LUN | u8 Cmd | data       a host request
+///   BMC -> board: u32 length | u8 8 | u32 sequence | u8 NetFn&lt;&lt;2|LUN | u8 Cmd | u8 CC | data the response to it
+/// Several requests may be outstanding (one per host connection); responses may come in any order
+/// and are matched by sequence. A response to no outstanding request is ignored. A newer
+/// attachment replaces an older one. A request not answered within the board's timeout (5 s; none
+/// attached, or a hung BMC) gets completion code C3h from the board, as Linux's driver reports it.
 /// </summary>
 public static class BoardProtocol
 {
@@ -17,6 +30,7 @@ public static class BoardProtocol
     public const byte I2cWriteRead = 5;   // u8 bus, u8 address, u16 write length, data, u16 read length -> data
     public const byte Subscribe = 6;      // -> stream of events: u16 pin, u8 change (1 rising, 2 falling)
     public const byte Control = 7;        // UTF-8 JSON SimControlRequest -> UTF-8 JSON SimControlResponse
+    public const byte SystemInterface = 8; // -> Ok, then host requests and BMC responses (see above)
 
     public const byte Ok = 0;
     public const byte NoAcknowledge = 1;

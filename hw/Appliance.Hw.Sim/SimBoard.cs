@@ -3,6 +3,7 @@ using Appliance.Hw.Boards;
 using Appliance.Hw.Devices;
 using Appliance.Hw.Fru;
 using Appliance.Hw.Sim.Chips;
+using Appliance.Hw.Sim.Host;
 using Appliance.Hw.Sim.Inventory;
 using Appliance.Hw.Sim.Physics;
 
@@ -36,7 +37,7 @@ public sealed class SimBoard : IDisposable
         Faults = new SimFaults(this);
         _lastStep = time.GetUtcNow();
         _air = new AirflowModel(board);
-        Host = new HostModel(board.Simulation, Schedule, SetLineFromHost);
+        Host = new HostModel(board.Simulation, Schedule, SetLineFromHost, options?.HostOperatingSystem, () => SmbiosImage.Encode(board));
 
         int pins = 0;
         foreach (GpioLineDescription line in board.Gpio.Lines)
@@ -88,6 +89,14 @@ public sealed class SimBoard : IDisposable
     public int HostResetCount => Locked(() => Host.ResetCount);
     public int HostNmiCount => Locked(() => Host.NmiCount);
     public int HostAcpiShutdownCount => Locked(() => Host.AcpiShutdownCount);
+
+    /// <summary>The operating system the host runs, when one is attached; its load then follows its real work.</summary>
+    public IHostOperatingSystem? HostOperatingSystem => Host.OperatingSystem;
+
+    /// <summary>Hardware threads of the fitted processors (the host's logical CPUs), from the board file.</summary>
+    public int HostThreads => Description.Processors is ProcessorsDescription processors
+        ? processors.Sockets.Sum(socket => Description.Simulation.Processors.GetValueOrDefault(socket)?.Threads ?? 0)
+        : 0;
 
     /// <summary>Host load from 0 (idle) to 1 (flat out); sets the power draw while running.</summary>
     public double HostLoad
@@ -380,7 +389,19 @@ public sealed class SimBoard : IDisposable
         _air.Step(seconds, Host.Watts, fansPowered: Host.State != HostPowerState.Off, FanDuty);
     }
 
+    // Also called by the host operating system's thread (its S5 request), hence the lock.
     private void Schedule(TimeSpan delay, Action action)
+    {
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                ScheduleLocked(delay, action);
+            }
+        }
+    }
+
+    private void ScheduleLocked(TimeSpan delay, Action action)
     {
         ITimer? timer = null;
         timer = Time.CreateTimer(_ =>
@@ -425,7 +446,7 @@ public sealed class SimBoard : IDisposable
     {
         if (Description.Processors is ProcessorsDescription processors)
         {
-            ((At24Chip)ChipOf(processors.SmbiosMailbox)).Program(SmbiosImage.Encode(processors, Description.Simulation.Processors));
+            ((At24Chip)ChipOf(processors.SmbiosMailbox)).Program(SmbiosImage.Encode(Description));
         }
     }
 

@@ -1,4 +1,5 @@
 using Appliance.Hw.Fru;
+using Appliance.Hw.Sim.Host;
 
 namespace Appliance.Hw.Sim;
 
@@ -10,4 +11,7 @@ public sealed record SimBoardOptions
 
     /// <summary>Start with the host already running (a board whose simulator was restarted under a live host).</summary>
     public bool HostInitiallyOn { get; init; }
+
+    /// <summary>The operating system the host boots when POST completes; without one, the host only moves its lines.</summary>
+    public IHostOperatingSystem? HostOperatingSystem { get; init; }
 }

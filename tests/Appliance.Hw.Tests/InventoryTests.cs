@@ -223,33 +223,9 @@ public sealed class InventoryTests : IDisposable
         Reopen(json);
         PowerOnUntilPostComplete();
 
-        // dmidecode --dump-bin writes exactly this layout: the entry point at 0, the table at 0x20.
-        string dump = Path.Combine(Path.GetTempPath(), $"smbios-{Guid.NewGuid():N}.bin");
-        await File.WriteAllBytesAsync(dump, _board.ReadSmbiosMailbox());
-        string output;
-        try
-        {
-            var start = new System.Diagnostics.ProcessStartInfo("dmidecode") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string arg in new[] { "--from-dump", dump, "--type", "4" })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            using var process = System.Diagnostics.Process.Start(start)!;
-            output = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, output + await process.StandardError.ReadToEndAsync());
-        }
-        finally
-        {
-            File.Delete(dump);
-        }
-
+        string output = await Dmidecode(_board.ReadSmbiosMailbox(), "4");
         string[] sections = output.Split("Processor Information", StringSplitOptions.None)[1..];
         Assert.Equal(2, sections.Length);
-        string Field(string section, string name) => section.Split('\n').Select(l => l.Trim())
-            .FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..].Trim()
-            ?? throw new Xunit.Sdk.XunitException($"dmidecode printed no \"{name}\":\n{output}");
         SimulatedProcessor cpu0 = _board.Description.Simulation.Processors["CPU0"];
         Assert.Equal("CPU0", Field(sections[0], "Socket Designation"));
         Assert.Equal("Central Processor", Field(sections[0], "Type"));
@@ -264,6 +240,45 @@ public sealed class InventoryTests : IDisposable
             (Field(sections[0], "Core Count"), Field(sections[0], "Thread Count")));
         Assert.Equal("CPU1", Field(sections[1], "Socket Designation"));
         Assert.Equal("Unpopulated", Field(sections[1], "Status"));
+    }
+
+    [Fact]
+    public async Task Dmidecode_lists_every_dimm_slot_as_a_memory_device_that_says_what_its_spd_says()
+    {
+        PowerOnUntilPostComplete();
+        string output = await Dmidecode(_board.ReadSmbiosMailbox(), "17");
+
+        string[] devices = output.Split("Memory Device\n", StringSplitOptions.None)[1..];
+        Assert.Equal(_board.Description.Memory!.Slots.Select(s => s.Locator), devices.Select(d => Field(d, "Locator")));
+        foreach (string device in devices)
+        {
+            MemorySlotDescription slot = Slot(Field(device, "Locator"));
+            byte[]? spd = _board.ReadSpd(slot);
+            if (spd is null)
+            {
+                Assert.Equal("No Module Installed", Field(device, "Size"));
+                continue;
+            }
+
+            // dmidecode prints sizes in GB for whole gigabytes: 32768 MiB is "32 GB".
+            Ddr4Module module = Ddr4Spd.Decode(spd);
+            Assert.Equal($"{module.CapacityMiB / 1024} GB", Field(device, "Size"));
+            Assert.Equal("DDR4", Field(device, "Type"));
+            Assert.Equal("Synchronous Registered (Buffered)", Field(device, "Type Detail"));
+            Assert.Equal($"{module.SpeedMTs} MT/s", Field(device, "Speed"));
+            Assert.Equal(module.Manufacturer, Field(device, "Manufacturer"));
+            Assert.Equal(module.PartNumber, Field(device, "Part Number"));
+            Assert.Equal(module.SerialNumber, Field(device, "Serial Number"));
+            Assert.Equal(module.Ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), Field(device, "Rank"));
+            Assert.Equal(($"{module.BusWidthBits} bits", $"{module.DataWidthBits} bits"), (Field(device, "Total Width"), Field(device, "Data Width")));
+            string socket = _board.Description.Processors!.Sockets[slot.Socket];
+            Assert.Equal($"{socket}_MC{slot.Controller}_CH{slot.Channel}_DIMM{slot.Slot}", Field(device, "Bank Locator"));
+        }
+
+        // The two sockets' arrays hold all the slots between them.
+        string arrays = await Dmidecode(_board.ReadSmbiosMailbox(), "16");
+        Assert.Equal(_board.Description.Memory.Slots.Count,
+            arrays.Split("Physical Memory Array\n")[1..].Sum(a => int.Parse(Field(a, "Number Of Devices"), System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]
@@ -300,6 +315,35 @@ public sealed class InventoryTests : IDisposable
         Assert.Equal(path, error.JsonPath);
         Assert.Contains(value, error.Value);
     }
+
+    private static async Task<string> Dmidecode(byte[] image, string type)
+    {
+        // dmidecode --dump-bin writes exactly this layout: the entry point at 0, the table at 0x20.
+        string dump = Path.Combine(Path.GetTempPath(), $"smbios-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(dump, image);
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dmidecode") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string arg in new[] { "--from-dump", dump, "--type", type })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var process = System.Diagnostics.Process.Start(start)!;
+            string output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, output + await process.StandardError.ReadToEndAsync());
+            return output;
+        }
+        finally
+        {
+            File.Delete(dump);
+        }
+    }
+
+    private static string Field(string section, string name) => section.Split('\n').Select(l => l.Trim())
+        .FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..].Trim()
+        ?? throw new Xunit.Sdk.XunitException($"dmidecode printed no \"{name}\":\n{section}");
 
     private static (SimBoard, Board) Open(BoardDescription description, FakeTimeProvider? time = null)
     {

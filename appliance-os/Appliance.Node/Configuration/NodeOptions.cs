@@ -32,6 +32,8 @@ public sealed class NodeOptions
 
     public MigrationOptions Migration { get; set; } = new();
 
+    public CapacityOptions Capacity { get; set; } = new();
+
     public static NodeOptions Load(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
@@ -45,6 +47,7 @@ public sealed class NodeOptions
         options.ShutdownTimeout = Seconds(section, "ShutdownTimeoutSeconds", options.ShutdownTimeout, 1, 3600);
         options.Network = NetworkOptions.Load(section.GetSection("Network"));
         options.Migration = MigrationOptions.Load(section.GetSection("Migration"), options.LibvirtUri);
+        options.Capacity = CapacityOptions.Load(section.GetSection("Capacity"));
         if (!Path.IsPathFullyQualified(options.StateDirectory))
             throw Invalid(section, "StateDirectory", options.StateDirectory, "must be an absolute path");
         if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https"))

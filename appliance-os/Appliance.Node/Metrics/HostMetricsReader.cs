@@ -5,13 +5,12 @@ using Appliance.Node.Vms;
 
 namespace Appliance.Node.Metrics;
 
-/// <summary>Capacity from libvirt's node info, allocation from the domains, utilisation from the sampler.</summary>
-public sealed class HostMetricsReader(HypervisorConnection hypervisor, HostSampler sampler)
+/// <summary>Capacity from the firmware or libvirt's node info, allocation from the domains, utilisation from the sampler.</summary>
+public sealed class HostMetricsReader(HypervisorConnection hypervisor, HostCapacitySource capacity, HostSampler sampler)
 {
     public HostMetrics Read()
     {
         var connection = hypervisor.Current;
-        var node = connection.GetNodeInfo();
         int running = 0, vcpus = 0, defined = 0, definedVcpus = 0;
         long memory = 0, definedMemory = 0;
         foreach (var domain in connection.ListAllDomains())
@@ -35,7 +34,7 @@ public sealed class HostMetricsReader(HypervisorConnection hypervisor, HostSampl
             }
         }
         return new HostMetrics(
-            new HostCapacity((int)node.Cpus, (long)(ProcStat.ReadMemory().TotalKiB / 1024), node.CpuModel, (int)node.Mhz),
+            capacity.Read(),
             new HostAllocation(running, vcpus, memory, defined, definedVcpus, definedMemory),
             sampler.Latest);
     }

@@ -16,6 +16,7 @@ public sealed class VmManager(
     NodeNetwork network,
     NodeRuntime runtime,
     VmSpecValidator validator,
+    Metrics.HostCapacitySource capacity,
     ILogger<VmManager> logger)
 {
     private readonly SemaphoreSlim _createGate = new(1, 1);
@@ -23,9 +24,8 @@ public sealed class VmManager(
     public async Task<VmDetails> CreateAsync(VmSpec? requested, CancellationToken ct)
     {
         var connection = hypervisor.Current;
-        var node = connection.GetNodeInfo();
-        long hostMemoryMiB = (long)(Metrics.ProcStat.ReadMemory().TotalKiB / 1024);
-        var spec = validator.Validate(requested, (int)node.Cpus, hostMemoryMiB, runtime.Nested.Supported, runtime.Nested.Reason);
+        var host = capacity.Read();
+        var spec = validator.Validate(requested, host.Cpus, host.MemoryMiB, runtime.Nested.Supported, runtime.Nested.Reason);
         string name = spec.Name!;
 
         await _createGate.WaitAsync(ct);

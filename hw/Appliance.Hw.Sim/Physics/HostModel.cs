@@ -1,13 +1,22 @@
 using Appliance.Hw.Boards;
+using Appliance.Hw.Sim.Host;
 
 namespace Appliance.Hw.Sim.Physics;
 
 /// <summary>
 /// The host side of the board as the BMC's lines see it: the chipset acting on the power and
 /// reset buttons, the PSU asserting PS_PWROK, firmware completing POST, and the operating system
-/// answering an ACPI power-button press by shutting down. Not thread-safe: the board serialises it.
+/// answering an ACPI power-button press by shutting down. With a host operating system attached,
+/// firmware starts it when POST completes, the power button asks it to shut down (power drops when
+/// it requests S5), and losing main power kills it; without one, a fixed delay stands for the
+/// shutdown. Not thread-safe: the board serialises it.
 /// </summary>
-internal sealed class HostModel(SimulationDescription sim, Action<TimeSpan, Action> schedule, Action<string, bool> setLine)
+internal sealed class HostModel(
+    SimulationDescription sim,
+    Action<TimeSpan, Action> schedule,
+    Action<string, bool> setLine,
+    IHostOperatingSystem? os = null,
+    Func<byte[]>? smbios = null)
 {
     private int _epoch;
     private bool _powerPressed;
@@ -31,6 +40,8 @@ internal sealed class HostModel(SimulationDescription sim, Action<TimeSpan, Acti
     /// <summary>Behaviour: the operating system ignores ACPI power-button events.</summary>
     public bool IgnoresAcpi { get; set; }
 
+    public IHostOperatingSystem? OperatingSystem => os;
+
     public double Watts => State switch
     {
         HostPowerState.Off => 0,
@@ -45,6 +56,7 @@ internal sealed class HostModel(SimulationDescription sim, Action<TimeSpan, Acti
         BootCount++;
         setLine("PS_PWROK", true);
         setLine("POST_COMPLETE", true);
+        os?.Boot(smbios?.Invoke() ?? []);
     }
 
     public void PowerButton(bool pressed)
@@ -90,13 +102,23 @@ internal sealed class HostModel(SimulationDescription sim, Action<TimeSpan, Acti
             ShuttingDown = true;
             AcpiShutdownCount++;
             int epoch = _epoch;
-            schedule(TimeSpan.FromMilliseconds(sim.AcpiShutdownMs), () =>
+            void EnterS5()
             {
                 if (epoch == _epoch && State != HostPowerState.Off)
                 {
                     PowerOff();
                 }
-            });
+            }
+
+            if (os is null)
+            {
+                schedule(TimeSpan.FromMilliseconds(sim.AcpiShutdownMs), EnterS5);
+            }
+            else
+            {
+                // The operating system's S5 request arrives on its own thread; the board acts on it in turn.
+                os.Shutdown(() => schedule(TimeSpan.Zero, EnterS5));
+            }
         }
     }
 
@@ -114,6 +136,7 @@ internal sealed class HostModel(SimulationDescription sim, Action<TimeSpan, Acti
             ShuttingDown = false;
             State = HostPowerState.Post;
             setLine("POST_COMPLETE", false);
+            os?.Kill();
         }
         else
         {
@@ -147,6 +170,7 @@ internal sealed class HostModel(SimulationDescription sim, Action<TimeSpan, Acti
             {
                 State = HostPowerState.Running;
                 setLine("POST_COMPLETE", true);
+                os?.Boot(smbios?.Invoke() ?? []);
             }
         });
     }
@@ -158,5 +182,6 @@ internal sealed class HostModel(SimulationDescription sim, Action<TimeSpan, Acti
         ShuttingDown = false;
         setLine("POST_COMPLETE", false);
         setLine("PS_PWROK", false);
+        os?.Kill();
     }
 }

@@ -18,9 +18,12 @@ public sealed class BoardServer : IAsyncDisposable
     private readonly Lock _subscribersLock = new();
     private readonly Task _accepting;
 
-    public BoardServer(SimBoard board, string socketPath)
+    private readonly SystemInterfaceRelay? _systemInterface;
+
+    public BoardServer(SimBoard board, string socketPath, SystemInterfaceRelay? systemInterface = null)
     {
         _board = board;
+        _systemInterface = systemInterface;
         SocketPath = socketPath;
         if (File.Exists(socketPath))
         {
@@ -106,6 +109,14 @@ public sealed class BoardServer : IAsyncDisposable
                     return; // the connection now belongs to the event stream
                 }
 
+                if (op == BoardProtocol.SystemInterface && _systemInterface is not null)
+                {
+                    _systemInterface.Attach(stream);
+                    await BoardProtocol.WriteFrameAsync(stream, BoardProtocol.Ok, ReadOnlyMemory<byte>.Empty, _stop.Token).ConfigureAwait(false);
+                    await _systemInterface.ServeResponderAsync(stream, _stop.Token).ConfigureAwait(false);
+                    break; // the connection belonged to the system interface until it ended
+                }
+
                 (byte status, byte[] reply) = await HandleAsync(op, payload).ConfigureAwait(false);
                 await BoardProtocol.WriteFrameAsync(stream, status, reply, _stop.Token).ConfigureAwait(false);
             }
@@ -152,6 +163,8 @@ public sealed class BoardServer : IAsyncDisposable
                         ?? throw new ArgumentException("empty control request");
                     SimControlResponse response = await SimControlHandler.HandleAsync(_board, request).ConfigureAwait(false);
                     return (BoardProtocol.Ok, JsonSerializer.SerializeToUtf8Bytes(response, SimControlJson.Default.SimControlResponse));
+                case BoardProtocol.SystemInterface:
+                    return (BoardProtocol.BadRequest, "this board has no system interface (appliance-board-sim serve --system-interface PATH)"u8.ToArray());
                 default:
                     return (BoardProtocol.BadRequest, System.Text.Encoding.UTF8.GetBytes($"unknown operation {op}"));
             }

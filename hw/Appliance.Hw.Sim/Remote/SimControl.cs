@@ -8,7 +8,8 @@ namespace Appliance.Hw.Sim.Remote;
 /// Commands: status, press (name, value = hold ms), set-input (name, flag), set-load (value),
 /// set-ambient (value), stick-sensor (name), force-reading (name, value), clear-reading (name),
 /// nack-device (name, flag), fail-fan (name, flag), corrupt-spd (name = DIMM slot, value = SPD byte offset),
-/// pwrok-never (flag), hang-at-post (flag), ignore-acpi (flag).
+/// pwrok-never (flag), hang-at-post (flag), ignore-acpi (flag). set-load is refused while a host
+/// operating system is attached: the load then follows the host's real work.
 /// </summary>
 public sealed record SimControlRequest
 {
@@ -29,6 +30,9 @@ public sealed record SimControlResponse
     public required int NmiCount { get; init; }
     public required int AcpiShutdownCount { get; init; }
     public required double HostLoad { get; init; }
+
+    /// <summary>What the host's operating system is doing ("off", "booting", "running", ...); null without one.</summary>
+    public string? HostOs { get; init; }
     public required double HostWatts { get; init; }
     public required double AmbientC { get; init; }
     public required IReadOnlyDictionary<string, bool> Lines { get; init; }

@@ -17,6 +17,8 @@ public static class SimControlHandler
                 board.SetInput(r.Name!, false);
                 break;
             case "set-input": board.SetInput(Need(r.Name, "name"), r.Flag ?? true); break;
+            case "set-load" when board.HostOperatingSystem is not null:
+                throw new InvalidOperationException("the host's load follows the CPU time of its virtual machines while it has an operating system");
             case "set-load": board.HostLoad = Need(r.Value, "value"); break;
             case "set-ambient": board.AmbientC = Need(r.Value, "value"); break;
             case "stick-sensor": board.Faults.StickSensor(Need(r.Name, "name")); break;
@@ -47,6 +49,7 @@ public static class SimControlHandler
             NmiCount = board.HostNmiCount,
             AcpiShutdownCount = board.HostAcpiShutdownCount,
             HostLoad = board.HostLoad,
+            HostOs = board.HostOperatingSystem?.State,
             HostWatts = board.HostWatts,
             AmbientC = board.AmbientC,
             Lines = d.Gpio.Lines.ToDictionary(l => l.Name, l => board.IsAsserted(l.Name)),
