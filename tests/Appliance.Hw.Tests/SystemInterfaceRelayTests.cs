@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using Appliance.Hw.Boards;
+using Appliance.Hw.Remote;
 using Appliance.Hw.Sim;
 using Appliance.Hw.Sim.Remote;
 

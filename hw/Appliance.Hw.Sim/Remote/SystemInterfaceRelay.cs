@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using Appliance.Hw.Remote;
 
 namespace Appliance.Hw.Sim.Remote;
 
