@@ -13,4 +13,7 @@ public sealed record RedfishOptions
 
     /// <summary>Where IPMI over LAN is served, for ManagerNetworkProtocol; null when it is off.</summary>
     public IPEndPoint? IpmiEndpoint { get; init; }
+
+    /// <summary>The firmware slots UpdateService writes to; null where the BMC runs without them (a development machine).</summary>
+    public Firmware.FirmwareSlots? Firmware { get; init; }
 }

@@ -75,6 +75,7 @@ public sealed class RedfishService : IFrontDoor
         WebApplication app = builder.Build();
         app.Use(SecurityHeaders);
         MapResources();
+        Update.UpdateService.MapPush(app, Services);
         var dispatcher = new RedfishDispatcher(Services, _log);
         RouteGroupBuilder redfish = app.MapGroup("");
         foreach (RedfishResource resource in Services.Router.Resources)
@@ -114,6 +115,7 @@ public sealed class RedfishService : IFrontDoor
         EventService.Map(Services);
         CertificateService.Map(Services);
         Registries.Map(Services);
+        Update.UpdateService.Map(Services);
     }
 
     private static Task NotFoundAsync(HttpContext http)

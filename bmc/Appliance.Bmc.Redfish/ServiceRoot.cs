@@ -19,6 +19,7 @@ public static class ServiceRoot
         ("AccountService", "/redfish/v1/AccountService"),
         ("EventService", "/redfish/v1/EventService"),
         ("CertificateService", "/redfish/v1/CertificateService"),
+        ("UpdateService", "/redfish/v1/UpdateService"),
         ("Registries", "/redfish/v1/Registries"),
     ];
 
@@ -36,6 +37,7 @@ public static class ServiceRoot
         ("ManagerAccountCollection", ""), ("ManagerAccount", "v1_10_0"), ("RoleCollection", ""), ("Role", "v1_3_1"),
         ("EventService", "v1_10_0"), ("EventDestinationCollection", ""), ("EventDestination", "v1_13_0"), ("Event", "v1_8_0"),
         ("CertificateService", "v1_0_4"), ("CertificateCollection", ""), ("Certificate", "v1_7_0"), ("CertificateLocations", "v1_0_3"),
+        ("UpdateService", "v1_11_0"), ("SoftwareInventoryCollection", ""), ("SoftwareInventory", "v1_10_0"),
         ("Message", "v1_1_2"), ("Resource", "v1_17_0"),
         ("MessageRegistryFileCollection", ""), ("MessageRegistryFile", "v1_1_3"), ("MessageRegistry", "v1_6_0"),
     ];

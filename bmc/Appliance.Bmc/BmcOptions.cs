@@ -20,6 +20,9 @@ public sealed record BmcOptions
           --admin-user NAME       initial administrator's name (default admin)
           --admin-password-file F initial administrator's password; without it one is generated and shown once
           --log-level LEVEL       Trace, Debug, Information (default), Warning, Error
+          --firmware FILE         the firmware's slot layout (firmware/README.md); without it firmware updates are refused
+          --watchdog DEVICE       keep the hardware watchdog DEVICE (/dev/watchdog) fed while the BMC is healthy
+          --watchdog-timeout SEC  the hardware watchdog's timeout (default 30)
         """;
 
     public required string BoardFile { get; init; }
@@ -35,6 +38,13 @@ public sealed record BmcOptions
     public string AdminUser { get; init; } = "admin";
     public string? AdminPassword { get; init; }
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
+    /// <summary>The firmware layout file (--firmware); null on a machine without firmware slots.</summary>
+    public string? FirmwareLayout { get; init; }
+
+    /// <summary>The hardware watchdog device (--watchdog) and its timeout.</summary>
+    public string? WatchdogDevice { get; init; }
+    public int WatchdogTimeoutSeconds { get; init; } = 30;
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a message naming the bad option.</summary>
     public static BmcOptions Parse(IReadOnlyList<string> args)
@@ -57,6 +67,9 @@ public sealed record BmcOptions
                 "--redfish" => options with { RedfishEndpoint = Endpoint(arg, Value()) },
                 "--admin-user" => options with { AdminUser = Value() },
                 "--admin-password-file" => options with { AdminPassword = ReadSecret(Value()) },
+                "--firmware" => options with { FirmwareLayout = Value() },
+                "--watchdog" => options with { WatchdogDevice = Value() },
+                "--watchdog-timeout" => options with { WatchdogTimeoutSeconds = int.TryParse(Value(), out int t) && t is >= 2 and <= 600 ? t : throw new ArgumentException($"{arg}: seconds 2..600") },
                 "--log-level" => options with { LogLevel = Enum.TryParse(Value(), true, out Microsoft.Extensions.Logging.LogLevel l) ? l : throw new ArgumentException($"{arg}: unknown level") },
                 _ => throw new ArgumentException($"unknown option {arg}"),
             };

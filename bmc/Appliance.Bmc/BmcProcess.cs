@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.NetworkInformation;
+using Appliance.Bmc.Firmware;
 using Appliance.Bmc.Network;
+using Appliance.Bmc.Supervision;
 using Appliance.Hw;
 using Appliance.Hw.Boards;
 using Appliance.Hw.Remote;
@@ -23,6 +25,15 @@ public static class BmcProcess
 
         BoardDescription description = BoardFile.Load(options.BoardFile);
         bool acPowerRestored = AcPowerMarker.FirstStartSinceAcPower(options.RunDirectory);
+        FirmwareLayout? layout = options.FirmwareLayout is string layoutFile ? FirmwareLayout.Load(layoutFile) : null;
+        using var notifier = new SystemdNotifier();
+        using HardwareWatchdog? watchdog = options.WatchdogDevice is string device ? HardwareWatchdog.Open(device, options.WatchdogTimeoutSeconds) : null;
+        if (watchdog is not null)
+        {
+            log.LogInformation("hardware watchdog {Device}: {Seconds} s", watchdog.Device, watchdog.TimeoutSeconds);
+        }
+
+        await using var supervisor = new BmcSupervisor(notifier, watchdog, log);
 
         while (true)
         {
@@ -36,6 +47,7 @@ public static class BmcProcess
                 Console.WriteLine($"initial administrator: {options.AdminUser} password: {generated} (change it at first login)");
             }
 
+            using FirmwareSlots? firmware = layout is null ? null : new FirmwareSlots(layout, description.Model, host.Sel, loggers.CreateLogger<FirmwareSlots>());
             host.Start(acPowerRestored);
             acPowerRestored = false;
             log.LogInformation("BMC for board {Model} running; state in {StateDirectory}", description.Model, options.StateDirectory);
@@ -43,7 +55,7 @@ public static class BmcProcess
             var doors = new List<IFrontDoor>();
             try
             {
-                foreach (IFrontDoor door in FrontDoors.For(host, options, lifetime))
+                foreach (IFrontDoor door in FrontDoors.For(host, options, lifetime, firmware))
                 {
                     await door.StartAsync(CancellationToken.None).ConfigureAwait(false);
                     doors.Add(door);
@@ -51,15 +63,29 @@ public static class BmcProcess
                 }
 
                 log.LogInformation("BMC ready");
+                supervisor.Watch(host);
+                firmware?.ConfirmHealthy();
+                notifier.Ready(firmware is null ? "BMC ready" : $"BMC ready, firmware {firmware.RunningVersion} from slot {firmware.BootedSlot}");
 
                 // Start-up leaves garbage (board file, SDR and inventory building, TLS set-up) that a
                 // busy GC would keep committed; give it back now, since a BMC's memory is small.
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
                 bool restart = await lifetime.WaitAsync().ConfigureAwait(false);
+                supervisor.Unwatch(host);
                 if (!restart)
                 {
                     log.LogInformation("BMC stopping");
+                    notifier.Stopping();
+                    return 0;
+                }
+
+                if (firmware is { ResetReboots: true })
+                {
+                    // A BMC reset on the firmware is a reboot: it boots the slot the boot environment names.
+                    log.LogInformation("BMC resetting; the host is not touched");
+                    notifier.Stopping();
+                    firmware.ResetBmc();
                     return 0;
                 }
 

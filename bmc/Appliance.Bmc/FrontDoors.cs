@@ -3,7 +3,7 @@ namespace Appliance.Bmc;
 /// <summary>The front doors the BMC process opens on its services; each is started after the core is running.</summary>
 public static class FrontDoors
 {
-    public static IEnumerable<IFrontDoor> For(BmcCore host, BmcOptions options, BmcLifetime lifetime)
+    public static IEnumerable<IFrontDoor> For(BmcCore host, BmcOptions options, BmcLifetime lifetime, Firmware.FirmwareSlots? firmware = null)
     {
         _ = host;
         _ = options;
@@ -11,7 +11,7 @@ public static class FrontDoors
         yield return new FrontPanel.FrontPanelService(host, options.AdminUser, options.AdminPassword);
         if (options.RedfishEndpoint is { } redfish)
         {
-            yield return new Redfish.RedfishService(host, new Redfish.RedfishOptions { Endpoint = redfish, HostName = options.HostName, IpmiEndpoint = options.IpmiEndpoint }, lifetime);
+            yield return new Redfish.RedfishService(host, new Redfish.RedfishOptions { Endpoint = redfish, HostName = options.HostName, IpmiEndpoint = options.IpmiEndpoint, Firmware = firmware }, lifetime);
         }
         if (options.IpmiEndpoint is { } ipmi)
         {

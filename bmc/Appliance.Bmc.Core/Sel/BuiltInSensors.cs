@@ -12,6 +12,7 @@ public static class BuiltInSensors
     public const byte FrontPanel = 0xE3;
     public const byte ChassisIntrusion = 0xE4;
     public const byte EventLogging = 0xE5;
+    public const byte BmcFirmware = 0xE6;
 
     public const byte PowerUnitType = 0x09;
     public const byte Watchdog2Type = 0x23;
@@ -19,6 +20,7 @@ public static class BuiltInSensors
     public const byte ButtonSwitchType = 0x14;
     public const byte PhysicalSecurityType = 0x05;
     public const byte EventLoggingDisabledType = 0x10;
+    public const byte VersionChangeType = 0x2B;
 
     /// <summary>Event/reading type code for sensor-specific offsets.</summary>
     public const byte SensorSpecific = 0x6F;
@@ -29,6 +31,12 @@ public static class BuiltInSensors
     public const byte LogAreaClearedOffset = 0x02;
     public const byte GeneralChassisIntrusionOffset = 0x00;
 
+    /// <summary>Version Change: invalid or unsupported firmware version detected (the bootloader gave up on a slot).</summary>
+    public const byte FirmwareInvalidOffset = 0x05;
+
+    /// <summary>Version Change: software or firmware change detected with associated entity was successful.</summary>
+    public const byte FirmwareChangeSuccessfulOffset = 0x07;
+
     public static IReadOnlyList<(byte Number, byte Type, string Name)> All { get; } =
     [
         (PowerUnit, PowerUnitType, "Power Unit"),
@@ -37,6 +45,7 @@ public static class BuiltInSensors
         (FrontPanel, ButtonSwitchType, "Front Panel"),
         (ChassisIntrusion, PhysicalSecurityType, "Intrusion"),
         (EventLogging, EventLoggingDisabledType, "Event Log"),
+        (BmcFirmware, VersionChangeType, "BMC Firmware"),
     ];
 
     public static SelRecord Event(byte number, byte type, byte offset, bool deassertion = false) =>

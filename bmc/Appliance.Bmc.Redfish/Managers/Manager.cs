@@ -54,7 +54,7 @@ public static class Manager
             ["Model"] = host.Board.Description.Model + " BMC",
             ["UUID"] = host.DeviceGuid.ToString(),
             ["ServiceEntryPointUUID"] = host.DeviceGuid.ToString(),
-            ["FirmwareVersion"] = FirmwareVersion,
+            ["FirmwareVersion"] = request.Services.Options.Firmware?.RunningVersion ?? FirmwareVersion,
             // The BMC's clock is the one its event log stamps entries with (IPMI Get/Set SEL Time).
             ["DateTime"] = LogServices.Timestamp(host.Sel.SelTime),
             ["DateTimeLocalOffset"] = "+00:00",

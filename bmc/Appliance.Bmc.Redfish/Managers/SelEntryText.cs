@@ -65,6 +65,8 @@ public sealed record SelEntryText(string Message, string Severity, string? Senso
             (BuiltInSensors.Watchdog2Type, 0x03) => ("Watchdog power cycle", Health.Warning),
             (BuiltInSensors.SystemEventType, 0x01) => ("System boot", Health.Ok),
             (BuiltInSensors.SystemEventType, 0x05) => ("Timestamp clock synchronised", Health.Ok),
+            (BuiltInSensors.VersionChangeType, BuiltInSensors.FirmwareInvalidOffset) => ("firmware did not report healthy; the previous firmware was booted again", Health.Critical),
+            (BuiltInSensors.VersionChangeType, BuiltInSensors.FirmwareChangeSuccessfulOffset) => ("firmware update activated", Health.Ok),
             _ => (string.Create(CultureInfo.InvariantCulture, $"event offset 0x{record.Offset:X2}{(deasserted ? " (deasserted)" : "")}"), Health.Ok),
         };
         return new SelEntryText($"{name}: {what}", severity, sensorType, deasserted ? "Deassert" : "Assert");
@@ -89,6 +91,7 @@ public sealed record SelEntryText(string Message, string Severity, string? Senso
         0x14 => "Button/Switch",
         0x1D => "SystemBoot/Restart",
         0x23 => "Watchdog",
+        0x2B => "Version Change",
         _ => null,
     };
 }
