@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one entry point: ./build.sh setup | build | test [filter] | run | bench [name...]
+# The one entry point: ./build.sh setup | build | test [filter] | run | bench [name...] | image
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -19,6 +19,8 @@ APT_PACKAGES=(
   clang zlib1g-dev                                      # NativeAOT publish of the BMC (bench/redfish.sh), bench/udp-echo.c
   libgpiod2 sqlite3 iproute2 procps psmisc              # real-board GPIO, inspection, namespaces
   i2c-tools dmidecode                                   # decode-dimms and dmidecode check the simulated SPDs and SMBIOS
+  mmdebstrap squashfs-tools qemu-user-static binfmt-support arch-test  # images: Debian roots, also for armhf
+  grub-pc-bin grub2-common fdisk u-boot-tools openssl socat  # images: bootloaders, partitions, signing; socat brings the board into a QEMU BMC
 )
 
 log() { printf '%s\n' "$*" >&2; }
@@ -148,11 +150,81 @@ bench() {
   done
 }
 
+# The images (firmware/, appliance-os/image/) into out/images, rebuilt only when their inputs
+# changed (out/images/inputs.sha256) unless IMAGE_FORCE=1.
+IMAGES=$ROOT/out/images
+image_inputs() {
+  git ls-files -co --exclude-standard -- firmware appliance-os bmc hw tools build.sh Directory.Build.props Directory.Packages.props global.json \
+    | grep -v '^tests/' | sort | while read -r f; do [[ -f $f ]] && sha256sum "$f"; done | sha256sum | cut -d' ' -f1
+}
+
+images() {
+  setup
+  local inputs start=$SECONDS
+  inputs=$(image_inputs)
+  if [[ ${IMAGE_FORCE:-} != 1 && -f $IMAGES/inputs.sha256 && $(cat "$IMAGES/inputs.sha256") == "$inputs" ]]; then
+    log "image: out/images is up to date (inputs $inputs)"
+    image_sizes
+    return 0
+  fi
+  rm -f "$IMAGES/inputs.sha256"
+  mkdir -p "$IMAGES/keys" "$IMAGES/build"
+  # Foreign-architecture roots run their maintainer scripts through qemu-user-static.
+  [[ -e /proc/sys/fs/binfmt_misc/status ]] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || log "image: cannot mount binfmt_misc"
+  update-binfmts --enable qemu-arm >/dev/null 2>&1 || true
+  # The update signing key and the console password belong to this build machine; the public key goes into the firmware.
+  local keys=$IMAGES/keys
+  [[ -f $keys/firmware-signing.pem ]] || openssl ecparam -name prime256v1 -genkey -noout -out "$keys/firmware-signing.pem"
+  openssl ec -in "$keys/firmware-signing.pem" -pubout -out "$keys/firmware-signing.pub" 2>/dev/null
+  [[ -f $keys/console-password ]] || tr -dc 'A-Za-z0-9' </dev/urandom | head -c 16 > "$keys/console-password"
+  chmod 600 "$keys/firmware-signing.pem" "$keys/console-password"
+  export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
+  export VERSION=${IMAGE_VERSION:-1.0.$(git rev-list --count HEAD)+g$(git rev-parse --short=8 HEAD)}
+  export SIGNING_KEY=$keys/firmware-signing.pem PUBLIC_KEY=$keys/firmware-signing.pub CONSOLE_PASSWORD_FILE=$keys/console-password
+  local publish=$IMAGES/build
+  log "image: publishing the BMC (NativeAOT, linux-x64) and the host services (NativeAOT)"
+  dotnet publish bmc/Appliance.Bmc -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/bmc-amd64" -v quiet -nologo -clp:ErrorsOnly
+  dotnet publish appliance-os/Appliance.Node -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/node" -v quiet -nologo -clp:ErrorsOnly
+  dotnet publish appliance-os/Appliance.Cluster -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/cluster" -v quiet -nologo -clp:ErrorsOnly
+  # NativeAOT has no linux-arm target here (no ILCompiler runtime pack for it): armhf gets a self-contained, trimmed publish.
+  log "image: publishing the BMC for armhf (self-contained, trimmed)"
+  dotnet publish bmc/Appliance.Bmc -c "$CONFIG" -r linux-arm --self-contained -p:PublishAot=false -p:PublishTrimmed=true \
+    -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=false -o "$publish/bmc-armhf" -v quiet -nologo -clp:ErrorsOnly
+  log "image: BMC firmware, amd64"
+  BMC_PUBLISH=$publish/bmc-amd64 firmware/build-firmware.sh amd64 "$IMAGES/firmware-amd64"
+  log "image: BMC firmware, armhf"
+  BMC_PUBLISH=$publish/bmc-armhf firmware/build-firmware.sh armhf "$IMAGES/firmware-armhf"
+  log "image: appliance-os"
+  NODE_PUBLISH=$publish/node CLUSTER_PUBLISH=$publish/cluster appliance-os/image/build-os.sh "$IMAGES/appliance-os"
+  echo "$VERSION" > "$IMAGES/version"
+  echo "$inputs" > "$IMAGES/inputs.sha256"
+  log "image: built in $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
+  image_sizes
+}
+
+image_sizes() {
+  python3 - "$IMAGES" <<'PY'
+import json, os, subprocess, sys
+d = sys.argv[1]
+mib = lambda p: os.path.getsize(p) / 2**20
+for arch in ("amd64", "armhf"):
+    f = f"{d}/firmware-{arch}"
+    if os.path.exists(f"{f}/rootfs.squashfs"):
+        print(f"firmware {arch}: slot image {mib(f + '/rootfs.squashfs'):.1f} MiB of a 28 MiB slot; "
+              f"flash {mib(f + '/flash.img'):.0f} MiB (2 slots, environment, data) against a 64 MiB SPI flash")
+q = f"{d}/appliance-os/appliance-os.qcow2"
+if os.path.exists(q):
+    info = json.loads(subprocess.run(["qemu-img", "info", "--output=json", q], capture_output=True, text=True).stdout)
+    print(f"appliance-os: qcow2 {mib(q):.0f} MiB (virtual disk {info['virtual-size'] // 2**30} GiB)")
+PY
+}
+
 case "${1:-}" in
   setup) setup ;;
   build) setup; build ;;
   test) shift; test_all "$@" ;;
   run) shift; run_rack "$@" ;;
   bench) shift; bench "$@" ;;
-  *) echo "usage: $0 setup | build | test [filter] | run | bench [name...]" >&2; exit 2 ;;
+  image) images ;;
+  *) echo "usage: $0 setup | build | test [filter] | run | bench [name...] | image" >&2; exit 2 ;;
 esac

@@ -3,6 +3,7 @@ using Appliance.Cluster;
 try
 {
     var app = ClusterApp.Build(args);
+    using var notify = Appliance.Node.Systemd.SystemdNotify.Attach(app.Lifetime, "cluster service ready");
     await app.RunAsync();
     return 0;
 }

@@ -4,6 +4,7 @@ try
 {
     var app = NodeApp.Build(args);
     await NodeApp.InitializeAsync(app);
+    using var notify = Appliance.Node.Systemd.SystemdNotify.Attach(app.Lifetime, "node agent ready");
     await app.RunAsync();
     return 0;
 }

@@ -84,21 +84,7 @@ public sealed class BoardClient : IDisposable
         }
     }
 
-    private static NetworkStream Connect(string path)
-    {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            socket.Connect(new UnixDomainSocketEndPoint(path));
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        return new NetworkStream(socket, ownsSocket: true);
-    }
+    private static NetworkStream Connect(string path) => BoardEndpoint.Connect(path);
 
     private sealed class Subscription(Action dispose) : IDisposable
     {
