@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one entry point: ./build.sh setup | build | test [filter] | run | bench [name...] | image
+# The one entry point: ./build.sh setup | build | test [filter] | run | bench [name...] | image [target...] | image-test [filter]
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -91,6 +91,12 @@ print(passed, max(discovered - passed, sum(bad.values()) + missing))
 PY
 }
 
+# The image tests boot the built images in QEMU and take far longer than the rest: they run as
+# their own step (./build.sh image-test), with their own "N passed, N failed" line.
+IMAGE_TEST_PROJECT=tests/Appliance.Images.Tests/Appliance.Images.Tests.csproj
+TEST_PROJECTS=()
+for p in tests/*/*.Tests.csproj; do [[ $p == "$IMAGE_TEST_PROJECT" ]] || TEST_PROJECTS+=("$p"); done
+
 test_all() {
   local results="$ROOT/TestResults" status=0 filter=() passed=0 failed=0 discovered_all=0
   # Results of an earlier run must never be counted as this run's.
@@ -99,7 +105,7 @@ test_all() {
   start_hypervisor
   build
   [[ $# -gt 0 ]] && filter=(--filter "$1")
-  for proj in tests/*/*.Tests.csproj; do
+  for proj in "${TEST_PROJECTS[@]}"; do
     local name discovered p f
     name=$(basename "$proj" .csproj)
     discovered=$(dotnet test "$proj" -c "$CONFIG" --no-build "${filter[@]}" --list-tests 2>/dev/null \
@@ -150,24 +156,29 @@ bench() {
   done
 }
 
-# The images (firmware/, appliance-os/image/) into out/images, rebuilt only when their inputs
-# changed (out/images/inputs.sha256) unless IMAGE_FORCE=1.
+# The images (firmware/, appliance-os/image/) into out/images/<target>: firmware-amd64,
+# firmware-armhf, appliance-os (all three without arguments). Each is rebuilt only when its inputs
+# changed (out/images/<target>/inputs.sha256), unless IMAGE_FORCE=1.
 IMAGES=$ROOT/out/images
+IMAGE_TARGETS=(firmware-amd64 firmware-armhf appliance-os)
 image_inputs() {
-  git ls-files -co --exclude-standard -- firmware appliance-os bmc hw tools build.sh Directory.Build.props Directory.Packages.props global.json \
-    | grep -v '^tests/' | sort | while read -r f; do [[ -f $f ]] && sha256sum "$f"; done | sha256sum | cut -d' ' -f1
+  local paths=(tools build.sh Directory.Build.props Directory.Packages.props global.json)
+  case $1 in
+    firmware-*) paths+=(firmware bmc hw) ;;
+    appliance-os) paths+=(appliance-os bmc/Appliance.Ipmi) ;;
+  esac
+  git ls-files -co --exclude-standard -- "${paths[@]}" | sort | while read -r f; do [[ -f $f ]] && sha256sum "$f"; done \
+    | sha256sum | cut -d' ' -f1
 }
 
 images() {
+  local targets=("$@") t
+  ((${#targets[@]})) || targets=("${IMAGE_TARGETS[@]}")
+  for t in "${targets[@]}"; do
+    [[ " ${IMAGE_TARGETS[*]} " == *" $t "* ]] || { log "image: unknown target '$t' (${IMAGE_TARGETS[*]})"; exit 2; }
+  done
   setup
-  local inputs start=$SECONDS
-  inputs=$(image_inputs)
-  if [[ ${IMAGE_FORCE:-} != 1 && -f $IMAGES/inputs.sha256 && $(cat "$IMAGES/inputs.sha256") == "$inputs" ]]; then
-    log "image: out/images is up to date (inputs $inputs)"
-    image_sizes
-    return 0
-  fi
-  rm -f "$IMAGES/inputs.sha256"
+  local start=$SECONDS
   mkdir -p "$IMAGES/keys" "$IMAGES/build"
   # Foreign-architecture roots run their maintainer scripts through qemu-user-static.
   [[ -e /proc/sys/fs/binfmt_misc/status ]] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || log "image: cannot mount binfmt_misc"
@@ -181,24 +192,38 @@ images() {
   export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
   export VERSION=${IMAGE_VERSION:-1.0.$(git rev-list --count HEAD)+g$(git rev-parse --short=8 HEAD)}
   export SIGNING_KEY=$keys/firmware-signing.pem PUBLIC_KEY=$keys/firmware-signing.pub CONSOLE_PASSWORD_FILE=$keys/console-password
-  local publish=$IMAGES/build
-  log "image: publishing the BMC (NativeAOT, linux-x64) and the host services (NativeAOT)"
-  dotnet publish bmc/Appliance.Bmc -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/bmc-amd64" -v quiet -nologo -clp:ErrorsOnly
-  dotnet publish appliance-os/Appliance.Node -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/node" -v quiet -nologo -clp:ErrorsOnly
-  dotnet publish appliance-os/Appliance.Cluster -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/cluster" -v quiet -nologo -clp:ErrorsOnly
-  # NativeAOT has no linux-arm target here (no ILCompiler runtime pack for it): armhf gets a self-contained, trimmed publish.
-  log "image: publishing the BMC for armhf (self-contained, trimmed)"
-  dotnet publish bmc/Appliance.Bmc -c "$CONFIG" -r linux-arm --self-contained -p:PublishAot=false -p:PublishTrimmed=true \
-    -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=false -o "$publish/bmc-armhf" -v quiet -nologo -clp:ErrorsOnly
-  log "image: BMC firmware, amd64"
-  BMC_PUBLISH=$publish/bmc-amd64 firmware/build-firmware.sh amd64 "$IMAGES/firmware-amd64"
-  log "image: BMC firmware, armhf"
-  BMC_PUBLISH=$publish/bmc-armhf firmware/build-firmware.sh armhf "$IMAGES/firmware-armhf"
-  log "image: appliance-os"
-  NODE_PUBLISH=$publish/node CLUSTER_PUBLISH=$publish/cluster appliance-os/image/build-os.sh "$IMAGES/appliance-os"
-  echo "$VERSION" > "$IMAGES/version"
-  echo "$inputs" > "$IMAGES/inputs.sha256"
-  log "image: built in $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
+  local publish=$IMAGES/build quiet=(-v quiet -nologo -clp:ErrorsOnly)
+  for t in "${targets[@]}"; do
+    local inputs out=$IMAGES/$t
+    inputs=$(image_inputs "$t")
+    if [[ ${IMAGE_FORCE:-} != 1 && -f $out/inputs.sha256 && $(cat "$out/inputs.sha256") == "$inputs" ]]; then
+      log "image: $t is up to date"
+      continue
+    fi
+    rm -f "$out/inputs.sha256"
+    local t0=$SECONDS
+    case $t in
+      firmware-amd64)
+        log "image: $t: publishing appliance-bmc (NativeAOT, linux-x64)"
+        dotnet publish bmc/Appliance.Bmc -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/bmc-amd64" "${quiet[@]}"
+        BMC_PUBLISH=$publish/bmc-amd64 firmware/build-firmware.sh amd64 "$out" ;;
+      firmware-armhf)
+        # NuGet serves no NativeAOT compiler package for linux-arm: armhf gets a self-contained, trimmed single file.
+        log "image: $t: publishing appliance-bmc (self-contained, trimmed, linux-arm)"
+        dotnet publish bmc/Appliance.Bmc -c "$CONFIG" -r linux-arm --self-contained -p:PublishAot=false -p:PublishTrimmed=true \
+          -p:PublishSingleFile=true -o "$publish/bmc-armhf" "${quiet[@]}"
+        BMC_PUBLISH=$publish/bmc-armhf firmware/build-firmware.sh armhf "$out" ;;
+      appliance-os)
+        log "image: $t: publishing appliance-node and appliance-cluster (NativeAOT, linux-x64)"
+        dotnet publish appliance-os/Appliance.Node -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/node" "${quiet[@]}"
+        dotnet publish appliance-os/Appliance.Cluster -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/cluster" "${quiet[@]}"
+        NODE_PUBLISH=$publish/node CLUSTER_PUBLISH=$publish/cluster appliance-os/image/build-os.sh "$out" ;;
+    esac
+    echo "$VERSION" > "$out/version"
+    echo "$inputs" > "$out/inputs.sha256"
+    log "image: $t built in $(( (SECONDS - t0) / 60 )) min $(( (SECONDS - t0) % 60 )) s"
+  done
+  log "image: done in $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
   image_sizes
 }
 
@@ -225,6 +250,7 @@ case "${1:-}" in
   test) shift; test_all "$@" ;;
   run) shift; run_rack "$@" ;;
   bench) shift; bench "$@" ;;
-  image) images ;;
-  *) echo "usage: $0 setup | build | test [filter] | run | bench [name...] | image" >&2; exit 2 ;;
+  image) shift; images "$@" ;;
+  image-test) shift; TEST_PROJECTS=("$IMAGE_TEST_PROJECT"); test_all "$@" ;;
+  *) echo "usage: $0 setup | build | test [filter] | run | bench [name...] | image [target...] | image-test [filter]" >&2; exit 2 ;;
 esac

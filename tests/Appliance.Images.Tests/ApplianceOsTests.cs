@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+
+namespace Appliance.Images.Tests;
+
+/// <summary>appliance-os booted from its qcow2 in QEMU (TCG, so the hypervisor inside is nested TCG), reached from outside through its node agent.</summary>
+[Collection(ImagesCollection.Name)]
+public sealed class ApplianceOsTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("images-os-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task TheHostBootsToItsNodeAgentNamedAfterTheBoardSerialWithLibvirtRunningNestedTcg()
+    {
+        // The built image stays untouched: the machine writes to an overlay.
+        string disk = Path.Combine(_directory, "disk.qcow2");
+        Tool.Result overlay = await Tool.RunAsync("qemu-img", ["create", "-f", "qcow2", "-F", "qcow2", "-b",
+            Path.Combine(ImageBuild.ApplianceOs, "appliance-os.qcow2"), disk], TimeSpan.FromMinutes(1));
+        Assert.True(overlay.ExitCode == 0, overlay.ToString());
+        int agentPort = QemuMachine.FreePort();
+        using QemuMachine machine = QemuMachine.Start(_directory, disk, "qcow2", 2048, [("tcp", agentPort, 8770)],
+            extra: ["-smbios", "type=1,manufacturer=Appliance,product=hc1,serial=HC1-0042"]);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{agentPort}"), Timeout = TimeSpan.FromSeconds(20) };
+
+        JsonObject host = await Tool.WaitForAsync("the node agent's API", TimeSpan.FromMinutes(20), async () =>
+        {
+            Assert.False(machine.HasExited, "QEMU exited:\n" + machine.Diagnostics);
+            HttpResponseMessage response = await client.GetAsync("/api/v1/host");
+            return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject : null;
+        }, () => machine.Diagnostics);
+
+        Assert.Equal("node-hc1-0042", host["hostname"]!.GetValue<string>());
+        Assert.Equal("tcg", host["acceleration"]!["mode"]!.GetValue<string>());
+        Assert.Matches(@"^\d+\.\d+", host["hypervisorVersion"]!.GetValue<string>());
+        JsonObject metrics = JsonNode.Parse(await client.GetStringAsync("/api/v1/host/metrics"))!.AsObject();
+        Assert.Equal("smbios", metrics["capacity"]!["source"]!.GetValue<string>());
+        Assert.Contains("appliance-firstboot: host name node-hc1-0042", machine.Serial, StringComparison.Ordinal);
+    }
+}
