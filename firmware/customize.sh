@@ -27,6 +27,10 @@ cat > "$ROOT/etc/appliance-bmc/firmware.json" <<JSON
 }
 JSON
 install -d "$ROOT/var/lib/appliance-bmc" "$ROOT/boot/env"
+# On the PC board GRUB reads its environment block from the first partition; the BMC writes it there.
+if [[ $ARCH == amd64 ]]; then
+  echo 'LABEL=bmc-env    /boot/env               ext2   defaults,noatime,sync      0 0' >> "$ROOT/etc/fstab"
+fi
 in_root systemctl enable appliance-bmc.service systemd-networkd.service >/dev/null 2>&1
 in_root systemctl mask systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer 2>/dev/null || true
 echo bmc > "$ROOT/etc/hostname"
