@@ -28,6 +28,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     private readonly IpmiCommandTable _commands;
     private readonly IIpmiUserDirectory _users;
     private readonly ILogger _logger;
+    private readonly ILogger _sessionLogger;
     private readonly TimeProvider _time;
     private readonly SessionTable _sessions;
     private readonly AuthenticationRateLimiter _rateLimiter;
@@ -50,6 +51,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _commands = commands;
         _users = users;
         _logger = logger ?? NullLogger.Instance;
+        _sessionLogger = options.SessionLogger ?? _logger;
         _time = options.TimeProvider;
         _sessions = new SessionTable(options.MaxSessions);
         _rateLimiter = new AuthenticationRateLimiter(_time, options.MaxAuthenticationFailuresPerAddress, options.AuthenticationFailureWindow);
@@ -375,7 +377,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     /// <summary>Disposes a session already taken out of the table.</summary>
     private void Retire(ServerSession session, string reason)
     {
-        LogSessionClosed(_logger, session.ManagedSessionId, session.UserName, reason);
+        LogSessionClosed(_sessionLogger, session.ManagedSessionId, session.UserName, reason);
         session.Dispose();
     }
 
@@ -397,7 +399,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
                         RecordAuthenticationFailure(s, "RAKP 3 never arrived");
                     }
 
-                    LogSessionClosed(_logger, s.ManagedSessionId, s.UserName, s.State == SessionState.Active ? "idle timeout" : "setup timeout");
+                    LogSessionClosed(_sessionLogger, s.ManagedSessionId, s.UserName, s.State == SessionState.Active ? "idle timeout" : "setup timeout");
                     s.Dispose();
                 }
             }
