@@ -52,6 +52,7 @@ public sealed class IpmiService : IFrontDoor
             ChannelNumber = LanChannel.Number,
             SystemGuid = _host.SystemGuid,
             TimeProvider = _host.Time,
+            SessionLogger = _host.Loggers.CreateLogger(AccessLog.Category),
         };
         Channel.Attach(options);
         var server = new IpmiServer(options, Commands.Table, _accounts, _log);

@@ -38,6 +38,9 @@ public sealed class RedfishServices : IDisposable
     public SubscriptionStore Subscriptions { get; }
     public EventBus Events { get; }
 
+    /// <summary>True while the access log is on: requests then note who made them for it.</summary>
+    public bool AccessLogged { get; set; }
+
     /// <summary>The port HTTPS is served on (known once the service has started).</summary>
     public int Port { get; set; }
 

@@ -46,3 +46,66 @@ public sealed class CertificateTests : IAsyncLifetime
         Assert.Equal(presented.Thumbprint, (await BmcProcessRig.PresentedCertificateAsync(_rig.Port)).Thumbprint);
     }
 }
+
+/// <summary>
+/// The appliance-bmc process presents a replaced certificate from the next new connection on,
+/// without a restart, as curl sees it: replaced through Redfish at once, put in place by hand
+/// within seconds.
+/// </summary>
+public sealed class CertificateReplacementTests : IDisposable
+{
+    private const string AdminPassword = "Rack-admin-1";
+    private readonly BmcProcessRig _bmc = new();
+
+    public void Dispose() => _bmc.Dispose();
+
+    [Fact]
+    public async Task A_certificate_replaced_through_redfish_is_presented_on_the_next_connection()
+    {
+        await _bmc.StartAsync(adminPassword: AdminPassword);
+        Assert.DoesNotContain("replaced.example", await PresentedSubjectAsync(), StringComparison.Ordinal);
+
+        (string certificatePem, string keyPem) = HttpsCertificate.CreateSelfSigned(["replaced.example"], [IPAddress.Loopback]);
+        var body = new JsonObject
+        {
+            ["CertificateString"] = certificatePem + "\n" + keyPem,
+            ["CertificateType"] = "PEM",
+            ["CertificateUri"] = new JsonObject { ["@odata.id"] = "/redfish/v1/Managers/bmc/NetworkProtocol/HTTPS/Certificates/1" },
+        };
+        var curl = new Curl(_bmc.BaseUrl);
+        Assert.Equal(200, await curl.StatusAsync("POST", "/redfish/v1/CertificateService/Actions/CertificateService.ReplaceCertificate",
+            body.ToJsonString(), basic: ("admin", AdminPassword)));
+
+        Assert.Contains("CN = replaced.example", await PresentedSubjectAsync(), StringComparison.Ordinal);
+        Assert.Equal(200, await curl.StatusAsync("GET", "/redfish/v1/Systems/system", basic: ("admin", AdminPassword)));
+    }
+
+    [Fact]
+    public async Task A_certificate_file_replaced_by_hand_is_presented_on_a_new_connection_within_seconds()
+    {
+        await _bmc.StartAsync(adminPassword: AdminPassword);
+        Assert.DoesNotContain("by-hand.example", await PresentedSubjectAsync(), StringComparison.Ordinal);
+
+        (string certificatePem, string keyPem) = HttpsCertificate.CreateSelfSigned(["by-hand.example"], [IPAddress.Loopback]);
+        string file = Path.Combine(_bmc.StateDirectory, "state", "https", "server.pem");
+        await File.WriteAllTextAsync(file + ".new", certificatePem + "\n" + keyPem + "\n");
+        File.Move(file + ".new", file, overwrite: true);
+
+        DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        string subject;
+        while (!(subject = await PresentedSubjectAsync()).Contains("CN = by-hand.example", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < end, "still presenting " + subject);
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The subject of the certificate the server presents to a new curl connection.</summary>
+    private async Task<string> PresentedSubjectAsync()
+    {
+        Tool.Result result = await Tool.RunAsync("curl", ["-sk", "--http1.1", "-o", "/dev/null", "-w", "%{certs}", _bmc.BaseUrl + "/redfish/v1/"]);
+        string? subject = result.Stdout.Split('\n').FirstOrDefault(l => l.StartsWith("Subject:", StringComparison.Ordinal));
+        Assert.True(subject is not null, result.ToString());
+        return subject;
+    }
+}
