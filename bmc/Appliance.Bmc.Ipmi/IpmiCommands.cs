@@ -27,6 +27,7 @@ public sealed class IpmiCommands : IDisposable
     private readonly PowerStatistics _power;
     private readonly BootParameters _boot;
     private readonly BootFlagValidBit _bootFlagValidBit;
+    private readonly UserLinkAuthentication _linkAuthentication;
 
     public IpmiCommands(BmcCore host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, BmcLifetime lifetime, ILogger logger)
     {
@@ -45,6 +46,7 @@ public sealed class IpmiCommands : IDisposable
         var lanProgress = new LanSetInProgress();
         var disabledVlan = new DisabledVlan(host.Settings);
         var deviceId = new GetDeviceIdHandler();
+        _linkAuthentication = new UserLinkAuthentication(host.Settings, host.Accounts);
         DeviceId = deviceId.Identity;
 
         const PrivilegeLevel user = PrivilegeLevel.User;
@@ -63,8 +65,8 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.App, AppCommand.GetChannelAccess, user, new GetChannelAccessHandler(channel).Handle);
         Add(NetFn.App, AppCommand.SetChannelSecurityKeys, admin, new SetChannelSecurityKeysHandler(keys).Handle);
         Add(NetFn.App, AppCommand.GetChannelInfo, user, new GetChannelInfoHandler().Handle);
-        Add(NetFn.App, AppCommand.SetUserAccess, admin, new SetUserAccessHandler(host.Accounts).Handle);
-        Add(NetFn.App, AppCommand.GetUserAccess, operatorLevel, new GetUserAccessHandler(host.Accounts).Handle);
+        Add(NetFn.App, AppCommand.SetUserAccess, admin, new SetUserAccessHandler(host.Accounts, _linkAuthentication).Handle);
+        Add(NetFn.App, AppCommand.GetUserAccess, operatorLevel, new GetUserAccessHandler(host.Accounts, _linkAuthentication).Handle);
         Add(NetFn.App, AppCommand.SetUserName, admin, new SetUserNameHandler(host.Accounts).Handle);
         Add(NetFn.App, AppCommand.GetUserName, operatorLevel, new GetUserNameHandler(host.Accounts).Handle);
         Add(NetFn.App, AppCommand.SetUserPassword, admin, new SetUserPasswordHandler(host.Accounts).Handle);
@@ -77,6 +79,7 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.Chassis, ChassisCommand.ChassisIdentify, operatorLevel, new ChassisIdentifyHandler(host.Identify).Handle);
         Add(NetFn.Chassis, ChassisCommand.SetPowerRestorePolicy, operatorLevel, new SetPowerRestorePolicyHandler(host.Power).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetSystemRestartCause, user, new GetSystemRestartCauseHandler(host.Power).Handle);
+        Add(NetFn.Chassis, ChassisCommand.GetPohCounter, user, new GetPohCounterHandler(host.PowerOnHours).Handle);
         Add(NetFn.Chassis, ChassisCommand.SetFrontPanelEnables, admin, new SetFrontPanelEnablesHandler(host.FrontPanelPolicy).Handle);
         Add(NetFn.Chassis, ChassisCommand.SetSystemBootOptions, operatorLevel, new SetSystemBootOptionsHandler(host.Boot, boot, bootFlagValidBit).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetSystemBootOptions, operatorLevel, new GetSystemBootOptionsHandler(host.Boot, boot).Handle);
@@ -114,6 +117,9 @@ public sealed class IpmiCommands : IDisposable
         // DCMI
         Add(NetFn.GroupExtension, DcmiCommand.GetDcmiCapabilitiesInfo, user, new GetDcmiCapabilitiesInfoHandler(host.Sel, host.Board.Description.SensorPollMs).Handle);
         Add(NetFn.GroupExtension, DcmiCommand.GetPowerReading, user, new GetPowerReadingHandler(_power, host.Time).Handle);
+        Add(NetFn.GroupExtension, DcmiCommand.GetPowerLimit, user, new GetPowerLimitHandler(host.PowerLimit).Handle);
+        Add(NetFn.GroupExtension, DcmiCommand.SetPowerLimit, operatorLevel, new SetPowerLimitHandler(host.PowerLimit).Handle);
+        Add(NetFn.GroupExtension, DcmiCommand.ActivatePowerLimit, operatorLevel, new ActivatePowerLimitHandler(host.PowerLimit).Handle);
 
         // OEM (README.md in this folder)
         Add(OemCommand.NetFn, OemCommand.FrontPanelPin, admin, new FrontPanelPinHandler(host.FrontPanelPolicy).Handle);
@@ -139,6 +145,7 @@ public sealed class IpmiCommands : IDisposable
         _selIndex.Dispose();
         _power.Dispose();
         _bootFlagValidBit.Dispose();
+        _linkAuthentication.Dispose();
     }
 
     private void RebuildSdr(Sensors.SensorState sensor) => Sdr.Rebuild(_host.Time.GetUtcNow());

@@ -114,11 +114,21 @@ public sealed class RedfishService : IFrontDoor
         EventService.Map(Services);
         CertificateService.Map(Services);
         Registries.Map(Services);
+        OemSchemas.Map(Services);
     }
 
     private static Task NotFoundAsync(HttpContext http)
     {
         http.Response.Headers["OData-Version"] = "4.0";
+        try
+        {
+            RedfishDispatcher.RequireODataVersion(http);
+        }
+        catch (RedfishException e)
+        {
+            return RedfishDispatcher.WriteErrorAsync(http, e);
+        }
+
         string path = http.Request.Path.Value?.TrimEnd('/') ?? "";
         return RedfishDispatcher.WriteErrorAsync(http, new RedfishException(StatusCodes.Status404NotFound,
             BaseMessages.ResourceNotFound("Resource", path[(path.LastIndexOf('/') + 1)..])));

@@ -37,7 +37,10 @@ public sealed class CertificateTests : IAsyncLifetime
 
         X509Certificate2 presented = await BmcProcessRig.PresentedCertificateAsync(_rig.Port);
         Assert.Equal(X509Certificate2.CreateFromPem(certificatePem).Thumbprint, presented.Thumbprint);
-        Assert.Equal(presented.GetCertHashString(HashAlgorithmName.SHA256), result!["Fingerprint"]!.GetValue<string>());
+        // Colon-separated hex pairs, as the Certificate schema defines them.
+        Assert.Equal(string.Join(':', presented.GetCertHashString(HashAlgorithmName.SHA256).Chunk(2).Select(p => new string(p))),
+            result!["Fingerprint"]!.GetValue<string>());
+        Assert.Equal(string.Join(':', presented.SerialNumber.Chunk(2).Select(p => new string(p))), result["SerialNumber"]!.GetValue<string>());
 
         (status, JsonObject? error, _) = await admin.SendAsync(HttpMethod.Post, "/redfish/v1/CertificateService/Actions/CertificateService.ReplaceCertificate",
             """{"CertificateString": "not a certificate", "CertificateType": "PEM", "CertificateUri": {"@odata.id": "/redfish/v1/Managers/bmc/NetworkProtocol/HTTPS/Certificates/1"}}""");

@@ -77,11 +77,24 @@ public static class CertificateService
             ["Issuer"] = new JsonObject { ["CommonName"] = certificate.GetNameInfo(X509NameType.SimpleName, true) },
             ["ValidNotBefore"] = certificate.NotBefore.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss+00:00", System.Globalization.CultureInfo.InvariantCulture),
             ["ValidNotAfter"] = certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss+00:00", System.Globalization.CultureInfo.InvariantCulture),
-            ["SerialNumber"] = certificate.SerialNumber,
-            ["Fingerprint"] = certificate.GetCertHashString(HashAlgorithmName.SHA256),
+            ["SerialNumber"] = HexPairs(certificate.SerialNumberBytes.Span, bigEndian: true),
+            ["Fingerprint"] = HexPairs(certificate.GetCertHash(HashAlgorithmName.SHA256), bigEndian: true),
             ["FingerprintHashAlgorithm"] = "TPM_ALG_SHA256",
             ["KeyUsage"] = RedfishJson.Strings(["DigitalSignature", "KeyAgreement", "ServerAuthentication"]),
         };
+    }
+
+    /// <summary>The schema's form for serial numbers and fingerprints: colon-separated hex pairs, most significant first ("0A:1B:...").</summary>
+    /// <param name="bigEndian">False for bytes that come least significant first (X509Certificate.GetSerialNumber's).</param>
+    public static string HexPairs(ReadOnlySpan<byte> bytes, bool bigEndian)
+    {
+        byte[] ordered = bytes.ToArray();
+        if (!bigEndian)
+        {
+            Array.Reverse(ordered);
+        }
+
+        return string.Join(':', ordered.Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private static Task<RedfishResult> ReplaceAsync(RedfishRequest request)

@@ -46,6 +46,7 @@ public static class NetworkProtocol
                 ["Port"] = options.IpmiEndpoint?.Port,
             },
             ["SSH"] = new JsonObject { ["ProtocolEnabled"] = false, ["Port"] = null },
+            ["@Redfish.WriteableProperties"] = RedfishJson.Strings(["HostName"]),
         };
     }
 

@@ -154,6 +154,12 @@ public static class DcmiCommand
     public const byte GetDcmiCapabilitiesInfo = 0x01;
     /// <summary>Get Power Reading.</summary>
     public const byte GetPowerReading = 0x02;
+    /// <summary>Get Power Limit.</summary>
+    public const byte GetPowerLimit = 0x03;
+    /// <summary>Set Power Limit.</summary>
+    public const byte SetPowerLimit = 0x04;
+    /// <summary>Activate/Deactivate Power Limit.</summary>
+    public const byte ActivatePowerLimit = 0x05;
 }
 
 /// <summary>
