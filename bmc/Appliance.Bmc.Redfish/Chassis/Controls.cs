@@ -78,7 +78,7 @@ public static class Controls
         long? setPoint = body.Integer("SetPoint", PowerLimit.MinWatts, PowerLimit.MaxWatts);
         string? mode = body.Enum("ControlMode", Modes);
         long? delay = body.Integer("ControlDelaySeconds", 0, (long)PowerLimit.MaxCorrectionTime.TotalSeconds);
-        if (mode == "Automatic" && setPoint is null && !settings.IsSet)
+        if (mode == "Automatic" && !body.Has("SetPoint") && !settings.IsSet)
         {
             body.Fail(BaseMessages.PropertyValueConflict("ControlMode", "SetPoint"));
         }
