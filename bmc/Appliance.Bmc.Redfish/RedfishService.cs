@@ -89,6 +89,14 @@ public sealed class RedfishService : IFrontDoor
         _app = app;
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Services.Port = new Uri(address).Port;
+        try
+        {
+            Services.Ssdp.Start();
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            _log.LogError("SSDP is enabled but port {Port} cannot be used ({Error}); discovery is off until it is changed", Services.Ssdp.Port, e.Message);
+        }
     }
 
     public async ValueTask DisposeAsync()
