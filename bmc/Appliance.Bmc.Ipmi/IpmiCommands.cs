@@ -2,6 +2,7 @@ using Appliance.Bmc.Ipmi.App;
 using Appliance.Bmc.Ipmi.Chassis;
 using Appliance.Bmc.Ipmi.Dcmi;
 using Appliance.Bmc.Ipmi.Oem;
+using Appliance.Bmc.Ipmi.Pef;
 using Appliance.Bmc.Ipmi.Sensor;
 using Appliance.Bmc.Ipmi.Storage;
 using Appliance.Bmc.Ipmi.Transport;
@@ -29,7 +30,9 @@ public sealed class IpmiCommands : IDisposable
     private readonly BootFlagValidBit _bootFlagValidBit;
     private readonly UserLinkAuthentication _linkAuthentication;
 
-    public IpmiCommands(BmcCore host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, BmcLifetime lifetime, ILogger logger)
+    /// <param name="trapPort">UDP port PEF's PET traps go to (162; tests on loopback give another).</param>
+    public IpmiCommands(BmcCore host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, BmcLifetime lifetime, ILogger logger,
+        int trapPort = PlatformEventTrap.DefaultPort)
     {
         _channel = channel;
         Table = new IpmiCommandTable(logger);
@@ -47,6 +50,10 @@ public sealed class IpmiCommands : IDisposable
         var disabledVlan = new DisabledVlan(host.Settings);
         var deviceId = new GetDeviceIdHandler();
         _linkAuthentication = new UserLinkAuthentication(host.Settings, host.Accounts);
+        PefSettings = new PefConfiguration(host.Settings);
+        PefEngine = new PefEngine(host, PefSettings, trapPort, logger);
+        var pefProgress = new PefSetInProgress();
+        var alertString = new VolatileAlertString();
         DeviceId = deviceId.Identity;
 
         const PrivilegeLevel user = PrivilegeLevel.User;
@@ -86,6 +93,12 @@ public sealed class IpmiCommands : IDisposable
 
         // Sensor/Event
         Add(NetFn.SensorEvent, SensorEventCommand.PlatformEvent, operatorLevel, new PlatformEventHandler(host.Sel).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetPefCapabilities, user, new GetPefCapabilitiesHandler().Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.ArmPefPostponeTimer, admin, new ArmPefPostponeTimerHandler(PefEngine).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.SetPefConfigurationParameters, admin, new SetPefConfigurationParametersHandler(PefSettings, pefProgress, alertString).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetPefConfigurationParameters, operatorLevel, new GetPefConfigurationParametersHandler(PefSettings, pefProgress, host.SystemGuid, alertString).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.SetLastProcessedEventId, admin, new SetLastProcessedEventIdHandler(PefEngine).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetLastProcessedEventId, admin, new GetLastProcessedEventIdHandler(host.Sel, PefEngine).Handle);
         Add(NetFn.SensorEvent, SensorEventCommand.GetSensorReading, user, new GetSensorReadingHandler(Sensors).Handle);
         Add(NetFn.SensorEvent, SensorEventCommand.GetSensorThresholds, user, new GetSensorThresholdsHandler(Sensors).Handle);
         Add(NetFn.SensorEvent, SensorEventCommand.SetSensorThresholds, operatorLevel, new SetSensorThresholdsHandler(Sensors, host.Sensors, host.Settings).Handle);
@@ -111,8 +124,8 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.Storage, StorageCommand.SetSelTime, operatorLevel, new SetSelTimeHandler(host.Sel).Handle);
 
         // Transport
-        Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);
-        Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);
+        Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts, PefSettings).Handle);
+        Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts, PefSettings).Handle);
 
         // DCMI
         Add(NetFn.GroupExtension, DcmiCommand.GetDcmiCapabilitiesInfo, user, new GetDcmiCapabilitiesInfoHandler(host.Sel, host.Board.Description.SensorPollMs).Handle);
@@ -133,11 +146,20 @@ public sealed class IpmiCommands : IDisposable
 
     public DeviceId DeviceId { get; }
 
+    /// <summary>Platform Event Filtering's configuration (PEF parameters, LAN alert destinations).</summary>
+    public PefConfiguration PefSettings { get; }
+
+    public PefEngine PefEngine { get; }
+
     /// <summary>Every registered command and the privilege it needs.</summary>
     public IReadOnlyList<(NetFn NetFn, byte Command, PrivilegeLevel Required)> Registered => _registered;
 
     /// <summary>Puts the settings only IPMI keeps back to their factory values.</summary>
-    public void ResetSettings() => _boot.ValidBitClearing = 0;
+    public void ResetSettings()
+    {
+        _boot.ValidBitClearing = 0;
+        PefSettings.Reset();
+    }
 
     public void Dispose()
     {
@@ -146,6 +168,7 @@ public sealed class IpmiCommands : IDisposable
         _power.Dispose();
         _bootFlagValidBit.Dispose();
         _linkAuthentication.Dispose();
+        PefEngine.Dispose();
     }
 
     private void RebuildSdr(Sensors.SensorState sensor) => Sdr.Rebuild(_host.Time.GetUtcNow());
