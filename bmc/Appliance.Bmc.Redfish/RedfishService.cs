@@ -95,6 +95,14 @@ public sealed class RedfishService : IFrontDoor
         _app = app;
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Services.Port = new Uri(address).Port;
+        try
+        {
+            Services.Ssdp.Start();
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            _log.LogError("SSDP is enabled but port {Port} cannot be used ({Error}); discovery is off until it is changed", Services.Ssdp.Port, e.Message);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -120,11 +128,21 @@ public sealed class RedfishService : IFrontDoor
         EventService.Map(Services);
         CertificateService.Map(Services);
         Registries.Map(Services);
+        OemSchemas.Map(Services);
     }
 
     private static Task NotFoundAsync(HttpContext http)
     {
         http.Response.Headers["OData-Version"] = "4.0";
+        try
+        {
+            RedfishDispatcher.RequireODataVersion(http);
+        }
+        catch (RedfishException e)
+        {
+            return RedfishDispatcher.WriteErrorAsync(http, e);
+        }
+
         string path = http.Request.Path.Value?.TrimEnd('/') ?? "";
         return RedfishDispatcher.WriteErrorAsync(http, new RedfishException(StatusCodes.Status404NotFound,
             BaseMessages.ResourceNotFound("Resource", path[(path.LastIndexOf('/') + 1)..])));

@@ -166,6 +166,25 @@ public sealed class AccountStore : IDisposable
         Changed?.Invoke();
     }
 
+    /// <summary>
+    /// Sets or clears "must change the password before doing anything else" (an administrator
+    /// asking a user to choose a new password at next login, or waiving that).
+    /// </summary>
+    public void SetPasswordChangeRequired(int id, bool required)
+    {
+        lock (_lock)
+        {
+            _ = Get(id) ?? throw NotFound(id);
+            using SqliteCommand update = _connection.CreateCommand();
+            update.CommandText = "UPDATE accounts SET change_required = $change WHERE id = $id;";
+            update.Parameters.AddWithValue("$id", id);
+            update.Parameters.AddWithValue("$change", required);
+            update.ExecuteNonQuery();
+        }
+
+        Changed?.Invoke();
+    }
+
     public void Delete(int id)
     {
         lock (_lock)

@@ -80,6 +80,57 @@ public sealed class HttpsCertificate
         _log.LogInformation("HTTPS certificate replaced: {Subject}, valid until {NotAfter:O}", served.Certificate.Subject, served.Certificate.NotAfter);
     }
 
+    /// <summary>
+    /// Makes a new key pair and a certificate signing request for it (Redfish GenerateCSR). The key
+    /// stays in the state folder (https/csr-key.pem) until a certificate for it is installed with
+    /// <see cref="ReplaceWithPendingKey"/>; a newer request replaces it.
+    /// </summary>
+    public string CreateSigningRequest(X500DistinguishedName subject, IReadOnlyList<string> alternativeNames, AsymmetricAlgorithm key)
+    {
+        CertificateRequest request = key switch
+        {
+            RSA rsa => new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+            ECDsa ecdsa => new CertificateRequest(subject, ecdsa, HashAlgorithmName.SHA256),
+            _ => throw new ArgumentException("the key is RSA or ECDSA", nameof(key)),
+        };
+        if (alternativeNames.Count > 0)
+        {
+            var names = new SubjectAlternativeNameBuilder();
+            foreach (string name in alternativeNames)
+            {
+                if (IPAddress.TryParse(name, out IPAddress? address))
+                {
+                    names.AddIpAddress(address);
+                }
+                else
+                {
+                    names.AddDnsName(name);
+                }
+            }
+
+            request.CertificateExtensions.Add(names.Build());
+        }
+
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        string csr = request.CreateSigningRequestPem();
+        DurableFile.Write(PendingKeyPath, System.Text.Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return csr;
+    }
+
+    /// <summary>Installs a certificate issued for the last signing request's key; the key is then no longer pending.</summary>
+    public void ReplaceWithPendingKey(string certificatePem)
+    {
+        if (!File.Exists(PendingKeyPath))
+        {
+            throw new ArgumentException("the PEM holds no private key and no signing request is pending");
+        }
+
+        Replace(certificatePem, File.ReadAllText(PendingKeyPath));
+        File.Delete(PendingKeyPath);
+    }
+
+    private string PendingKeyPath => Path.Combine(Path.GetDirectoryName(_path)!, "csr-key.pem");
+
     public static (string CertificatePem, string KeyPem) CreateSelfSigned(IReadOnlyList<string> hostNames, IEnumerable<IPAddress> addresses)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
