@@ -23,6 +23,8 @@ public sealed record BmcOptions
           --firmware FILE         the firmware's slot layout (firmware/README.md); without it firmware updates are refused
           --watchdog DEVICE       keep the hardware watchdog DEVICE (/dev/watchdog) fed while the BMC is healthy
           --watchdog-timeout SEC  the hardware watchdog's timeout (default 30)
+          --access-log            log every Redfish request and every IPMI session opened or closed, one line
+                                  each, whatever the log level (off by default: a successful request logs nothing)
         """;
 
     public required string BoardFile { get; init; }
@@ -46,6 +48,9 @@ public sealed record BmcOptions
     public string? WatchdogDevice { get; init; }
     public int WatchdogTimeoutSeconds { get; init; } = 30;
 
+    /// <summary>One line per Redfish request and per IPMI session (--access-log).</summary>
+    public bool AccessLog { get; init; }
+
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a message naming the bad option.</summary>
     public static BmcOptions Parse(IReadOnlyList<string> args)
     {
@@ -57,6 +62,7 @@ public sealed record BmcOptions
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{arg} needs a value");
             options = arg switch
             {
+                "--access-log" => options with { AccessLog = true },
                 "--board" => options with { BoardFile = board = Value() },
                 "--board-socket" => options with { BoardSocket = Value() },
                 "--state-dir" => options with { StateDirectory = Value() },
