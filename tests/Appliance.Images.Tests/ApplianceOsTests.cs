@@ -3,12 +3,17 @@ using System.Text.Json.Nodes;
 namespace Appliance.Images.Tests;
 
 /// <summary>appliance-os booted from its qcow2 in QEMU (TCG, so the hypervisor inside is nested TCG), reached from outside through its node agent.</summary>
-[Collection(ImagesCollection.Name)]
-public sealed class ApplianceOsTests : IDisposable
+public sealed class ApplianceOsTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("images-os-").FullName;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public Task InitializeAsync() => ImageBuild.EnsureAsync("appliance-os");
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task TheHostBootsToItsNodeAgentNamedAfterTheBoardSerialWithLibvirtRunningNestedTcg()

@@ -7,13 +7,22 @@ namespace Appliance.Images.Tests;
 /// The amd64 BMC firmware booted in QEMU on the simulated board, driven from outside as an
 /// administrator would: ipmitool over LAN, curl against Redfish, the serial console.
 /// </summary>
-[Collection(ImagesCollection.Name)]
-public sealed class FirmwareTests : IDisposable
+public sealed class FirmwareTests : IAsyncLifetime
 {
     private static readonly TimeSpan ResetLimit = TimeSpan.FromMinutes(10);
-    private readonly FirmwareRig _rig = new();
+    private FirmwareRig _rig = null!;
 
-    public void Dispose() => _rig.Dispose();
+    public async Task InitializeAsync()
+    {
+        await ImageBuild.EnsureAsync("firmware-amd64");
+        _rig = new FirmwareRig();
+    }
+
+    public Task DisposeAsync()
+    {
+        _rig?.Dispose();
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task IpmiAndRedfishFromOutsidePowerTheSimulatedHostOnAndReadItsSensors()

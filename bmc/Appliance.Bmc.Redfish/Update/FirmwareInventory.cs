@@ -48,7 +48,7 @@ public static class FirmwareInventory
     private static JsonObject Entry(string uri, string id, string description, string? version, string state, bool updateable) => new()
     {
         ["@odata.id"] = uri,
-        ["@odata.type"] = "#SoftwareInventory.v1_10_0.SoftwareInventory",
+        ["@odata.type"] = "#SoftwareInventory.v1_13_0.SoftwareInventory",
         ["Id"] = id,
         ["Name"] = "BMC firmware",
         ["Description"] = description,

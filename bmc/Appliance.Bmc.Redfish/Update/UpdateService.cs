@@ -45,7 +45,7 @@ public static class UpdateService
         var body = new JsonObject
         {
             ["@odata.id"] = Uri,
-            ["@odata.type"] = "#UpdateService.v1_11_0.UpdateService",
+            ["@odata.type"] = "#UpdateService.v1_17_0.UpdateService",
             ["Id"] = "UpdateService",
             ["Name"] = "Update Service",
             ["Description"] = firmware is null
