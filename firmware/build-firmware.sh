@@ -48,7 +48,10 @@ esac
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 WORK=$OUT/work
-rm -rf "$WORK" && mkdir -p "$WORK"
+# A build killed inside mmdebstrap leaves the root's /proc, /sys and /dev mounted: they go first, and
+# the removal never crosses into a mount.
+awk -v w="$WORK/" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n1 umount -l
+rm -rf --one-file-system "$WORK" && mkdir -p "$WORK"
 export MANIFEST=$OUT/packages.txt
 CACHE=${APT_CACHE:-$REPO/.cache/images/apt-$ARCH}
 mkdir -p "$CACHE"
