@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Appliance.Images.Tests;
 
-/// <summary>appliance-os booted from its qcow2 in QEMU (TCG, so the hypervisor inside is nested TCG), reached from outside through its node agent.</summary>
+/// <summary>appliance-os booted from its qcow2 in QEMU (TCG, so the hypervisor inside is nested TCG), reached from outside through its node agent and at its serial console with virsh.</summary>
 public sealed class ApplianceOsTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("images-os-").FullName;
@@ -41,5 +41,11 @@ public sealed class ApplianceOsTests : IAsyncLifetime
         JsonObject metrics = JsonNode.Parse(await client.GetStringAsync("/api/v1/host/metrics"))!.AsObject();
         Assert.Equal("smbios", metrics["capacity"]!["source"]!.GetValue<string>());
         Assert.Contains("appliance-firstboot: host name node-hc1-0042", machine.Serial, StringComparison.Ordinal);
+
+        // An administrator at the host's console asks libvirt itself.
+        using SerialConsole console = await SerialConsole.ConnectAsync(machine.SerialSocket);
+        await console.LoginAsync(File.ReadAllText(Path.Combine(ImageBuild.Keys, "console-password")).Trim(), TimeSpan.FromMinutes(3));
+        string virsh = await console.RunAsync("virsh -c qemu:///system version", TimeSpan.FromMinutes(2));
+        Assert.Matches(@"Running hypervisor: QEMU \d+\.\d+", virsh);
     }
 }
