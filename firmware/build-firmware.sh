@@ -58,7 +58,7 @@ mkdir -p "$CACHE"
 
 # The initramfs: only what mounting the root slot needs, from the first boot on.
 mkdir -p "$WORK/initramfs/conf.d" "$WORK/initramfs/modules.d"
-printf 'MODULES=list\nCOMPRESS=xz\nBUSYBOX=n\n' > "$WORK/initramfs/conf.d/appliance.conf"
+printf 'MODULES=list\nCOMPRESS=gzip\nBUSYBOX=n\n' > "$WORK/initramfs/conf.d/appliance.conf"
 printf '%s\n' $INITRD_MODULES > "$WORK/initramfs/modules.d/appliance"
 
 mmdebstrap --variant=essential --arch="$ARCH" --mode=root --format=directory \
@@ -74,9 +74,10 @@ mmdebstrap --variant=essential --arch="$ARCH" --mode=root --format=directory \
   bookworm "$WORK/root" "$MIRROR"
 rm -f "$CACHE/lock"; rm -rf "$CACHE/partial"
 
-# The slot image: the root, read-only, everything owned by root and stamped with SOURCE_DATE_EPOCH.
+# The slot image: the root, read-only, everything owned by root and stamped with SOURCE_DATE_EPOCH
+# (mksquashfs takes it from the environment, and refuses it together with -mkfs-time/-all-time).
 mksquashfs "$WORK/root" "$OUT/rootfs.squashfs" -noappend -comp xz -b 256K -Xdict-size 100% -all-root \
-  -mkfs-time "$SOURCE_DATE_EPOCH" -all-time "$SOURCE_DATE_EPOCH" -quiet -no-progress >/dev/null
+  -quiet -no-progress >/dev/null
 size=$(stat -c %s "$OUT/rootfs.squashfs")
 if ((size > SLOT_BYTES)); then
   echo "build-firmware: the $ARCH root is $size bytes; a slot of a ${FLASH_MIB} MiB flash holds $SLOT_BYTES (FLASH_MIB=128 for a larger part)" >&2

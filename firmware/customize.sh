@@ -65,4 +65,4 @@ rm -rf "$ROOT"/usr/share/{doc,man,info,locale,lintian,linda,bug,initramfs-tools,
   "$ROOT"/usr/bin/perl* "$ROOT"/usr/lib/*/perl-base "$ROOT"/usr/share/perl5 "$ROOT"/usr/lib/*/perl5 \
   "$ROOT"/usr/share/zoneinfo/{posix,right} "$ROOT"/usr/lib/udev/hwdb.bin "$ROOT"/etc/udev/hwdb.bin \
   "$ROOT"/usr/share/debconf "$ROOT"/var/cache/debconf
-find "$ROOT/usr/share/zoneinfo" -mindepth 1 -maxdepth 1 ! -name UTC ! -name Etc ! -name zone.tab ! -name iso3166.tab -exec rm -rf {} +
+[[ ! -d $ROOT/usr/share/zoneinfo ]] || find "$ROOT/usr/share/zoneinfo" -mindepth 1 -maxdepth 1 ! -name UTC ! -name Etc ! -name zone.tab ! -name iso3166.tab -exec rm -rf {} +
