@@ -62,7 +62,7 @@ in_root dpkg-query -W -f '${Package} ${Version} ${Architecture}\n' > "$MANIFEST"
 rm -rf "$ROOT"/usr/share/{doc,man,info,locale,lintian,linda,bug,initramfs-tools,bash-completion,zsh,common-licenses} \
   "$ROOT"/etc/initramfs-tools "$ROOT"/usr/lib/*/gconv "$ROOT"/usr/share/i18n \
   "$ROOT"/var/lib/dpkg "$ROOT"/var/lib/apt "$ROOT"/var/cache/* "$ROOT"/var/log/* \
-  "$ROOT"/usr/bin/perl* "$ROOT"/usr/lib/*/perl-base "$ROOT"/usr/share/perl5 "$ROOT"/usr/lib/*/perl5 \
+  "$ROOT"/usr/bin/perl* "$ROOT"/usr/lib/*/perl-base "$ROOT"/usr/share/perl5 "$ROOT"/usr/lib/*/perl5 "$ROOT"/usr/lib/*/perl "$ROOT"/usr/share/perl \
   "$ROOT"/usr/share/zoneinfo/{posix,right} "$ROOT"/usr/lib/udev/hwdb.bin "$ROOT"/etc/udev/hwdb.bin \
   "$ROOT"/usr/share/debconf "$ROOT"/var/cache/debconf
 [[ ! -d $ROOT/usr/share/zoneinfo ]] || find "$ROOT/usr/share/zoneinfo" -mindepth 1 -maxdepth 1 ! -name UTC ! -name Etc ! -name zone.tab ! -name iso3166.tab -exec rm -rf {} +
