@@ -52,7 +52,7 @@ public sealed class SimBoard : IDisposable
         _levels = new PinValue[pins];
         foreach ((int pin, GpioLineDescription line) in _lineAt)
         {
-            _levels[pin] = Level(line, asserted: false);
+            _levels[pin] = line.Level(asserted: false);
         }
 
         FruInfo fru = options?.Fru ?? board.Simulation.Fru;
@@ -135,7 +135,7 @@ public sealed class SimBoard : IDisposable
                 throw new InvalidOperationException($"{line} is driven by the BMC, not by the board");
             }
 
-            SetLevel(_pinOf[line], Level(description, asserted));
+            SetLevel(_pinOf[line], description.Level(asserted));
         }
 
         DispatchChanges();
@@ -203,12 +203,12 @@ public sealed class SimBoard : IDisposable
             }
 
             StepPhysics();
-            bool asserted = (value == PinValue.Low) == line.ActiveLow;
+            bool asserted = line.IsAsserted(value);
             switch (line.Name)
             {
-                case "POWER_OUT": Host.PowerButton(asserted); break;
-                case "RESET_OUT": Host.ResetButton(asserted); break;
-                case "NMI_OUT": Host.Nmi(asserted); break;
+                case LineNames.PowerOut: Host.PowerButton(asserted); break;
+                case LineNames.ResetOut: Host.ResetButton(asserted); break;
+                case LineNames.NmiOut: Host.Nmi(asserted); break;
             }
         }
 
@@ -427,14 +427,14 @@ public sealed class SimBoard : IDisposable
 
     private void SetLineFromHost(string line, bool asserted)
     {
-        if (line == "POST_COMPLETE" && asserted)
+        if (line == LineNames.PostComplete && asserted)
         {
             HandOffSmbios();
         }
 
         if (_pinOf.TryGetValue(line, out int pin))
         {
-            SetLevel(pin, Level(_lineAt[pin], asserted));
+            SetLevel(pin, _lineAt[pin].Level(asserted));
         }
     }
 
@@ -515,8 +515,6 @@ public sealed class SimBoard : IDisposable
     private bool IsAssertedUnlocked(string line)
     {
         int pin = _pinOf.TryGetValue(line, out int p) ? p : throw new ArgumentException($"no line named {line}", nameof(line));
-        return (_levels[pin] == PinValue.Low) == _lineAt[pin].ActiveLow;
+        return _lineAt[pin].IsAsserted(_levels[pin]);
     }
-
-    private static PinValue Level(GpioLineDescription line, bool asserted) => asserted != line.ActiveLow ? PinValue.High : PinValue.Low;
 }

@@ -1,5 +1,6 @@
 using Appliance.Bmc.Chassis;
 using Appliance.Bmc.Power;
+using Appliance.Hw;
 
 namespace Appliance.Bmc.FrontPanel.Tests;
 
@@ -46,16 +47,16 @@ public sealed class MirrorTests : IDisposable
     {
         _rig.Host.FrontPanelPolicy.SetDisabled(FrontPanelButtons.PowerOff);
         Mirror.Press(FrontPanelButton.Power);
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         Assert.Equal("Power button is     ", Mirror.Lines[0]);
         _rig.Run(TimeSpan.FromSeconds(5));
         Assert.Equal(PowerState.Off, _rig.Host.Power.State);
 
         _rig.Host.FrontPanelPolicy.SetDisabled(FrontPanelButtons.None);
         Mirror.Press(FrontPanelButton.Power);
-        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.Run(FrontPanelService.MirrorPowerPress);
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.RunUntilLcd(TimeSpan.FromSeconds(30),
             "hc1-bmc",
             "Power: On",

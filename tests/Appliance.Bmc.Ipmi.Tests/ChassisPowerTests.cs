@@ -3,6 +3,7 @@ using Appliance.Bmc.Sel;
 using Appliance.Hw.Sim.Physics;
 using Appliance.Ipmi;
 using Appliance.Ipmi.Commands;
+using Appliance.Hw;
 
 namespace Appliance.Bmc.Ipmi.Tests;
 
@@ -41,7 +42,7 @@ public sealed class ChassisPowerTests
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true);
 
         var off = await bmc.IpmitoolAsync("chassis", "power", "off");
-        Assert.True(bmc.Sim.IsAsserted("POWER_OUT") || bmc.Sim.HostState == HostPowerState.Off, "the power button is held");
+        Assert.True(bmc.Sim.IsAsserted(LineNames.PowerOut) || bmc.Sim.HostState == HostPowerState.Off, "the power button is held");
         await Wait.UntilAsync(() => bmc.Sim.HostState == HostPowerState.Off, "the host to lose power");
         var status = await bmc.IpmitoolAsync("chassis", "power", "status");
 
@@ -150,7 +151,7 @@ public sealed class ChassisPowerTests
     public async Task IpmiChassisShowsTheChassisStatus()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true);
-        bmc.Sim.SetInput("CHASSIS_INTRUSION", true);
+        bmc.Sim.SetInput(LineNames.ChassisIntrusion, true);
 
         var r = await bmc.FreeIpmiAsync("ipmi-chassis", "--get-chassis-status");
 

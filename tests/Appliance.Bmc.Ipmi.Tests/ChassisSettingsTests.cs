@@ -1,6 +1,7 @@
 using Appliance.Bmc.Chassis;
 using Appliance.Bmc.Power;
 using Appliance.Hw.Sim.Physics;
+using Appliance.Hw;
 
 namespace Appliance.Bmc.Ipmi.Tests;
 
@@ -13,12 +14,12 @@ public sealed class ChassisSettingsTests
         await using var bmc = await InProcessBmc.StartAsync();
 
         var timed = await bmc.IpmitoolAsync("chassis", "identify", "2");
-        bool litAtOnce = bmc.Sim.IsAsserted("ID_LED");
+        bool litAtOnce = bmc.Sim.IsAsserted(LineNames.IdLed);
         var timedState = await bmc.FreeIpmiAsync("ipmi-chassis", "--get-chassis-status");
-        await Wait.UntilAsync(() => !bmc.Sim.IsAsserted("ID_LED"), "the timed identify to end");
+        await Wait.UntilAsync(() => !bmc.Sim.IsAsserted(LineNames.IdLed), "the timed identify to end");
         var forced = await bmc.IpmitoolAsync("chassis", "identify", "force");
         var forcedState = await bmc.FreeIpmiAsync("ipmi-chassis", "--get-chassis-status");
-        bool litForced = bmc.Sim.IsAsserted("ID_LED");
+        bool litForced = bmc.Sim.IsAsserted(LineNames.IdLed);
         var off = await bmc.IpmitoolAsync("chassis", "identify", "0");
 
         Assert.Contains("Chassis identify interval: 2 seconds", timed.StdOut);
@@ -28,7 +29,7 @@ public sealed class ChassisSettingsTests
         Assert.True(litForced);
         Assert.Matches(@"Chassis Identify state\s+: Indefinite on", forcedState.StdOut);
         Assert.True(off.ExitCode == 0, off.ToString());
-        Assert.False(bmc.Sim.IsAsserted("ID_LED"));
+        Assert.False(bmc.Sim.IsAsserted(LineNames.IdLed));
     }
 
     [Fact]

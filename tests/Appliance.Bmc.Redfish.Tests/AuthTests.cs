@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Power;
 using Appliance.Hw.Sim.Physics;
+using Appliance.Hw;
 
 namespace Appliance.Bmc.Redfish.Tests;
 
@@ -118,11 +119,11 @@ public sealed class AuthTests : IAsyncLifetime
         _rig.Run(TimeSpan.FromSeconds(2));
         Assert.Equal(PowerState.Off, _rig.Host.Power.State);
         Assert.Equal(HostPowerState.Off, _rig.Sim.HostState);
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
 
         (status, _, _) = await reader.SendAsync(HttpMethod.Patch, "/redfish/v1/Systems/system", """{"LocationIndicatorActive": true}""");
         Assert.Equal(HttpStatusCode.Forbidden, status);
-        Assert.False(_rig.Sim.IsAsserted("ID_LED"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.IdLed));
     }
 
     [Fact]

@@ -289,9 +289,9 @@ public sealed class InventoryTests : IDisposable
         Reopen(json);
 
         PowerOnUntilPostComplete();
-        _board.Lines.Set("POWER_OUT", true);
+        _board.Lines.Set(LineNames.PowerOut, true);
         _time.Advance(TimeSpan.FromSeconds(5));
-        _board.Lines.Set("POWER_OUT", false);
+        _board.Lines.Set(LineNames.PowerOut, false);
         Assert.Equal(HostPowerState.Off, _sim.HostState);
 
         ProcessorInformation[] cpus = [.. SmbiosTable.Decode(_board.ReadSmbiosMailbox()).Processors];
@@ -367,11 +367,11 @@ public sealed class InventoryTests : IDisposable
 
     private void PowerOnUntilPostComplete()
     {
-        _board.Lines.Set("POWER_OUT", true);
+        _board.Lines.Set(LineNames.PowerOut, true);
         _time.Advance(TimeSpan.FromMilliseconds(200));
-        _board.Lines.Set("POWER_OUT", false);
+        _board.Lines.Set(LineNames.PowerOut, false);
         _time.Advance(TimeSpan.FromMilliseconds(_board.Description.Simulation.PostMs + 100));
         Assert.Equal(HostPowerState.Running, _sim.HostState);
-        Assert.True(_board.Lines.IsAsserted("POST_COMPLETE"));
+        Assert.True(_board.Lines.IsAsserted(LineNames.PostComplete));
     }
 }

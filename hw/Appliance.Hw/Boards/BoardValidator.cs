@@ -5,17 +5,6 @@ namespace Appliance.Hw.Boards;
 /// <summary>Checks what JSON typing cannot: references between sections, ranges and orderings.</summary>
 internal sealed class BoardValidator(BoardDescription board)
 {
-    /// <summary>Lines every board must have, with their direction, so the power control can run.</summary>
-    private static readonly (string Name, GpioDirection Direction)[] RequiredLines =
-    [
-        ("POWER_OUT", GpioDirection.Output),
-        ("RESET_OUT", GpioDirection.Output),
-        ("NMI_OUT", GpioDirection.Output),
-        ("PS_PWROK", GpioDirection.Input),
-        ("POST_COMPLETE", GpioDirection.Input),
-        ("ID_LED", GpioDirection.Output),
-    ];
-
     public void Validate()
     {
         Require(board.Model.Length > 0, "$.model", Quote(board.Model), "must not be empty");
@@ -50,7 +39,7 @@ internal sealed class BoardValidator(BoardDescription board)
             }
         }
 
-        foreach ((string name, GpioDirection direction) in RequiredLines)
+        foreach ((string name, GpioDirection direction) in LineNames.Required)
         {
             int index = IndexOf(board.Gpio.Lines, l => l.Name == name);
             Require(index >= 0, "$.gpio.lines", Quote(name), "this line is required and missing");
