@@ -67,7 +67,7 @@ public sealed class MirrorTests : IDisposable
     [Fact]
     public void Stopping_the_panel_says_so_on_the_lcd_and_withdraws_the_mirror()
     {
-        _rig.Panel.DisposeAsync().AsTask().Wait();
+        Assert.True(_rig.Panel.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(30)), "the panel did not stop");
         Assert.Null(_rig.Host.FrontPanelMirror);
         _rig.AssertLcd("BMC not running", "", "", "");
         _rig.Press("PANEL_SELECT");
