@@ -1,8 +1,8 @@
 using Appliance.Bmc.Chassis;
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;
-using Appliance.Hw.Sim.Physics;
 using Appliance.Hw;
+using Appliance.Hw.Sim.Physics;
 
 namespace Appliance.Bmc.FrontPanel.Tests;
 

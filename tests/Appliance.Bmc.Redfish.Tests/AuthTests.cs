@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Power;
-using Appliance.Hw.Sim.Physics;
 using Appliance.Hw;
+using Appliance.Hw.Sim.Physics;
 
 namespace Appliance.Bmc.Redfish.Tests;
 
@@ -61,6 +61,8 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_password_is_refused_and_repeated_failures_lock_the_account()
     {
+        // The clock moves only when the test says: the failures and the lockout all fall in one counting window.
+        _rig.Paused = true;
         using HttpClient client = _rig.Client();
         int threshold = _rig.Host.Accounts.Policy.AccountLockoutThreshold;
         for (int i = 0; i < threshold; i++)
@@ -84,6 +86,8 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task An_administrator_unlocks_a_locked_out_account()
     {
+        // The clock stands still: the lockout lasts until the administrator ends it, not until it runs out.
+        _rig.Paused = true;
         using HttpClient admin = _rig.Admin();
         using HttpClient reader = _rig.ClientAs(AccountRole.ReadOnly, "grace");
         int id = _rig.Host.Accounts.Find("grace")!.Id;

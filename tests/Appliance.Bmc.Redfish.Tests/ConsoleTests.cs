@@ -1,7 +1,7 @@
 using Appliance.Bmc.Power;
+using Appliance.Hw;
 using Appliance.Hw.Sim.Physics;
 using Microsoft.Playwright;
-using Appliance.Hw;
 
 namespace Appliance.Bmc.Redfish.Tests;
 

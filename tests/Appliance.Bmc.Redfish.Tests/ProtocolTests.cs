@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Chassis;
 using Appliance.Bmc.Power;
-using Appliance.Hw.Sim.Physics;
 using Appliance.Hw;
+using Appliance.Hw.Sim.Physics;
 
 namespace Appliance.Bmc.Redfish.Tests;
 

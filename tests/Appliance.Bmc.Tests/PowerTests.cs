@@ -1,7 +1,7 @@
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;
-using Appliance.Hw.Sim.Physics;
 using Appliance.Hw;
+using Appliance.Hw.Sim.Physics;
 
 namespace Appliance.Bmc.Tests;
 

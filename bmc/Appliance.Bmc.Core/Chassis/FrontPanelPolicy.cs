@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Appliance.Bmc.Storage;
-using Appliance.Hw.Boards;
 using Appliance.Hw;
+using Appliance.Hw.Boards;
 
 namespace Appliance.Bmc.Chassis;
 

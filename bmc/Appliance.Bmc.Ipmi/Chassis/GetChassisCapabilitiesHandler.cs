@@ -1,5 +1,5 @@
-using Appliance.Ipmi;
 using Appliance.Hw;
+using Appliance.Ipmi;
 
 namespace Appliance.Bmc.Ipmi.Chassis;
 

@@ -1,10 +1,10 @@
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sensors;
+using Appliance.Hw;
 using Appliance.Hw.Boards;
 using Appliance.Ipmi;
 using Appliance.Ipmi.Commands;
 using RestorePolicy = Appliance.Ipmi.Commands.PowerRestorePolicy;
-using Appliance.Hw;
 
 namespace Appliance.Bmc.Ipmi.Chassis;
 
