@@ -28,6 +28,9 @@ public sealed partial class BmcProcessRig : IDisposable
 
     /// <summary>Where the running BMC serves HTTPS.</summary>
     public int Port { get; private set; }
+
+    /// <summary>Options added to the BMC's command line from the next <see cref="StartAsync"/> on.</summary>
+    public string[] ExtraArguments { get; set; } = [];
     public string BaseUrl => $"https://127.0.0.1:{Port}";
 
     public string Output
@@ -47,7 +50,7 @@ public sealed partial class BmcProcessRig : IDisposable
         boardSocket ??= await OwnBoardAsync();
         var start = new ProcessStartInfo(Repo.Bmc) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string[] args = ["--board", Repo.Hc1, "--board-socket", boardSocket, "--state-dir", Path.Combine(StateDirectory, "state"), "--run-dir", Path.Combine(StateDirectory, "run"),
-            "--redfish", "127.0.0.1:0", "--ipmi", "off"];
+            "--redfish", "127.0.0.1:0", "--ipmi", "off", .. ExtraArguments];
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
