@@ -1,17 +1,26 @@
 using System.Diagnostics;
+using Xunit;
 
-namespace Appliance.Node.Tests;
+namespace Appliance.Testing;
 
-/// <summary>Runs a command-line tool the tests check the node with (virsh, qemu-img, ovs-vsctl, scripts).</summary>
-internal static class Tool
+/// <summary>
+/// Runs a tool a test checks the system with (virsh, qemu-img, ovs-vsctl, scripts) that must succeed:
+/// its standard output, or the test fails with the tool's own words, and so does a tool that does not
+/// finish in time. The node agent's tests know it as <c>Tool</c> (their project's global using).
+/// </summary>
+public static class CheckedTool
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
-    /// <summary>The tool's standard output; a failure fails the test with the tool's own words, and so does a tool that does not finish in time.</summary>
+    /// <summary>The tool's standard output.</summary>
     public static string Run(string tool, params string[] arguments)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in arguments) start.ArgumentList.Add(a);
+        foreach (string a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
         using var process = Process.Start(start)!;
         // Both pipes at once: a tool that fills one while the other is read would wait forever.
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -22,6 +31,7 @@ internal static class Tool
             process.Kill(entireProcessTree: true);
             Assert.Fail($"{tool} {string.Join(' ', arguments)} did not finish within {Limit.TotalMinutes} minutes");
         }
+
         Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} failed (exit {process.ExitCode}): {stderr.Result.Trim()}");
         return stdout.Result;
     }

@@ -2,11 +2,12 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Appliance.Bmc.Ipmi.Tests;
+namespace Appliance.Testing;
 
 /// <summary>
-/// Sits between a client and the BMC on loopback and keeps a copy of every datagram the client
-/// sent, so real traffic can be replayed and mutated later.
+/// Sits between a client and a server on loopback and keeps a copy of every datagram the client
+/// sent, so real traffic can be replayed and mutated later; it can also lose the server's answers,
+/// as a bad network would.
 /// </summary>
 public sealed class UdpRelay : IAsyncDisposable
 {
@@ -27,9 +28,17 @@ public sealed class UdpRelay : IAsyncDisposable
         _backward = Task.Run(BackwardAsync);
     }
 
+    /// <summary>Where the client sends: the relay's port on loopback.</summary>
     public int Port => ((IPEndPoint)_front.LocalEndPoint!).Port;
 
+    /// <summary>Every datagram the client sent, in order.</summary>
     public ConcurrentQueue<byte[]> FromClient { get; } = new();
+
+    /// <summary>Server datagrams still to be lost on the way back.</summary>
+    public int DropNextResponses;
+
+    /// <summary>Loses the server datagrams this says yes to.</summary>
+    public Func<byte[], bool>? DropWhere;
 
     public async ValueTask DisposeAsync()
     {
@@ -71,9 +80,15 @@ public sealed class UdpRelay : IAsyncDisposable
             try
             {
                 int n = await _back.ReceiveAsync(buffer, _stop.Token);
+                byte[] answer = buffer[..n];
+                if (Interlocked.Decrement(ref DropNextResponses) >= 0 || DropWhere?.Invoke(answer) == true)
+                {
+                    continue;
+                }
+
                 if (_client is EndPoint client)
                 {
-                    await _front.SendToAsync(buffer.AsMemory(0, n), client, _stop.Token);
+                    await _front.SendToAsync(answer, client, _stop.Token);
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
