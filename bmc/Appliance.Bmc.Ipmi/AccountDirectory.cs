@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Net;
 using System.Threading.Channels;
 using Appliance.Bmc.Accounts;
 using Appliance.Ipmi;
@@ -36,12 +37,15 @@ public sealed class AccountDirectory : IIpmiUserDirectory, IDisposable
 
     public IpmiUser? FindUser(string name, byte channelNumber) => _users.GetValueOrDefault(name)?.User;
 
-    public bool IsLockedOut(string name) => _users.GetValueOrDefault(name)?.LockedUntil is DateTimeOffset until && until > _time.GetUtcNow();
+    // The store is asked only while the account is locked out: which sources a lockout holds back is its decision.
+    public bool IsLockedOut(string name, IPAddress source) =>
+        _users.GetValueOrDefault(name)?.LockedUntil is DateTimeOffset until && until > _time.GetUtcNow() && !_accounts.Admits(name, source);
 
-    public void RecordAuthenticationFailure(string name) => _accounts.RecordFailure(name);
+    public void RecordAuthenticationFailure(string name, IPAddress source) => _accounts.RecordFailure(name, source);
 
-    public void RecordAuthenticationSuccess(string name)
+    public void RecordAuthenticationSuccess(string name, IPAddress source)
     {
+        _accounts.RememberSource(name, source);
         if (_successPending.TryAdd(name, true))
         {
             _successes.Writer.TryWrite(name);

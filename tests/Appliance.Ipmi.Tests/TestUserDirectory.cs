@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Text;
 
 namespace Appliance.Ipmi.Tests;
@@ -31,10 +32,10 @@ public sealed class TestUserDirectory : IIpmiUserDirectory
 
     public IpmiUser? FindUser(string name, byte channelNumber) => _users.GetValueOrDefault(name);
 
-    public bool IsLockedOut(string name) =>
+    public bool IsLockedOut(string name, IPAddress source) =>
         _failures.TryGetValue(name, out var f) && f.LockedUntil > _time.GetUtcNow();
 
-    public void RecordAuthenticationFailure(string name)
+    public void RecordAuthenticationFailure(string name, IPAddress source)
     {
         FailureLog.Enqueue(name);
         _failures.AddOrUpdate(
@@ -47,5 +48,5 @@ public sealed class TestUserDirectory : IIpmiUserDirectory
             });
     }
 
-    public void RecordAuthenticationSuccess(string name) => _failures.TryRemove(name, out _);
+    public void RecordAuthenticationSuccess(string name, IPAddress source) => _failures.TryRemove(name, out _);
 }

@@ -25,8 +25,10 @@ public sealed class IpmiServerOptions
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// A session still in setup (Open Session/RAKP) this long is discarded; one that named a user counts
-    /// as a failed authentication then. Default 5 s (consoles send RAKP 3 within milliseconds of RAKP 2).
+    /// A session still in setup (Open Session/RAKP) this long is discarded; one that named a user and
+    /// was not counted yet counts as a failed authentication then. Default 5 s (consoles send RAKP 3
+    /// within milliseconds of RAKP 2; one that abandons the exchange is usually noticed sooner, when
+    /// its address starts another).
     /// </summary>
     public TimeSpan HalfOpenTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -34,13 +36,16 @@ public sealed class IpmiServerOptions
     public PrivilegeLevel ChannelPrivilegeLimit { get; set; } = PrivilegeLevel.Administrator;
 
     /// <summary>
-    /// Failed authentications from one source address within <see cref="AuthenticationFailureWindow"/>
-    /// after which that address may not open sessions until the window has passed. Default 10.
+    /// Failed authentications in a row from one source address that cost it nothing; each further one
+    /// doubles the time before that address may open a session again, starting at 1 s. Default 3.
     /// </summary>
-    public int MaxAuthenticationFailuresPerAddress { get; set; } = 10;
+    public int AuthenticationFailuresBeforeDelay { get; set; } = 3;
 
-    /// <summary>The window of <see cref="MaxAuthenticationFailuresPerAddress"/>. Default 60 s.</summary>
-    public TimeSpan AuthenticationFailureWindow { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>The longest wait one address's failures can bring upon it. Default 60 s.</summary>
+    public TimeSpan MaxAuthenticationDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>An address's failures are forgotten after this long without another. Default 10 minutes.</summary>
+    public TimeSpan AuthenticationFailureMemory { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Where each session opened or closed is logged (a line each, at Information): an access log the
@@ -80,9 +85,9 @@ public sealed class IpmiServerOptions
             throw new ArgumentOutOfRangeException(nameof(ChannelPrivilegeLimit), ChannelPrivilegeLimit, "not a privilege level");
         }
 
-        if (MaxAuthenticationFailuresPerAddress < 1 || AuthenticationFailureWindow <= TimeSpan.Zero)
+        if (AuthenticationFailuresBeforeDelay < 0 || MaxAuthenticationDelay < TimeSpan.Zero || AuthenticationFailureMemory <= TimeSpan.Zero)
         {
-            throw new ArgumentException("the per-address failure limit and window must be positive");
+            throw new ArgumentException("the per-address failure allowance, delay and memory must not be negative");
         }
     }
 }

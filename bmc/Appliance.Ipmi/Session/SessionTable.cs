@@ -123,6 +123,24 @@ internal sealed class SessionTable
         }
     }
 
+    /// <summary>Sessions from <paramref name="address"/> whose RAKP 2 went out at or before <paramref name="sentBy"/> and that have had no RAKP 3.</summary>
+    public List<ServerSession>? AwaitingRakp3(IPAddress address, long sentBy)
+    {
+        List<ServerSession>? found = null;
+        lock (_sync)
+        {
+            foreach (var s in _byHandle)
+            {
+                if (s is { State: SessionState.Rakp2Sent, FailureCounted: false } && s.Rakp2SentAt <= sentBy && s.RemoteEndPoint.Address.Equals(address))
+                {
+                    (found ??= []).Add(s);
+                }
+            }
+        }
+
+        return found;
+    }
+
     public ServerSession? Find(uint managedSessionId)
     {
         lock (_sync)
