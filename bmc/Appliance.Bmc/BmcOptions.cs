@@ -18,7 +18,8 @@ public sealed record BmcOptions
                                   it wins over a key set with Set Channel Security Keys, which then refuses changes
           --redfish ADDR:PORT     Redfish and web console endpoint (default 0.0.0.0:443; "off" to disable)
           --admin-user NAME       initial administrator's name (default admin)
-          --admin-password-file F initial administrator's password; without it one is generated and shown once
+          --admin-password-file F initial administrator's password; without it one is generated, shown on the
+                                  front panel until changed (and on a terminal, never in the log)
           --log-level LEVEL       Trace, Debug, Information (default), Warning, Error
           --access-log            log every Redfish request and every IPMI session opened or closed, one line
                                   each, whatever the log level (off by default: a successful request logs nothing)
