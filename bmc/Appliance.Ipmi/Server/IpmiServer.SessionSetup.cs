@@ -273,6 +273,18 @@ public sealed partial class IpmiServer
             return;
         }
 
+        RmcpPlusStatus room = _sessions.CheckActivation(session, requested, user.UserId, _options.MaxSessionsPerUser, _options.SessionsReservedForAdministrators);
+        if (room != RmcpPlusStatus.NoErrors)
+        {
+            // The password was right, so this is no failure; the user may not have another session now.
+            _users.RecordAuthenticationSuccess(user.Name, session.RemoteEndPoint.Address);
+            _rateLimiter.RecordSuccess(session.RemoteEndPoint.Address);
+            Interlocked.Increment(ref Statistics.SessionsRefusedCount);
+            Close(session, $"no room for another session at {requested} (per-user limit or the administrators' reserve)");
+            SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, room, session.RemoteSessionId)], from);
+            return;
+        }
+
         Span<byte> sik = stackalloc byte[RakpCrypto.MaxHmacLength];
         int sikLength = RakpCrypto.SessionIntegrityKey(
             session.Suite, _kg, session.RakpKey, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
@@ -286,6 +298,24 @@ public sealed partial class IpmiServer
         Interlocked.Increment(ref Statistics.SessionsOpenedCount);
         LogSessionOpened(_sessionLogger, session.ManagedSessionId, user.Name, session.RemoteEndPoint, session.Suite.Id, requested);
         SendClear(PayloadType.Rakp4, reply[..Rakp.WriteReply(reply, message.MessageTag, session.RemoteSessionId, icv[..icvLength])], from);
+        if (requested >= PrivilegeLevel.Administrator)
+        {
+            MakeRoomForTheNextLogin();
+        }
+    }
+
+    /// <summary>
+    /// After an administrator's login took the last handle: the longest-idle session below
+    /// Administrator, idle for <see cref="IpmiServerOptions.IdleBeforeGivingWay"/>, is closed, so
+    /// that the next administrator finds room.
+    /// </summary>
+    private void MakeRoomForTheNextLogin()
+    {
+        long idleSince = _time.GetTimestamp() - (long)(_options.IdleBeforeGivingWay.TotalSeconds * _time.TimestampFrequency);
+        if (_sessions.GiveWayCandidate(idleSince) is { } idle)
+        {
+            Close(idle, "idle; gave way to an administrator's login");
+        }
     }
 
     private void SendRakp4(ServerSession session, byte tag, Span<byte> reply, SocketAddress to)

@@ -21,6 +21,25 @@ public sealed class IpmiServerOptions
     /// <summary>Maximum simultaneous sessions, half-open ones included (15..63). Default 16.</summary>
     public int MaxSessions { get; set; } = 16;
 
+    /// <summary>
+    /// Sessions below Administrator privilege (by the session's maximum) that one user may have
+    /// active at once. Default 4.
+    /// </summary>
+    public int MaxSessionsPerUser { get; set; } = 4;
+
+    /// <summary>
+    /// Active sessions kept for Administrator privilege: sessions below it may hold at most
+    /// <see cref="MaxSessions"/> minus this many. Default 1.
+    /// </summary>
+    public int SessionsReservedForAdministrators { get; set; } = 1;
+
+    /// <summary>
+    /// When an administrator's login takes the last session, the longest-idle session below
+    /// Administrator that has been idle at least this long is closed, so that the next login finds
+    /// room. Default 30 s.
+    /// </summary>
+    public TimeSpan IdleBeforeGivingWay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>An active session with no valid packet for this long is closed. Default 60 s.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -68,6 +87,11 @@ public sealed class IpmiServerOptions
         if (MaxSessions is < 15 or > 63)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxSessions), MaxSessions, "MaxSessions must be 15..63");
+        }
+
+        if (MaxSessionsPerUser < 1 || SessionsReservedForAdministrators < 0 || SessionsReservedForAdministrators >= MaxSessions || IdleBeforeGivingWay < TimeSpan.Zero)
+        {
+            throw new ArgumentException("MaxSessionsPerUser must be positive, SessionsReservedForAdministrators 0..MaxSessions-1, IdleBeforeGivingWay not negative");
         }
 
         if (Kg is { Length: > 20 })
