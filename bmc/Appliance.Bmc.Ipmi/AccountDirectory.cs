@@ -20,8 +20,8 @@ public sealed class AccountDirectory : IIpmiUserDirectory, IDisposable
 
     private readonly AccountStore _accounts;
     private readonly TimeProvider _time;
-    private readonly Channel<string> _successes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, bool> _successPending = new(StringComparer.Ordinal);
+    private readonly Channel<(string Name, IPAddress Source)> _successes = Channel.CreateUnbounded<(string, IPAddress)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<(string Name, IPAddress Source), bool> _successPending = new();
     private readonly Task _successWriter;
     private readonly Lock _refreshing = new();
     private volatile FrozenDictionary<string, Entry> _users = FrozenDictionary<string, Entry>.Empty;
@@ -46,9 +46,9 @@ public sealed class AccountDirectory : IIpmiUserDirectory, IDisposable
     public void RecordAuthenticationSuccess(string name, IPAddress source)
     {
         _accounts.RememberSource(name, source);
-        if (_successPending.TryAdd(name, true))
+        if (_successPending.TryAdd((name, source), true))
         {
-            _successes.Writer.TryWrite(name);
+            _successes.Writer.TryWrite((name, source));
         }
     }
 
@@ -61,17 +61,17 @@ public sealed class AccountDirectory : IIpmiUserDirectory, IDisposable
 
     private async Task WriteSuccessesAsync()
     {
-        ChannelReader<string> reader = _successes.Reader;
+        ChannelReader<(string Name, IPAddress Source)> reader = _successes.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             // Let logins gather for a moment: a console opening session after session costs one write, not one each.
             await Task.Delay(CoalesceFor).ConfigureAwait(false);
-            while (reader.TryRead(out string? name))
+            while (reader.TryRead(out var success))
             {
-                _successPending.TryRemove(name, out _);
+                _successPending.TryRemove(success, out _);
                 try
                 {
-                    _accounts.RecordSuccess(name);
+                    _accounts.RecordSuccess(success.Name, success.Source);
                 }
                 catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException or InvalidOperationException)
                 {

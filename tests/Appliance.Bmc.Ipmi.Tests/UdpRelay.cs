@@ -6,7 +6,8 @@ namespace Appliance.Bmc.Ipmi.Tests;
 
 /// <summary>
 /// Sits between a client and the BMC on loopback and keeps a copy of every datagram the client
-/// sent, so real traffic can be replayed and mutated later.
+/// sent, so real traffic can be replayed and mutated later. Given a source address (another
+/// 127.0.0.x), the BMC sees the client's traffic come from there: a client on another machine.
 /// </summary>
 public sealed class UdpRelay : IAsyncDisposable
 {
@@ -18,11 +19,11 @@ public sealed class UdpRelay : IAsyncDisposable
     private readonly Task _backward;
     private EndPoint? _client;
 
-    public UdpRelay(IPEndPoint server)
+    public UdpRelay(IPEndPoint server, IPAddress? source = null)
     {
         _server = server;
         _front.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _back.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _back.Bind(new IPEndPoint(source ?? IPAddress.Loopback, 0));
         _forward = Task.Run(ForwardAsync);
         _backward = Task.Run(BackwardAsync);
     }

@@ -274,7 +274,7 @@ public sealed class AccountStore : IDisposable
         if (table.Find(userName) is Account known && known.Enabled && !known.IsLockedOut(_time.GetUtcNow())
             && !table.HasFailures(known.Id) && _verified.Matches(userName, password, table.Generation))
         {
-            _lockoutSources.Success(known.Id, source);
+            _lockoutSources.Trust(known.Id, source);
             return known;
         }
 
@@ -298,8 +298,7 @@ public sealed class AccountStore : IDisposable
             }
             else
             {
-                RecordSuccessLocked(userName);
-                _lockoutSources.Success(account.Id, source);
+                RecordSuccessLocked(userName, source);
                 _verified.Remember(userName, password, _table.Generation);
                 return account;
             }
@@ -341,20 +340,28 @@ public sealed class AccountStore : IDisposable
         AnnounceLockout(lockedAccount);
     }
 
-    public void RecordSuccess(string userName)
+    /// <summary>
+    /// A successful login: the failures <paramref name="source"/> had for the account are forgiven
+    /// (failures from other sources still count), and the source is let through its lockouts. No
+    /// source forgives every failure.
+    /// </summary>
+    public void RecordSuccess(string userName, IPAddress? source = null)
     {
         lock (_lock)
         {
-            RecordSuccessLocked(userName);
+            RecordSuccessLocked(userName, source);
         }
     }
 
-    /// <summary>Notes that <paramref name="userName"/> proved its password from <paramref name="source"/>: the account's lockouts let that source through.</summary>
+    /// <summary>
+    /// Notes at once that <paramref name="userName"/> proved its password from <paramref name="source"/>:
+    /// the account's lockouts let that source through (<see cref="RecordSuccess"/> may follow later).
+    /// </summary>
     public void RememberSource(string userName, IPAddress source)
     {
         if (Find(userName) is Account account)
         {
-            _lockoutSources.Success(account.Id, source);
+            _lockoutSources.Trust(account.Id, source);
         }
     }
 
@@ -494,8 +501,37 @@ public sealed class AccountStore : IDisposable
         }
     }
 
-    private void RecordSuccessLocked(string userName)
+    private void RecordSuccessLocked(string userName, IPAddress? source)
     {
+        if (source is not null)
+        {
+            if (Find(userName) is not Account account)
+            {
+                return;
+            }
+
+            int own = _lockoutSources.Success(account.Id, source, _time.GetUtcNow() - Policy.AccountLockoutCounterResetAfter);
+            if (own == 0)
+            {
+                return;
+            }
+
+            using SqliteCommand forgive = _connection.CreateCommand();
+            forgive.CommandText = """
+                UPDATE accounts SET failures = MAX(0, failures - $own),
+                    first_failure_at = CASE WHEN failures - $own <= 0 THEN NULL ELSE first_failure_at END
+                WHERE id = $id AND failures > 0;
+                """;
+            forgive.Parameters.AddWithValue("$id", account.Id);
+            forgive.Parameters.AddWithValue("$own", own);
+            if (forgive.ExecuteNonQuery() > 0)
+            {
+                Reload();
+            }
+
+            return;
+        }
+
         // Only an account with failures to forget is written: a login that changes nothing costs no disk sync.
         using SqliteCommand update = _connection.CreateCommand();
         update.CommandText = "UPDATE accounts SET failures = 0, first_failure_at = NULL WHERE name = $name AND (failures <> 0 OR first_failure_at IS NOT NULL);";

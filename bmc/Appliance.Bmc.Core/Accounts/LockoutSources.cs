@@ -49,7 +49,7 @@ internal sealed class LockoutSources
                 state.NextAdmission = DateTimeOffset.MinValue;
             }
 
-            if (state.Suspects.TryGetValue(key, out DateTimeOffset failedAt) && failedAt >= suspectSince)
+            if (state.Suspects.TryGetValue(key, out Failures f) && f.Last >= suspectSince)
             {
                 return false;
             }
@@ -80,7 +80,7 @@ internal sealed class LockoutSources
         lock (_sync)
         {
             return _byAccount.TryGetValue(accountId, out State? state)
-                && state.Suspects.TryGetValue(SourceThrottle.Key(source), out DateTimeOffset failedAt) && failedAt >= suspectSince;
+                && state.Suspects.TryGetValue(SourceThrottle.Key(source), out Failures f) && f.Last >= suspectSince;
         }
     }
 
@@ -98,11 +98,12 @@ internal sealed class LockoutSources
             State state = StateOf(accountId);
             if (state.Suspects.Count >= MaxSuspects && !state.Suspects.ContainsKey(key))
             {
-                IPAddress oldest = state.Suspects.MinBy(s => s.Value).Key;
+                IPAddress oldest = state.Suspects.MinBy(s => s.Value.Last).Key;
                 state.Suspects.Remove(oldest);
             }
 
-            state.Suspects[key] = now;
+            int earlier = state.Suspects.TryGetValue(key, out Failures f) ? f.Count : 0;
+            state.Suspects[key] = new Failures(earlier + 1, now);
             state.Trusted.Remove(key);
             if (whileLocked)
             {
@@ -112,29 +113,56 @@ internal sealed class LockoutSources
         }
     }
 
-    /// <summary>Notes that the account logged in from <paramref name="source"/>: that source is let through its lockouts.</summary>
-    public void Success(int accountId, IPAddress? source)
+    /// <summary>
+    /// Notes that the account logged in from <paramref name="source"/>: that source is let through
+    /// its lockouts. Returns how many failures that source had since <paramref name="since"/>,
+    /// which are forgiven now (a person who mistyped, then got it right).
+    /// </summary>
+    public int Success(int accountId, IPAddress? source, DateTimeOffset since)
     {
         if (source is null)
         {
-            return;
+            return 0;
         }
 
         IPAddress key = SourceThrottle.Key(source);
         lock (_sync)
         {
             State state = StateOf(accountId);
-            state.Suspects.Remove(key);
-            if (state.Trusted.Remove(key) || state.Trusted.Count < MaxTrusted)
-            {
-                state.Trusted.Add(key);
-                return;
-            }
-
-            state.Trusted.RemoveAt(0);
-            state.Trusted.Add(key);
+            int forgiven = state.Suspects.Remove(key, out Failures f) && f.Last >= since ? f.Count : 0;
+            Trust(state, key);
+            return forgiven;
         }
     }
+
+    /// <summary>Notes that the account logged in from <paramref name="source"/>, leaving its failures to <see cref="Success"/>.</summary>
+    public void Trust(int accountId, IPAddress? source)
+    {
+        if (source is null)
+        {
+            return;
+        }
+
+        lock (_sync)
+        {
+            Trust(StateOf(accountId), SourceThrottle.Key(source));
+        }
+    }
+
+    private static void Trust(State state, IPAddress key)
+    {
+        if (state.Trusted.Remove(key) || state.Trusted.Count < MaxTrusted)
+        {
+            state.Trusted.Add(key);
+            return;
+        }
+
+        state.Trusted.RemoveAt(0);
+        state.Trusted.Add(key);
+    }
+
+    /// <summary>Failed logins of one source for one account, the last at <see cref="Last"/>.</summary>
+    private readonly record struct Failures(int Count, DateTimeOffset Last);
 
     /// <summary>A lockout is over (it ended, or an administrator or the front panel lifted it): suspicions go, trust stays.</summary>
     public void LockEnded(int accountId)
@@ -172,7 +200,7 @@ internal sealed class LockoutSources
 
     private sealed class State
     {
-        public Dictionary<IPAddress, DateTimeOffset> Suspects { get; } = [];
+        public Dictionary<IPAddress, Failures> Suspects { get; } = [];
 
         /// <summary>Most recently used last.</summary>
         public List<IPAddress> Trusted { get; } = [];
