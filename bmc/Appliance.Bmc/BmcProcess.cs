@@ -28,6 +28,10 @@ public static class BmcProcess
         bool acPowerRestored = AcPowerMarker.FirstStartSinceAcPower(options.RunDirectory);
 
         string? generatedPassword = null;
+
+        // The doors' endpoints as bound: a port the system chose (port 0) stays the BMC's when its services restart.
+        BmcOptions serving = options;
+
         while (true)
         {
             IBoardPlatform platform = options.BoardSocket is string socket ? new RemoteBoardPlatform(socket) : new LinuxBoardPlatform(description);
@@ -56,12 +60,14 @@ public static class BmcProcess
             var doors = new List<IFrontDoor>();
             try
             {
-                foreach (IFrontDoor door in FrontDoors.For(host, options, lifetime, generatedPassword))
+                foreach (IFrontDoor door in FrontDoors.For(host, serving, lifetime, generatedPassword))
                 {
                     await door.StartAsync(CancellationToken.None).ConfigureAwait(false);
                     doors.Add(door);
                     log.LogInformation("{FrontDoor}", door.Description);
                 }
+
+                serving = FrontDoors.Bound(serving, doors);
 
                 log.LogInformation("BMC ready");
 

@@ -48,7 +48,7 @@ public sealed class SessionTableTests
             var operatorTool = await Tool.IpmitoolAsync(bmc.Port, TestBmc.OperatorUser, TestBmc.OperatorPassword, 17, "-L", "OPERATOR", "chassis", "power", "status");
             var adminTool = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "chassis", "power", "status");
 
-            Assert.Equal(4, viewer.Count);
+            Assert.Equal(8, viewer.Count);
             Assert.Equal(RmcpPlusStatus.InsufficientResourcesToCreateSession, refused.Status);
             Assert.Contains("RAKP 4 message indicates an error : insufficient resources for session", viewerTool.StdErr);
             Assert.True(operatorTool.ExitCode == 0, operatorTool.ToString());

@@ -23,9 +23,10 @@ public sealed class IpmiServerOptions
 
     /// <summary>
     /// Sessions below Administrator privilege (by the session's maximum) that one user may have
-    /// active at once. Default 4.
+    /// active at once: half the table by default (8 of 16), so one monitoring tool may poll over
+    /// several sessions but no account can fill the table.
     /// </summary>
-    public int MaxSessionsPerUser { get; set; } = 4;
+    public int MaxSessionsPerUser { get; set; } = 8;
 
     /// <summary>
     /// Active sessions kept for Administrator privilege: sessions below it may hold at most
