@@ -33,6 +33,7 @@ public sealed class BmcCore : IDisposable
         Sel = new SelLog(Database, time);
         Secrets = new SecretProtector(stateDirectory);
         Accounts = new AccountStore(Database, Secrets, Settings, time);
+        Accounts.LockedOut += account => Sel.Add(BuiltInSensors.AccountLockedOut(account.Id));
         Network = new NetworkSettings(Settings, networkDefaults ?? DefaultNetwork(board));
         Identify = new ChassisIdentify(board, time);
         Boot = new BootOptions(Settings, board);

@@ -20,7 +20,8 @@ public sealed record BmcOptions
           --redfish ADDR:PORT     Redfish and web console endpoint (default 0.0.0.0:443; "off" to disable; port 0
                                   as for --ipmi)
           --admin-user NAME       initial administrator's name (default admin)
-          --admin-password-file F initial administrator's password; without it one is generated and shown once
+          --admin-password-file F initial administrator's password; without it one is generated, shown on the
+                                  front panel until changed (and on a terminal, never in the log)
           --log-level LEVEL       Trace, Debug, Information (default), Warning, Error
           --access-log            log every Redfish request and every IPMI session opened or closed, one line
                                   each, whatever the log level (off by default: a successful request logs nothing)

@@ -9,9 +9,10 @@ public static class FrontDoors
     /// The doors in the order they start. The caller starts each door before it asks for the next, so
     /// Redfish, which shows where IPMI is served, is given the endpoint IPMI really bound (port 0 included).
     /// </summary>
-    public static IEnumerable<IFrontDoor> For(BmcCore host, BmcOptions options, BmcLifetime lifetime)
+    /// <param name="generatedAdminPassword">The administrator password generated at first start, for the front panel to show.</param>
+    public static IEnumerable<IFrontDoor> For(BmcCore host, BmcOptions options, BmcLifetime lifetime, string? generatedAdminPassword = null)
     {
-        yield return new FrontPanel.FrontPanelService(host, options.AdminUser, options.AdminPassword);
+        yield return new FrontPanel.FrontPanelService(host, options.AdminUser, options.AdminPassword, generatedAdminPassword);
         Ipmi.IpmiService? ipmi = options.IpmiEndpoint is { } endpoint ? new Ipmi.IpmiService(host, endpoint, lifetime, options.IpmiKg) : null;
         if (ipmi is not null)
         {

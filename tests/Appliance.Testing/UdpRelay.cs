@@ -7,7 +7,8 @@ namespace Appliance.Testing;
 /// <summary>
 /// Sits between a client and a server on loopback and keeps a copy of every datagram the client
 /// sent, so real traffic can be replayed and mutated later; it can also lose the server's answers,
-/// as a bad network would.
+/// as a bad network would. Given a source address (another 127.0.0.x), the server sees the
+/// client's traffic come from there: a client on another machine.
 /// </summary>
 public sealed class UdpRelay : IAsyncDisposable
 {
@@ -19,11 +20,11 @@ public sealed class UdpRelay : IAsyncDisposable
     private readonly Task _backward;
     private EndPoint? _client;
 
-    public UdpRelay(IPEndPoint server)
+    public UdpRelay(IPEndPoint server, IPAddress? source = null)
     {
         _server = server;
         _front.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _back.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _back.Bind(new IPEndPoint(source ?? IPAddress.Loopback, 0));
         _forward = Task.Run(ForwardAsync);
         _backward = Task.Run(BackwardAsync);
     }

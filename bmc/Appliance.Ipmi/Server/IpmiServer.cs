@@ -56,7 +56,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _sessionLogger = options.SessionLogger ?? _logger;
         _time = options.TimeProvider;
         _sessions = new SessionTable(options.MaxSessions);
-        _rateLimiter = new AuthenticationRateLimiter(_time, options.MaxAuthenticationFailuresPerAddress, options.AuthenticationFailureWindow);
+        _rateLimiter = new AuthenticationRateLimiter(_time, options.AuthenticationFailuresBeforeDelay, options.MaxAuthenticationDelay, options.AuthenticationFailureMemory);
         // The spec sends a GUID least significant byte first: the RFC 4122 byte order, reversed.
         _guid = options.SystemGuid.ToByteArray(bigEndian: true);
         Array.Reverse(_guid);
@@ -500,7 +500,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
             {
                 foreach (var s in expired)
                 {
-                    if (s.State == SessionState.Rakp2Sent)
+                    if (s.State == SessionState.Rakp2Sent && !s.FailureCounted)
                     {
                         // A name was offered but never proven: that counts against it.
                         RecordAuthenticationFailure(s, "RAKP 3 never arrived");
@@ -522,12 +522,18 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
 
     private void RecordAuthenticationFailure(ServerSession session, string reason)
     {
+        if (session.FailureCounted)
+        {
+            return;
+        }
+
+        session.FailureCounted = true;
         Interlocked.Increment(ref Statistics.AuthenticationFailuresCount);
         _rateLimiter.RecordFailure(session.RemoteEndPoint.Address);
         if (!session.WasLockedOut)
         {
             // Attempts against a locked account were never checked; counting them would stretch the lockout.
-            _users.RecordAuthenticationFailure(session.UserName);
+            _users.RecordAuthenticationFailure(session.UserName, session.RemoteEndPoint.Address);
         }
 
         LogAuthenticationFailed(_logger, session.UserName, session.RemoteEndPoint, reason);
