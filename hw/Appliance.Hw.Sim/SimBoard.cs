@@ -37,7 +37,8 @@ public sealed class SimBoard : IDisposable
         Faults = new SimFaults(this);
         _lastStep = time.GetUtcNow();
         _air = new AirflowModel(board);
-        Host = new HostModel(board.Simulation, Schedule, SetLineFromHost, options?.HostOperatingSystem, () => SmbiosImage.Encode(board));
+        SerialPort = new HostSerialPort(board, options?.HostConsoleCommand);
+        Host = new HostModel(board.Simulation, Schedule, SetLineFromHost, options?.HostOperatingSystem, () => SmbiosImage.Encode(board), SerialPort);
 
         int pins = 0;
         foreach (GpioLineDescription line in board.Gpio.Lines)
@@ -78,6 +79,9 @@ public sealed class SimBoard : IDisposable
     public IBoardPlatform Platform => new SimPlatform(this);
 
     internal HostModel Host { get; }
+
+    /// <summary>The host's serial console and its wiring to the BMC.</summary>
+    public HostSerialPort SerialPort { get; }
 
     internal int PinCount => _levels.Length;
 
@@ -180,6 +184,8 @@ public sealed class SimBoard : IDisposable
 
             _timers.Clear();
         }
+
+        SerialPort.Dispose();
     }
 
     // ---- the buses, for SimGpioDriver and SimI2cDevice ----

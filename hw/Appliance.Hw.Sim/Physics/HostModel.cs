@@ -16,7 +16,8 @@ internal sealed class HostModel(
     Action<TimeSpan, Action> schedule,
     Action<string, bool> setLine,
     IHostOperatingSystem? os = null,
-    Func<byte[]>? smbios = null)
+    Func<byte[]>? smbios = null,
+    HostSerialPort? serial = null)
 {
     private int _epoch;
     private bool _powerPressed;
@@ -57,6 +58,7 @@ internal sealed class HostModel(
         setLine("PS_PWROK", true);
         setLine("POST_COMPLETE", true);
         os?.Boot(smbios?.Invoke() ?? []);
+        serial?.OperatingSystemRunning();
     }
 
     public void PowerButton(bool pressed)
@@ -137,9 +139,11 @@ internal sealed class HostModel(
             State = HostPowerState.Post;
             setLine("POST_COMPLETE", false);
             os?.Kill();
+            serial?.Reset();
         }
         else
         {
+            serial?.PowerOnSelfTest();
             SchedulePostComplete();
         }
     }
@@ -158,6 +162,7 @@ internal sealed class HostModel(
         State = HostPowerState.Post;
         BootCount++;
         setLine("PS_PWROK", true);
+        serial?.PowerOnSelfTest();
         SchedulePostComplete();
     }
 
@@ -171,6 +176,7 @@ internal sealed class HostModel(
                 State = HostPowerState.Running;
                 setLine("POST_COMPLETE", true);
                 os?.Boot(smbios?.Invoke() ?? []);
+                serial?.PostCompleted(operatingSystem: os is not null);
             }
         });
     }
@@ -183,5 +189,6 @@ internal sealed class HostModel(
         setLine("POST_COMPLETE", false);
         setLine("PS_PWROK", false);
         os?.Kill();
+        serial?.PowerLost();
     }
 }
