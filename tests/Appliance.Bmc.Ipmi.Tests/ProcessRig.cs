@@ -47,12 +47,13 @@ public sealed class ProcessRig : IAsyncDisposable
         return path;
     }
 
-    public static async Task<ProcessRig> StartAsync()
+    /// <param name="boardArguments">More options for appliance-board-sim serve (--host-console ...).</param>
+    public static async Task<ProcessRig> StartAsync(params string[] boardArguments)
     {
         var rig = new ProcessRig();
         try
         {
-            rig._board = Launch(Repo.Executable("appliance-board-sim"), ["serve", "--board", Repo.Hc1, "--socket", rig.BoardSocket], Path.Combine(rig._root, "board.log"));
+            rig._board = Launch(Repo.Executable("appliance-board-sim"), ["serve", "--board", Repo.Hc1, "--socket", rig.BoardSocket, .. boardArguments], Path.Combine(rig._root, "board.log"));
             await Wait.UntilAsync(() => File.Exists(rig.BoardSocket), "the simulated board's socket");
             await rig.StartBmcAsync();
             return rig;
@@ -151,10 +152,21 @@ public sealed class ProcessRig : IAsyncDisposable
 
     private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
+    // Below 32768, outside Linux's ephemeral range: FreeIPMI's ipmiconsole takes no higher port.
     private static int FreeUdpPort()
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        for (int attempt = 0; ; attempt++)
+        {
+            int port = Random.Shared.Next(20000, 32768);
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+            }
+        }
     }
 }

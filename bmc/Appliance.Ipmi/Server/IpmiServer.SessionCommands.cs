@@ -92,6 +92,11 @@ public sealed partial class IpmiServer
             ended.Dispose();
             LogSolDeactivated(_sessionLogger, ended.Owner.ManagedSessionId, ended.Owner.UserName,
                 ended.Owner == session ? "Deactivate Payload" : $"Deactivate Payload from session {session.ManagedSessionId:X8}");
+            if (ended.Owner != session)
+            {
+                // Taken over from elsewhere: the console that held it learns at its next request that it is done.
+                Close(ended.Owner, $"its Serial-over-LAN was deactivated from session {session.ManagedSessionId:X8}");
+            }
         }
 
         if (detached)
