@@ -53,6 +53,7 @@ public sealed class BmcCore : IDisposable
         PowerOnHours = new PowerOnHours(board, Settings, time);
         PowerLimit = new PowerLimit(Settings, Sensors, Power, Sel, time, loggers.CreateLogger<PowerLimit>());
         HostConsole = new HostConsole(board, loggers.CreateLogger<HostConsole>());
+        Sol = new SolConfiguration(Settings);
         FactoryReset = new FactoryReset(this);
     }
 
@@ -103,6 +104,9 @@ public sealed class BmcCore : IDisposable
 
     /// <summary>The host's serial console and its recent output (Serial-over-LAN, the web console).</summary>
     public HostConsole HostConsole { get; }
+
+    /// <summary>Serial-over-LAN's configuration (IPMI SOL parameters; Redfish SerialConsole.IPMI).</summary>
+    public SolConfiguration Sol { get; }
 
     /// <summary>The front panel's LCD and buttons for remote mirrors; null on a board without a panel service.</summary>
     public IFrontPanelMirror? FrontPanelMirror { get; set; }

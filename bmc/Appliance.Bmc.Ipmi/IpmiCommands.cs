@@ -55,7 +55,6 @@ public sealed class IpmiCommands : IDisposable
         PefEngine = new PefEngine(host, PefSettings, trapPort, logger);
         var pefProgress = new PefSetInProgress();
         var alertString = new VolatileAlertString();
-        SolSettings = new SolConfiguration(host.Settings);
         var solProgress = new LanSetInProgress(); // SOL parameter 0 means what LAN parameter 0 does
         DeviceId = deviceId.Identity;
 
@@ -129,8 +128,8 @@ public sealed class IpmiCommands : IDisposable
         // Transport
         Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts, PefSettings).Handle);
         Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts, PefSettings).Handle);
-        Add(NetFn.Transport, TransportCommand.SetSolConfigurationParameters, admin, new SetSolConfigurationParametersHandler(SolSettings, solProgress).Handle);
-        Add(NetFn.Transport, TransportCommand.GetSolConfigurationParameters, user, new GetSolConfigurationParametersHandler(SolSettings, solProgress, () => PayloadPort).Handle);
+        Add(NetFn.Transport, TransportCommand.SetSolConfigurationParameters, admin, new SetSolConfigurationParametersHandler(host.Sol, solProgress).Handle);
+        Add(NetFn.Transport, TransportCommand.GetSolConfigurationParameters, user, new GetSolConfigurationParametersHandler(host.Sol, solProgress, () => PayloadPort).Handle);
 
         // DCMI
         Add(NetFn.GroupExtension, DcmiCommand.GetDcmiCapabilitiesInfo, user, new GetDcmiCapabilitiesInfoHandler(host.Sel, host.Board.Description.SensorPollMs).Handle);
@@ -156,9 +155,6 @@ public sealed class IpmiCommands : IDisposable
 
     public PefEngine PefEngine { get; }
 
-    /// <summary>The SOL configuration parameters (Serial-over-LAN).</summary>
-    public SolConfiguration SolSettings { get; }
-
     /// <summary>The UDP port SOL payloads use: the session's own (set by the front door once bound).</summary>
     public int PayloadPort { get; set; } = 623;
 
@@ -170,7 +166,6 @@ public sealed class IpmiCommands : IDisposable
     {
         _boot.ValidBitClearing = 0;
         PefSettings.Reset();
-        SolSettings.Reset();
     }
 
     public void Dispose()

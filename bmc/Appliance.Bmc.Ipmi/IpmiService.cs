@@ -54,7 +54,7 @@ public sealed class IpmiService : IFrontDoor
             SystemGuid = _host.SystemGuid,
             TimeProvider = _host.Time,
             SessionLogger = _host.Loggers.CreateLogger(AccessLog.Category),
-            SerialOverLan = new Sol.SerialOverLan(_host.HostConsole, Commands.SolSettings),
+            SerialOverLan = new Sol.SerialOverLan(_host.HostConsole, _host.Sol),
         };
         Channel.Attach(options);
         var server = new IpmiServer(options, Commands.Table, _accounts, _log);

@@ -180,6 +180,7 @@ public sealed class AccountStore : IDisposable
             update.Parameters.AddWithValue("$id", id);
             update.Parameters.AddWithValue("$change", required);
             update.ExecuteNonQuery();
+            Reload();
         }
 
         Changed?.Invoke();

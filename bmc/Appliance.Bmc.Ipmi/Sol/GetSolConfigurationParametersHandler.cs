@@ -1,7 +1,7 @@
 using Appliance.Bmc.Ipmi.App;
 using Appliance.Bmc.Ipmi.Transport;
 using Appliance.Ipmi;
-using Appliance.Ipmi.Sol;
+using Appliance.Bmc.Serial;
 
 namespace Appliance.Bmc.Ipmi.Sol;
 
@@ -21,16 +21,16 @@ public sealed class GetSolConfigurationParametersHandler(SolConfiguration config
             return Reply.BadField();
         }
 
-        SolSettings s = configuration.Current;
+        SolParameters s = configuration.Current;
         int port = payloadPort();
         byte[]? data = d[1] switch
         {
             SolParameter.SetInProgress => [progress.State],
             SolParameter.Enable => [(byte)(s.Enabled ? 1 : 0)],
-            SolParameter.Authentication => [configuration.AuthenticationByte],
+            SolParameter.Authentication => [s.Authentication],
             SolParameter.CharacterAccumulate => [s.AccumulateInterval, s.SendThreshold],
             SolParameter.Retry => [s.RetryCount, s.RetryInterval],
-            SolParameter.NonVolatileBitRate => [configuration.NonVolatileBitRate],
+            SolParameter.NonVolatileBitRate => [s.NonVolatileBitRate],
             SolParameter.VolatileBitRate => [configuration.VolatileBitRate],
             SolParameter.PayloadChannel => [LanChannel.Number],
             SolParameter.PayloadPort => [(byte)port, (byte)(port >> 8)],

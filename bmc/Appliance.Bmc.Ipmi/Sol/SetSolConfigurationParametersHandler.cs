@@ -1,4 +1,5 @@
 using Appliance.Bmc.Ipmi.App;
+using Appliance.Bmc.Serial;
 using Appliance.Bmc.Ipmi.Transport;
 using Appliance.Ipmi;
 

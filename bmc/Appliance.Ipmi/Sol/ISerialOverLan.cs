@@ -42,8 +42,4 @@ public sealed record SolSettings(
     byte AccumulateInterval,
     byte SendThreshold,
     byte RetryCount,
-    byte RetryInterval)
-{
-    /// <summary>What a BMC leaves the factory with: enabled for users, 60 ms or 96 characters, 7 retries 500 ms apart.</summary>
-    public static SolSettings Default { get; } = new(true, PrivilegeLevel.User, true, true, 12, 96, 7, 50);
-}
+    byte RetryInterval);
