@@ -85,7 +85,7 @@ public sealed class SerialOverLanTests
         // Output larger than one SOL packet arrives whole and in order.
         mark = console.Output.Length;
         console.Type("seq 1 400 | tr '\\n' ' '; echo END\r");
-        await console.WaitForAsync("END", mark + 20);
+        await console.WaitForAsync("400 END", mark);
         string printed = console.Output[mark..];
         Assert.Contains(string.Join(' ', Enumerable.Range(1, 400)) + " END", printed, StringComparison.Ordinal);
 
