@@ -73,7 +73,7 @@ public sealed class SerialOverLanTests
     [Fact]
     public async Task IpmiconsoleRunsWhatIsTyped()
     {
-        await using ProcessRig rig = await HostWithShellAsync();
+        await using ProcessRig rig = await HostWithShellAsync(LowUdpPort());
         await using TerminalProgram console = TerminalProgram.Start("ipmiconsole",
             ["-h", $"127.0.0.1:{rig.IpmiPort.ToString(CultureInfo.InvariantCulture)}", "-u", ProcessRig.AdminUser, "-p", ProcessRig.AdminPassword]);
         await console.WaitForAsync("[SOL established]");
@@ -152,9 +152,9 @@ public sealed class SerialOverLanTests
         Assert.Contains("SOL payload disabled", disabled.All, StringComparison.Ordinal);
     }
 
-    private static async Task<ProcessRig> HostWithShellAsync()
+    private static async Task<ProcessRig> HostWithShellAsync(int ipmiPort = 0)
     {
-        ProcessRig rig = await ProcessRig.StartAsync("--host-console", HostShell);
+        ProcessRig rig = await ProcessRig.StartAsync(["--host-console", HostShell], ipmiPort);
         try
         {
             Tool.Result on = await rig.IpmitoolAsync("chassis", "power", "on");
@@ -166,6 +166,24 @@ public sealed class SerialOverLanTests
         {
             await rig.DisposeAsync();
             throw;
+        }
+    }
+
+    // Below 32768, outside Linux's ephemeral range: FreeIPMI's ipmiconsole takes no higher port.
+    private static int LowUdpPort()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            int port = Random.Shared.Next(20000, 32768);
+            using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+            try
+            {
+                probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException) when (attempt < 100)
+            {
+            }
         }
     }
 

@@ -55,8 +55,8 @@ internal sealed class HostModel(
     {
         State = HostPowerState.Running;
         BootCount++;
-        setLine("PS_PWROK", true);
-        setLine("POST_COMPLETE", true);
+        setLine(LineNames.PsPowerOk, true);
+        setLine(LineNames.PostComplete, true);
         os?.Boot(smbios?.Invoke() ?? []);
         serial?.OperatingSystemRunning();
     }
@@ -137,7 +137,7 @@ internal sealed class HostModel(
             _epoch++;
             ShuttingDown = false;
             State = HostPowerState.Post;
-            setLine("POST_COMPLETE", false);
+            setLine(LineNames.PostComplete, false);
             os?.Kill();
             serial?.Reset();
         }
@@ -161,7 +161,7 @@ internal sealed class HostModel(
         _epoch++;
         State = HostPowerState.Post;
         BootCount++;
-        setLine("PS_PWROK", true);
+        setLine(LineNames.PsPowerOk, true);
         serial?.PowerOnSelfTest();
         SchedulePostComplete();
     }
@@ -174,7 +174,7 @@ internal sealed class HostModel(
             if (epoch == _epoch && State == HostPowerState.Post && !HangAtPost)
             {
                 State = HostPowerState.Running;
-                setLine("POST_COMPLETE", true);
+                setLine(LineNames.PostComplete, true);
                 os?.Boot(smbios?.Invoke() ?? []);
                 serial?.PostCompleted(operatingSystem: os is not null);
             }
@@ -186,8 +186,8 @@ internal sealed class HostModel(
         _epoch++;
         State = HostPowerState.Off;
         ShuttingDown = false;
-        setLine("POST_COMPLETE", false);
-        setLine("PS_PWROK", false);
+        setLine(LineNames.PostComplete, false);
+        setLine(LineNames.PsPowerOk, false);
         os?.Kill();
         serial?.PowerLost();
     }
