@@ -64,6 +64,9 @@ public sealed class Board : IDisposable
     public double GetFanRpm(FanDescription fan) =>
         Use(Description.Device(fan.Device), (Emc2305 d) => d.GetFanSpeed(fan.Channel).RevolutionsPerMinute);
 
+    /// <summary>The host's serial console (a new connection each call); null when the board gives the BMC none.</summary>
+    public IHostSerialPort? OpenHostSerialPort() => _platform.OpenHostSerialPort();
+
     /// <summary>The raw FRU EEPROM contents.</summary>
     public byte[] ReadFruImage() => ReadAt24(Description.Fru.Device);
 

@@ -21,6 +21,7 @@ public sealed class ProcessRig : IAsyncDisposable
     private Process? _board;
     private Process? _bmc;
     private int _bmcStarts;
+    private int _ipmiBind;
 
     private ProcessRig()
     {
@@ -47,12 +48,15 @@ public sealed class ProcessRig : IAsyncDisposable
         return path;
     }
 
-    public static async Task<ProcessRig> StartAsync()
+    /// <param name="boardArguments">More options for appliance-board-sim serve (--host-console ...).</param>
+    /// <param name="ipmiPort">The port the BMC serves IPMI on; 0 lets it take a free one.</param>
+    public static async Task<ProcessRig> StartAsync(string[]? boardArguments = null, int ipmiPort = 0)
     {
-        var rig = new ProcessRig();
+        var rig = new ProcessRig { _ipmiBind = ipmiPort };
+        boardArguments ??= [];
         try
         {
-            rig._board = Launch(Repo.Executable("appliance-board-sim"), ["serve", "--board", Repo.Hc1, "--socket", rig.BoardSocket], Path.Combine(rig._root, "board.log"));
+            rig._board = Launch(Repo.Executable("appliance-board-sim"), ["serve", "--board", Repo.Hc1, "--socket", rig.BoardSocket, .. boardArguments], Path.Combine(rig._root, "board.log"));
             await Wait.UntilAsync(() => File.Exists(rig.BoardSocket), "the simulated board's socket");
             await rig.StartBmcAsync();
             return rig;
@@ -77,7 +81,7 @@ public sealed class ProcessRig : IAsyncDisposable
         string log = Path.Combine(_root, $"bmc-{++_bmcStarts}.log");
         _bmc = Launch(Repo.Executable("appliance-bmc"),
             ["--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", StateDirectory, "--run-dir", Path.Combine(_root, "run"),
-             "--ipmi", "127.0.0.1:0", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
+             "--ipmi", $"127.0.0.1:{_ipmiBind}", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
             log);
         Match bound = Match.Empty;
         await Wait.UntilAsync(() =>

@@ -143,6 +143,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
 
         foreach (var s in _sessions.RemoveAll())
         {
+            EndSol(s, "server stopping");
             s.Dispose();
         }
     }
@@ -484,6 +485,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     /// <summary>Disposes a session already taken out of the table.</summary>
     private void Retire(ServerSession session, string reason)
     {
+        EndSol(session, "session closed");
         LogSessionClosed(_sessionLogger, session.ManagedSessionId, session.UserName, reason);
         session.Dispose();
     }
@@ -507,6 +509,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
                     }
 
                     LogSessionClosed(_sessionLogger, s.ManagedSessionId, s.UserName, s.State == SessionState.Active ? "idle timeout" : "setup timeout");
+                    EndSol(s, "idle timeout");
                     s.Dispose();
                 }
             }

@@ -73,6 +73,9 @@ public sealed class IpmiServerOptions
     /// </summary>
     public ILogger? SessionLogger { get; set; }
 
+    /// <summary>The host's serial console for Serial-over-LAN (payload type 1); null: the channel carries no SOL.</summary>
+    public Sol.ISerialOverLan? SerialOverLan { get; set; }
+
     /// <summary>Clock for timeouts (FakeTimeProvider in tests).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

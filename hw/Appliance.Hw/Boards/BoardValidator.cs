@@ -19,6 +19,7 @@ internal sealed class BoardValidator(BoardDescription board)
         ValidatePanel();
         ValidateProcessors();
         ValidateMemory();
+        ValidateSerialConsole();
         ValidateSimulation();
         ValidateSimulatedParts();
     }
@@ -277,6 +278,18 @@ internal sealed class BoardValidator(BoardDescription board)
             Require(p.Sockets[i].Length is > 0 and <= 32, $"$.processors.sockets[{i}]", Quote(p.Sockets[i]), "must be 1..32 characters");
             Require(names.Add(p.Sockets[i]), $"$.processors.sockets[{i}]", Quote(p.Sockets[i]), "is defined twice");
         }
+    }
+
+    private void ValidateSerialConsole()
+    {
+        if (board.SerialConsole is not SerialConsoleDescription c)
+        {
+            return;
+        }
+
+        Require(c.Device.StartsWith("/dev/", StringComparison.Ordinal) && c.Device.Length > 5, "$.serialConsole.device", Quote(c.Device), "must be a device under /dev");
+        Require(UartHostSerialPort.IsSupportedBaudRate(c.BaudRate), "$.serialConsole.baudRate", Num(c.BaudRate),
+            "must be one of 9600, 19200, 38400, 57600, 115200");
     }
 
     private void ValidateMemory()
