@@ -54,11 +54,13 @@ public sealed class IpmiService : IFrontDoor
             SystemGuid = _host.SystemGuid,
             TimeProvider = _host.Time,
             SessionLogger = _host.Loggers.CreateLogger(AccessLog.Category),
+            SerialOverLan = new Sol.SerialOverLan(_host.HostConsole, _host.Sol),
         };
         Channel.Attach(options);
         var server = new IpmiServer(options, Commands.Table, _accounts, _log);
         Keys.Attach(server);
         await server.StartAsync(ct).ConfigureAwait(false);
+        Commands.PayloadPort = server.LocalEndPoint.Port;
         _server = server;
     }
 

@@ -80,6 +80,7 @@ public sealed class RedfishService : IFrontDoor
         }
 
         app.Use(SecurityHeaders);
+        app.UseWebSockets();
         MapResources();
         Update.UpdateService.MapPush(app, Services);
         var dispatcher = new RedfishDispatcher(Services, _log);
@@ -90,6 +91,7 @@ public sealed class RedfishService : IFrontDoor
         }
 
         app.MapMethods("/redfish/{**rest}", ["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"], NotFoundAsync);
+        SerialConsoleSocket.Map(app, Services);
         WebConsole.Map(app);
 
         await app.StartAsync(ct).ConfigureAwait(false);
@@ -156,7 +158,9 @@ public sealed class RedfishService : IFrontDoor
         headers["Strict-Transport-Security"] = "max-age=31536000";
         headers["X-Content-Type-Options"] = "nosniff";
         headers["X-Frame-Options"] = "DENY";
-        headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+        // The serial console's terminal (xterm.js) sizes and colours itself with <style> elements it writes;
+        // those are allowed, style attributes and everything else stay 'self' only.
+        headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; style-src 'self'; style-src-elem 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
         return next();

@@ -1,21 +1,37 @@
+using System.Net;
+
 namespace Appliance.Bmc;
 
 /// <summary>The front doors the BMC process opens on its services; each is started after the core is running.</summary>
 public static class FrontDoors
 {
-    public static IEnumerable<IFrontDoor> For(BmcCore host, BmcOptions options, BmcLifetime lifetime, Firmware.FirmwareSlots? firmware = null)
+    /// <summary>
+    /// The doors in the order they start. The caller starts each door before it asks for the next, so
+    /// Redfish, which shows where IPMI is served, is given the endpoint IPMI really bound (port 0 included).
+    /// </summary>
+    /// <param name="generatedAdminPassword">The administrator password generated at first start, for the front panel to show.</param>
+    /// <param name="firmware">The firmware slots UpdateService writes to, where the BMC runs from a flash layout.</param>
+    public static IEnumerable<IFrontDoor> For(BmcCore host, BmcOptions options, BmcLifetime lifetime, string? generatedAdminPassword = null, Firmware.FirmwareSlots? firmware = null)
     {
-        _ = host;
-        _ = options;
-        _ = lifetime;
-        yield return new FrontPanel.FrontPanelService(host, options.AdminUser, options.AdminPassword);
+        yield return new FrontPanel.FrontPanelService(host, options.AdminUser, options.AdminPassword, generatedAdminPassword);
+        Ipmi.IpmiService? ipmi = options.IpmiEndpoint is { } endpoint ? new Ipmi.IpmiService(host, endpoint, lifetime, options.IpmiKg) : null;
+        if (ipmi is not null)
+        {
+            yield return ipmi;
+        }
+
         if (options.RedfishEndpoint is { } redfish)
         {
-            yield return new Redfish.RedfishService(host, new Redfish.RedfishOptions { Endpoint = redfish, HostName = options.HostName, IpmiEndpoint = options.IpmiEndpoint, Firmware = firmware }, lifetime);
-        }
-        if (options.IpmiEndpoint is { } ipmi)
-        {
-            yield return new Ipmi.IpmiService(host, ipmi, lifetime, options.IpmiKg);
+            yield return new Redfish.RedfishService(host, new Redfish.RedfishOptions { Endpoint = redfish, HostName = options.HostName, IpmiEndpoint = ipmi?.LocalEndPoint, Firmware = firmware }, lifetime);
         }
     }
+
+    /// <summary>The options with the endpoints the started doors really bound.</summary>
+    public static BmcOptions Bound(BmcOptions options, IEnumerable<IFrontDoor> doors) => options with
+    {
+        IpmiEndpoint = doors.OfType<Ipmi.IpmiService>().FirstOrDefault()?.LocalEndPoint ?? options.IpmiEndpoint,
+        RedfishEndpoint = doors.OfType<Redfish.RedfishService>().FirstOrDefault() is { } redfish
+            ? new IPEndPoint(options.RedfishEndpoint!.Address, redfish.Port)
+            : options.RedfishEndpoint,
+    };
 }

@@ -17,5 +17,7 @@ public sealed class RemoteBoardPlatform(string socketPath) : IBoardPlatform, IDi
 
     public I2cDevice CreateI2cDevice(int bus, int address) => new RemoteI2cDevice(_client, new I2cConnectionSettings(bus, address));
 
+    public IHostSerialPort? OpenHostSerialPort() => new RemoteHostSerialPort(socketPath);
+
     public void Dispose() => _client.Dispose();
 }

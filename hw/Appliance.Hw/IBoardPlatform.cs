@@ -17,4 +17,7 @@ public interface IBoardPlatform
     int LineOffset(GpioLineDescription line);
 
     I2cDevice CreateI2cDevice(int bus, int address);
+
+    /// <summary>The host's serial console; null on a board that gives the BMC none.</summary>
+    IHostSerialPort? OpenHostSerialPort() => null;
 }

@@ -18,6 +18,9 @@ public sealed partial class LinuxBoardPlatform(BoardDescription board) : IBoardP
 
     public I2cDevice CreateI2cDevice(int bus, int address) => I2cDevice.Create(new I2cConnectionSettings(bus, address));
 
+    public IHostSerialPort? OpenHostSerialPort() =>
+        board.SerialConsole is { } console ? new UartHostSerialPort(console.Device, console.BaudRate) : null;
+
     private int ChipNumber()
     {
         string chip = board.Gpio.Chip;

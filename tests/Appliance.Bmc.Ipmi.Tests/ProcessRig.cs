@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Appliance.Hw.Remote;
 using Appliance.Hw.Sim.Remote;
 using Appliance.Ipmi.Client;
@@ -10,7 +9,8 @@ namespace Appliance.Bmc.Ipmi.Tests;
 /// <summary>
 /// A simulated board served by an appliance-board-sim process and the real appliance-bmc process
 /// on it, as the rack runs them, so the BMC can be killed (-9) and started again while the board
-/// and its host carry on.
+/// and its host carry on. The BMC binds a free port itself (--ipmi 127.0.0.1:0) and the rig reads
+/// which from its log, so no other test can take the port between a choice and its use.
 /// </summary>
 public sealed class ProcessRig : IAsyncDisposable
 {
@@ -21,18 +21,19 @@ public sealed class ProcessRig : IAsyncDisposable
     private Process? _board;
     private Process? _bmc;
     private int _bmcStarts;
+    private int _ipmiBind;
 
     private ProcessRig()
     {
         _root = Directory.CreateTempSubdirectory("bmc-ipmi-process-").FullName;
         BoardSocket = Path.Combine(_root, "board.sock");
         File.WriteAllText(Path.Combine(_root, "admin-password"), AdminPassword);
-        IpmiPort = FreeUdpPort();
     }
 
     public string BoardSocket { get; }
 
-    public int IpmiPort { get; }
+    /// <summary>Where the running BMC answers IPMI; a restarted BMC binds a port afresh.</summary>
+    public int IpmiPort { get; private set; }
 
     public string StateDirectory => Path.Combine(_root, "state");
 
@@ -47,12 +48,15 @@ public sealed class ProcessRig : IAsyncDisposable
         return path;
     }
 
-    public static async Task<ProcessRig> StartAsync()
+    /// <param name="boardArguments">More options for appliance-board-sim serve (--host-console ...).</param>
+    /// <param name="ipmiPort">The port the BMC serves IPMI on; 0 lets it take a free one.</param>
+    public static async Task<ProcessRig> StartAsync(string[]? boardArguments = null, int ipmiPort = 0)
     {
-        var rig = new ProcessRig();
+        var rig = new ProcessRig { _ipmiBind = ipmiPort };
+        boardArguments ??= [];
         try
         {
-            rig._board = Launch(Repo.Executable("appliance-board-sim"), ["serve", "--board", Repo.Hc1, "--socket", rig.BoardSocket], Path.Combine(rig._root, "board.log"));
+            rig._board = Launch(Repo.Executable("appliance-board-sim"), ["serve", "--board", Repo.Hc1, "--socket", rig.BoardSocket, .. boardArguments], Path.Combine(rig._root, "board.log"));
             await Wait.UntilAsync(() => File.Exists(rig.BoardSocket), "the simulated board's socket");
             await rig.StartBmcAsync();
             return rig;
@@ -77,8 +81,16 @@ public sealed class ProcessRig : IAsyncDisposable
         string log = Path.Combine(_root, $"bmc-{++_bmcStarts}.log");
         _bmc = Launch(Repo.Executable("appliance-bmc"),
             ["--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", StateDirectory, "--run-dir", Path.Combine(_root, "run"),
-             "--ipmi", $"127.0.0.1:{IpmiPort}", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
+             "--ipmi", $"127.0.0.1:{_ipmiBind}", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
             log);
+        Match bound = Match.Empty;
+        await Wait.UntilAsync(() =>
+        {
+            Assert.False(_bmc.HasExited, $"appliance-bmc exited with {(_bmc.HasExited ? _bmc.ExitCode : 0)}:\n{BmcLog()}");
+            bound = Regex.Match(BmcLog(), @"IPMI over LAN on udp 127\.0\.0\.1:(\d+)");
+            return bound.Success;
+        }, "the BMC to say where it serves IPMI", seconds: 60);
+        IpmiPort = int.Parse(bound.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var ping = new IpmiClient(new IpmiClientOptions { Host = "127.0.0.1", Port = IpmiPort, UserName = AdminUser, Password = AdminPassword, Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 });
         DateTime deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -103,7 +115,7 @@ public sealed class ProcessRig : IAsyncDisposable
     public void KillBmc()
     {
         _bmc!.Kill();
-        _bmc.WaitForExit();
+        Assert.True(_bmc.WaitForExit(TimeSpan.FromSeconds(30)), "appliance-bmc did not die on SIGKILL");
         _bmc.Dispose();
         _bmc = null;
     }
@@ -130,7 +142,7 @@ public sealed class ProcessRig : IAsyncDisposable
             if (p is not null && !p.HasExited)
             {
                 p.Kill();
-                await p.WaitForExitAsync();
+                p.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
             }
 
             p?.Dispose();
@@ -150,11 +162,4 @@ public sealed class ProcessRig : IAsyncDisposable
     }
 
     private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static int FreeUdpPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 }

@@ -138,6 +138,7 @@ public sealed record SelEntryText(string Message, string Severity, string? Senso
         0x1D => "SystemBoot/Restart",
         0x23 => "Watchdog",
         0x2B => "Version Change",
+        0x2A => "Session Audit",
         _ => null,
     };
 }
