@@ -207,8 +207,9 @@ images() {
     local t0=$SECONDS
     case $t in
       firmware-amd64)
-        log "image: $t: publishing appliance-bmc (NativeAOT, linux-x64)"
-        dotnet publish bmc/Appliance.Bmc -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/bmc-amd64" "${quiet[@]}"
+        # Optimised for size: the firmware's root must fit a slot of the flash.
+        log "image: $t: publishing appliance-bmc (NativeAOT, size-optimised, linux-x64)"
+        dotnet publish bmc/Appliance.Bmc -c "$CONFIG" -r linux-x64 -p:PublishAot=true -p:IlcOptimizationPreference=Size -o "$publish/bmc-amd64" "${quiet[@]}"
         BMC_PUBLISH=$publish/bmc-amd64 firmware/build-firmware.sh amd64 "$out" ;;
       firmware-armhf)
         # NuGet serves no NativeAOT compiler package for linux-arm: armhf gets a self-contained, trimmed single file.

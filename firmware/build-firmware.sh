@@ -7,14 +7,14 @@
 #
 # The environment names the inputs: BMC_PUBLISH (the published appliance-bmc), SIGNING_KEY and
 # PUBLIC_KEY (the update key pair), CONSOLE_PASSWORD_FILE, VERSION, SOURCE_DATE_EPOCH, and
-# optionally DEBIAN_MIRROR, APT_CACHE, BOARD (hc1), FLASH_MIB (64), DATA_MIB (6).
+# optionally DEBIAN_MIRROR, APT_CACHE, BOARD (hc1), FLASH_MIB (64), DATA_MIB (4).
 set -euo pipefail
 ARCH=$1 OUT=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 export REPO=$(cd "$HERE/.." && pwd)
 export ARCH BOARD=${BOARD:-hc1} VERSION SOURCE_DATE_EPOCH BMC_PUBLISH PUBLIC_KEY CONSOLE_PASSWORD_FILE
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-FLASH_MIB=${FLASH_MIB:-64} DATA_MIB=${DATA_MIB:-6}
+FLASH_MIB=${FLASH_MIB:-64} DATA_MIB=${DATA_MIB:-4}
 # Sectors of 512 bytes: MBR and GRUB's core image in the first MiB, then the environment (1 MiB).
 ENV_START=2048 ENV_SECTORS=2048
 SLOT_SECTORS=$(( (FLASH_MIB - 2 - DATA_MIB) * 2048 / 2 ))
@@ -31,7 +31,7 @@ case $ARCH in
     export ENV_JSON='{ "format": "grub", "path": "/boot/env/grubenv" }'
     # The QEMU board's simulated hardware is the board process on the machine, forwarded into the guest.
     export BOARD_OPTIONS="--board-socket tcp:10.0.2.100:7000" DTB=
-    INITRD_MODULES="virtio_pci virtio_blk squashfs"
+    INITRD_MODULES="virtio_pci virtio_blk squashfs" BCJ=x86
     ;;
   armhf)
     KERNEL=linux-image-armmp
@@ -40,7 +40,7 @@ case $ARCH in
     export SLOT_A_DEVICE=/dev/mmcblk0p2 SLOT_B_DEVICE=/dev/mmcblk0p3
     export ENV_JSON="{ \"format\": \"u-boot\", \"path\": \"/dev/mmcblk0\", \"offset\": $((ENV_START * 512)), \"size\": 65536 }"
     export BOARD_OPTIONS="" DTB=aspeed/aspeed-bmc-opp-tacoma.dtb
-    INITRD_MODULES="sdhci-of-aspeed mmc_block squashfs"
+    INITRD_MODULES="sdhci-of-aspeed mmc_block squashfs" BCJ=arm
     ;;
   *) echo "build-firmware: unknown architecture $ARCH (amd64 or armhf)" >&2; exit 2 ;;
 esac
@@ -56,19 +56,19 @@ export MANIFEST=$OUT/packages.txt
 CACHE=${APT_CACHE:-$REPO/.cache/images/apt-$ARCH}
 mkdir -p "$CACHE"
 
-# The initramfs: only what mounting the root slot needs, from the first boot on.
-mkdir -p "$WORK/initramfs/conf.d" "$WORK/initramfs/modules.d"
-printf 'MODULES=list\nCOMPRESS=gzip\nBUSYBOX=n\n' > "$WORK/initramfs/conf.d/appliance.conf"
-printf '%s\n' $INITRD_MODULES > "$WORK/initramfs/modules.d/appliance"
+# The initramfs is tiny-initramfs: one static init that loads the modules mounting the root slot
+# needs, and nothing else (initramfs-tools brings udev, kmod and OpenSSL: 5.4 MB).
+mkdir -p "$WORK/initramfs"
+printf 'DEBUG=no\nMICROCODE=no\nAUTO_MODULES=no\nINCLUDE_MODULES="%s"\n' "$(tr ' ' , <<<"$INITRD_MODULES")" > "$WORK/initramfs/tiny-initramfs.conf"
 
 mmdebstrap --variant=essential --arch="$ARCH" --mode=root --format=directory \
-  --include="systemd,systemd-sysv,udev,kmod,passwd,$KERNEL,initramfs-tools,libssl3,libgpiod2,ca-certificates" \
+  --include="systemd,systemd-sysv,udev,kmod,passwd,$KERNEL,tiny-initramfs,libssl3,libgpiod2,ca-certificates" \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
   --skip=download/empty --skip=cleanup/apt/lists \
   --setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
   --setup-hook="sync-in '$CACHE' /var/cache/apt/archives/" \
-  --essential-hook="mkdir -p \"\$1\"/etc/initramfs-tools/conf.d \"\$1\"/usr/share/initramfs-tools/modules.d && cp '$WORK/initramfs/conf.d/appliance.conf' \"\$1\"/etc/initramfs-tools/conf.d/ && cp '$WORK/initramfs/modules.d/appliance' \"\$1\"/usr/share/initramfs-tools/modules.d/" \
+  --essential-hook="mkdir -p \"\$1\"/etc/tiny-initramfs && cp '$WORK/initramfs/tiny-initramfs.conf' \"\$1\"/etc/tiny-initramfs/" \
   --customize-hook="sync-out /var/cache/apt/archives '$CACHE'" \
   --customize-hook="'$HERE/customize.sh' \"\$1\"" \
   bookworm "$WORK/root" "$MIRROR"
@@ -76,7 +76,9 @@ rm -f "$CACHE/lock"; rm -rf "$CACHE/partial"
 
 # The slot image: the root, read-only, everything owned by root and stamped with SOURCE_DATE_EPOCH
 # (mksquashfs takes it from the environment, and refuses it together with -mkfs-time/-all-time).
-mksquashfs "$WORK/root" "$OUT/rootfs.squashfs" -noappend -comp xz -b 256K -Xdict-size 100% -all-root \
+# xz in 1 MiB blocks with the branch-call-jump filter of the architecture: 4 % smaller than 256 KiB
+# blocks, and machine code packs smaller still.
+mksquashfs "$WORK/root" "$OUT/rootfs.squashfs" -noappend -comp xz -b 1M -Xdict-size 100% -Xbcj "$BCJ" -all-root \
   -quiet -no-progress >/dev/null
 size=$(stat -c %s "$OUT/rootfs.squashfs")
 if ((size > SLOT_BYTES)); then

@@ -41,14 +41,16 @@ echo "root:$(cat "$CONSOLE_PASSWORD_FILE")" | in_root chpasswd
 
 # The kernel: only the modules this board needs (and what they depend on), then their initramfs.
 KVER=$(basename "$(ls -d "$ROOT"/usr/lib/modules/*)")
+# modprobe names them under /lib/modules (merged /usr): compared without the /usr.
 keep=$(for m in $KERNEL_MODULES; do in_root modprobe -S "$KVER" --show-depends "$m" 2>/dev/null || true; done \
-  | awk '$1 == "insmod" { print $2 }' | sort -u)
+  | awk '$1 == "insmod" { sub("^/usr", "", $2); print $2 }' | sort -u)
+[[ -n $keep ]] || { echo "customize: none of the board's kernel modules ($KERNEL_MODULES) found" >&2; exit 1; }
 find "$ROOT/usr/lib/modules/$KVER/kernel" -name '*.ko*' | while read -r ko; do
-  grep -qxF "${ko#"$ROOT"}" <<<"$keep" || rm -f "$ko"
+  grep -qxF "${ko#"$ROOT"/usr}" <<<"$keep" || rm -f "$ko"
 done
 find "$ROOT/usr/lib/modules/$KVER/kernel" -type d -empty -delete
 in_root depmod "$KVER"
-in_root update-initramfs -c -k "$KVER" >/dev/null
+in_root mktirfs -o "/boot/initrd.img-$KVER" "$KVER"
 install -m 0644 "$ROOT/boot/vmlinuz-$KVER" "$ROOT/boot/vmlinuz"
 install -m 0644 "$ROOT/boot/initrd.img-$KVER" "$ROOT/boot/initrd.img"
 if [[ -n ${DTB:-} ]]; then install -m 0644 "$ROOT/usr/lib/linux-image-$KVER/$DTB" "$ROOT/boot/board.dtb"; fi
@@ -58,11 +60,4 @@ rm -rf "$ROOT/usr/lib/linux-image-$KVER"
 # What the image holds, before the package database goes.
 in_root dpkg-query -W -f '${Package} ${Version} ${Architecture}\n' > "$MANIFEST"
 
-# Trim: what only installing, building an initramfs or a person reading docs needs.
-rm -rf "$ROOT"/usr/share/{doc,man,info,locale,lintian,linda,bug,initramfs-tools,bash-completion,zsh,common-licenses} \
-  "$ROOT"/etc/initramfs-tools "$ROOT"/usr/lib/*/gconv "$ROOT"/usr/share/i18n \
-  "$ROOT"/var/lib/dpkg "$ROOT"/var/lib/apt "$ROOT"/var/cache/* "$ROOT"/var/log/* \
-  "$ROOT"/usr/bin/perl* "$ROOT"/usr/lib/*/perl-base "$ROOT"/usr/share/perl5 "$ROOT"/usr/lib/*/perl5 "$ROOT"/usr/lib/*/perl "$ROOT"/usr/share/perl \
-  "$ROOT"/usr/share/zoneinfo/{posix,right} "$ROOT"/usr/lib/udev/hwdb.bin "$ROOT"/etc/udev/hwdb.bin \
-  "$ROOT"/usr/share/debconf "$ROOT"/var/cache/debconf
-[[ ! -d $ROOT/usr/share/zoneinfo ]] || find "$ROOT/usr/share/zoneinfo" -mindepth 1 -maxdepth 1 ! -name UTC ! -name Etc ! -name zone.tab ! -name iso3166.tab -exec rm -rf {} +
+"$HERE/trim-root.sh" "$ROOT"
