@@ -190,7 +190,7 @@ images() {
   local keys=$IMAGES/keys
   [[ -f $keys/firmware-signing.pem ]] || openssl ecparam -name prime256v1 -genkey -noout -out "$keys/firmware-signing.pem"
   openssl ec -in "$keys/firmware-signing.pem" -pubout -out "$keys/firmware-signing.pub" 2>/dev/null
-  [[ -f $keys/console-password ]] || tr -dc 'A-Za-z0-9' </dev/urandom | head -c 16 > "$keys/console-password"
+  [[ -f $keys/console-password ]] || openssl rand -hex 8 | tr -d '\n' > "$keys/console-password"
   chmod 600 "$keys/firmware-signing.pem" "$keys/console-password"
   export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
   export VERSION=${IMAGE_VERSION:-1.0.$(git rev-list --count HEAD)+g$(git rev-parse --short=8 HEAD)}

@@ -92,7 +92,8 @@ fi
 
 # The data partition as it leaves the factory: the initial administrator's password (the pull-out tag's).
 mkdir -p "$WORK/data/factory" "$WORK/data/state"
-[[ -f $OUT/admin-password ]] || tr -dc 'A-Za-z0-9' </dev/urandom | head -c 16 > "$OUT/admin-password"
+# (openssl rand, not tr from /dev/urandom into head: that pipe ends in SIGPIPE, a failure under pipefail)
+[[ -f $OUT/admin-password ]] || (umask 077 && openssl rand -hex 8 | tr -d '\n' > "$OUT/admin-password")
 install -m 0600 "$OUT/admin-password" "$WORK/data/factory/admin-password"
 export E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH
 truncate -s $((DATA_SECTORS * 512)) "$WORK/data.img"
