@@ -4,7 +4,7 @@ using System.Text;
 namespace Appliance.Hw.Remote;
 
 /// <summary>The host's serial console on a simulated board in another process, over a connection of its own (board protocol op 9).</summary>
-public sealed class RemoteHostSerialPort(string socketPath) : IHostSerialPort
+public sealed class RemoteHostSerialPort(string boardAddress) : IHostSerialPort
 {
     private readonly Lock _writeLock = new();
     private NetworkStream? _stream;
@@ -12,18 +12,8 @@ public sealed class RemoteHostSerialPort(string socketPath) : IHostSerialPort
 
     public void Open(Action<ReadOnlyMemory<byte>> received)
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        var stream = new NetworkStream(socket, ownsSocket: true);
+        // A Unix socket path or tcp:HOST:PORT, as for the board's other connections.
+        NetworkStream stream = BoardEndpoint.Connect(boardAddress);
         BoardProtocol.WriteFrame(stream, BoardProtocol.SerialConsole, []);
         (byte status, byte[] reply) = BoardProtocol.ReadFrame(stream);
         if (status != BoardProtocol.Ok)

@@ -79,21 +79,24 @@ public sealed class FirmwareRig : IDisposable
         Tool.WaitForAsync("the BMC's Redfish service", limit, async () =>
         {
             Assert.False(Machine!.HasExited, "QEMU exited:\n" + Diagnostics);
-            (int status, JsonObject? body) = await RedfishAsync("GET", "/redfish/v1/Managers/bmc");
+            // QEMU accepts the forwarded connection before the guest listens: a probe that hangs gives up and tries again.
+            (int status, JsonObject? body) = await RedfishAsync("GET", "/redfish/v1/Managers/bmc", limit: TimeSpan.FromSeconds(20));
             return status == 200 ? body : null;
         }, () => Diagnostics);
 
-    /// <summary>curl against the BMC's Redfish service as the factory administrator.</summary>
+    /// <summary>curl against the BMC's Redfish service as the factory administrator; curl gives up after <paramref name="limit"/> (a minute).</summary>
     public async Task<(int Status, JsonObject? Body)> RedfishAsync(string method, string path, string? json = null, IEnumerable<string>? extra = null, TimeSpan? limit = null)
     {
-        var args = new List<string> { "-sk", "-m", "600", "-u", $"admin:{Password}", "-X", method, "-w", "\n%{http_code}", Url + path };
+        TimeSpan curlLimit = limit ?? TimeSpan.FromSeconds(60);
+        string seconds = ((int)curlLimit.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var args = new List<string> { "-sk", "-m", seconds, "-u", $"admin:{Password}", "-X", method, "-w", "\n%{http_code}", Url + path };
         if (json is not null)
         {
             args.AddRange(["-H", "Content-Type: application/json", "-d", json]);
         }
 
         args.AddRange(extra ?? []);
-        Tool.Result result = await Tool.RunAsync("curl", args, limit ?? TimeSpan.FromSeconds(60));
+        Tool.Result result = await Tool.RunAsync("curl", args, curlLimit + TimeSpan.FromSeconds(30));
         if (result.ExitCode != 0)
         {
             throw new HttpRequestException($"curl {method} {path}: exit {result.ExitCode} {result.Stderr}");
