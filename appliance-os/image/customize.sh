@@ -20,7 +20,8 @@ printf 'IMAGE_ID=appliance-os\nIMAGE_VERSION=%s\n' "$VERSION" >> "$ROOT/usr/lib/
 printf '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n' > "$ROOT/etc/hosts"
 echo appliance > "$ROOT/etc/hostname"
 # First boot makes these: the machine ID (systemd), the SSH host keys (appliance-firstboot).
-: > "$ROOT/etc/machine-id"
+# "uninitialized" (not an empty file) is what makes systemd treat the boot as the first one.
+echo uninitialized > "$ROOT/etc/machine-id"
 rm -f "$ROOT"/etc/ssh/ssh_host_*
 echo "root:$(cat "$CONSOLE_PASSWORD_FILE")" | in_root chpasswd
 KVER=$(basename "$(ls -d "$ROOT"/usr/lib/modules/*)")
