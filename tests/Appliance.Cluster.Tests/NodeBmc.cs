@@ -1,108 +1,36 @@
-using System.Diagnostics;
-using System.Text;
-using System.Text.RegularExpressions;
+using System.Globalization;
 
 namespace Appliance.Cluster.Tests;
 
 /// <summary>
-/// A node's BMC as the simulated rack runs it (tools/rack.sh): a simulated hc1 board
-/// (appliance-board-sim serve) and the real BMC on it (appliance-bmc --board-socket), IPMI over LAN
-/// on a loopback port of its own (the BMC binds a free one and names it in its log), an administrator
-/// "admin" with a known password. Both stop at the end.
+/// Node 7's BMC as the simulated rack runs it (<see cref="BmcProcesses"/>: the board and appliance-bmc
+/// processes, IPMI over LAN on a loopback port of its own), with a password made afresh for its
+/// administrator, and ipmitool as the cluster's tests use it.
 /// </summary>
-internal sealed class SimulatedBmc : IAsyncDisposable
+internal sealed class NodeBmc : IAsyncDisposable
 {
-    public const string AdminUser = "admin";
-    private readonly StringBuilder _log = new();
-    private readonly List<Process> _processes = [];
+    public const string AdminUser = BmcProcesses.AdminUser;
 
-    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("cluster-bmc-").FullName;
-    public string AdminPassword { get; } = "Adm1n-" + Guid.NewGuid().ToString("N")[..10];
-    public string AdminPasswordFile => Path.Combine(Directory, "admin-password");
-    public string BoardSocket => Path.Combine(Directory, "board.sock");
-    public int IpmiPort { get; private set; }
+    private readonly BmcProcesses _processes;
+
+    private NodeBmc(BmcProcesses processes) => _processes = processes;
+
+    public string AdminPassword => _processes.AdminPassword;
+    public string AdminPasswordFile => _processes.AdminPasswordFile;
+    public int IpmiPort => _processes.IpmiPort;
     public string Endpoint => $"127.0.0.1:{IpmiPort}";
+    public string Log => _processes.BmcLog();
 
-    public string Log
-    {
-        get
-        {
-            lock (_log) return _log.ToString();
-        }
-    }
-
-    public static async Task<SimulatedBmc> StartAsync()
-    {
-        var bmc = new SimulatedBmc();
-        try
-        {
-            await bmc.StartProcessesAsync();
-            return bmc;
-        }
-        catch
-        {
-            await bmc.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task StartProcessesAsync()
-    {
-        File.WriteAllText(AdminPasswordFile, AdminPassword + "\n");
-        Start("appliance-board-sim", ["serve", "--board", Repo.Hc1, "--socket", BoardSocket, "--node", "7"]);
-        await Wait.UntilAsync(() => File.Exists(BoardSocket), "the simulated board's socket", 30);
-        Start("appliance-bmc",
-        [
-            "--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", Path.Combine(Directory, "state"), "--run-dir", Path.Combine(Directory, "run"),
-            "--hostname", "n7-bmc", "--ipmi", "127.0.0.1:0", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", AdminPasswordFile,
-        ]);
-        await Wait.UntilAsync(() => Log.Contains("BMC ready", StringComparison.Ordinal), "the BMC to be ready", 60);
-        IpmiPort = int.Parse(Regex.Match(Log, @"IPMI over LAN on udp 127\.0\.0\.1:(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static async Task<NodeBmc> StartAsync() =>
+        new(await BmcProcesses.StartAsync("cluster-bmc-", "Adm1n-" + Guid.NewGuid().ToString("N")[..10],
+            boardArguments: ["--node", "7"], bmcArguments: ["--hostname", "n7-bmc"]));
 
     /// <summary>ipmitool over LAN (RMCP+, cipher suite 17) as <paramref name="user"/>.</summary>
     public (int Exit, string Output) Ipmitool(string user, string password, params string[] command) =>
-        Tool.Run("ipmitool", ["-I", "lanplus", "-H", "127.0.0.1", "-p", IpmiPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Tool.Run("ipmitool", ["-I", "lanplus", "-H", "127.0.0.1", "-p", IpmiPort.ToString(CultureInfo.InvariantCulture),
             "-U", user, "-P", password, "-C", "17", "-L", user == AdminUser ? "ADMINISTRATOR" : "OPERATOR", .. command]);
 
     public (int Exit, string Output) AsAdmin(params string[] command) => Ipmitool(AdminUser, AdminPassword, command);
 
-    public async ValueTask DisposeAsync()
-    {
-        // The BMC first (it releases its lines), then the board.
-        foreach (var process in Enumerable.Reverse(_processes))
-        {
-            if (!process.HasExited)
-            {
-                Tmds.Linux.LibC.kill(process.Id, Tmds.Linux.LibC.SIGTERM);
-                using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                try
-                {
-                    await process.WaitForExitAsync(limit.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-            }
-            process.Dispose();
-        }
-        System.IO.Directory.Delete(Directory, recursive: true);
-    }
-
-    private void Start(string exe, string[] args)
-    {
-        var process = Process.Start(new ProcessStartInfo(Repo.Exe(exe), args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _processes.Add(process);
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_log) _log.AppendLine(line);
-    }
+    public ValueTask DisposeAsync() => _processes.DisposeAsync();
 }
