@@ -2,8 +2,8 @@ namespace Appliance.Throttling;
 
 /// <summary>
 /// How a <see cref="FailureThrottle{TKey}"/> slows a key down: <see cref="FreeFailures"/> failures
-/// in a row cost nothing; after the next one the key waits 1 s, and twice as long after each further
-/// one, at most <see cref="MaxDelay"/>. <see cref="ForgetAfter"/> without a failure forgets the count.
+/// in a row come without a wait; then the key waits 1 s before its next try, and twice as long after
+/// each further failure, at most <see cref="MaxDelay"/>. <see cref="ForgetAfter"/> without a failure forgets the count.
 /// At most <see cref="MaxTracked"/> keys are kept; when full, the stalest goes first.
 /// </summary>
 public sealed record FailureThrottlePolicy(int FreeFailures, TimeSpan MaxDelay, TimeSpan ForgetAfter, int MaxTracked)
