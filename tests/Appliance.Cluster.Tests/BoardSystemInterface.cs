@@ -38,11 +38,11 @@ internal sealed class BoardSystemInterface : IAsyncDisposable
     public volatile string? Address;
     public ConcurrentQueue<ClusterMembershipReport> Reports { get; } = new();
 
-    public static async Task<BoardSystemInterface> StartAsync(SimulatedBmc bmc)
+    public static async Task<BoardSystemInterface> StartAsync(NodeBmc bmc)
     {
         var session = await new IpmiClient(new IpmiClientOptions
         {
-            Host = "127.0.0.1", Port = bmc.IpmiPort, UserName = SimulatedBmc.AdminUser, Password = bmc.AdminPassword,
+            Host = "127.0.0.1", Port = bmc.IpmiPort, UserName = NodeBmc.AdminUser, Password = bmc.AdminPassword,
         }).OpenSessionAsync();
         return new BoardSystemInterface(session);
     }

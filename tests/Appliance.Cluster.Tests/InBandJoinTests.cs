@@ -17,7 +17,7 @@ public sealed class InBandJoinTests
     [Fact]
     public async Task A_host_joins_with_the_token_its_bmc_holds_and_makes_the_clusters_bmc_account_in_band()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         await using var board = await BoardSystemInterface.StartAsync(bmc);
         await using var rack = await TestRack.StartAsync(1);
         board.Token = await rack.TokenAsync();
@@ -46,7 +46,7 @@ public sealed class InBandJoinTests
     [Fact]
     public async Task A_token_the_cluster_refuses_is_reported_to_the_bmc_with_the_reason_and_not_tried_again()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         await using var board = await BoardSystemInterface.StartAsync(bmc);
         await using var rack = await TestRack.StartAsync(1);
         string expired = await rack.TokenAsync("--ttl", "1s");
