@@ -2,6 +2,7 @@ using System.Device.Gpio;
 using Appliance.Hw.Boards;
 using Appliance.Hw.Devices;
 using Appliance.Hw.Fru;
+using Appliance.Hw.SystemInterface;
 using Iot.Device.Adc;
 using Iot.Device.CharacterLcd;
 using Iot.Device.Lm75;
@@ -144,6 +145,12 @@ public sealed class Board : IDisposable
             d.Read(0, image);
             return image;
         });
+
+    /// <summary>
+    /// Opens the BMC's end of the host's system interface (a KCS device, or a simulated board's
+    /// socket); null when the board has none. The caller owns what it gets.
+    /// </summary>
+    public ISystemInterfaceDevice? OpenSystemInterface() => _platform.OpenSystemInterface();
 
     /// <summary>
     /// Runs an action on the front-panel LCD (HD44780 behind a PCF8574 backpack wired
