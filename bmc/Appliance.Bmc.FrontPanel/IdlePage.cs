@@ -11,7 +11,12 @@ namespace Appliance.Bmc.FrontPanel;
 internal sealed class IdlePage : PanelPage
 {
     public static readonly TimeSpan RotateEvery = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long each step of a refusal's reason stays before it scrolls up by a row.</summary>
+    public static readonly TimeSpan ScrollEvery = TimeSpan.FromSeconds(2);
+
     private const int ScreenCount = 4;
+    private const int ClusterScreen = 3;
     private const string Footer = "SELECT: menu";
 
     private int _screen;
@@ -25,9 +30,16 @@ internal sealed class IdlePage : PanelPage
         _shownSince = now;
     }
 
-    public void Rotate(DateTimeOffset now)
+    /// <param name="bmc">For how long the cluster screen stays: until a refusal's whole reason has scrolled past.</param>
+    public void Rotate(DateTimeOffset now, IPanelBmc bmc)
     {
-        if (now - _shownSince >= RotateEvery)
+        TimeSpan stay = RotateEvery;
+        if (_screen == ClusterScreen && bmc.Membership == ClusterMembership.Refused)
+        {
+            stay += ScrollEvery * Math.Max(0, ReasonRows(bmc).Count - 2);
+        }
+
+        if (now - _shownSince >= stay)
         {
             Show((_screen + 1) % ScreenCount, now);
         }
@@ -42,7 +54,7 @@ internal sealed class IdlePage : PanelPage
             0 => [bmc.HostName, "Power: " + PowerPages.Describe(bmc.PowerState), bmc.IdentifyOn ? "Identify LED on" : "", footer],
             1 => Health(bmc.Health, footer),
             2 => Addresses(bmc, footer),
-            _ => Cluster(bmc, footer),
+            _ => Cluster(bmc, footer, panel.Now - _shownSince),
         };
     }
 
@@ -94,10 +106,23 @@ internal sealed class IdlePage : PanelPage
         ];
     }
 
-    private static string[] Cluster(IPanelBmc bmc, string footer) => bmc.Membership switch
+    /// <summary>
+    /// The node's part in a cluster: the cluster's name when a member; a refusal's reason two rows at
+    /// a time, scrolling up a row every <see cref="ScrollEvery"/>.
+    /// </summary>
+    private static string[] Cluster(IPanelBmc bmc, string footer, TimeSpan shownFor) => bmc.Membership switch
     {
-        ClusterMembership.Member => ["Cluster: member of", bmc.ClusterName ?? "", "", footer],
-        ClusterMembership.Joining => ["Cluster: joining", "(join token set)", "", footer],
+        ClusterMembership.Member => ["Cluster: member of", bmc.ClusterName ?? "", bmc.NodeName.Length > 0 ? "node " + bmc.NodeName : "", footer],
+        ClusterMembership.Joining => ["Cluster: joining", bmc.ClusterAddress is { } address ? "via " + address : "(join token set)", "", footer],
+        ClusterMembership.Refused => Refusal(ReasonRows(bmc), shownFor, footer),
         _ => ["Cluster: none", "", "", footer],
     };
+
+    private static string[] Refusal(List<string> reason, TimeSpan shownFor, string footer)
+    {
+        int first = Math.Min(Math.Max(0, reason.Count - 2), (int)(shownFor / ScrollEvery));
+        return ["Cluster join refused", reason.ElementAtOrDefault(first) ?? "", reason.ElementAtOrDefault(first + 1) ?? "", footer];
+    }
+
+    private static List<string> ReasonRows(IPanelBmc bmc) => PanelText.Wrap(bmc.RefusalReason.Length > 0 ? bmc.RefusalReason : "no reason given");
 }
