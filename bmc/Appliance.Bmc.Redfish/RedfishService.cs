@@ -27,17 +27,17 @@ public sealed class RedfishService : IFrontDoor
     public const int MaxConnections = 128;
 
     private readonly BmcCore _host;
-    private readonly IPEndPoint _endpoint;
+    private readonly IPEndPoint[] _endpoints;
     private readonly ILogger _log;
     private WebApplication? _app;
 
     public RedfishService(BmcCore host, RedfishOptions options, BmcLifetime lifetime)
     {
         _host = host;
-        _endpoint = options.Endpoint;
+        _endpoints = [options.Endpoint, .. options.OtherEndpoints];
         _log = host.Loggers.CreateLogger<RedfishService>();
         string[] names = new[] { options.HostName, host.Network.Current.HostName }.OfType<string>().Distinct().ToArray();
-        IPAddress[] addresses = new[] { _endpoint.Address, host.Network.Current.Address }.Where(a => !a.Equals(IPAddress.Any)).ToArray();
+        IPAddress[] addresses = _endpoints.Select(e => e.Address).Append(host.Network.Current.Address).Where(a => !a.Equals(IPAddress.Any)).Distinct().ToArray();
         var certificate = new HttpsCertificate(host.StateDirectory, names, addresses, host.Loggers.CreateLogger<HttpsCertificate>());
         Services = new RedfishServices(host, options, lifetime, certificate);
     }
@@ -47,7 +47,9 @@ public sealed class RedfishService : IFrontDoor
     /// <summary>The bound port (the configured one, or the one the system chose for port 0).</summary>
     public int Port => Services.Port;
 
-    public string Description => $"Redfish and web console on https://{_endpoint.Address}:{Port}";
+    public string Description => _endpoints.Length == 1
+        ? $"Redfish and web console on https://{_endpoints[0].Address}:{Port}"
+        : $"Redfish and web console on {string.Join(", ", _endpoints.Select(e => $"https://{e}"))}";
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -65,11 +67,14 @@ public sealed class RedfishService : IFrontDoor
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
-            kestrel.Listen(_endpoint, listen => listen.UseHttps(https =>
+            foreach (IPEndPoint endpoint in _endpoints)
             {
-                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-                https.ServerCertificateSelector = (_, _) => Services.Certificate.Current;
-            }));
+                kestrel.Listen(endpoint, listen => listen.UseHttps(https =>
+                {
+                    https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                    https.ServerCertificateSelector = (_, _) => Services.Certificate.Current;
+                }));
+            }
         });
 
         WebApplication app = builder.Build();
@@ -87,8 +92,10 @@ public sealed class RedfishService : IFrontDoor
 
         await app.StartAsync(ct).ConfigureAwait(false);
         _app = app;
+        // The port ManagerNetworkProtocol reports: the management address's (the first not on loopback), else the first endpoint's.
+        IPEndPoint shown = _endpoints.FirstOrDefault(e => !IPAddress.IsLoopback(e.Address) && !e.Address.Equals(IPAddress.Any)) ?? _endpoints[0];
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Services.Port = new Uri(address).Port;
+        Services.Port = shown.Port != 0 ? shown.Port : new Uri(address).Port;
     }
 
     public async ValueTask DisposeAsync()

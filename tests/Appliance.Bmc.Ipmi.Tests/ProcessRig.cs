@@ -22,17 +22,29 @@ public sealed class ProcessRig : IAsyncDisposable
     private Process? _bmc;
     private int _bmcStarts;
 
-    private ProcessRig()
+    private readonly bool _systemInterface;
+    private int _boardStarts;
+
+    private ProcessRig(bool systemInterface, bool redfish)
     {
         _root = Directory.CreateTempSubdirectory("bmc-ipmi-process-").FullName;
         BoardSocket = Path.Combine(_root, "board.sock");
+        SystemInterface = Path.Combine(_root, "ipmi0.sock");
         File.WriteAllText(Path.Combine(_root, "admin-password"), AdminPassword);
         IpmiPort = FreeUdpPort();
+        RedfishPort = redfish ? FreeTcpPort() : null;
+        _systemInterface = systemInterface;
     }
 
     public string BoardSocket { get; }
 
+    /// <summary>The host's system interface (its /dev/ipmi0), served by the board when the rig was started with one.</summary>
+    public string SystemInterface { get; }
+
     public int IpmiPort { get; }
+
+    /// <summary>Redfish on https://127.0.0.1:RedfishPort, when the rig was started with it.</summary>
+    public int? RedfishPort { get; }
 
     public string StateDirectory => Path.Combine(_root, "state");
 
@@ -47,13 +59,14 @@ public sealed class ProcessRig : IAsyncDisposable
         return path;
     }
 
-    public static async Task<ProcessRig> StartAsync()
+    /// <param name="systemInterface">The board serves the host's system interface (serve --system-interface).</param>
+    /// <param name="redfish">The BMC serves Redfish on a loopback port of its own too.</param>
+    public static async Task<ProcessRig> StartAsync(bool systemInterface = false, bool redfish = false, string[]? bmcArguments = null)
     {
-        var rig = new ProcessRig();
+        var rig = new ProcessRig(systemInterface, redfish) { ExtraBmcArguments = bmcArguments ?? [] };
         try
         {
-            rig._board = Launch(Repo.Executable("appliance-board-sim"), ["serve", "--board", Repo.Hc1, "--socket", rig.BoardSocket], Path.Combine(rig._root, "board.log"));
-            await Wait.UntilAsync(() => File.Exists(rig.BoardSocket), "the simulated board's socket");
+            await rig.StartBoardAsync();
             await rig.StartBmcAsync();
             return rig;
         }
@@ -63,6 +76,29 @@ public sealed class ProcessRig : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Starts the board process (again: a board that comes back while the BMC runs on).</summary>
+    public async Task StartBoardAsync()
+    {
+        File.Delete(BoardSocket);
+        File.Delete(SystemInterface);
+        string[] args = ["serve", "--board", Repo.Hc1, "--socket", BoardSocket, .. _systemInterface ? ["--system-interface", SystemInterface] : Array.Empty<string>()];
+        _board = Launch(Repo.Executable("appliance-board-sim"), args, Path.Combine(_root, $"board-{++_boardStarts}.log"));
+        await Wait.UntilAsync(() => File.Exists(BoardSocket) && (!_systemInterface || File.Exists(SystemInterface)), "the simulated board's sockets", 30);
+    }
+
+    /// <summary>kill -9 of the board process: AC power lost, for the board.</summary>
+    public void KillBoard()
+    {
+        _board!.Kill();
+        _board.WaitForExit();
+        _board.Dispose();
+        _board = null;
+    }
+
+    /// <summary>Runs appliance-board-sim ctl on the board, as a person at the rack would.</summary>
+    public Task<Tool.Result> BoardCtlAsync(params string[] command) =>
+        Tool.RunAsync(Repo.Executable("appliance-board-sim"), ["ctl", "--socket", BoardSocket, .. command]);
 
     /// <summary>What the board process says its host is doing.</summary>
     public SimControlResponse BoardStatus()
@@ -77,7 +113,7 @@ public sealed class ProcessRig : IAsyncDisposable
         string log = Path.Combine(_root, $"bmc-{++_bmcStarts}.log");
         _bmc = Launch(Repo.Executable("appliance-bmc"),
             ["--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", StateDirectory, "--run-dir", Path.Combine(_root, "run"),
-             "--ipmi", $"127.0.0.1:{IpmiPort}", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
+             "--ipmi", $"127.0.0.1:{IpmiPort}", .. RedfishPort is int https ? ["--redfish", $"127.0.0.1:{https}"] : new[] { "--redfish", "off" }, "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
             log);
         var ping = new IpmiClient(new IpmiClientOptions { Host = "127.0.0.1", Port = IpmiPort, UserName = AdminUser, Password = AdminPassword, Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 });
         DateTime deadline = DateTime.UtcNow.AddSeconds(30);
@@ -150,6 +186,13 @@ public sealed class ProcessRig : IAsyncDisposable
     }
 
     private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static int FreeTcpPort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
 
     private static int FreeUdpPort()
     {

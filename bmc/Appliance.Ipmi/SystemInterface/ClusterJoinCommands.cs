@@ -36,16 +36,16 @@ public sealed record ClusterMembershipReport(ClusterMembershipState State, strin
 public static class ClusterJoinCommands
 {
     /// <summary>NetFn 30h, the first OEM/Group NetFn.</summary>
-    public const NetFn OemNetFn = (NetFn)0x30;
+    public const NetFn OemNetFn = OemCommand.NetFn;
 
     /// <summary>Get Cluster Join: response token length, token, address length, address.</summary>
-    public const byte GetClusterJoin = 0x71;
+    public const byte GetClusterJoin = OemCommand.GetClusterJoin;
 
     /// <summary>Set Cluster Join (Administrator): 01h set token, 02h clear token, 03h set address, 04h clear address.</summary>
-    public const byte SetClusterJoin = 0x72;
+    public const byte SetClusterJoin = OemCommand.SetClusterJoin;
 
     /// <summary>Report Cluster Membership: state, three length-prefixed strings, the host's IPv4 address.</summary>
-    public const byte ReportClusterMembership = 0x73;
+    public const byte ReportClusterMembership = OemCommand.ReportClusterMembership;
 
     /// <summary>Request data the report's strings may take in all, so the message fits the driver's 272 bytes.</summary>
     private const int MaxReportStrings = 240;
