@@ -4,14 +4,16 @@
 # (appliance-os/host/host-os.sh, run by the board); writes .rack/nodes.json and runs until Ctrl-C.
 #   RACK_NODES=N (default 1)          how many nodes
 #   RACK_DIR=DIR (default .rack)      where state, logs, the hosts' disks and nodes.json go
-#   RACK_SUBNET=A.B.C (default 10.77.0)   the rack network, a /24: host k is A.B.C.k, the machine A.B.C.254
+#   RACK_SUBNET=A.B.C (default 10.77.0)   the rack network, a /24 (A.B.C.0/24 is taken too): host k is A.B.C.k,
+#                                     BMC k's management address A.B.C.(100+k), the machine A.B.C.254
 #   RACK_BRIDGE=NAME (default apprack0)   the rack's bridge on this machine
 #   RACK_BOARD=FILE (default hw/boards/hc1.json)   the board every node has
 #   RACK_IPMI_PORT=P, RACK_REDFISH_PORT=P (default 6230, 8440)   node k's BMC answers on P+k
 #   BMC_BIN, BOARD_SIM_BIN, NODE_BIN  the executables (default: the Release build in the tree)
 #   CLUSTER_BIN                       the cluster service; hosts start it when it is set or built
-# Node k: IPMI on UDP 127.0.0.1:(6230+k), Redfish and the web console on https://127.0.0.1:(8440+k),
-# its host's agent on http://10.77.0.k:8770 while the host is on.
+# Node k: its BMC answers IPMI on UDP 127.0.0.1:(6230+k) and 10.77.0.(100+k):623, Redfish and the web
+# console on https://127.0.0.1:(8440+k) and https://10.77.0.(100+k); its host's agent is on
+# http://10.77.0.k:8770 while the host is on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -19,6 +21,7 @@ NODES=${RACK_NODES:-1}
 CONFIG=${CONFIG:-Release}
 RACK=${RACK_DIR:-$ROOT/.rack}
 SUBNET=${RACK_SUBNET:-10.77.0}
+SUBNET=${SUBNET%.0/24}
 BRIDGE=${RACK_BRIDGE:-apprack0}
 BOARD=${RACK_BOARD:-$ROOT/hw/boards/hc1.json}
 IPMI_BASE=${RACK_IPMI_PORT:-6230}
@@ -34,7 +37,7 @@ for exe in "$BOARD_SIM" "$BMC" "$NODE"; do
   [[ -x $exe ]] || { echo "rack: $exe is missing; run ./build.sh build first" >&2; exit 1; }
 done
 [[ -x $CLUSTER ]] || CLUSTER=""
-[[ $SUBNET =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] || { echo "rack: RACK_SUBNET='$SUBNET' must be the first three parts of an IPv4 /24, such as 10.77.0" >&2; exit 1; }
+[[ $SUBNET =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] || { echo "rack: RACK_SUBNET='$SUBNET' must be an IPv4 /24, as its first three parts (10.77.0) or whole (10.77.0.0/24)" >&2; exit 1; }
 [[ $NODES =~ ^[0-9]+$ && $NODES -ge 1 && $NODES -le 99 ]] || { echo "rack: RACK_NODES='$NODES' must be from 1 to 99" >&2; exit 1; }
 # The rack network is this rack's alone: another rack (or anything else) on the bridge or the subnet would mix with it.
 if [[ -e /sys/class/net/$BRIDGE ]]; then
@@ -100,6 +103,9 @@ for k in $(seq 1 "$NODES"); do
   ipmi_port=$((IPMI_BASE + k))
   redfish_port=$((REDFISH_BASE + k))
   address=$SUBNET.$k
+  # The BMC's management port is on the rack network too: its address is this machine's, on the bridge.
+  bmc_address=$SUBNET.$((100 + k))
+  ip addr add "$bmc_address/24" dev "$BRIDGE"
 
   # The host's disk, with the configuration an installed OS would have (host-os.sh describes it).
   mkdir -p "$dir/host"
@@ -121,13 +127,14 @@ CONF
   for _ in $(seq 100); do [[ -S $dir/board.sock ]] && break; sleep 0.05; done
 
   "$BMC" --board "$BOARD" --board-socket "$dir/board.sock" --state-dir "$dir/state" --run-dir "$dir/run" \
-    --hostname "node$k-bmc" --ipmi "127.0.0.1:$ipmi_port" --redfish "127.0.0.1:$redfish_port" \
+    --hostname "node$k-bmc" --ipmi "127.0.0.1:$ipmi_port" --ipmi "$bmc_address:623" \
+    --redfish "127.0.0.1:$redfish_port" --redfish "$bmc_address:443" \
     --admin-user admin --admin-password-file "$dir/admin-password" >"$dir/bmc.log" 2>&1 &
   pids+=($!)
 
   [[ $k -gt 1 ]] && nodes_json+=","
-  nodes_json+=$(printf '\n  {"node": %d, "ipmiHost": "127.0.0.1", "ipmiPort": %d, "redfishUrl": "https://127.0.0.1:%d", "user": "admin", "password": "%s", "boardSocket": "%s", "bmcLog": "%s", "rackAddress": "%s", "agentUrl": "http://%s:8770", "hostDir": "%s", "systemInterface": "%s"}' \
-    "$k" "$ipmi_port" "$redfish_port" "$password" "$dir/board.sock" "$dir/bmc.log" "$address" "$address" "$dir/host" "$dir/ipmi0.sock")
+  nodes_json+=$(printf '\n  {"node": %d, "ipmiHost": "127.0.0.1", "ipmiPort": %d, "redfishUrl": "https://127.0.0.1:%d", "user": "admin", "password": "%s", "boardSocket": "%s", "bmcLog": "%s", "rackAddress": "%s", "agentUrl": "http://%s:8770", "hostDir": "%s", "systemInterface": "%s", "bmcAddress": "%s"}' \
+    "$k" "$ipmi_port" "$redfish_port" "$password" "$dir/board.sock" "$dir/bmc.log" "$address" "$address" "$dir/host" "$dir/ipmi0.sock" "$bmc_address")
 done
 nodes_json+=$'\n]'
 (umask 077 && printf '%s\n' "$nodes_json" >"$RACK/nodes.json")
@@ -139,13 +146,14 @@ for k in $(seq 1 "$NODES"); do
 done
 
 echo "simulated rack: $NODES node(s) on $BRIDGE ($SUBNET.0/24, this machine $GATEWAY); credentials in $RACK/nodes.json"
-printf '%-5s %-22s %-26s %-6s %-18s %s\n' node ipmi redfish user password "agent (host on)"
+printf '%-5s %-22s %-26s %-16s %-6s %-18s %s\n' node ipmi redfish "bmc (rack)" user password "agent (host on)"
 for k in $(seq 1 "$NODES"); do
-  printf '%-5s %-22s %-26s %-6s %-18s %s\n' "$k" "udp 127.0.0.1:$((IPMI_BASE + k))" "https://127.0.0.1:$((REDFISH_BASE + k))" admin \
+  printf '%-5s %-22s %-26s %-16s %-6s %-18s %s\n' "$k" "udp 127.0.0.1:$((IPMI_BASE + k))" "https://127.0.0.1:$((REDFISH_BASE + k))" "$SUBNET.$((100 + k))" admin \
     "$(cat "$RACK/node$k/admin-password")" "http://$SUBNET.$k:8770"
 done
 echo
 echo "try:  ipmitool -I lanplus -H 127.0.0.1 -p $((IPMI_BASE + 1)) -U admin -P $(cat "$RACK/node1/admin-password") chassis power on"
+echo "      ipmitool -I lanplus -H $SUBNET.101 -U admin -P $(cat "$RACK/node1/admin-password") lan print 1     (the BMC on the rack network)"
 echo "      curl http://$SUBNET.1:8770/api/v1/host/metrics     (once node 1's host has booted: $RACK/node1/host/log/host-os.log)"
 echo "      $BOARD_SIM ctl --socket $RACK/node1/board.sock status     (the board as a person at the rack sees it)"
 echo "logs: $RACK/node<k>/bmc.log, board.log, host/log/; Ctrl-C stops the rack"

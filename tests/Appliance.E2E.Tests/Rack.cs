@@ -145,7 +145,7 @@ internal sealed class Rack : IDisposable
 /// <summary>One node of a rack, as nodes.json describes it.</summary>
 internal sealed record RackNode(
     int Node, int IpmiPort, string RedfishUrl, string User, string Password, string BoardSocket,
-    string RackAddress, string AgentUrl, string HostDir, string SystemInterface)
+    string RackAddress, string AgentUrl, string HostDir, string SystemInterface, string BmcAddress)
 {
     public static RackNode From(JsonElement e) => new(
         e.GetProperty("node").GetInt32(),
@@ -157,7 +157,8 @@ internal sealed record RackNode(
         e.GetProperty("rackAddress").GetString()!,
         e.GetProperty("agentUrl").GetString()!,
         e.GetProperty("hostDir").GetString()!,
-        e.GetProperty("systemInterface").GetString()!);
+        e.GetProperty("systemInterface").GetString()!,
+        e.GetProperty("bmcAddress").GetString()!);
 
     /// <summary>This node's hypervisor, as local clients (virsh) reach it.</summary>
     public string LibvirtUri => $"qemu:///system?socket={HostDir}/hypervisor/run/libvirt-sock";
@@ -165,6 +166,10 @@ internal sealed record RackNode(
     public (int Exit, string Output) Ipmitool(params string[] command) =>
         Command.Run("ipmitool", ["-I", "lanplus", "-H", "127.0.0.1", "-p", IpmiPort.ToString(CultureInfo.InvariantCulture),
             "-U", User, "-P", Password, "-C", "17", .. command]);
+
+    /// <summary>ipmitool against the BMC's management address on the rack network, on IPMI's own port (623).</summary>
+    public (int Exit, string Output) IpmitoolOnRack(params string[] command) =>
+        Command.Run("ipmitool", ["-I", "lanplus", "-H", BmcAddress, "-U", User, "-P", Password, "-C", "17", .. command]);
 
     /// <summary>The board as a person at the rack sees it (appliance-board-sim ctl status).</summary>
     public JsonElement BoardStatus()
