@@ -21,20 +21,21 @@ public sealed class IpmiService : IFrontDoor
 
     /// <param name="endpoints">Where to serve, in order; the first non-loopback one is the management address.</param>
     /// <param name="deployedKg">K_g given at deployment (--ipmi-kg-file); it wins over a key set over IPMI.</param>
-    public IpmiService(BmcCore host, IReadOnlyList<IPEndPoint> endpoints, BmcLifetime lifetime, byte[]? deployedKg = null)
+    /// <param name="trapPort">UDP port PEF sends PET traps to (SNMP's 162 unless a test on loopback needs its own).</param>
+    public IpmiService(BmcCore host, IReadOnlyList<IPEndPoint> endpoints, BmcLifetime lifetime, byte[]? deployedKg = null, int trapPort = Pef.PlatformEventTrap.DefaultPort)
     {
         _host = host;
         _endpoints = endpoints;
         _log = host.Loggers.CreateLogger("Appliance.Bmc.Ipmi");
         Channel = new LanChannel(host.Settings);
         Keys = new ChannelSecurityKeys(host.Settings, host.Secrets, deployedKg);
-        Commands = new IpmiCommands(host, host.Watchdog, Channel, Keys, Sessions, lifetime, _log);
+        Commands = new IpmiCommands(host, host.Watchdog, Channel, Keys, Sessions, lifetime, _log, trapPort);
         _accounts = new AccountDirectory(host.Accounts, host.Time);
         host.FactoryReset.Performed += OnFactoryReset;
     }
 
-    public IpmiService(BmcCore host, IPEndPoint endpoint, BmcLifetime lifetime, byte[]? deployedKg = null)
-        : this(host, [endpoint], lifetime, deployedKg)
+    public IpmiService(BmcCore host, IPEndPoint endpoint, BmcLifetime lifetime, byte[]? deployedKg = null, int trapPort = Pef.PlatformEventTrap.DefaultPort)
+        : this(host, [endpoint], lifetime, deployedKg, trapPort)
     {
     }
 
@@ -73,6 +74,7 @@ public sealed class IpmiService : IFrontDoor
                     ChannelNumber = LanChannel.Number,
                     SystemGuid = _host.SystemGuid,
                     TimeProvider = _host.Time,
+                    SessionLogger = _host.Loggers.CreateLogger(AccessLog.Category),
                 };
                 Channel.Attach(options);
                 var server = new IpmiServer(options, Commands.Table, _accounts, _log);
