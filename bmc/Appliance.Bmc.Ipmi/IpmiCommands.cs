@@ -140,6 +140,7 @@ public sealed class IpmiCommands : IDisposable
         Add(OemCommand.NetFn, OemCommand.GetClusterJoin, admin, new GetClusterJoinHandler(host.ClusterJoin).Handle);
         Add(OemCommand.NetFn, OemCommand.SetClusterJoin, admin, new SetClusterJoinHandler(host.ClusterJoin).Handle);
         Add(OemCommand.NetFn, OemCommand.ReportClusterMembership, admin, new ReportClusterMembershipHandler(host.ClusterJoin).Handle);
+        Add(OemCommand.NetFn, OemCommand.GetClusterMembership, operatorLevel, new GetClusterMembershipHandler(host.ClusterJoin).Handle);
     }
 
     public IpmiCommandTable Table { get; }

@@ -64,6 +64,10 @@ public sealed class SystemInterfaceProcessTests
         cluster = await ClusterOemAsync(rig);
         Assert.Equal(("Refused", "join token k3j9x2 expired: make a new one"), (cluster.GetProperty("Membership").GetString(), cluster.GetProperty("Message").GetString()));
 
+        // The cluster reads the same report over LAN (Get Cluster Membership), to say why the node is not in.
+        Assert.Equal(new ClusterMembershipReport(ClusterMembershipState.Refused, "", "n1", "join token k3j9x2 expired: make a new one", IPAddress.Parse("10.77.0.1")),
+            await lan.GetClusterMembershipAsync());
+
         // All of it survives the BMC's restart.
         rig.KillBmc();
         await rig.StartBmcAsync();
@@ -107,6 +111,10 @@ public sealed class SystemInterfaceProcessTests
         Assert.Contains("rsp=0xd4", asOperator.All, StringComparison.Ordinal);
         asOperator = await Tool.IpmitoolAsync(rig.IpmiPort, "ops", "Operator-pass1", 17, "-L", "OPERATOR", "raw", "0x30", "0x72", "0x02");
         Assert.Contains("rsp=0xd4", asOperator.All, StringComparison.Ordinal);
+        // An operator (the cluster's own account is one) reads what the host reported: joining, as a token waits, nothing else yet.
+        asOperator = await Tool.IpmitoolAsync(rig.IpmiPort, "ops", "Operator-pass1", 17, "-L", "OPERATOR", "raw", "0x30", "0x74");
+        Assert.True(asOperator.ExitCode == 0, asOperator.ToString());
+        Assert.Equal("01 00 00 00 00 00 00 00", string.Join(' ', asOperator.StdOut.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)));
         Tool.Result report = await rig.IpmitoolAsync(["raw", "0x30", "0x73", "0x02", "0x01", "0x61", "0x00", "0x00", "0x0a", "0x00", "0x00", "0x01"]);
         Assert.Contains("rsp=0xd4", report.All, StringComparison.Ordinal);
 
@@ -114,6 +122,7 @@ public sealed class SystemInterfaceProcessTests
         (string[] Request, string Code)[] refused =
         [
             (["0x71", "0x00"], "0xc7"),
+            (["0x74", "0x00"], "0xc7"),
             (["0x72"], "0xc7"),
             (["0x72", "0x01"], "0xc7"),
             (["0x72", "0x02", "0x00"], "0xc7"),

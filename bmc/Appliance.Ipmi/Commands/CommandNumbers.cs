@@ -190,4 +190,6 @@ public static class OemCommand
     public const byte SetClusterJoin = 0x72;
     /// <summary>Report Cluster Membership: the host tells its BMC where it stands (system interface only).</summary>
     public const byte ReportClusterMembership = 0x73;
+    /// <summary>Get Cluster Membership: what the host last reported (Operator over LAN, as the cluster polls it).</summary>
+    public const byte GetClusterMembership = 0x74;
 }
