@@ -17,6 +17,8 @@
 #   BMC_BIN, BOARD_SIM_BIN, NODE_BIN  the executables (default: the Release build in the tree)
 #   CLUSTER_BIN                       the cluster service; hosts start it when it is set or built (empty: no cluster)
 #   CLI_BIN                           the appliance command the rack forms the cluster with
+#   RACK_GUEST=DIR (default .cache/guest)   its kernel and initrd.img are imported into every host's agent
+#                                     at boot as guest-kernel and guest-initrd (empty: none)
 #   RACK_WAIT=S (default 900)         the longest the rack waits for node 1's host to boot and initialise the cluster
 # Node k: its BMC answers IPMI on UDP 127.0.0.1:(6230+k) and 10.77.0.(100+k):623, Redfish and the web
 # console on https://127.0.0.1:(8440+k) and https://10.77.0.(100+k); its host's agent is on
@@ -41,6 +43,8 @@ NODE=${NODE_BIN:-$ROOT/appliance-os/Appliance.Node/bin/$CONFIG/net10.0/appliance
 CLUSTER=${CLUSTER_BIN-$ROOT/appliance-os/Appliance.Cluster/bin/$CONFIG/net10.0/appliance-cluster}
 CLI=${CLI_BIN:-$ROOT/appliance-os/Appliance.Cli/bin/$CONFIG/net10.0/appliance}
 HOST_OS=$ROOT/appliance-os/host/host-os.sh
+# The test guest (./build.sh setup builds it): every host comes with its kernel and initrd, for a first VM.
+GUEST=${RACK_GUEST-$ROOT/.cache/guest}
 GATEWAY=$SUBNET.254
 
 for exe in "$BOARD_SIM" "$BMC" "$NODE"; do
@@ -133,6 +137,9 @@ NODE_AGENT=$NODE
 CLUSTER_SERVICE=$CLUSTER
 SYSTEM_INTERFACE=$dir/ipmi0.sock
 CONF
+  if [[ -n $GUEST && -f $GUEST/kernel && -f $GUEST/initrd.img ]]; then
+    echo "IMAGES=guest-kernel:kernel:$GUEST/kernel guest-initrd:initrd:$GUEST/initrd.img" >>"$dir/host/host.conf"
+  fi
 
   "$BOARD_SIM" serve --board "$BOARD" --socket "$dir/board.sock" --node "$k" \
     --host-os "$HOST_OS" --host-dir "$dir/host" --system-interface "$dir/ipmi0.sock" >"$dir/board.log" 2>&1 &
@@ -235,7 +242,7 @@ form_cluster() {
   echo "node 1 ready: cluster $CLUSTER_NAME at https://$SUBNET.1:7443"
   echo "walkthrough (from the repository; the appliance command finds the cluster through $config):"
   echo "  $CLI node list"
-  echo "  $CLI vm create web1 --cpus 1 --memory 256"
+  echo "  $CLI vm create web1 --vcpus 1 --memory 128 --kernel guest-kernel --initrd guest-initrd --cmdline 'console=ttyS0 quiet'"
   echo "  ipmitool -I lanplus -H 127.0.0.1 -p $((IPMI_BASE + 2)) -U admin -P $(cat "$RACK/node2/admin-password" 2>/dev/null) chassis power on   (node 2 boots and joins)"
   echo "  $CLI node list     (node2: booting, joining, ready)"
   echo "  ipmitool -I lanplus -H 127.0.0.1 -p $((IPMI_BASE + 2)) -U admin -P $(cat "$RACK/node2/admin-password" 2>/dev/null) chassis power soft   (node 2 leaves)"

@@ -58,6 +58,23 @@ public sealed class ClusterRackTests(ClusterRackTests.RackFixture fixture, ITest
              cluster.GetProperty("NodeName").GetString(), cluster.GetProperty("HostAddress").GetString()));
         await WaitUntilAsync(() => node2.Lcd().Contains("Cluster: member of\nrack", StringComparison.Ordinal), TimeSpan.FromMinutes(2), "the LCD to show the membership");
 
+        // The host came with the test guest's images, as rack.sh configures it.
+        (exit, string images) = Command.Run("curl", ["-s", "--fail-with-body", node2.AgentUrl + "/api/v1/images"]);
+        Assert.True(exit == 0, images);
+        Assert.Contains("\"guest-kernel\"", images, StringComparison.Ordinal);
+        Assert.Contains("\"guest-initrd\"", images, StringComparison.Ordinal);
+
+        // A VM placed on it runs under that node's own libvirtd.
+        (exit, string created) = Command.Run(Path.Combine(AppContext.BaseDirectory, "appliance"),
+            ["vm", "create", "e2e-web", "--vcpus", "1", "--memory", "128", "--kernel", "guest-kernel", "--initrd", "guest-initrd",
+             "--cmdline", "console=ttyS0 quiet", "--node", "node2", "--config", Rack.ClusterConfig, "--json"], TimeSpan.FromMinutes(6));
+        Assert.True(exit == 0, created);
+        (exit, string domains) = Command.Run("virsh", ["-c", node2.LibvirtUri, "list", "--name"]);
+        Assert.True(exit == 0, domains);
+        Assert.Contains("e2e-web", domains, StringComparison.Ordinal);
+        (exit, string deleted) = Rack.Appliance("vm", "delete", "e2e-web");
+        Assert.True(exit == 0, deleted);
+
         // The cluster has its own account on the BMC and reaches the BMC with it.
         (exit, string users) = node2.Ipmitool("user", "list", "1");
         Assert.True(exit == 0, users);

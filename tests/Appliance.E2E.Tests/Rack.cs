@@ -75,6 +75,8 @@ internal sealed class Rack : IDisposable
                 ["CLUSTER_BIN"] = _cluster ? Path.Combine(AppContext.BaseDirectory, "appliance-cluster") : "",
                 ["CLI_BIN"] = Path.Combine(AppContext.BaseDirectory, "appliance"),
                 ["RACK_WAIT"] = ((int)ClusterLimit.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+                // Hosts come with the test guest's images only in a cluster rack: other tests import what they need themselves.
+                ["RACK_GUEST"] = _cluster ? Path.Combine(Repo.Root, ".cache", "guest") : "",
             },
         };
         if (boardFile is not null)
