@@ -103,6 +103,10 @@ public sealed class ClusterRackTests(ClusterRackTests.RackFixture fixture, ITest
         Assert.Equal($"join token {parts[0]} has the wrong secret: it was mistyped or forged", reason);
         await WaitUntilAsync(() => node3.Lcd().Contains("Cluster join refused", StringComparison.Ordinal), TimeSpan.FromMinutes(2), "the LCD to show the refusal");
 
+        // The cluster reads it from the BMC too: the CLI says why the node is not in.
+        await WaitUntilAsync(() => Rack.ApplianceJson("node", "show", "node3").TryGetProperty("joinRefused", out JsonElement why) && why.GetString() == reason,
+            TimeSpan.FromMinutes(1), "appliance node show to give the refusal's reason");
+
         // The same token given on the node with the CLI: the same reason, as an error.
         string socket = Path.Combine(node3.HostDir, "cluster", "control.sock");
         (exit, string refused) = Command.Run(Path.Combine(AppContext.BaseDirectory, "appliance"), ["cluster", "join", forged, "--server", ClusterAddress, "--socket", socket]);
@@ -152,7 +156,8 @@ public sealed class ClusterRackTests(ClusterRackTests.RackFixture fixture, ITest
             (int code, string status) = Rack.Appliance("cluster", "status", "--cluster", survivorApi);
             next = code == 0 ? JsonDocument.Parse(status).RootElement.GetProperty("controller").GetString() : null;
             return next is not null && next != controller;
-        }, TimeSpan.FromSeconds(60), "another node to take over as controller");
+        }, TimeSpan.FromSeconds(60), "another node to take over as controller", () => string.Join("\n", Rack.Nodes.Where(n => n != dying).Select(n =>
+            $"node{n.Node}'s cluster service:\n" + string.Join("\n", File.ReadLines(Path.Combine(n.HostDir, "log", "appliance-cluster.log")).TakeLast(25)))));
 
         // When it took over, by its own log (the host's clock is this machine's), not by how often this test can ask.
         RackNode successor = Rack.Nodes.Single(n => $"node{n.Node}" == next);
@@ -170,13 +175,13 @@ public sealed class ClusterRackTests(ClusterRackTests.RackFixture fixture, ITest
     private JsonElement Node(string name) =>
         Rack.ApplianceJson("node", "list").EnumerateArray().Single(n => n.GetProperty("node").GetString() == name);
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit, string what)
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit, string what, Func<string>? diagnosis = null)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
             if (clock.Elapsed > limit)
-                throw new TimeoutException($"waited {limit.TotalSeconds:0} s for {what}");
+                throw new TimeoutException($"waited {limit.TotalSeconds:0} s for {what}" + (diagnosis is null ? "" : "\n" + diagnosis()));
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
     }

@@ -27,6 +27,8 @@ public static class NodeStates
             if (bmc!.PoweredOnAt is { } poweredOn && now - poweredOn < BootWindow) return "booting";
             return node.Phase == NodeRecord.Enrolled ? "on" : "lost";
         }
+        // A BMC that did not answer this time (a busy one) does not undo a boot seen starting.
+        if (power is null && bmc?.PoweredOnAt is { } started && now - started < BootWindow) return "booting";
         return node.Phase == NodeRecord.Enrolled ? "dormant" : "lost";
     }
 }
