@@ -12,6 +12,7 @@ APT_PACKAGES=(
   redfishtool python3 python3-sushy                     # Redfish clients
   chromium                                              # browser for the web console tests
   libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils  # hypervisor
+  libxml2-utils                                         # virt-xml-validate checks domain XML against libvirt's schemas
   openvswitch-switch                                    # the virtual switch (userspace datapath, started by the tests)
   linux-image-amd64 busybox-static cpio xz-utils genisoimage e2fsprogs  # test guests
   etcd-server etcd-client                               # cluster store
@@ -19,6 +20,7 @@ APT_PACKAGES=(
   clang zlib1g-dev                                      # NativeAOT publish of the BMC (bench/redfish.sh), bench/udp-echo.c
   libgpiod2 sqlite3 iproute2 procps psmisc              # real-board GPIO, inspection, namespaces
   i2c-tools dmidecode                                   # decode-dimms and dmidecode check the simulated SPDs and SMBIOS
+  util-linux bsdutils socat                             # setsid (the host's console), script (console clients on a terminal), a UART's pty pair
 )
 
 log() { printf '%s\n' "$*" >&2; }

@@ -12,6 +12,10 @@
 #                                   at once, VMs included; the host's link to the rack goes with them
 #   host-os.sh status   <host-dir>  prints the pid of the process holding the host's namespaces and exits
 #                                   0 while the host runs; exits 3 when it does not
+#   host-os.sh console  <host-dir>  the host's serial console (the board runs it on the host's ttyS0 once POST
+#                                   completes, and again whenever it exits): waits for the host to run, then a
+#                                   root login shell in the host's namespaces (automatic, as a serial console
+#                                   on a development image logs in)
 #
 # <host-dir> is the host's disk. Whoever builds the rack writes its configuration, host.conf, as
 # KEY=value lines (# starts a comment; no quoting):
@@ -46,7 +50,7 @@ SETTINGS=(HOSTNAME RACK_BRIDGE ADDRESS GATEWAY NODE_AGENT CLUSTER_SERVICE ETCD S
 
 cmd=${1:-}
 dir=${2:-}
-[[ -n $cmd && -n $dir ]] || { echo "usage: host-os.sh boot|shutdown|kill|status <host-dir>" >&2; exit 2; }
+[[ -n $cmd && -n $dir ]] || { echo "usage: host-os.sh boot|shutdown|kill|status|console <host-dir>" >&2; exit 2; }
 [[ -d $dir ]] || { echo "host-os: $dir is not a folder" >&2; exit 2; }
 dir=$(cd "$dir" && pwd)
 run=$dir/run
@@ -308,13 +312,31 @@ kill_host() {
   [[ -n $quiet || $killed -eq 0 ]] || say "power lost: killed $killed processes"
 }
 
+# A serial line wants CR LF; the terminal may still be in its raw state.
+console_say() { printf '%s\r\n' "$*"; }
+
+console() {
+  local waits=0
+  until running; do
+    [[ $waits -eq 0 ]] && console_say "host-os: waiting for the host to finish booting"
+    waits=$((waits + 1))
+    # The board starts the console again when this gives up.
+    [[ $waits -le 1200 ]] || { console_say "host-os: the host is not running"; exit 1; }
+    sleep 0.5
+  done
+  console_say ""
+  console_say "$(inside hostname) login: root (automatic login on the serial console)"
+  exec nsenter -t "$(holder_pid)" -m -u -n -- env -i TERM="${TERM:-vt220}" HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin bash --login
+}
+
 case $cmd in
   boot) boot ;;
+  console) console ;;
   shutdown) shutdown ;;
   kill) kill_host ;;
   status)
     if running; then holder_pid; exit 0; fi
     exit 3
     ;;
-  *) echo "host-os: unknown command '$cmd' (boot, shutdown, kill, status)" >&2; exit 2 ;;
+  *) echo "host-os: unknown command '$cmd' (boot, shutdown, kill, status, console)" >&2; exit 2 ;;
 esac

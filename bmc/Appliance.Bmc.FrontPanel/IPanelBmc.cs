@@ -51,4 +51,16 @@ public interface IPanelBmc
 
     /// <summary>Records in the SEL that the operator acknowledged the alert at the panel.</summary>
     void Acknowledge(PanelAlert alert);
+
+    /// <summary>The names of the accounts locked out by failed logins right now.</summary>
+    IReadOnlyList<string> LockedAccounts { get; }
+
+    /// <summary>Ends an account's lockout (the panel asks for its PIN first).</summary>
+    string? UnlockAccount(string userName);
+
+    /// <summary>
+    /// The administrator and the password generated for it at first start, while that password
+    /// has not been changed; null otherwise. The panel is the one place it is shown.
+    /// </summary>
+    (string User, string Password)? InitialLogin { get; }
 }

@@ -12,15 +12,44 @@ internal static class SetupMenu
     private const string HostNameAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789-.";
     private const int MaxHostNameLength = 63;
 
-    public static MenuPage Top(PanelController panel) => new("Setup",
-    [
-        new("BMC network", p => p.Push(Network(p))),
-        new("Hostname", p => p.Push(HostName(p))),
-        new("Cluster join", p => p.Push(Cluster(p))),
-        new("Power", p => p.Push(PowerPages.Menu(p))),
-        new("Identify LED", p => p.Push(new IdentifyPage())),
-        new("Factory reset", p => p.Push(FactoryReset())),
-    ]);
+    /// <summary>The setup menu; "Unlock account" is there while an account is locked out.</summary>
+    public static MenuPage Top(PanelController panel)
+    {
+        List<MenuItem> items =
+        [
+            new("BMC network", p => p.Push(Network(p))),
+            new("Hostname", p => p.Push(HostName(p))),
+            new("Cluster join", p => p.Push(Cluster(p))),
+            new("Power", p => p.Push(PowerPages.Menu(p))),
+            new("Identify LED", p => p.Push(new IdentifyPage())),
+            new("Factory reset", p => p.Push(FactoryReset())),
+        ];
+        if (panel.Bmc.LockedAccounts.Count > 0)
+        {
+            items.Add(new("Unlock account", p => p.Push(LockedAccounts(p))));
+        }
+
+        return new MenuPage("Setup", items);
+    }
+
+    /// <summary>The locked-out accounts; Select on one asks, then ends its lockout.</summary>
+    private static PanelPage LockedAccounts(PanelController panel)
+    {
+        IReadOnlyList<string> locked = panel.Bmc.LockedAccounts;
+        if (locked.Count == 0)
+        {
+            return new MessagePage(["No account is", "locked out", "", MessagePage.AnyKey]);
+        }
+
+        return new MenuPage("Locked out", locked.Select(name => new MenuItem(name, p =>
+            p.Push(new ConfirmPage(["Unlock " + name + "?", "", "SELECT: unlock", "BACK: no"], p2 =>
+            {
+                string? refused = p2.Bmc.UnlockAccount(name);
+                p2.Replace(refused is null
+                    ? new MessagePage([name, "unlocked", "", MessagePage.AnyKey], p3 => p3.GoIdle())
+                    : MessagePage.Explain("Not unlocked", refused));
+            })))).ToList());
+    }
 
     /// <summary>The PIN prompt in front of the setup menu when a PIN is set.</summary>
     public static DigitEntryPage PinEntry(PanelController panel) =>

@@ -5,6 +5,7 @@ using Appliance.Bmc.Ipmi.Oem;
 using Appliance.Bmc.Ipmi.Pef;
 using Appliance.Bmc.Ipmi.Sensor;
 using Appliance.Bmc.Ipmi.Storage;
+using Appliance.Bmc.Ipmi.Sol;
 using Appliance.Bmc.Ipmi.Transport;
 using Appliance.Bmc.Watchdog;
 using Appliance.Ipmi;
@@ -55,6 +56,7 @@ public sealed class IpmiCommands : IDisposable
         PefEngine = new PefEngine(host, PefSettings, trapPort, logger);
         var pefProgress = new PefSetInProgress();
         var alertString = new VolatileAlertString();
+        var solProgress = new LanSetInProgress(); // SOL parameter 0 means what LAN parameter 0 does
         DeviceId = deviceId.Identity;
 
         const PrivilegeLevel user = PrivilegeLevel.User;
@@ -127,6 +129,8 @@ public sealed class IpmiCommands : IDisposable
         // Transport
         Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts, PefSettings).Handle);
         Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts, PefSettings).Handle);
+        Add(NetFn.Transport, TransportCommand.SetSolConfigurationParameters, admin, new SetSolConfigurationParametersHandler(host.Sol, solProgress).Handle);
+        Add(NetFn.Transport, TransportCommand.GetSolConfigurationParameters, user, new GetSolConfigurationParametersHandler(host.Sol, solProgress, () => PayloadPort).Handle);
 
         // DCMI
         Add(NetFn.GroupExtension, DcmiCommand.GetDcmiCapabilitiesInfo, user, new GetDcmiCapabilitiesInfoHandler(host.Sel, host.Board.Description.SensorPollMs).Handle);
@@ -155,6 +159,9 @@ public sealed class IpmiCommands : IDisposable
     public PefConfiguration PefSettings { get; }
 
     public PefEngine PefEngine { get; }
+
+    /// <summary>The UDP port SOL payloads use: the session's own (set by the front door once bound).</summary>
+    public int PayloadPort { get; set; } = 623;
 
     /// <summary>Every registered command and the privilege it needs.</summary>
     public IReadOnlyList<(NetFn NetFn, byte Command, PrivilegeLevel Required)> Registered => _registered;

@@ -66,6 +66,8 @@ public sealed class IpmiService : IFrontDoor
     {
         try
         {
+            // One console, one SOL configuration: every endpoint carries the same Serial-over-LAN.
+            var serialOverLan = new Sol.SerialOverLan(_host.HostConsole, _host.Sol);
             foreach (IPEndPoint endpoint in _endpoints)
             {
                 var options = new IpmiServerOptions
@@ -75,6 +77,7 @@ public sealed class IpmiService : IFrontDoor
                     SystemGuid = _host.SystemGuid,
                     TimeProvider = _host.Time,
                     SessionLogger = _host.Loggers.CreateLogger(AccessLog.Category),
+                    SerialOverLan = serialOverLan,
                 };
                 Channel.Attach(options);
                 var server = new IpmiServer(options, Commands.Table, _accounts, _log);
@@ -90,6 +93,12 @@ public sealed class IpmiService : IFrontDoor
         }
 
         Sessions.Set(_servers, new IpmiServerOptions().MaxSessions);
+
+        // SOL parameter 8 names one port: the management network's (the first endpoint not on loopback), else the first's.
+        if ((_servers.FirstOrDefault(s => !IPAddress.IsLoopback(s.LocalEndPoint.Address)) ?? _servers.FirstOrDefault()) is { } management)
+        {
+            Commands.PayloadPort = management.LocalEndPoint.Port;
+        }
     }
 
     public async ValueTask DisposeAsync()

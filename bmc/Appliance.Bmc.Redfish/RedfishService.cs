@@ -8,8 +8,7 @@ using Appliance.Bmc.Redfish.Protocol;
 using Appliance.Bmc.Redfish.Sessions;
 using Appliance.Bmc.Redfish.Systems;
 using Appliance.Bmc.Web;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +27,7 @@ public sealed class RedfishService : IFrontDoor
 
     private readonly BmcCore _host;
     private readonly IPEndPoint[] _endpoints;
+    private readonly List<ListenOptions> _listening = [];
     private readonly ILogger _log;
     private WebApplication? _app;
 
@@ -47,9 +47,12 @@ public sealed class RedfishService : IFrontDoor
     /// <summary>The bound port (the configured one, or the one the system chose for port 0).</summary>
     public int Port => Services.Port;
 
-    public string Description => _endpoints.Length == 1
-        ? $"Redfish and web console on https://{_endpoints[0].Address}:{Port}"
-        : $"Redfish and web console on {string.Join(", ", _endpoints.Select(e => $"https://{e}"))}";
+    /// <summary>Every endpoint, in the order given: once started, as bound (the port the system chose for port 0).</summary>
+    public IReadOnlyList<IPEndPoint> LocalEndPoints => _listening.Count == _endpoints.Length
+        ? [.. _listening.Select((l, i) => l.IPEndPoint ?? _endpoints[i])]
+        : _endpoints;
+
+    public string Description => $"Redfish and web console on {string.Join(", ", LocalEndPoints.Select(e => $"https://{e}"))}";
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -67,12 +70,18 @@ public sealed class RedfishService : IFrontDoor
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+            _listening.Clear();
             foreach (IPEndPoint endpoint in _endpoints)
             {
-                kestrel.Listen(endpoint, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+                kestrel.Listen(endpoint, listen =>
                 {
-                    OnConnection = _ => ValueTask.FromResult(Services.Certificate.ServerOptions),
-                }));
+                    // Kestrel puts the endpoint it bound here, so a port 0 becomes the real one.
+                    _listening.Add(listen);
+                    listen.UseHttps(new TlsHandshakeCallbackOptions
+                    {
+                        OnConnection = _ => ValueTask.FromResult(Services.Certificate.ServerOptions),
+                    });
+                });
             }
         });
 
@@ -85,6 +94,7 @@ public sealed class RedfishService : IFrontDoor
         }
 
         app.Use(SecurityHeaders);
+        app.UseWebSockets();
         MapResources();
         var dispatcher = new RedfishDispatcher(Services, _log);
         RouteGroupBuilder redfish = app.MapGroup("");
@@ -94,14 +104,14 @@ public sealed class RedfishService : IFrontDoor
         }
 
         app.MapMethods("/redfish/{**rest}", ["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"], NotFoundAsync);
+        SerialConsoleSocket.Map(app, Services);
         WebConsole.Map(app);
 
         await app.StartAsync(ct).ConfigureAwait(false);
         _app = app;
         // The port ManagerNetworkProtocol reports: the management address's (the first not on loopback), else the first endpoint's.
-        IPEndPoint shown = _endpoints.FirstOrDefault(e => !IPAddress.IsLoopback(e.Address) && !e.Address.Equals(IPAddress.Any)) ?? _endpoints[0];
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Services.Port = shown.Port != 0 ? shown.Port : new Uri(address).Port;
+        IReadOnlyList<IPEndPoint> bound = LocalEndPoints;
+        Services.Port = bound.FirstOrDefault(e => !IPAddress.IsLoopback(e.Address) && !e.Address.Equals(IPAddress.Any))?.Port ?? bound[0].Port;
         try
         {
             Services.Ssdp.Start();
@@ -161,7 +171,9 @@ public sealed class RedfishService : IFrontDoor
         headers["Strict-Transport-Security"] = "max-age=31536000";
         headers["X-Content-Type-Options"] = "nosniff";
         headers["X-Frame-Options"] = "DENY";
-        headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+        // The serial console's terminal (xterm.js) sizes and colours itself with <style> elements it writes;
+        // those are allowed, style attributes and everything else stay 'self' only.
+        headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; style-src 'self'; style-src-elem 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
         return next();

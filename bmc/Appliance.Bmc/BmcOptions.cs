@@ -13,15 +13,17 @@ public sealed record BmcOptions
           --state-dir DIR         persistent state (default /var/lib/appliance-bmc)
           --run-dir DIR           runtime state, cleared when the board loses AC power (default /run/appliance-bmc)
           --hostname NAME         BMC host name (default <model>-bmc)
-          --ipmi ADDR:PORT        IPMI over LAN endpoint (default 0.0.0.0:623; "off" to disable); give it again for
-                                  more endpoints (loopback and the management address): LAN parameter 3 reports
-                                  the first one not on loopback
+          --ipmi ADDR:PORT        IPMI over LAN endpoint (default 0.0.0.0:623; "off" to disable; port 0: a free
+                                  port, which the log names when the BMC is up); give it again for more endpoints
+                                  (loopback and the management address): LAN parameter 3 reports the first one
+                                  not on loopback
           --ipmi-kg-file F        BMC key K_g from F, one line "hex KEY" (as ipmitool -y) or "plain KEY" (as -k);
                                   it wins over a key set with Set Channel Security Keys, which then refuses changes
-          --redfish ADDR:PORT     Redfish and web console endpoint (default 0.0.0.0:443; "off" to disable); may be
-                                  given again, as --ipmi
+          --redfish ADDR:PORT     Redfish and web console endpoint (default 0.0.0.0:443; "off" to disable; port 0
+                                  as for --ipmi); may be given again, as --ipmi
           --admin-user NAME       initial administrator's name (default admin)
-          --admin-password-file F initial administrator's password; without it one is generated and shown once
+          --admin-password-file F initial administrator's password; without it one is generated, shown on the
+                                  front panel until changed (and on a terminal, never in the log)
           --log-level LEVEL       Trace, Debug, Information (default), Warning, Error
           --access-log            log every Redfish request and every IPMI session opened or closed, one line
                                   each, whatever the log level (off by default: a successful request logs nothing)
@@ -109,7 +111,7 @@ public sealed record BmcOptions
             {
                 _off = true;
             }
-            else if (IPEndPoint.TryParse(text, out IPEndPoint? endpoint) && endpoint.Port > 0)
+            else if (IPEndPoint.TryParse(text, out IPEndPoint? endpoint) && HasPort(text))
             {
                 _given ??= [];
                 if (_given.Contains(endpoint))
@@ -132,6 +134,10 @@ public sealed record BmcOptions
             return options;
         }
     }
+
+    // IPEndPoint.TryParse takes a bare address as port 0, which here means "any free port": that must be asked for
+    // outright. An IPv6 address carries its port only in brackets.
+    private static bool HasPort(string text) => text.StartsWith('[') ? text.Contains("]:", StringComparison.Ordinal) : text.Count(c => c == ':') == 1;
 
     private static string ReadSecret(string path)
     {

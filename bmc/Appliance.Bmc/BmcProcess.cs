@@ -27,16 +27,30 @@ public static class BmcProcess
         BoardDescription description = BoardFile.Load(options.BoardFile);
         bool acPowerRestored = AcPowerMarker.FirstStartSinceAcPower(options.RunDirectory);
 
+        string? generatedPassword = null;
+
+        // The doors' endpoints as bound: a port the system chose (port 0) stays the BMC's when its services restart.
+        BmcOptions serving = options;
+
         while (true)
         {
             IBoardPlatform platform = options.BoardSocket is string socket ? new RemoteBoardPlatform(socket) : new LinuxBoardPlatform(description);
             using var board = new Board(description, platform);
             using var host = new BmcCore(board, options.StateDirectory, TimeProvider.System, loggers, NetworkDefaults(options, description));
             string? generated = host.Accounts.EnsureInitialAdministrator(options.AdminUser, options.AdminPassword, passwordChangeRequired: false);
-            if (generated is not null)
+
+            // Kept across restarts in place, so the panel goes on showing it until it is changed.
+            generatedPassword = generated ?? generatedPassword;
+            if (generated is not null && !Console.IsOutputRedirected)
             {
-                // Shown once, on the console only; it is never logged or stored in the clear.
+                // Shown on the front panel until changed, and here only when a person is watching a
+                // terminal: output that is not a terminal (a pipe, a file, the journal) is a log,
+                // and a secret never goes to a log.
                 Console.WriteLine($"initial administrator: {options.AdminUser} password: {generated} (change it at first login)");
+            }
+            else if (generated is not null)
+            {
+                log.LogWarning("initial administrator {User} created with a generated password, shown on the front panel until it is changed", options.AdminUser);
             }
 
             host.Start(acPowerRestored);
@@ -46,12 +60,14 @@ public static class BmcProcess
             var doors = new List<IFrontDoor>();
             try
             {
-                foreach (IFrontDoor door in FrontDoors.For(host, options, lifetime))
+                foreach (IFrontDoor door in FrontDoors.For(host, serving, lifetime, generatedPassword))
                 {
                     await door.StartAsync(CancellationToken.None).ConfigureAwait(false);
                     doors.Add(door);
                     log.LogInformation("{FrontDoor}", door.Description);
                 }
+
+                serving = FrontDoors.Bound(serving, doors);
 
                 log.LogInformation("BMC ready");
 

@@ -21,5 +21,7 @@ public sealed class RemoteBoardPlatform(string socketPath) : IBoardPlatform, IDi
     /// <summary>The host's system interface, relayed by the board process (serve --system-interface).</summary>
     public ISystemInterfaceDevice? OpenSystemInterface() => new RemoteSystemInterface(socketPath);
 
+    public IHostSerialPort? OpenHostSerialPort() => new RemoteHostSerialPort(socketPath);
+
     public void Dispose() => _client.Dispose();
 }

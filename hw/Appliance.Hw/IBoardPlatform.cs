@@ -21,4 +21,7 @@ public interface IBoardPlatform
 
     /// <summary>The BMC's end of the host's system interface (KCS); null when the board has none.</summary>
     ISystemInterfaceDevice? OpenSystemInterface() => null;
+
+    /// <summary>The host's serial console; null on a board that gives the BMC none.</summary>
+    IHostSerialPort? OpenHostSerialPort() => null;
 }

@@ -23,6 +23,9 @@ public sealed partial class LinuxBoardPlatform(BoardDescription board) : IBoardP
     public ISystemInterfaceDevice? OpenSystemInterface() =>
         board.SystemInterface is { } systemInterface ? new KcsBmcDevice(systemInterface.KcsDevice) : null;
 
+    public IHostSerialPort? OpenHostSerialPort() =>
+        board.SerialConsole is { } console ? new UartHostSerialPort(console.Device, console.BaudRate) : null;
+
     private int ChipNumber()
     {
         string chip = board.Gpio.Chip;

@@ -25,9 +25,12 @@ public sealed class ProcessTests : IDisposable
         string socket = Path.Combine(_folder, "board.sock");
         _board = Start("appliance-board-sim", new StringBuilder(), "simulated hc1 board serving",
             "serve", "--board", Repo.Hc1, "--socket", socket);
+        // A configured password: a generated one would take the first idle screen until changed.
+        string password = Path.Combine(_folder, "admin-password");
+        File.WriteAllText(password, "Panel-admin-1");
         _bmc = Start("appliance-bmc", _bmcOutput, "front panel:",
             "--board", Repo.Hc1, "--board-socket", socket, "--state-dir", Path.Combine(_folder, "state"),
-            "--run-dir", Path.Combine(_folder, "run"), "--ipmi", "off", "--redfish", "off");
+            "--run-dir", Path.Combine(_folder, "run"), "--ipmi", "off", "--redfish", "off", "--admin-password-file", password);
         _client = new BoardClient(socket);
     }
 
@@ -39,7 +42,7 @@ public sealed class ProcessTests : IDisposable
             if (!process.HasExited)
             {
                 process.Kill();
-                process.WaitForExit();
+                process.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
             }
 
             process.Dispose();
@@ -94,7 +97,11 @@ public sealed class ProcessTests : IDisposable
         Assert.NotEqual("Off", _client.Status().HostState);
 
         // SIGTERM: the BMC stops, says so on the panel, and leaves the host running.
-        Process.Start("kill", ["-TERM", _bmc.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+        using (Process kill = Process.Start("kill", ["-TERM", _bmc.Id.ToString(CultureInfo.InvariantCulture)])!)
+        {
+            Assert.True(kill.WaitForExit(TimeSpan.FromSeconds(30)), "kill -TERM did not finish");
+        }
+
         Assert.True(_bmc.WaitForExit(Patience), "the BMC did not stop on SIGTERM: " + Output());
         WaitForLcd("BMC not running", "", "", "");
         Assert.NotEqual("Off", _client.Status().HostState);

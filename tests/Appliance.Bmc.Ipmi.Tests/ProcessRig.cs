@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Appliance.Hw.Remote;
 using Appliance.Hw.Sim.Remote;
 using Appliance.Ipmi.Client;
@@ -10,7 +9,8 @@ namespace Appliance.Bmc.Ipmi.Tests;
 /// <summary>
 /// A simulated board served by an appliance-board-sim process and the real appliance-bmc process
 /// on it, as the rack runs them, so the BMC can be killed (-9) and started again while the board
-/// and its host carry on.
+/// and its host carry on. The BMC binds free ports itself (--ipmi 127.0.0.1:0, --redfish 127.0.0.1:0) and
+/// the rig reads which from its log, so no other test can take a port between a choice and its use.
 /// </summary>
 public sealed class ProcessRig : IAsyncDisposable
 {
@@ -21,19 +21,22 @@ public sealed class ProcessRig : IAsyncDisposable
     private Process? _board;
     private Process? _bmc;
     private int _bmcStarts;
-
-    private readonly bool _systemInterface;
     private int _boardStarts;
+    private readonly int _ipmiBind;
+    private readonly bool _systemInterface;
+    private readonly bool _redfish;
+    private readonly string[] _boardArguments;
 
-    private ProcessRig(bool systemInterface, bool redfish)
+    private ProcessRig(string[] boardArguments, int ipmiPort, bool systemInterface, bool redfish)
     {
         _root = Directory.CreateTempSubdirectory("bmc-ipmi-process-").FullName;
         BoardSocket = Path.Combine(_root, "board.sock");
         SystemInterface = Path.Combine(_root, "ipmi0.sock");
         File.WriteAllText(Path.Combine(_root, "admin-password"), AdminPassword);
-        IpmiPort = FreeUdpPort();
-        RedfishPort = redfish ? FreeTcpPort() : null;
+        _boardArguments = boardArguments;
+        _ipmiBind = ipmiPort;
         _systemInterface = systemInterface;
+        _redfish = redfish;
     }
 
     public string BoardSocket { get; }
@@ -41,10 +44,11 @@ public sealed class ProcessRig : IAsyncDisposable
     /// <summary>The host's system interface (its /dev/ipmi0), served by the board when the rig was started with one.</summary>
     public string SystemInterface { get; }
 
-    public int IpmiPort { get; }
+    /// <summary>Where the running BMC answers IPMI; a restarted BMC binds a port afresh.</summary>
+    public int IpmiPort { get; private set; }
 
-    /// <summary>Redfish on https://127.0.0.1:RedfishPort, when the rig was started with it.</summary>
-    public int? RedfishPort { get; }
+    /// <summary>Redfish on https://127.0.0.1:RedfishPort, when the rig was started with it; a restarted BMC binds a port afresh.</summary>
+    public int? RedfishPort { get; private set; }
 
     public string StateDirectory => Path.Combine(_root, "state");
 
@@ -59,11 +63,15 @@ public sealed class ProcessRig : IAsyncDisposable
         return path;
     }
 
+    /// <param name="boardArguments">More options for appliance-board-sim serve (--host-console ...).</param>
+    /// <param name="ipmiPort">The port the BMC serves IPMI on; 0 lets it take a free one.</param>
     /// <param name="systemInterface">The board serves the host's system interface (serve --system-interface).</param>
     /// <param name="redfish">The BMC serves Redfish on a loopback port of its own too.</param>
-    public static async Task<ProcessRig> StartAsync(bool systemInterface = false, bool redfish = false, string[]? bmcArguments = null)
+    /// <param name="bmcArguments">More options for appliance-bmc (<see cref="ExtraBmcArguments"/>).</param>
+    public static async Task<ProcessRig> StartAsync(string[]? boardArguments = null, int ipmiPort = 0, bool systemInterface = false, bool redfish = false,
+        string[]? bmcArguments = null)
     {
-        var rig = new ProcessRig(systemInterface, redfish) { ExtraBmcArguments = bmcArguments ?? [] };
+        var rig = new ProcessRig(boardArguments ?? [], ipmiPort, systemInterface, redfish) { ExtraBmcArguments = bmcArguments ?? [] };
         try
         {
             await rig.StartBoardAsync();
@@ -82,7 +90,7 @@ public sealed class ProcessRig : IAsyncDisposable
     {
         File.Delete(BoardSocket);
         File.Delete(SystemInterface);
-        string[] args = ["serve", "--board", Repo.Hc1, "--socket", BoardSocket, .. _systemInterface ? ["--system-interface", SystemInterface] : Array.Empty<string>()];
+        string[] args = ["serve", "--board", Repo.Hc1, "--socket", BoardSocket, .. _systemInterface ? ["--system-interface", SystemInterface] : Array.Empty<string>(), .. _boardArguments];
         _board = Launch(Repo.Executable("appliance-board-sim"), args, Path.Combine(_root, $"board-{++_boardStarts}.log"));
         await Wait.UntilAsync(() => File.Exists(BoardSocket) && (!_systemInterface || File.Exists(SystemInterface)), "the simulated board's sockets", 30);
     }
@@ -91,7 +99,7 @@ public sealed class ProcessRig : IAsyncDisposable
     public void KillBoard()
     {
         _board!.Kill();
-        _board.WaitForExit();
+        Assert.True(_board.WaitForExit(TimeSpan.FromSeconds(30)), "appliance-board-sim did not die on SIGKILL");
         _board.Dispose();
         _board = null;
     }
@@ -107,14 +115,26 @@ public sealed class ProcessRig : IAsyncDisposable
         return client.Status();
     }
 
-    /// <summary>Starts appliance-bmc on the board and waits until it answers IPMI.</summary>
+    /// <summary>Starts appliance-bmc on the board and waits until it answers IPMI (and serves Redfish, when asked for).</summary>
     public async Task StartBmcAsync()
     {
         string log = Path.Combine(_root, $"bmc-{++_bmcStarts}.log");
         _bmc = Launch(Repo.Executable("appliance-bmc"),
             ["--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", StateDirectory, "--run-dir", Path.Combine(_root, "run"),
-             "--ipmi", $"127.0.0.1:{IpmiPort}", .. RedfishPort is int https ? ["--redfish", $"127.0.0.1:{https}"] : new[] { "--redfish", "off" }, "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
+             "--ipmi", $"127.0.0.1:{_ipmiBind}", "--redfish", _redfish ? "127.0.0.1:0" : "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
             log);
+        Match ipmi = Match.Empty;
+        Match redfish = Match.Empty;
+        await Wait.UntilAsync(() =>
+        {
+            Assert.False(_bmc.HasExited, $"appliance-bmc exited with {(_bmc.HasExited ? _bmc.ExitCode : 0)}:\n{BmcLog()}");
+            string said = BmcLog();
+            ipmi = Regex.Match(said, @"IPMI over LAN on udp 127\.0\.0\.1:(\d+)");
+            redfish = Regex.Match(said, @"Redfish and web console on https://127\.0\.0\.1:(\d+)");
+            return ipmi.Success && (!_redfish || redfish.Success);
+        }, "the BMC to say where it serves IPMI" + (_redfish ? " and Redfish" : ""), seconds: 60);
+        IpmiPort = int.Parse(ipmi.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        RedfishPort = _redfish ? int.Parse(redfish.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
         var ping = new IpmiClient(new IpmiClientOptions { Host = "127.0.0.1", Port = IpmiPort, UserName = AdminUser, Password = AdminPassword, Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 });
         DateTime deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -139,7 +159,7 @@ public sealed class ProcessRig : IAsyncDisposable
     public void KillBmc()
     {
         _bmc!.Kill();
-        _bmc.WaitForExit();
+        Assert.True(_bmc.WaitForExit(TimeSpan.FromSeconds(30)), "appliance-bmc did not die on SIGKILL");
         _bmc.Dispose();
         _bmc = null;
     }
@@ -166,7 +186,7 @@ public sealed class ProcessRig : IAsyncDisposable
             if (p is not null && !p.HasExited)
             {
                 p.Kill();
-                await p.WaitForExitAsync();
+                p.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
             }
 
             p?.Dispose();
@@ -186,18 +206,4 @@ public sealed class ProcessRig : IAsyncDisposable
     }
 
     private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static int FreeTcpPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 }

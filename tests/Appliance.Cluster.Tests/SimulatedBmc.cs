@@ -1,15 +1,15 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Appliance.Cluster.Tests;
 
 /// <summary>
 /// A node's BMC as the simulated rack runs it (tools/rack.sh): a simulated hc1 board
 /// (appliance-board-sim serve) with the host's system interface, and the real BMC on it
-/// (appliance-bmc --board-socket), IPMI over LAN and Redfish on loopback ports of their own, an
-/// administrator "admin" with a known password. Both stop at the end.
+/// (appliance-bmc --board-socket), IPMI over LAN and Redfish on loopback ports of their own (the BMC
+/// binds free ones and names them in its log), an administrator "admin" with a known password. Both
+/// stop at the end.
 /// </summary>
 internal sealed class SimulatedBmc : IAsyncDisposable
 {
@@ -56,14 +56,14 @@ internal sealed class SimulatedBmc : IAsyncDisposable
         File.WriteAllText(AdminPasswordFile, AdminPassword + "\n");
         Start("appliance-board-sim", ["serve", "--board", Repo.Hc1, "--socket", BoardSocket, "--node", "7", "--system-interface", SystemInterface]);
         await Wait.UntilAsync(() => File.Exists(BoardSocket) && File.Exists(SystemInterface), "the simulated board's sockets", 30);
-        IpmiPort = FreeUdpPort();
-        RedfishPort = FreeTcpPort();
         Start("appliance-bmc",
         [
             "--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", Path.Combine(Directory, "state"), "--run-dir", Path.Combine(Directory, "run"),
-            "--hostname", "n7-bmc", "--ipmi", Endpoint, "--redfish", $"127.0.0.1:{RedfishPort}", "--admin-user", AdminUser, "--admin-password-file", AdminPasswordFile,
+            "--hostname", "n7-bmc", "--ipmi", "127.0.0.1:0", "--redfish", "127.0.0.1:0", "--admin-user", AdminUser, "--admin-password-file", AdminPasswordFile,
         ]);
         await Wait.UntilAsync(() => Log.Contains("BMC ready", StringComparison.Ordinal), "the BMC to be ready", 60);
+        IpmiPort = int.Parse(Regex.Match(Log, @"IPMI over LAN on udp 127\.0\.0\.1:(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        RedfishPort = int.Parse(Regex.Match(Log, @"Redfish and web console on https://127\.0\.0\.1:(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>ipmitool over LAN (RMCP+, cipher suite 17) as <paramref name="user"/>.</summary>
@@ -132,18 +132,5 @@ internal sealed class SimulatedBmc : IAsyncDisposable
     {
         if (line is null) return;
         lock (_log) _log.AppendLine(line);
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
     }
 }

@@ -16,7 +16,8 @@ internal sealed class HostModel(
     Action<TimeSpan, Action> schedule,
     Action<string, bool> setLine,
     IHostOperatingSystem? os = null,
-    Func<byte[]>? smbios = null)
+    Func<byte[]>? smbios = null,
+    HostSerialPort? serial = null)
 {
     private int _epoch;
     private bool _powerPressed;
@@ -54,9 +55,10 @@ internal sealed class HostModel(
     {
         State = HostPowerState.Running;
         BootCount++;
-        setLine("PS_PWROK", true);
-        setLine("POST_COMPLETE", true);
+        setLine(LineNames.PsPowerOk, true);
+        setLine(LineNames.PostComplete, true);
         os?.Boot(smbios?.Invoke() ?? []);
+        serial?.OperatingSystemRunning();
     }
 
     public void PowerButton(bool pressed)
@@ -135,11 +137,13 @@ internal sealed class HostModel(
             _epoch++;
             ShuttingDown = false;
             State = HostPowerState.Post;
-            setLine("POST_COMPLETE", false);
+            setLine(LineNames.PostComplete, false);
             os?.Kill();
+            serial?.Reset();
         }
         else
         {
+            serial?.PowerOnSelfTest();
             SchedulePostComplete();
         }
     }
@@ -157,7 +161,8 @@ internal sealed class HostModel(
         _epoch++;
         State = HostPowerState.Post;
         BootCount++;
-        setLine("PS_PWROK", true);
+        setLine(LineNames.PsPowerOk, true);
+        serial?.PowerOnSelfTest();
         SchedulePostComplete();
     }
 
@@ -169,8 +174,9 @@ internal sealed class HostModel(
             if (epoch == _epoch && State == HostPowerState.Post && !HangAtPost)
             {
                 State = HostPowerState.Running;
-                setLine("POST_COMPLETE", true);
+                setLine(LineNames.PostComplete, true);
                 os?.Boot(smbios?.Invoke() ?? []);
+                serial?.PostCompleted(operatingSystem: os is not null);
             }
         });
     }
@@ -180,8 +186,9 @@ internal sealed class HostModel(
         _epoch++;
         State = HostPowerState.Off;
         ShuttingDown = false;
-        setLine("POST_COMPLETE", false);
-        setLine("PS_PWROK", false);
+        setLine(LineNames.PostComplete, false);
+        setLine(LineNames.PsPowerOk, false);
         os?.Kill();
+        serial?.PowerLost();
     }
 }
