@@ -115,7 +115,10 @@ public sealed class ProcessRig : IAsyncDisposable
         return client.Status();
     }
 
-    /// <summary>Starts appliance-bmc on the board and waits until it answers IPMI (and serves Redfish, when asked for).</summary>
+    /// <summary>
+    /// Starts appliance-bmc on the board and waits until it answers IPMI, and, when the rig has them, the
+    /// host's system interface (the BMC attaches to the board's after its doors are up) and Redfish.
+    /// </summary>
     public async Task StartBmcAsync()
     {
         string log = Path.Combine(_root, $"bmc-{++_bmcStarts}.log");
@@ -131,8 +134,9 @@ public sealed class ProcessRig : IAsyncDisposable
             string said = BmcLog();
             ipmi = Regex.Match(said, @"IPMI over LAN on udp 127\.0\.0\.1:(\d+)");
             redfish = Regex.Match(said, @"Redfish and web console on https://127\.0\.0\.1:(\d+)");
-            return ipmi.Success && (!_redfish || redfish.Success);
-        }, "the BMC to say where it serves IPMI" + (_redfish ? " and Redfish" : ""), seconds: 60);
+            return ipmi.Success && (!_redfish || redfish.Success)
+                && (!_systemInterface || said.Contains("System interface: answering the host's requests", StringComparison.Ordinal));
+        }, "the BMC to say where it serves IPMI" + (_redfish ? " and Redfish" : "") + (_systemInterface ? " and that it answers the host" : ""), seconds: 60);
         IpmiPort = int.Parse(ipmi.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         RedfishPort = _redfish ? int.Parse(redfish.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
         var ping = new IpmiClient(new IpmiClientOptions { Host = "127.0.0.1", Port = IpmiPort, UserName = AdminUser, Password = AdminPassword, Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 });

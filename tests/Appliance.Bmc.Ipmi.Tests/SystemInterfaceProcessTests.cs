@@ -269,17 +269,21 @@ public sealed class SystemInterfaceProcessTests
         return [.. json.RootElement.GetProperty("lcd").EnumerateArray().Select(row => row.GetString()!.TrimEnd())];
     }
 
-    /// <summary>The idle cluster screen, as a person gets it: Back (the first screen), then Up (the last one).</summary>
+    /// <summary>
+    /// The idle cluster screen, as a person gets it: Back (the first screen), then Up (the last one). Each
+    /// press is waited for, so a cluster screen shown before the presses is not taken for the new one; the
+    /// footer is the last row written, so the rows above it are whole by then.
+    /// </summary>
     private static async Task<string[]> ClusterScreenAsync(ProcessRig rig)
     {
-        foreach (string button in new[] { "PANEL_BACK", "PANEL_UP" })
+        string[] lcd = [];
+        foreach ((string button, string footer) in new[] { ("PANEL_BACK", "[1/4]"), ("PANEL_UP", "[4/4]") })
         {
             Tool.Result press = await rig.BoardCtlAsync("press", button, "100");
             Assert.True(press.ExitCode == 0, press.ToString());
+            await Wait.UntilAsync(() => (lcd = LcdAsync(rig).GetAwaiter().GetResult())[3].StartsWith(footer, StringComparison.Ordinal), $"the idle screen {footer}", 20);
         }
 
-        string[] lcd = [];
-        await Wait.UntilAsync(() => (lcd = LcdAsync(rig).GetAwaiter().GetResult())[3].StartsWith("[4/4]", StringComparison.Ordinal), "the cluster screen", 20);
         return lcd;
     }
 
