@@ -198,7 +198,7 @@ public sealed partial class IpmiServer
         }
 
         int channel = data[0] & 0x0F;
-        if (channel != ThisChannel && channel != _options.ChannelNumber)
+        if (!IsThisChannel(channel))
         {
             return CompletionCode.InvalidDataFieldInRequest;
         }
@@ -220,7 +220,7 @@ public sealed partial class IpmiServer
         }
 
         int channel = data[0] & 0x0F;
-        if (channel != ThisChannel && channel != _options.ChannelNumber)
+        if (!IsThisChannel(channel))
         {
             return CompletionCode.InvalidDataFieldInRequest;
         }

@@ -16,6 +16,10 @@ namespace Appliance.Ipmi.Server;
 public sealed partial class IpmiServer
 {
     private const byte ThisChannel = 0x0E;
+
+    /// <summary>A channel number in a request names this channel: its own number, or 0Eh ("the channel this request came in on").</summary>
+    private bool IsThisChannel(int channel) => channel == ThisChannel || channel == _options.ChannelNumber;
+
     private const int CipherSuiteRecordsPerResponse = 16;
 
     // Close Session command-specific completion codes.
@@ -123,7 +127,7 @@ public sealed partial class IpmiServer
 
         int channel = data[0] & 0x0F;
         int privilege = data[1] & 0x0F;
-        if ((channel != ThisChannel && channel != _options.ChannelNumber) || privilege is 0 or > (int)PrivilegeLevel.Oem)
+        if (!IsThisChannel(channel) || privilege is 0 or > (int)PrivilegeLevel.Oem)
         {
             return CompletionCode.InvalidDataFieldInRequest;
         }
@@ -155,7 +159,7 @@ public sealed partial class IpmiServer
 
         int channel = data[0] & 0x0F;
         int payloadType = data[1] & 0x3F;
-        if ((channel != ThisChannel && channel != _options.ChannelNumber) || payloadType > 1)
+        if (!IsThisChannel(channel) || payloadType > 1)
         {
             return CompletionCode.InvalidDataFieldInRequest;
         }
