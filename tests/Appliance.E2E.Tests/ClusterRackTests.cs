@@ -28,6 +28,9 @@ public sealed class ClusterRackTests(ClusterRackTests.RackFixture fixture, ITest
     public async Task A_dormant_node_powered_on_through_its_bmc_boots_joins_by_itself_and_shows_its_membership_on_the_bmc()
     {
         RackNode node2 = Rack.Nodes[1];
+        // The cluster asks every BMC every 5 s: the first readings may still be on their way when the rack says it is ready.
+        await WaitUntilAsync(() => Node("node1").GetProperty("watts").ValueKind == JsonValueKind.Number
+            && Node("node2").GetProperty("watts").ValueKind == JsonValueKind.Number, TimeSpan.FromSeconds(30), "the first readings from node1's and node2's BMCs");
         JsonElement before = Node("node2");
         Assert.Equal(("dormant", 0), (before.GetProperty("state").GetString(), before.GetProperty("watts").GetInt32()));
         Assert.Equal(JsonValueKind.Null, before.GetProperty("rackAddress").ValueKind); // known once its host says so

@@ -158,7 +158,8 @@ internal sealed class Rack : IDisposable
         }
 
         _process.Dispose();
-        Directory.Delete(Dir, recursive: true);
+        // E2E_KEEP_RACK=1 leaves the logs and state of every node for a look after a failure.
+        if (Environment.GetEnvironmentVariable("E2E_KEEP_RACK") is null) Directory.Delete(Dir, recursive: true);
     }
 
     private void Collect(string? line, ManualResetEventSlim ready)
