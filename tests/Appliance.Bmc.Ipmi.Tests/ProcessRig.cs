@@ -20,6 +20,12 @@ public sealed class ProcessRig : IAsyncDisposable
 
     public string BoardSocket => _processes.BoardSocket;
 
+    /// <summary>The host's system interface (its /dev/ipmi0), served by the board when the rig was started with one.</summary>
+    public string SystemInterface => _processes.SystemInterface;
+
+    /// <summary>Redfish on https://127.0.0.1:RedfishPort, when the rig was started with it; a restarted BMC binds a port afresh.</summary>
+    public int? RedfishPort => _processes.RedfishPort;
+
     /// <summary>Where the running BMC answers IPMI; a restarted BMC binds a port afresh.</summary>
     public int IpmiPort => _processes.IpmiPort;
 
@@ -34,9 +40,13 @@ public sealed class ProcessRig : IAsyncDisposable
 
     /// <param name="boardArguments">More options for appliance-board-sim serve (--host-console ...).</param>
     /// <param name="ipmiPort">The port the BMC serves IPMI on; 0 lets it take a free one.</param>
-    public static async Task<ProcessRig> StartAsync(string[]? boardArguments = null, int ipmiPort = 0)
+    /// <param name="systemInterface">The board serves the host's system interface (serve --system-interface).</param>
+    /// <param name="redfish">The BMC serves Redfish on a loopback port of its own too.</param>
+    /// <param name="bmcArguments">More options for appliance-bmc (<see cref="ExtraBmcArguments"/>).</param>
+    public static async Task<ProcessRig> StartAsync(string[]? boardArguments = null, int ipmiPort = 0, bool systemInterface = false, bool redfish = false,
+        string[]? bmcArguments = null)
     {
-        var rig = new ProcessRig(await BmcProcesses.StartAsync("bmc-ipmi-process-", AdminPassword, boardArguments, ipmiPort: ipmiPort));
+        var rig = new ProcessRig(await BmcProcesses.StartAsync("bmc-ipmi-process-", AdminPassword, boardArguments, bmcArguments, ipmiPort, systemInterface, redfish));
         try
         {
             await rig.AnswersAsync();
@@ -51,6 +61,15 @@ public sealed class ProcessRig : IAsyncDisposable
 
     /// <summary>Writes a file in the rig's folder (a deployment file for the BMC) and returns its path.</summary>
     public string WriteFile(string name, string text) => _processes.WriteFile(name, text);
+
+    /// <summary>Starts the board process again: a board that comes back while the BMC runs on.</summary>
+    public Task StartBoardAsync() => _processes.StartBoardAsync();
+
+    /// <summary>kill -9 of the board process: AC power lost, for the board.</summary>
+    public void KillBoard() => _processes.KillBoard();
+
+    /// <summary>Runs appliance-board-sim ctl on the board, as a person at the rack would.</summary>
+    public Task<Tool.Result> BoardCtlAsync(params string[] command) => _processes.BoardCtlAsync(command);
 
     /// <summary>What the board process says its host is doing.</summary>
     public SimControlResponse BoardStatus()

@@ -11,7 +11,7 @@ public sealed class GetSolConfigurationParametersHandler(SolConfiguration config
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
         ReadOnlySpan<byte> d = request.Span;
-        if (GetConfigurationParametersRequest.Refusal(d) is { } refusal)
+        if (GetConfigurationParametersRequest.Refusal(d, context) is { } refusal)
         {
             return refusal;
         }

@@ -10,8 +10,8 @@ namespace Appliance.Bmc.Ipmi.Transport;
 internal static class GetConfigurationParametersRequest
 {
     /// <summary>The answer to a malformed request: C7h for a wrong length, CCh for reserved bits or another channel; null when it is well formed.</summary>
-    public static ValueTask<IpmiResponse>? Refusal(ReadOnlySpan<byte> d) =>
+    public static ValueTask<IpmiResponse>? Refusal(ReadOnlySpan<byte> d, IpmiCallContext context) =>
         d.Length != 4 ? Reply.BadLength()
-        : (d[0] & 0x70) != 0 || !Channel.IsLan(d[0]) ? Reply.BadField()
+        : (d[0] & 0x70) != 0 || !Channel.IsLan(d[0], context) ? Reply.BadField()
         : null;
 }

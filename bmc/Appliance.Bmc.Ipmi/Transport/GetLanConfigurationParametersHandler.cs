@@ -17,7 +17,7 @@ public sealed class GetLanConfigurationParametersHandler(NetworkSettings network
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
         ReadOnlySpan<byte> d = request.Span;
-        if (GetConfigurationParametersRequest.Refusal(d) is { } refusal)
+        if (GetConfigurationParametersRequest.Refusal(d, context) is { } refusal)
         {
             return refusal;
         }

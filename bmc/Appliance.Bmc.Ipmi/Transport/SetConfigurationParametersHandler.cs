@@ -21,7 +21,7 @@ public abstract class SetConfigurationParametersHandler(LanSetInProgress progres
             return Reply.BadLength();
         }
 
-        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0]))
+        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0], context))
         {
             return Reply.BadField();
         }
