@@ -56,13 +56,19 @@ public sealed class RedfishRig : IAsyncDisposable
     /// <summary>Runs the front panel service too, so that the LCD mirror exists.</summary>
     public bool WithFrontPanel { get; init; }
 
+    /// <summary>Firmware slots (files) for UpdateService; null: a BMC without slots.</summary>
+    public Firmware.FirmwareLayout? FirmwareLayout { get; init; }
+
+    public Firmware.FirmwareSlots? Firmware { get; private set; }
+
     /// <param name="hostConsole">A shell command the board runs as its host's serial console once POST completes.</param>
     public static async Task<RedfishRig> StartAsync(bool adminMustChangePassword = false, string? stateDirectory = null, bool withFrontPanel = false,
-        BoardDescription? board = null, string? hostConsole = null)
+        BoardDescription? board = null, string? hostConsole = null, Firmware.FirmwareLayout? firmware = null)
     {
         var rig = new RedfishRig(stateDirectory ?? Directory.CreateTempSubdirectory("redfish-state-").FullName, stateDirectory is null, board, hostConsole)
         {
             WithFrontPanel = withFrontPanel,
+            FirmwareLayout = firmware,
         };
         await rig.StartBmcAsync(adminMustChangePassword);
         return rig;
@@ -81,7 +87,8 @@ public sealed class RedfishRig : IAsyncDisposable
             await _frontPanel.StartAsync(CancellationToken.None);
         }
 
-        Service = new RedfishService(Host, new RedfishOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) }, Lifetime);
+        Firmware = FirmwareLayout is null ? null : new Firmware.FirmwareSlots(FirmwareLayout, Description.Model, Host.Sel, NullLogger.Instance);
+        Service = new RedfishService(Host, new RedfishOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0), Firmware = Firmware }, Lifetime);
         await Service.StartAsync(CancellationToken.None);
     }
 
@@ -95,6 +102,7 @@ public sealed class RedfishRig : IAsyncDisposable
 
         Host.Dispose();
         _board?.Dispose();
+        Firmware?.Dispose();
     }
 
     /// <summary>

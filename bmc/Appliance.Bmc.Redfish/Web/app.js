@@ -105,8 +105,8 @@ async function enter() {
 
 // ---- pages ----
 
-const pages = { dashboard: dashboard, sensors: sensors, fans: fans, log: eventLog, accounts: accounts, panel: panel, console: serialConsole };
-const intervals = { dashboard: 2000, sensors: 1000, fans: 2000, log: 5000, accounts: 0, panel: 1000, console: 0 };
+const pages = { dashboard: dashboard, sensors: sensors, fans: fans, log: eventLog, accounts: accounts, firmware: firmware, panel: panel, console: serialConsole };
+const intervals = { dashboard: 2000, sensors: 1000, fans: 2000, log: 5000, accounts: 0, firmware: 0, panel: 1000, console: 0 };
 
 function route() {
   const page = (location.hash || '#dashboard').slice(1);
@@ -261,6 +261,54 @@ $('account-form').addEventListener('submit', async (event) => {
     $('account-form').reset();
     await accounts();
     banner(null);
+  } catch (e) { banner(e); }
+});
+
+const UPDATE = '/redfish/v1/UpdateService';
+
+async function firmware() {
+  const { json } = await api('GET', UPDATE + '/FirmwareInventory?$expand=.');
+  $('firmware-rows').replaceChildren(...json.Members.map((f) => row([f.Id, f.Version || '—', f.Status.State, f.Description])));
+  const update = (await api('GET', UPDATE)).json;
+  $('firmware-form').hidden = !update.ServiceEnabled;
+  if (!update.ServiceEnabled) $('firmware-status').textContent = update.Description;
+}
+
+// The image goes to the multipart push URI as it is; the BMC checks it before anything is written.
+$('firmware-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const file = $('firmware-file').files[0];
+  const form = new FormData();
+  form.append('UpdateParameters', new Blob([JSON.stringify({ Targets: [MANAGER], '@Redfish.OperationApplyTime': 'OnReset' })], { type: 'application/json' }));
+  form.append('UpdateFile', file, file.name);
+  $('firmware-upload').disabled = true;
+  $('firmware-activate').hidden = true;
+  $('firmware-status').textContent = 'Uploading and verifying ' + file.name + '…';
+  try {
+    const update = (await api('GET', UPDATE)).json;
+    const response = await fetch(update.MultipartHttpPushUri, { method: 'POST', headers: { 'Accept': 'application/json', 'X-Auth-Token': state.token }, body: form });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!response.ok) throw new RedfishError(response.status, json);
+    const info = (json && json['@Message.ExtendedInfo']) || [];
+    $('firmware-status').textContent = info.length ? info.map((m) => m.Message).join(' ') : 'The image was written to the standby slot.';
+    $('firmware-activate').hidden = false;
+    $('firmware-form').reset();
+    banner(null);
+  } catch (e) {
+    $('firmware-status').textContent = 'Refused: ' + e.message;
+  } finally {
+    $('firmware-upload').disabled = false;
+    try { await firmware(); } catch (e) { banner(e); }
+  }
+});
+
+$('firmware-activate').addEventListener('click', async () => {
+  if (!await confirmed('Reset the BMC now to run the new firmware? The host keeps running.')) return;
+  try {
+    await api('POST', MANAGER + '/Actions/Manager.Reset', { ResetType: 'GracefulRestart' });
+    $('firmware-activate').hidden = true;
+    $('firmware-status').textContent = 'The BMC is restarting; log in again once it is back.';
   } catch (e) { banner(e); }
 });
 
