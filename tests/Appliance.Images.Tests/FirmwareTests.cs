@@ -105,7 +105,7 @@ public sealed class FirmwareTests : IAsyncLifetime
         File.Copy(Path.Combine(ImageBuild.FirmwareAmd64, "rootfs.squashfs"), payload);
         string foreign = Path.Combine(_rig.Directory, "foreign.fwpkg");
         await FirmwareImages.SignAsync(payload, foreign, running + ".foreign", "hc1", await FirmwareImages.ForeignKeyAsync(_rig.Directory));
-        using var server = new ImageServer(_rig.Directory);
+        await using ImageServer server = await ImageServer.StartAsync(_rig.Directory);
         (int status, JsonObject? error) = await _rig.RedfishAsync("POST", "/redfish/v1/UpdateService/Actions/UpdateService.SimpleUpdate",
             $$"""{"ImageURI":"http://10.0.2.2:{{server.Port}}/foreign.fwpkg","TransferProtocol":"HTTP"}""", limit: TimeSpan.FromMinutes(10));
         Assert.Equal(400, status);

@@ -1,22 +1,24 @@
-using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Appliance.Images.Tests;
 
-/// <summary>A web server on 127.0.0.1 serving a folder's files: where SimpleUpdate fetches images (10.0.2.2 from inside QEMU).</summary>
-public sealed class ImageServer : IDisposable
+/// <summary>
+/// A web server (Kestrel) on 127.0.0.1 serving a folder's files: where SimpleUpdate fetches images.
+/// The guest reaches it as 10.0.2.2 through QEMU's user-mode network and names that host in its
+/// requests, so the server answers whatever Host a request carries.
+/// </summary>
+public sealed class ImageServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly string _directory;
+    private readonly WebApplication _app;
     private readonly List<string> _requests = [];
-    private readonly Task _loop;
 
-    public ImageServer(string directory)
+    private ImageServer(WebApplication app, int port)
     {
-        _directory = directory;
-        Port = QemuMachine.FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        _app = app;
+        Port = port;
     }
 
     public int Port { get; }
@@ -32,58 +34,31 @@ public sealed class ImageServer : IDisposable
         }
     }
 
-    public void Dispose()
+    public static async Task<ImageServer> StartAsync(string directory)
     {
-        _listener.Stop();
-        _listener.Close();
-        try
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        int port = QemuMachine.FreePort();
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        WebApplication app = builder.Build();
+        var server = new ImageServer(app, port);
+        app.MapGet("/{name}", (string name, HttpContext context) =>
         {
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
+            lock (server._requests)
+            {
+                server._requests.Add(context.Request.Path.Value!);
+            }
+
+            string file = Path.Combine(directory, Path.GetFileName(name));
+            return File.Exists(file) ? Results.File(file, "application/octet-stream") : Results.NotFound();
+        });
+        await app.StartAsync();
+        return server;
     }
 
-    private async Task ServeAsync()
+    public async ValueTask DisposeAsync()
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            string path = context.Request.Url!.AbsolutePath;
-            lock (_requests)
-            {
-                _requests.Add(path);
-            }
-
-            string file = Path.Combine(_directory, Path.GetFileName(path));
-            using HttpListenerResponse response = context.Response;
-            if (!File.Exists(file))
-            {
-                response.StatusCode = 404;
-                continue;
-            }
-
-            response.ContentType = "application/octet-stream";
-            response.ContentLength64 = new FileInfo(file).Length;
-            await using FileStream source = File.OpenRead(file);
-            try
-            {
-                await source.CopyToAsync(response.OutputStream);
-            }
-            catch (HttpListenerException)
-            {
-                // The BMC stopped reading.
-            }
-        }
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }
