@@ -29,11 +29,14 @@ public sealed record FirmwareLayout
     /// <summary>The slot the running firmware booted from; null: the bootloader's "appliance.slot=" on /proc/cmdline.</summary>
     public string? BootedSlot { get; init; }
 
+    // The properties with defaults have setters, not init: the source-generated reader sets every
+    // init-only property, to default(T) when the file leaves it out, and the defaults would be lost.
+
     /// <summary>How many boots a newly written slot gets to report healthy before the bootloader falls back.</summary>
-    public int BootTries { get; init; } = 3;
+    public int BootTries { get; set; } = 3;
 
     /// <summary>The file whose IMAGE_VERSION is the running firmware's version (os-release format).</summary>
-    public string OsRelease { get; init; } = "/etc/os-release";
+    public string OsRelease { get; set; } = "/etc/os-release";
 
     /// <summary>The command that resets the BMC (a BMC reset then boots the slot the environment names); null: restart the service in place.</summary>
     public IReadOnlyList<string>? ResetCommand { get; init; }
@@ -91,7 +94,9 @@ public sealed record BootEnvironmentLayout
 
     /// <summary>U-Boot only: where the environment starts in the device and how large it is (CONFIG_ENV_OFFSET, CONFIG_ENV_SIZE).</summary>
     public long Offset { get; init; }
-    public int Size { get; init; } = 0x10000;
+
+    /// <summary>A setter, not init, for the default to survive a file that leaves it out (see <see cref="FirmwareLayout.BootTries"/>).</summary>
+    public int Size { get; set; } = 0x10000;
 }
 
 public sealed class FirmwareLayoutException(string message) : Exception(message);
