@@ -17,7 +17,8 @@ public static class FirmwareImages
         string osRelease = Path.Combine(root, "usr", "lib", "os-release");
         File.WriteAllLines(osRelease, File.ReadAllLines(osRelease).Select(l => l.StartsWith("IMAGE_VERSION=", StringComparison.Ordinal) ? "IMAGE_VERSION=" + version : l));
         change?.Invoke(root);
-        await RunAsync("mksquashfs", [root, squashfs, "-noappend", "-comp", "xz", "-all-root", "-quiet", "-no-progress"]);
+        // Packed as firmware/build-firmware.sh packs a release: with xz's defaults the root outgrows a slot.
+        await RunAsync("mksquashfs", [root, squashfs, "-noappend", "-comp", "xz", "-b", "1M", "-Xdict-size", "100%", "-Xbcj", "x86", "-all-root", "-quiet", "-no-progress"]);
         Directory.Delete(root, recursive: true);
         await SignAsync(squashfs, image, version, board ?? "hc1", key ?? Path.Combine(ImageBuild.Keys, "firmware-signing.pem"));
         File.Delete(squashfs);
