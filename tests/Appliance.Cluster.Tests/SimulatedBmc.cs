@@ -23,6 +23,9 @@ internal sealed class SimulatedBmc : IAsyncDisposable
     public int IpmiPort { get; private set; }
     public string Endpoint => $"127.0.0.1:{IpmiPort}";
 
+    /// <summary>The BMC's Redfish service (https://127.0.0.1:PORT), when started with Redfish.</summary>
+    public string? RedfishUrl { get; private set; }
+
     public string Log
     {
         get
@@ -31,12 +34,12 @@ internal sealed class SimulatedBmc : IAsyncDisposable
         }
     }
 
-    public static async Task<SimulatedBmc> StartAsync()
+    public static async Task<SimulatedBmc> StartAsync(bool redfish = false)
     {
         var bmc = new SimulatedBmc();
         try
         {
-            await bmc.StartProcessesAsync();
+            await bmc.StartProcessesAsync(redfish);
             return bmc;
         }
         catch
@@ -46,16 +49,19 @@ internal sealed class SimulatedBmc : IAsyncDisposable
         }
     }
 
-    private async Task StartProcessesAsync()
+    private async Task StartProcessesAsync(bool redfish)
     {
         File.WriteAllText(AdminPasswordFile, AdminPassword + "\n");
         Start("appliance-board-sim", ["serve", "--board", Repo.Hc1, "--socket", BoardSocket, "--node", "7"]);
         await Wait.UntilAsync(() => File.Exists(BoardSocket), "the simulated board's socket", 30);
         IpmiPort = FreeUdpPort();
+        int? redfishPort = redfish ? FreeTcpPort() : null;
+        RedfishUrl = redfishPort is { } p ? $"https://127.0.0.1:{p}" : null;
         Start("appliance-bmc",
         [
             "--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", Path.Combine(Directory, "state"), "--run-dir", Path.Combine(Directory, "run"),
-            "--hostname", "n7-bmc", "--ipmi", Endpoint, "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", AdminPasswordFile,
+            "--hostname", "n7-bmc", "--ipmi", Endpoint, "--redfish", redfishPort is { } port ? $"127.0.0.1:{port}" : "off",
+            "--admin-user", AdminUser, "--admin-password-file", AdminPasswordFile,
         ]);
         await Wait.UntilAsync(() => Log.Contains("BMC ready", StringComparison.Ordinal), "the BMC to be ready", 60);
     }
@@ -104,6 +110,13 @@ internal sealed class SimulatedBmc : IAsyncDisposable
     {
         if (line is null) return;
         lock (_log) _log.AppendLine(line);
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static int FreeUdpPort()

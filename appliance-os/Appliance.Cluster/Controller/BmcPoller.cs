@@ -9,9 +9,10 @@ namespace Appliance.Cluster.Controller;
 
 /// <summary>
 /// Asks every node's BMC, over LAN with the cluster's dedicated account, for the chassis power
-/// state and the DCMI power reading, and keeps the answers in etcd for the API.
+/// state and the DCMI power reading (Redfish PowerState and PowerSubsystem when IPMI does not answer),
+/// and keeps the answers in etcd for the API, the power manager and the energy meter.
 /// </summary>
-public sealed class BmcPoller(ClusterMember member, ILogger<BmcPoller> logger)
+public sealed class BmcPoller(ClusterMember member, BmcPower power, ILogger<BmcPoller> logger)
 {
     /// <summary>An unchanged reading is written again only this often: etcd keeps a revision of every write.</summary>
     private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(1);
@@ -26,7 +27,7 @@ public sealed class BmcPoller(ClusterMember member, ILogger<BmcPoller> logger)
         await Task.WhenAll(accounts.Where(a => nodes.TryGetValue(a.Name, out var n) && n.Bmc is not null).Select(async account =>
         {
             var endpoint = nodes[account.Name].Bmc!;
-            var status = await ReadAsync(endpoint, account.Value.User, BmcCredentials.OpenPassword(account.Name, account.Value, key), ct);
+            var status = await ReadAsync(endpoint, account.Value.User, BmcCredentials.OpenPassword(account.Name, account.Value, key), ct, account.Name);
             if (_written.TryGetValue(account.Name, out var last) && (last.Power, last.Watts, last.Error) == (status.Power, status.Watts, status.Error)
                 && status.ReadAt - last.ReadAt < Refresh) return;
             await store.PutAsync(Keys.BmcStatus + account.Name, status, StoreJsonContext.Default.BmcStatusRecord, ct: ct);
@@ -34,35 +35,15 @@ public sealed class BmcPoller(ClusterMember member, ILogger<BmcPoller> logger)
         }));
     }
 
-    /// <summary>Power state and watts from one BMC; an unreachable or refusing BMC gives a record with the error.</summary>
-    public async Task<BmcStatusRecord> ReadAsync(BmcEndpoint endpoint, string user, string password, CancellationToken ct)
+    /// <summary>Power state and watts from one BMC (IPMI, else Redfish); an unreachable or refusing BMC gives a record with the error.</summary>
+    public async Task<BmcStatusRecord> ReadAsync(BmcEndpoint endpoint, string user, string password, CancellationToken ct, string node = "")
     {
-        var client = new IpmiClient(new IpmiClientOptions
-        {
-            Host = endpoint.Host,
-            Port = endpoint.Port,
-            UserName = user,
-            Password = password,
-            Privilege = BmcAccountProvisioner.Privilege,
-            Timeout = TimeSpan.FromMilliseconds(700),
-            Retries = 1,
-        });
         try
         {
-            await using var session = await client.OpenSessionAsync(ct);
-            var chassis = await session.GetChassisStatusAsync(ct);
-            int? watts = null;
-            try
-            {
-                watts = (await DcmiPowerReading.ReadAsync(session, ct)).Current;
-            }
-            catch (IpmiCompletionCodeException)
-            {
-                // A BMC without a power monitor: power state only.
-            }
-            return new BmcStatusRecord(chassis.PowerOn ? "on" : "off", watts, DateTimeOffset.UtcNow, null);
+            var reading = await power.ReadAsync(new BmcAccess(node, endpoint, user, password), ct);
+            return new BmcStatusRecord(reading.Power, reading.Watts, DateTimeOffset.UtcNow, null);
         }
-        catch (IpmiException e)
+        catch (BmcUnreachableException e)
         {
             logger.LogDebug("BMC {Endpoint} did not answer: {Error}", endpoint, e.Message);
             return new BmcStatusRecord(null, null, DateTimeOffset.UtcNow, e.Message);

@@ -1,0 +1,76 @@
+using Appliance.Cluster.Bmc;
+using Appliance.Cluster.Store;
+using Appliance.Ipmi.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Appliance.Cluster.Tests;
+
+/// <summary>
+/// The cluster's power control of a node, against a real BMC on a simulated board, with the cluster's
+/// own operator account: IPMI first; Redfish when IPMI does not answer; neither with a password the BMC
+/// no longer takes, and then the error says what each door answered.
+/// </summary>
+public sealed class BmcPowerTests
+{
+    [Fact]
+    public async Task The_host_is_powered_on_and_off_over_ipmi_and_over_redfish_when_ipmi_does_not_answer()
+    {
+        await using var bmc = await SimulatedBmc.StartAsync(redfish: true);
+        var account = await ClusterAccountAsync(bmc);
+        var power = new BmcPower(new RedfishCertificates(), NullLogger<BmcPower>.Instance);
+        var ipmi = new BmcAccess("n7", new BmcEndpoint("127.0.0.1", bmc.IpmiPort, bmc.RedfishUrl), account.User, account.Password);
+
+        Assert.Equal(("off", "ipmi"), Read(await power.ReadAsync(ipmi, default)));
+        Assert.Equal("ipmi", (await power.PowerOnAsync(ipmi, default)).Via);
+        await Wait.UntilAsync(() => bmc.AsAdmin("chassis", "power", "status").Output.Contains("is on", StringComparison.Ordinal), "the host to power on", 30);
+        BmcReading on = null!;
+        await Wait.UntilAsync(async () => (on = await power.ReadAsync(ipmi, default)).Watts > 0, "DCMI to give the host's draw", 30);
+        Assert.Equal(("on", "ipmi"), Read(on));
+
+        // IPMI gone (nothing listens on its port): the same account through Redfish.
+        var redfishOnly = ipmi with { Endpoint = new BmcEndpoint("127.0.0.1", ClosedUdpPort(), bmc.RedfishUrl) };
+        var reading = await power.ReadAsync(redfishOnly, default);
+        Assert.Equal(("on", "redfish"), Read(reading));
+        Assert.NotNull(reading.IpmiError);
+        Assert.True(reading.Watts > 0, "PowerSubsystem gives the host's draw");
+        var off = await power.PowerOffAsync(redfishOnly, default);
+        Assert.Equal("redfish", off.Via);
+        await Wait.UntilAsync(async () => (await power.ReadAsync(redfishOnly, default)).Power == "off", "Redfish PowerState to say Off", 30);
+        Assert.Contains("is off", bmc.AsAdmin("chassis", "power", "status").Output);
+    }
+
+    [Fact]
+    public async Task A_password_the_bmc_no_longer_takes_fails_on_both_doors_and_says_so()
+    {
+        await using var bmc = await SimulatedBmc.StartAsync(redfish: true);
+        var account = await ClusterAccountAsync(bmc);
+        var (exit, output) = bmc.AsAdmin("user", "set", "password", account.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture), "Changed-1234");
+        Assert.True(exit == 0, output);
+        var power = new BmcPower(new RedfishCertificates(), NullLogger<BmcPower>.Instance);
+        var access = new BmcAccess("n7", new BmcEndpoint("127.0.0.1", bmc.IpmiPort, bmc.RedfishUrl), account.User, account.Password);
+
+        var refused = await Assert.ThrowsAsync<BmcUnreachableException>(() => power.PowerOffAsync(access, default));
+
+        Assert.StartsWith($"n7's BMC refused or did not answer: IPMI at 127.0.0.1:{bmc.IpmiPort}: ", refused.Message);
+        Assert.Contains($"; Redfish at {bmc.RedfishUrl}/: the BMC's Redfish service at {bmc.RedfishUrl}/ refused the cluster's account", refused.Message);
+        await Assert.ThrowsAsync<BmcUnreachableException>(() => power.ReadAsync(access, default));
+    }
+
+    /// <summary>The cluster's dedicated account, made as enrolment makes it (an administrator's session, used once).</summary>
+    private static async Task<BmcAccount> ClusterAccountAsync(SimulatedBmc bmc)
+    {
+        await using var session = await new IpmiClient(new IpmiClientOptions
+        {
+            Host = "127.0.0.1", Port = bmc.IpmiPort, UserName = SimulatedBmc.AdminUser, Password = bmc.AdminPassword,
+        }).OpenSessionAsync();
+        return await BmcAccountProvisioner.CreateAsync(session, default);
+    }
+
+    private static (string, string) Read(BmcReading reading) => (reading.Power, reading.Via);
+
+    private static int ClosedUdpPort()
+    {
+        using var socket = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)socket.Client.LocalEndPoint!).Port;
+    }
+}
