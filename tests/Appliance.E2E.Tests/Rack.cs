@@ -14,7 +14,8 @@ internal sealed class Rack : IDisposable
     private Process _process = null!;
     private readonly System.Text.StringBuilder _output = new();
 
-    public Rack(int nodes, string? boardFile = null)
+    /// <param name="cluster">Whether the hosts run the cluster service (appliance-cluster) when they boot.</param>
+    public Rack(int nodes, string? boardFile = null, bool cluster = false)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -23,7 +24,7 @@ internal sealed class Rack : IDisposable
             Subnet = $"10.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(1, 250)}";
             IpmiBase = 20000 + (Random.Shared.Next(0, 200) * 100);
             RedfishBase = IpmiBase + 50;
-            (_process, bool up) = Start(nodes, boardFile);
+            (_process, bool up) = Start(nodes, boardFile, cluster);
             if (up)
             {
                 break;
@@ -47,7 +48,7 @@ internal sealed class Rack : IDisposable
         Nodes = [.. json.RootElement.EnumerateArray().Select(RackNode.From)];
     }
 
-    private (Process, bool Up) Start(int nodes, string? boardFile)
+    private (Process, bool Up) Start(int nodes, string? boardFile, bool cluster)
     {
         var info = new ProcessStartInfo(Path.Combine(Repo.Root, "tools", "rack.sh"))
         {
@@ -64,7 +65,7 @@ internal sealed class Rack : IDisposable
                 ["BMC_BIN"] = Path.Combine(AppContext.BaseDirectory, "appliance-bmc"),
                 ["BOARD_SIM_BIN"] = Path.Combine(AppContext.BaseDirectory, "appliance-board-sim"),
                 ["NODE_BIN"] = Path.Combine(AppContext.BaseDirectory, "appliance-node"),
-                ["CLUSTER_BIN"] = "",
+                ["CLUSTER_BIN"] = cluster ? Path.Combine(AppContext.BaseDirectory, "appliance-cluster") : "",
             },
         };
         if (boardFile is not null)
@@ -91,6 +92,9 @@ internal sealed class Rack : IDisposable
     public string Subnet { get; private set; } = "";
     public int IpmiBase { get; private set; }
     public int RedfishBase { get; private set; }
+
+    /// <summary>This machine's address on the rack bridge.</summary>
+    public string Gateway => $"{Subnet}.254";
     public IReadOnlyList<RackNode> Nodes { get; } = [];
 
     public string Output
