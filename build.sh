@@ -139,7 +139,8 @@ bench() {
   build
   local names=("$@")
   if ((${#names[@]} == 0)); then
-    for s in bench/*.sh; do names+=("$(basename "$s" .sh)"); done
+    # ipmi-sim.sh is the IPMI bench's peer, not a benchmark: it serves until stopped.
+    for s in bench/*.sh; do [[ $(basename "$s") == ipmi-sim.sh ]] || names+=("$(basename "$s" .sh)"); done
   fi
   for n in "${names[@]}"; do
     [[ -x bench/$n.sh ]] || { log "bench: no benchmark named '$n' (see bench/*.sh)"; exit 2; }

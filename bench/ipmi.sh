@@ -16,6 +16,7 @@
 #   IPMI_BENCH_ARTIFACTS=DIR              take every binary from a `dotnet build --artifacts-path DIR` layout
 #   IPMI_BENCH_SECONDS=N (default 10 per throughput run), IPMI_BENCH_RUNS=N (default 31 ipmitool runs per median)
 #   IPMI_BENCH_ONLY=readings1,sessions1,...  some measures only (names in bench/Appliance.Bench.Ipmi/Program.cs)
+# The table also goes to bench/out/ipmi.json.
 # appliance-bmc runs on a board served by appliance-board-sim, as on the rack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ ROOT=$PWD
 command -v ipmitool >/dev/null || { echo "ipmi.sh: ipmitool missing (./build.sh setup installs it)" >&2; exit 1; }
 command -v ipmi_sim >/dev/null || { echo "ipmi.sh: ipmi_sim missing: apt-get install openipmi (./build.sh setup does)" >&2; exit 1; }
 command -v clang >/dev/null || { echo "ipmi.sh: clang missing (./build.sh setup installs it)" >&2; exit 1; }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 artifacts=${IPMI_BENCH_ARTIFACTS:-}
 if [[ -n $artifacts ]]; then
@@ -87,4 +89,7 @@ echo "clients: ipmitool $(ipmitool -V | awk '{print $3}') processes, and a lean 
 "$helper" --ours "$ours_port" --ours-user admin --ours-password "$password" --ours-pid "$bmc_pid" \
   --peer "$peer_port" --peer-user admin --peer-password adminpass1 --peer-pid "$sim_pid" \
   --echo "$echo_port" --echo-pid "$echo_pid" \
-  --seconds "${IPMI_BENCH_SECONDS:-10}" --runs "${IPMI_BENCH_RUNS:-31}" --sensor 1 ${IPMI_BENCH_ONLY:+--only "$IPMI_BENCH_ONLY"}
+  --seconds "${IPMI_BENCH_SECONDS:-10}" --runs "${IPMI_BENCH_RUNS:-31}" --sensor 1 ${IPMI_BENCH_ONLY:+--only "$IPMI_BENCH_ONLY"} \
+  --rows "$dir/rows.tsv"
+python3 bench/write-json.py ipmi "$dir/rows.tsv" --load "$load_before" binary="$bmc" seconds="${IPMI_BENCH_SECONDS:-10}" \
+  ipmitool_runs="${IPMI_BENCH_RUNS:-31}" ipmi_sim="$(dpkg-query -W -f='${Version}' openipmi 2>/dev/null || echo unknown)"

@@ -7,7 +7,7 @@ using Appliance.Bench.Ipmi;
 //   appliance-bench-ipmi --ours PORT --ours-user U --ours-password P [--ours-pid PID]
 //                        --peer PORT --peer-user U --peer-password P [--peer-pid PID]
 //                        [--echo PORT --echo-pid PID]
-//                        [--seconds S] [--slices N] [--runs N] [--sensor N] [--only NAME,...]
+//                        [--seconds S] [--slices N] [--runs N] [--sensor N] [--only NAME,...] [--rows FILE]
 // 1. median wall time of a whole `ipmitool -I lanplus -C <suite> chassis status` process;
 // 2. in-session Get Sensor Reading requests per second, one session and eight concurrent sessions;
 // 3. RMCP+ sessions opened and closed per second.
@@ -20,6 +20,7 @@ using Appliance.Bench.Ipmi;
 // (bench/udp-echo.c): the bound any server could reach with them here, and so the highest ratio any could show.
 // --peer 0 measures ours alone; --only picks measures (for profiling):
 // ipmitool3 ipmitool17 readings1 readings8 readings8s17 sessions1 sessions4.
+// --rows FILE writes the table as tab-separated rows (measure, value, unit, subject) for bench/write-json.py.
 
 var options = Options.Parse(args);
 var ours = new Target("appliance-bmc", options.Int("ours"), options.Text("ours-user"), options.Text("ours-password"), options.Int("ours-pid", 0));
@@ -133,7 +134,44 @@ Console.WriteLine("/proc counts in 10 ms ticks, each charged to whoever runs whe
 Console.WriteLine("that leaves the ipmitool rows' CPU figures rough, about 0.3 ms per run either way.");
 Console.WriteLine("client CPU/op: the load generator's own CPU time per operation against each server (the same client for both).");
 Console.WriteLine($"idle server CPU: appliance-bmc {ours.IdlePerSecond.Total * 100:0.0}% of a core, ipmi_sim {(peer?.IdlePerSecond.Total ?? 0) * 100:0.0}%.");
+if (options.Has("rows"))
+{
+    WriteRows(options.Text("rows"));
+}
+
 return 0;
+
+// One line per figure: each server's value and CPU per operation, and ours as a share of the bound.
+void WriteRows(string path)
+{
+    var lines = new List<string>();
+    void Line(string measure, double? value, string unit, string subject) =>
+        lines.Add(string.Join('\t', measure, value is double v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "n/a", unit, subject));
+    foreach (Row r in rows)
+    {
+        foreach ((string subject, Measured? m) in new[] { (ours.Name, r.Ours), ("ipmi_sim", r.Peer), ("UDP echo", r.Echo) })
+        {
+            if (m is null)
+            {
+                continue;
+            }
+
+            Line(r.What, m.Value, r.Unit, subject);
+            if (m.Server is CpuTime cpu)
+            {
+                Line(r.What + ": server CPU per operation", cpu.Total * 1e6, "us", subject);
+            }
+        }
+
+        if (r.Ours?.Value is double o && r.Echo?.Value is double e && e > 0)
+        {
+            Line(r.What + ": share of the UDP echo bound", r.HigherIsBetter ? o / e : e / o, "ratio", ours.Name);
+        }
+    }
+
+    Line("idle server CPU", ours.IdlePerSecond.Total * 100, "% of a core", ours.Name);
+    File.WriteAllLines(path, lines);
+}
 
 // Each target in turns (ours, peer, peer, ours, ...) `count` times, so load from elsewhere on a
 // shared machine falls on all alike; a target that fails once is left out from then on.

@@ -11,6 +11,8 @@ using Microsoft.Extensions.Time.Testing;
 // Thermal step response of each board zone: the host idles until the zone settles, then runs
 // flat out; the zone's hottest controlled input is followed until it settles again.
 // Usage: thermal <board.json> [controller.coefficient=value ...] (to try other tunings)
+// With BENCH_ROWS=FILE in the environment the table also goes to FILE as tab-separated rows
+// (measure, value, unit, zone) for bench/write-json.py.
 
 string boardPath = args.Length > 0 ? args[0] : "hw/boards/hc1.json";
 BoardDescription board = BoardFile.Load(boardPath);
@@ -34,6 +36,9 @@ Run(TimeSpan.FromMinutes(10));
 
 Console.WriteLine($"board {board.Model}: load step 0 -> 100% at {sim.AmbientC:0.#} C ambient");
 Console.WriteLine("zone      input        setpoint  before C  peak C  overshoot C  final C  settle s  duty before %  duty after %  mean duty %");
+var rows = new List<string>();
+void Row(string measure, double value, string unit, string zone) =>
+    rows.Add(string.Create(CultureInfo.InvariantCulture, $"{measure}\t{value:0.###}\t{unit}\t{zone}"));
 foreach (ThermalZone zone in bmc.Thermal.Zones)
 {
     ControllerDescription pid = zone.Description.Controllers.First(c => c.Type == ControllerType.Pid);
@@ -56,8 +61,19 @@ foreach (ThermalZone zone in bmc.Thermal.Zones)
     double meanDuty = samples.Average(s => s.Duty);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{zone.Name,-9} {string.Join('+', pid.Inputs.Select(n => n.Replace(" Temp", ""))),-12} {pid.Setpoint,8:0.0}  {before,8:0.0}  {peak,6:0.0}  {Math.Max(0, peak - final),11:0.0}  {final,7:0.0}  {settle,8:0}  {dutyBefore,13:0.0}  {samples[^1].Duty,12:0.0}  {meanDuty,11:0.0}"));
+    Row("overshoot", Math.Max(0, peak - final), "C", zone.Name);
+    Row("settle time", settle, "s", zone.Name);
+    Row("peak", peak, "C", zone.Name);
+    Row("final", final, "C", zone.Name);
+    Row("fan duty after the step", samples[^1].Duty, "%", zone.Name);
+    Row("mean fan duty", meanDuty, "%", zone.Name);
     sim.HostLoad = 0;
     Run(TimeSpan.FromMinutes(10));
+}
+
+if (Environment.GetEnvironmentVariable("BENCH_ROWS") is { Length: > 0 } rowsFile)
+{
+    File.WriteAllLines(rowsFile, rows);
 }
 
 bmc.Dispose();

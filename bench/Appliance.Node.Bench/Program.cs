@@ -6,6 +6,8 @@ using Appliance.Node.Hypervisor;
 
 // The node agent end to end: two hypervisor hosts on this machine (node-hypervisor.sh), the real
 // appliance-node process on each, the test guest. Measures what a user waits for.
+// With BENCH_ROWS=FILE in the environment the table also goes to FILE as tab-separated rows
+// (measure, value, unit) for bench/write-json.py.
 int runs = args.Length > 0 && int.TryParse(args[0], out int n) && n > 0 ? n : 3;
 string root = FindRoot();
 string guest = Path.Combine(root, ".cache", "guest");
@@ -15,6 +17,7 @@ string work = Path.Combine(Path.GetTempPath(), $"appliance-bench-{Guid.NewGuid()
 string script = Path.Combine(root, "appliance-os", "hypervisor", "node-hypervisor.sh");
 string suffix = Guid.NewGuid().ToString("N")[..5];
 
+var rows = new List<string>();
 var boot = new List<double>();
 var shutdown = new List<double>();
 var migrationTotal = new List<double>();
@@ -100,14 +103,25 @@ Row("live migration, downtime", migrationDowntime, "ms");
 Console.WriteLine($"{"agent RSS now / peak (MiB)",-44} {"",4} {rss.Rss / 1024.0,10:0.0} {rss.Peak / 1024.0,10:0.0}");
 Console.WriteLine($"{"  of which anonymous / mapped files (MiB)",-44} {"",4} {rss.Anon / 1024.0,10:0.0} {rss.File / 1024.0,10:0.0}");
 Console.WriteLine($"(guest kept running across migrations: {counterNote})");
+rows.Add(string.Create(CultureInfo.InvariantCulture, $"agent RSS now\t{rss.Rss / 1024.0:0.0}\tMiB"));
+rows.Add(string.Create(CultureInfo.InvariantCulture, $"agent RSS peak\t{rss.Peak / 1024.0:0.0}\tMiB"));
+if (Environment.GetEnvironmentVariable("BENCH_ROWS") is { Length: > 0 } rowsFile)
+{
+    File.WriteAllLines(rowsFile, rows);
+}
+
 return 0;
 
-static void Row(string name, List<double> values, string unit)
+void Row(string name, List<double> values, string unit)
 {
     var sorted = values.Order().ToList();
     string F(double v) => unit == "ms" ? $"{v:0} ms" : $"{v:0.00} s";
     double median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     Console.WriteLine($"{name,-44} {sorted.Count,4} {F(median),10} {F(sorted[0]),10} {F(sorted[^1]),10}");
+    foreach ((string what, double value) in new[] { ("median", median), ("min", sorted[0]), ("max", sorted[^1]) })
+    {
+        rows.Add(string.Create(CultureInfo.InvariantCulture, $"{name}, {what}\t{value:0.###}\t{unit}"));
+    }
 }
 
 static object Spec(string name) => new

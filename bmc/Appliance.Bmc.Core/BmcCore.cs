@@ -49,6 +49,8 @@ public sealed class BmcCore : IDisposable
         Watchdog = new HostWatchdog(Power, Sel, time, loggers.CreateLogger<HostWatchdog>());
         Thermal = new ThermalControl(board, Sensors, time, loggers.CreateLogger<ThermalControl>());
         Inventory = new HostInventory(board, Settings, loggers.CreateLogger<HostInventory>());
+        PowerOnHours = new PowerOnHours(board, Settings, time);
+        PowerLimit = new PowerLimit(Settings, Sensors, Power, Sel, time, loggers.CreateLogger<PowerLimit>());
         FactoryReset = new FactoryReset(this);
     }
 
@@ -88,6 +90,12 @@ public sealed class BmcCore : IDisposable
     /// <summary>Processors (from the BIOS's SMBIOS hand-off) and DIMMs (from their SPDs).</summary>
     public HostInventory Inventory { get; }
 
+    /// <summary>Time with PS_PWROK asserted (IPMI Get POH Counter).</summary>
+    public PowerOnHours PowerOnHours { get; }
+
+    /// <summary>The host's power cap (DCMI power limit, Redfish power limit Control).</summary>
+    public PowerLimit PowerLimit { get; }
+
     /// <summary>The host watchdog (IPMI Set/Get/Reset Watchdog Timer): resets, powers down or cycles a host that stops resetting it.</summary>
     public HostWatchdog Watchdog { get; }
 
@@ -101,10 +109,13 @@ public sealed class BmcCore : IDisposable
         Thermal.Start();
         Inventory.Start();
         Power.Start(acPowerRestored);
+        PowerOnHours.Start();
     }
 
     public void Dispose()
     {
+        PowerLimit.Dispose();
+        PowerOnHours.Dispose();
         Inventory.Dispose();
         Thermal.Dispose();
         Sensors.Dispose();

@@ -41,6 +41,7 @@ public sealed class FactoryReset(BmcCore host)
         host.Power.RestorePolicy = PowerRestorePolicy.AlwaysOff;
         host.FrontPanelPolicy.Reset();
         host.ClusterJoin.Reset();
+        host.PowerLimit.Reset();
         host.Identify.TurnOff();
         StoredThresholds.Forget(host.Sensors, host.Settings);
         StoredHysteresis.Forget(host.Sensors, host.Settings);

@@ -2,6 +2,7 @@ using Appliance.Bmc.Ipmi.App;
 using Appliance.Bmc.Ipmi.Chassis;
 using Appliance.Bmc.Ipmi.Dcmi;
 using Appliance.Bmc.Ipmi.Oem;
+using Appliance.Bmc.Ipmi.Pef;
 using Appliance.Bmc.Ipmi.Sensor;
 using Appliance.Bmc.Ipmi.Storage;
 using Appliance.Bmc.Ipmi.Transport;
@@ -27,8 +28,11 @@ public sealed class IpmiCommands : IDisposable
     private readonly PowerStatistics _power;
     private readonly BootParameters _boot;
     private readonly BootFlagValidBit _bootFlagValidBit;
+    private readonly UserLinkAuthentication _linkAuthentication;
 
-    public IpmiCommands(BmcCore host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, BmcLifetime lifetime, ILogger logger)
+    /// <param name="trapPort">UDP port PEF's PET traps go to (162; tests on loopback give another).</param>
+    public IpmiCommands(BmcCore host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, BmcLifetime lifetime, ILogger logger,
+        int trapPort = PlatformEventTrap.DefaultPort)
     {
         _channel = channel;
         Table = new IpmiCommandTable(logger);
@@ -45,6 +49,11 @@ public sealed class IpmiCommands : IDisposable
         var lanProgress = new LanSetInProgress();
         var disabledVlan = new DisabledVlan(host.Settings);
         var deviceId = new GetDeviceIdHandler();
+        _linkAuthentication = new UserLinkAuthentication(host.Settings, host.Accounts);
+        PefSettings = new PefConfiguration(host.Settings);
+        PefEngine = new PefEngine(host, PefSettings, trapPort, logger);
+        var pefProgress = new PefSetInProgress();
+        var alertString = new VolatileAlertString();
         DeviceId = deviceId.Identity;
 
         const PrivilegeLevel user = PrivilegeLevel.User;
@@ -63,8 +72,8 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.App, AppCommand.GetChannelAccess, user, new GetChannelAccessHandler(channel).Handle);
         Add(NetFn.App, AppCommand.SetChannelSecurityKeys, admin, new SetChannelSecurityKeysHandler(keys).Handle);
         Add(NetFn.App, AppCommand.GetChannelInfo, user, new GetChannelInfoHandler().Handle);
-        Add(NetFn.App, AppCommand.SetUserAccess, admin, new SetUserAccessHandler(host.Accounts).Handle);
-        Add(NetFn.App, AppCommand.GetUserAccess, operatorLevel, new GetUserAccessHandler(host.Accounts).Handle);
+        Add(NetFn.App, AppCommand.SetUserAccess, admin, new SetUserAccessHandler(host.Accounts, _linkAuthentication).Handle);
+        Add(NetFn.App, AppCommand.GetUserAccess, operatorLevel, new GetUserAccessHandler(host.Accounts, _linkAuthentication).Handle);
         Add(NetFn.App, AppCommand.SetUserName, admin, new SetUserNameHandler(host.Accounts).Handle);
         Add(NetFn.App, AppCommand.GetUserName, operatorLevel, new GetUserNameHandler(host.Accounts).Handle);
         Add(NetFn.App, AppCommand.SetUserPassword, admin, new SetUserPasswordHandler(host.Accounts).Handle);
@@ -77,12 +86,19 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.Chassis, ChassisCommand.ChassisIdentify, operatorLevel, new ChassisIdentifyHandler(host.Identify).Handle);
         Add(NetFn.Chassis, ChassisCommand.SetPowerRestorePolicy, operatorLevel, new SetPowerRestorePolicyHandler(host.Power).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetSystemRestartCause, user, new GetSystemRestartCauseHandler(host.Power).Handle);
+        Add(NetFn.Chassis, ChassisCommand.GetPohCounter, user, new GetPohCounterHandler(host.PowerOnHours).Handle);
         Add(NetFn.Chassis, ChassisCommand.SetFrontPanelEnables, admin, new SetFrontPanelEnablesHandler(host.FrontPanelPolicy).Handle);
         Add(NetFn.Chassis, ChassisCommand.SetSystemBootOptions, operatorLevel, new SetSystemBootOptionsHandler(host.Boot, boot, bootFlagValidBit).Handle);
         Add(NetFn.Chassis, ChassisCommand.GetSystemBootOptions, operatorLevel, new GetSystemBootOptionsHandler(host.Boot, boot).Handle);
 
         // Sensor/Event
         Add(NetFn.SensorEvent, SensorEventCommand.PlatformEvent, operatorLevel, new PlatformEventHandler(host.Sel).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetPefCapabilities, user, new GetPefCapabilitiesHandler().Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.ArmPefPostponeTimer, admin, new ArmPefPostponeTimerHandler(PefEngine).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.SetPefConfigurationParameters, admin, new SetPefConfigurationParametersHandler(PefSettings, pefProgress, alertString).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetPefConfigurationParameters, operatorLevel, new GetPefConfigurationParametersHandler(PefSettings, pefProgress, host.SystemGuid, alertString).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.SetLastProcessedEventId, admin, new SetLastProcessedEventIdHandler(PefEngine).Handle);
+        Add(NetFn.SensorEvent, SensorEventCommand.GetLastProcessedEventId, admin, new GetLastProcessedEventIdHandler(host.Sel, PefEngine).Handle);
         Add(NetFn.SensorEvent, SensorEventCommand.GetSensorReading, user, new GetSensorReadingHandler(Sensors).Handle);
         Add(NetFn.SensorEvent, SensorEventCommand.GetSensorThresholds, user, new GetSensorThresholdsHandler(Sensors).Handle);
         Add(NetFn.SensorEvent, SensorEventCommand.SetSensorThresholds, operatorLevel, new SetSensorThresholdsHandler(Sensors, host.Sensors, host.Settings).Handle);
@@ -108,12 +124,15 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.Storage, StorageCommand.SetSelTime, operatorLevel, new SetSelTimeHandler(host.Sel).Handle);
 
         // Transport
-        Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);
-        Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts).Handle);
+        Add(NetFn.Transport, TransportCommand.SetLanConfigurationParameters, admin, new SetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts, PefSettings).Handle);
+        Add(NetFn.Transport, TransportCommand.GetLanConfigurationParameters, operatorLevel, new GetLanConfigurationParametersHandler(host.Network, channel, lanProgress, disabledVlan, host.Accounts, PefSettings).Handle);
 
         // DCMI
         Add(NetFn.GroupExtension, DcmiCommand.GetDcmiCapabilitiesInfo, user, new GetDcmiCapabilitiesInfoHandler(host.Sel, host.Board.Description.SensorPollMs).Handle);
         Add(NetFn.GroupExtension, DcmiCommand.GetPowerReading, user, new GetPowerReadingHandler(_power, host.Time).Handle);
+        Add(NetFn.GroupExtension, DcmiCommand.GetPowerLimit, user, new GetPowerLimitHandler(host.PowerLimit).Handle);
+        Add(NetFn.GroupExtension, DcmiCommand.SetPowerLimit, operatorLevel, new SetPowerLimitHandler(host.PowerLimit).Handle);
+        Add(NetFn.GroupExtension, DcmiCommand.ActivatePowerLimit, operatorLevel, new ActivatePowerLimitHandler(host.PowerLimit).Handle);
 
         // OEM (README.md in this folder)
         Add(OemCommand.NetFn, OemCommand.FrontPanelPin, admin, new FrontPanelPinHandler(host.FrontPanelPolicy).Handle);
@@ -127,11 +146,20 @@ public sealed class IpmiCommands : IDisposable
 
     public DeviceId DeviceId { get; }
 
+    /// <summary>Platform Event Filtering's configuration (PEF parameters, LAN alert destinations).</summary>
+    public PefConfiguration PefSettings { get; }
+
+    public PefEngine PefEngine { get; }
+
     /// <summary>Every registered command and the privilege it needs.</summary>
     public IReadOnlyList<(NetFn NetFn, byte Command, PrivilegeLevel Required)> Registered => _registered;
 
     /// <summary>Puts the settings only IPMI keeps back to their factory values.</summary>
-    public void ResetSettings() => _boot.ValidBitClearing = 0;
+    public void ResetSettings()
+    {
+        _boot.ValidBitClearing = 0;
+        PefSettings.Reset();
+    }
 
     public void Dispose()
     {
@@ -139,6 +167,8 @@ public sealed class IpmiCommands : IDisposable
         _selIndex.Dispose();
         _power.Dispose();
         _bootFlagValidBit.Dispose();
+        _linkAuthentication.Dispose();
+        PefEngine.Dispose();
     }
 
     private void RebuildSdr(Sensors.SensorState sensor) => Sdr.Rebuild(_host.Time.GetUtcNow());

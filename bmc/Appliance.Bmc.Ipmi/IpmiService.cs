@@ -17,14 +17,15 @@ public sealed class IpmiService : IFrontDoor
     private IpmiServer? _server;
 
     /// <param name="deployedKg">K_g given at deployment (--ipmi-kg-file); it wins over a key set over IPMI.</param>
-    public IpmiService(BmcCore host, IPEndPoint endpoint, BmcLifetime lifetime, byte[]? deployedKg = null)
+    /// <param name="trapPort">UDP port PEF sends PET traps to (SNMP's 162 unless a test on loopback needs its own).</param>
+    public IpmiService(BmcCore host, IPEndPoint endpoint, BmcLifetime lifetime, byte[]? deployedKg = null, int trapPort = Pef.PlatformEventTrap.DefaultPort)
     {
         _host = host;
         _endpoint = endpoint;
         _log = host.Loggers.CreateLogger("Appliance.Bmc.Ipmi");
         Channel = new LanChannel(host.Settings);
         Keys = new ChannelSecurityKeys(host.Settings, host.Secrets, deployedKg);
-        Commands = new IpmiCommands(host, host.Watchdog, Channel, Keys, lifetime, _log);
+        Commands = new IpmiCommands(host, host.Watchdog, Channel, Keys, lifetime, _log, trapPort);
         _accounts = new AccountDirectory(host.Accounts, host.Time);
         host.FactoryReset.Performed += OnFactoryReset;
     }
@@ -52,6 +53,7 @@ public sealed class IpmiService : IFrontDoor
             ChannelNumber = LanChannel.Number,
             SystemGuid = _host.SystemGuid,
             TimeProvider = _host.Time,
+            SessionLogger = _host.Loggers.CreateLogger(AccessLog.Category),
         };
         Channel.Attach(options);
         var server = new IpmiServer(options, Commands.Table, _accounts, _log);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Authentication;
 using Appliance.Bmc.Redfish.Accounts;
 using Appliance.Bmc.Redfish.Certificates;
 using Appliance.Bmc.Redfish.Errors;
@@ -11,6 +10,7 @@ using Appliance.Bmc.Redfish.Systems;
 using Appliance.Bmc.Web;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Bmc.Redfish;
@@ -65,14 +65,20 @@ public sealed class RedfishService : IFrontDoor
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
-            kestrel.Listen(_endpoint, listen => listen.UseHttps(https =>
+            kestrel.Listen(_endpoint, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
             {
-                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-                https.ServerCertificateSelector = (_, _) => Services.Certificate.Current;
+                OnConnection = _ => ValueTask.FromResult(Services.Certificate.ServerOptions),
             }));
         });
 
         WebApplication app = builder.Build();
+        ILogger accessLog = _host.Loggers.CreateLogger(AccessLog.Category);
+        if (accessLog.IsEnabled(LogLevel.Information))
+        {
+            Services.AccessLogged = true;
+            app.Use(new RedfishAccessLog(accessLog).InvokeAsync);
+        }
+
         app.Use(SecurityHeaders);
         MapResources();
         var dispatcher = new RedfishDispatcher(Services, _log);
@@ -89,6 +95,14 @@ public sealed class RedfishService : IFrontDoor
         _app = app;
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Services.Port = new Uri(address).Port;
+        try
+        {
+            Services.Ssdp.Start();
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            _log.LogError("SSDP is enabled but port {Port} cannot be used ({Error}); discovery is off until it is changed", Services.Ssdp.Port, e.Message);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -114,11 +128,21 @@ public sealed class RedfishService : IFrontDoor
         EventService.Map(Services);
         CertificateService.Map(Services);
         Registries.Map(Services);
+        OemSchemas.Map(Services);
     }
 
     private static Task NotFoundAsync(HttpContext http)
     {
         http.Response.Headers["OData-Version"] = "4.0";
+        try
+        {
+            RedfishDispatcher.RequireODataVersion(http);
+        }
+        catch (RedfishException e)
+        {
+            return RedfishDispatcher.WriteErrorAsync(http, e);
+        }
+
         string path = http.Request.Path.Value?.TrimEnd('/') ?? "";
         return RedfishDispatcher.WriteErrorAsync(http, new RedfishException(StatusCodes.Status404NotFound,
             BaseMessages.ResourceNotFound("Resource", path[(path.LastIndexOf('/') + 1)..])));

@@ -2,6 +2,7 @@ using Appliance.Bmc.Redfish.Certificates;
 using Appliance.Bmc.Redfish.Events;
 using Appliance.Bmc.Redfish.Protocol;
 using Appliance.Bmc.Redfish.Sessions;
+using Microsoft.Extensions.Logging;
 
 namespace Appliance.Bmc.Redfish;
 
@@ -17,8 +18,23 @@ public sealed class RedfishServices : IDisposable
         Sessions = new SessionStore(host);
         Subscriptions = new SubscriptionStore(host.Database);
         Events = new EventBus(host, Subscriptions);
+        Ssdp = new Discovery.SsdpResponder(host.Settings, options.Endpoint.Address, ServiceRootUrl, host.DeviceGuid,
+            host.Loggers.CreateLogger<Discovery.SsdpResponder>());
         host.Sensors.Polled += OnSensorsPolled;
+        host.FactoryReset.Performed += OnFactoryReset;
     }
+
+    /// <summary>SSDP discovery (ManagerNetworkProtocol.SSDP), off unless enabled.</summary>
+    public Discovery.SsdpResponder Ssdp { get; }
+
+    /// <summary>The service root's URL as a client on the management network uses it.</summary>
+    public string ServiceRootUrl()
+    {
+        System.Net.IPAddress address = Options.Endpoint.Address.Equals(System.Net.IPAddress.Any) ? Host.Network.Current.Address : Options.Endpoint.Address;
+        return $"https://{address}:{Port}/redfish/v1/";
+    }
+
+    private void OnFactoryReset() => Ssdp.Configure(false, Discovery.SsdpResponder.DefaultPort);
 
     /// <summary>Resource IDs, as bmcweb names them.</summary>
     public const string SystemId = "system";
@@ -38,6 +54,9 @@ public sealed class RedfishServices : IDisposable
     public SubscriptionStore Subscriptions { get; }
     public EventBus Events { get; }
 
+    /// <summary>True while the access log is on: requests then note who made them for it.</summary>
+    public bool AccessLogged { get; set; }
+
     /// <summary>The port HTTPS is served on (known once the service has started).</summary>
     public int Port { get; set; }
 
@@ -51,6 +70,8 @@ public sealed class RedfishServices : IDisposable
     public void Dispose()
     {
         Host.Sensors.Polled -= OnSensorsPolled;
+        Host.FactoryReset.Performed -= OnFactoryReset;
+        Ssdp.Dispose();
         Events.Dispose();
         Subscriptions.Dispose();
         Sessions.Dispose();

@@ -12,7 +12,7 @@ namespace Appliance.Bmc.Redfish;
 public static class Registries
 {
     public const string Uri = "/redfish/v1/Registries";
-    private const string EventRegistryVersion = "1.0.0";
+    private const string EventRegistryVersion = "1.1.0";
 
     /// <summary>The ApplianceEvent messages: (key, message with %n arguments, argument count, severity, description).</summary>
     private static readonly (string Key, string Message, int Args, string Severity, string Description)[] EventMessages =
@@ -67,13 +67,18 @@ public static class Registries
     private static JsonObject EventRegistry()
     {
         var messages = new JsonObject();
-        foreach ((string key, string message, int args, string severity, string description) in EventMessages)
+        IEnumerable<(string, string, int, string, string)> sel = Managers.SelEntryText.Messages.Select(m => (m.Key, m.Message, m.Args, "OK",
+            m.Description + "  The System Event Log entry's Severity is the entry's own."));
+        foreach ((string key, string message, int args, string severity, string description) in EventMessages.Concat(sel))
         {
             messages[key] = new JsonObject
             {
                 ["Description"] = description,
                 ["Message"] = message,
                 ["MessageSeverity"] = severity,
+
+                // Deprecated for MessageSeverity, yet still required by MessageRegistry v1_6.
+                ["Severity"] = severity,
                 ["NumberOfArgs"] = args,
                 ["ParamTypes"] = RedfishJson.Strings(Enumerable.Repeat("string", args)),
                 ["Resolution"] = "None.",
@@ -87,7 +92,7 @@ public static class Registries
             ["Id"] = $"ApplianceEvent.{EventRegistryVersion}",
             ["Name"] = "Appliance BMC Event Message Registry",
             ["Language"] = "en",
-            ["Description"] = "The events the appliance BMC raises: SEL entries and power state changes.",
+            ["Description"] = "The events the appliance BMC raises (SEL entries and power state changes) and the messages its System Event Log entries are.",
             ["RegistryPrefix"] = "ApplianceEvent",
             ["RegistryVersion"] = EventRegistryVersion,
             ["OwningEntity"] = "Appliance",

@@ -25,10 +25,11 @@ public static class ServiceRoot
     /// <summary>Schema namespaces and versions this service's payloads use, for $metadata.</summary>
     private static readonly (string Schema, string Version)[] Schemas =
     [
-        ("ServiceRoot", "v1_16_0"), ("ComputerSystemCollection", ""), ("ComputerSystem", "v1_20_0"), ("ActionInfo", "v1_3_0"),
+        ("ServiceRoot", "v1_17_0"), ("ComputerSystemCollection", ""), ("ComputerSystem", "v1_20_0"), ("ActionInfo", "v1_3_0"),
         ("ProcessorCollection", ""), ("Processor", "v1_20_0"), ("MemoryCollection", ""), ("Memory", "v1_19_0"),
         ("ChassisCollection", ""), ("Chassis", "v1_23_0"), ("ThermalSubsystem", "v1_3_0"), ("FanCollection", ""), ("Fan", "v1_5_0"),
         ("ThermalMetrics", "v1_3_0"), ("EnvironmentMetrics", "v1_3_0"), ("PowerSubsystem", "v1_1_0"), ("PowerSupplyCollection", ""), ("PowerSupply", "v1_5_0"), ("PowerSupplyMetrics", "v1_1_0"),
+        ("ControlCollection", ""), ("Control", "v1_7_0"), ("Power", "v1_7_3"), ("Thermal", "v1_7_3"),
         ("SensorCollection", ""), ("Sensor", "v1_7_0"), ("ManagerCollection", ""), ("Manager", "v1_17_0"),
         ("ManagerNetworkProtocol", "v1_9_0"), ("EthernetInterfaceCollection", ""), ("EthernetInterface", "v1_10_0"),
         ("LogServiceCollection", ""), ("LogService", "v1_4_0"), ("LogEntryCollection", ""), ("LogEntry", "v1_15_0"),
@@ -55,7 +56,7 @@ public static class ServiceRoot
         var root = new JsonObject
         {
             ["@odata.id"] = "/redfish/v1/",
-            ["@odata.type"] = "#ServiceRoot.v1_16_0.ServiceRoot",
+            ["@odata.type"] = "#ServiceRoot.v1_17_0.ServiceRoot",
             ["Id"] = "RootService",
             ["Name"] = "Root Service",
             ["RedfishVersion"] = RedfishVersion,
@@ -73,6 +74,9 @@ public static class ServiceRoot
                     ["MaxLevels"] = QueryOptions.MaxLevels,
                 },
                 ["OnlyMemberQuery"] = true,
+
+                // Kestrel serves many connections and HTTP/1.1 pipelining at once.
+                ["MultipleHTTPRequests"] = true,
                 ["SelectQuery"] = false,
                 ["FilterQuery"] = false,
                 ["ExcerptQuery"] = false,
@@ -117,9 +121,17 @@ public static class ServiceRoot
             xml.Append("  </edmx:Reference>\n");
         }
 
+        foreach ((string ns, string version) in OemSchemas.Namespaces)
+        {
+            xml.Append($"""  <edmx:Reference Uri="{OemSchemas.CsdlUri(ns)}">""").Append('\n');
+            xml.Append($"""    <edmx:Include Namespace="{ns}"/>""").Append('\n');
+            xml.Append($"""    <edmx:Include Namespace="{ns}.{version}"/>""").Append('\n');
+            xml.Append("  </edmx:Reference>\n");
+        }
+
         xml.Append("""  <edmx:DataServices>""").Append('\n');
         xml.Append("""    <Schema xmlns="http://docs.oasis-open.org/odata/ns/edm" Namespace="Service">""").Append('\n');
-        xml.Append("""      <EntityContainer Name="Service" Extends="ServiceRoot.v1_16_0.ServiceContainer"/>""").Append('\n');
+        xml.Append("""      <EntityContainer Name="Service" Extends="ServiceRoot.v1_17_0.ServiceContainer"/>""").Append('\n');
         xml.Append("    </Schema>\n  </edmx:DataServices>\n</edmx:Edmx>\n");
 
         byte[] bytes = Encoding.UTF8.GetBytes(xml.ToString());

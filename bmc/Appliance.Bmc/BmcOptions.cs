@@ -20,6 +20,8 @@ public sealed record BmcOptions
           --admin-user NAME       initial administrator's name (default admin)
           --admin-password-file F initial administrator's password; without it one is generated and shown once
           --log-level LEVEL       Trace, Debug, Information (default), Warning, Error
+          --access-log            log every Redfish request and every IPMI session opened or closed, one line
+                                  each, whatever the log level (off by default: a successful request logs nothing)
         """;
 
     public required string BoardFile { get; init; }
@@ -36,6 +38,9 @@ public sealed record BmcOptions
     public string? AdminPassword { get; init; }
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
+    /// <summary>One line per Redfish request and per IPMI session (--access-log).</summary>
+    public bool AccessLog { get; init; }
+
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a message naming the bad option.</summary>
     public static BmcOptions Parse(IReadOnlyList<string> args)
     {
@@ -47,6 +52,7 @@ public sealed record BmcOptions
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{arg} needs a value");
             options = arg switch
             {
+                "--access-log" => options with { AccessLog = true },
                 "--board" => options with { BoardFile = board = Value() },
                 "--board-socket" => options with { BoardSocket = Value() },
                 "--state-dir" => options with { StateDirectory = Value() },

@@ -18,6 +18,9 @@ public static class BmcProcess
     {
         using ILoggerFactory loggers = LoggerFactory.Create(b => b
             .SetMinimumLevel(options.LogLevel)
+            // ASP.NET Core says four things about every request at Information; they are for debugging.
+            .AddFilter("Microsoft.AspNetCore", options.LogLevel <= LogLevel.Debug ? options.LogLevel : LogLevel.Warning)
+            .AddFilter(AccessLog.Category, options.AccessLog ? LogLevel.Information : LogLevel.None)
             .AddSystemdConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff "));
         ILogger log = loggers.CreateLogger("appliance-bmc");
 

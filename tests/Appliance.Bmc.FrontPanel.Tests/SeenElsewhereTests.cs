@@ -135,7 +135,7 @@ public sealed class SeenElsewhereTests : IDisposable
 
         Tool.Result press = Tool.Run("redfishtool",
             "-r", $"127.0.0.1:{_redfish.Port}", "-u", PanelRig.AdminUser, "-p", AdminPassword, "-S", "Always",
-            "-d", """{"Button": "Select"}""", "raw", "POST", "/redfish/v1/Managers/bmc/Oem/Appliance/FrontPanel/Actions/FrontPanel.PressButton");
+            "-d", """{"Button": "Select"}""", "raw", "POST", "/redfish/v1/Managers/bmc/Oem/Appliance/FrontPanel/Actions/ApplianceFrontPanel.PressButton");
         Assert.True(press.ExitCode == 0, press.ToString());
         _rig.AssertLcd(
             "Setup            1/6",

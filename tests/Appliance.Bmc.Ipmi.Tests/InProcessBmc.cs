@@ -28,7 +28,7 @@ public sealed class InProcessBmc : IAsyncDisposable
     private readonly bool _ownsState;
     private bool _stopped;
 
-    private InProcessBmc(SimBoard sim, TimeProvider time, string stateDirectory, bool ownsState)
+    private InProcessBmc(SimBoard sim, TimeProvider time, string stateDirectory, bool ownsState, int trapPort)
     {
         Sim = sim;
         Time = time;
@@ -46,7 +46,7 @@ public sealed class InProcessBmc : IAsyncDisposable
 
         Lifetime = new BmcLifetime();
         Host.Start(acPowerRestored: false);
-        Service = new IpmiService(Host, new IPEndPoint(IPAddress.Loopback, 0), Lifetime);
+        Service = new IpmiService(Host, new IPEndPoint(IPAddress.Loopback, 0), Lifetime, trapPort: trapPort);
     }
 
     public SimBoard Sim { get; }
@@ -62,13 +62,14 @@ public sealed class InProcessBmc : IAsyncDisposable
     public string CacheDirectory { get; }
 
     /// <summary>Starts a BMC on a new simulated board (host off unless <paramref name="hostOn"/>).</summary>
-    public static Task<InProcessBmc> StartAsync(bool hostOn = false, TimeProvider? time = null) =>
-        StartAsync(NewBoard(hostOn, time ?? TimeProvider.System), Directory.CreateTempSubdirectory("bmc-ipmi-state-").FullName, ownsState: true);
+    /// <param name="trapPort">Where PEF sends PET traps: a test's own receiver on loopback.</param>
+    public static Task<InProcessBmc> StartAsync(bool hostOn = false, TimeProvider? time = null, int trapPort = 162) =>
+        StartAsync(NewBoard(hostOn, time ?? TimeProvider.System), Directory.CreateTempSubdirectory("bmc-ipmi-state-").FullName, ownsState: true, trapPort);
 
     /// <summary>Starts another BMC instance on an existing board and state folder (a BMC restart).</summary>
-    public static async Task<InProcessBmc> StartAsync(SimBoard sim, string stateDirectory, bool ownsState = false)
+    public static async Task<InProcessBmc> StartAsync(SimBoard sim, string stateDirectory, bool ownsState = false, int trapPort = 162)
     {
-        var bmc = new InProcessBmc(sim, sim.Time, stateDirectory, ownsState);
+        var bmc = new InProcessBmc(sim, sim.Time, stateDirectory, ownsState, trapPort);
         await bmc.Service.StartAsync(CancellationToken.None);
         return bmc;
     }

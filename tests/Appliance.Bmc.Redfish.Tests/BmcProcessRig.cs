@@ -22,6 +22,9 @@ public sealed class BmcProcessRig : IDisposable
 
     public string StateDirectory { get; }
     public int Port { get; }
+
+    /// <summary>Options added to the BMC's command line from the next <see cref="StartAsync"/> on.</summary>
+    public string[] ExtraArguments { get; set; } = [];
     public string BaseUrl => $"https://127.0.0.1:{Port}";
 
     public string Output
@@ -41,7 +44,7 @@ public sealed class BmcProcessRig : IDisposable
         boardSocket ??= await OwnBoardAsync();
         var start = new ProcessStartInfo(Repo.Bmc) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string[] args = ["--board", Repo.Hc1, "--board-socket", boardSocket, "--state-dir", Path.Combine(StateDirectory, "state"), "--run-dir", Path.Combine(StateDirectory, "run"),
-            "--redfish", $"127.0.0.1:{Port}", "--ipmi", "off"];
+            "--redfish", $"127.0.0.1:{Port}", "--ipmi", "off", .. ExtraArguments];
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -24,7 +24,7 @@ public sealed class FrontPanelMirrorTests : IAsyncLifetime
             return shown.Any(l => l.Trim().Length > 0) && shown.SequenceEqual(_rig.Sim.LcdLines);
         }, "the mirror to show what the LCD shows");
 
-        (HttpStatusCode status, _, _) = await admin.SendAsync(HttpMethod.Post, Uri + "/Actions/FrontPanel.PressButton", """{"Button": "Select"}""");
+        (HttpStatusCode status, _, _) = await admin.SendAsync(HttpMethod.Post, Uri + "/Actions/ApplianceFrontPanel.PressButton", """{"Button": "Select"}""");
         Assert.Equal(HttpStatusCode.NoContent, status);
         await RedfishRig.WaitForAsync(() =>
         {
@@ -32,7 +32,7 @@ public sealed class FrontPanelMirrorTests : IAsyncLifetime
             return !now.SequenceEqual(shown) && now.SequenceEqual(_rig.Sim.LcdLines);
         }, "the LCD to change after the press");
 
-        (status, JsonObject? error, _) = await admin.SendAsync(HttpMethod.Post, Uri + "/Actions/FrontPanel.PressButton", """{"Button": "Eject"}""");
+        (status, JsonObject? error, _) = await admin.SendAsync(HttpMethod.Post, Uri + "/Actions/ApplianceFrontPanel.PressButton", """{"Button": "Eject"}""");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(["Base.ActionParameterValueNotInList"], Http.MessageIds(error));
     }

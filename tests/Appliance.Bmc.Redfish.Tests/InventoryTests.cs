@@ -43,7 +43,8 @@ public sealed class InventoryTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, status);
             Assert.NotNull(response.Headers.ETag);
             Assert.Equal("#Memory.v1_19_0.Memory", dimm!["@odata.type"]!.GetValue<string>());
-            Assert.Equal(slot.Locator, dimm["DeviceLocator"]!.GetValue<string>());
+            Assert.Equal(slot.Locator, dimm["Location"]!["PartLocation"]!["ServiceLabel"]!.GetValue<string>());
+            Assert.False(dimm.ContainsKey("DeviceLocator"));
             Assert.Equal((slot.Socket, slot.Controller, slot.Channel, slot.Slot), (
                 dimm["MemoryLocation"]!["Socket"]!.GetValue<int>(), dimm["MemoryLocation"]!["MemoryController"]!.GetValue<int>(),
                 dimm["MemoryLocation"]!["Channel"]!.GetValue<int>(), dimm["MemoryLocation"]!["Slot"]!.GetValue<int>()));
@@ -91,7 +92,7 @@ public sealed class InventoryTests : IAsyncLifetime
         Assert.Equal(Fitted.Processors.Values.Sum(p => p.Cores), summary["CoreCount"]!.GetValue<int>());
         Assert.Equal(Fitted.Processors.Values.Sum(p => p.Threads), summary["LogicalProcessorCount"]!.GetValue<int>());
         Assert.Equal("Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz", summary["Model"]!.GetValue<string>());
-        Assert.Equal("Enabled", summary["Status"]!["State"]!.GetValue<string>());
+        Assert.False(summary.ContainsKey("Status")); // deprecated: the system's Status/Conditions name unhealthy processors
 
         foreach ((string socket, SimulatedProcessor fitted) in Fitted.Processors)
         {
@@ -168,7 +169,10 @@ public sealed class InventoryTests : IAsyncLifetime
         Assert.Null(dimm["CapacityMiB"]);
         JsonObject summary = (await admin.GetJsonAsync(System))["MemorySummary"]!.AsObject();
         Assert.Equal(176 - 32, summary["TotalSystemMemoryGiB"]!.GetValue<double>());
-        Assert.Equal("Warning", summary["Status"]!["Health"]!.GetValue<string>());
+        Assert.Equal("Warning", summary["Status"]!["HealthRollup"]!.GetValue<string>());
+        JsonObject condition = (await admin.GetJsonAsync(System))["Status"]!["Conditions"]!.AsArray().Single()!.AsObject();
+        Assert.Equal(System + "/Memory/CPU0_DIMM_B1", condition["OriginOfCondition"]!["@odata.id"]!.GetValue<string>());
+        Assert.Equal("Warning", condition["Severity"]!.GetValue<string>());
     }
 
     [Fact]

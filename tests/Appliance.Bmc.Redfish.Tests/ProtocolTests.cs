@@ -32,7 +32,7 @@ public sealed class ProtocolTests : IAsyncLifetime
         HttpResponseMessage metadata = await anonymous.GetAsync("/redfish/v1/$metadata");
         Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
         Assert.Equal("application/xml", metadata.Content.Headers.ContentType!.MediaType);
-        Assert.Contains("ServiceRoot.v1_16_0.ServiceContainer", await metadata.Content.ReadAsStringAsync());
+        Assert.Contains("ServiceRoot.v1_17_0.ServiceContainer", await metadata.Content.ReadAsStringAsync());
 
         (HttpStatusCode status, JsonObject? error, HttpResponseMessage response) = await anonymous.SendAsync(HttpMethod.Get, "/redfish/v1/Systems");
         Assert.Equal(HttpStatusCode.Unauthorized, status);

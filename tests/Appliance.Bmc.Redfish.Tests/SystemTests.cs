@@ -64,7 +64,7 @@ public sealed class SystemTests : IAsyncLifetime
         Assert.Equal(records.Select(r => r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), members.Select(m => m!["Id"]!.GetValue<string>()));
         JsonObject powerOn = members[^1]!.AsObject();
         Assert.Equal("SEL", powerOn["EntryType"]!.GetValue<string>());
-        Assert.Equal("Power Unit: Host power on", powerOn["Message"]!.GetValue<string>());
+        Assert.Equal("Power Unit: Host power on.", powerOn["Message"]!.GetValue<string>());
         Assert.Equal("OK", powerOn["Severity"]!.GetValue<string>());
         Assert.Equal("2026-11-25", powerOn["Created"]!.GetValue<string>()[..10]);
 

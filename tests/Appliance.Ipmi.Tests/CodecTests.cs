@@ -95,6 +95,33 @@ public sealed class CodecTests
     }
 
     [Theory]
+    [InlineData("SHA1")]
+    [InlineData("SHA256")]
+    public void ManagedHmacAgreesWithThePlatformHmacForEveryKeyAndMessageLength(string hash)
+    {
+        var name = new System.Security.Cryptography.HashAlgorithmName(hash);
+        byte[] expected = new byte[32];
+        byte[] actual = new byte[32];
+        foreach (int keyLength in new[] { 0, 1, 16, 20, 32, 63, 64, 65, 100 })
+        {
+            byte[] key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(keyLength);
+            var keyed = new ManagedHmac(name, key);
+            for (int dataLength = 0; dataLength <= 200; dataLength++)
+            {
+                byte[] data = System.Security.Cryptography.RandomNumberGenerator.GetBytes(dataLength);
+                int n = hash == "SHA1"
+                    ? System.Security.Cryptography.HMACSHA1.HashData(key, data, expected)
+                    : System.Security.Cryptography.HMACSHA256.HashData(key, data, expected);
+                Assert.Equal(n, ManagedHmac.HashData(name, key, data, actual));
+                Assert.True(expected.AsSpan(0, n).SequenceEqual(actual.AsSpan(0, n)), $"key {keyLength} bytes, data {dataLength} bytes");
+                Array.Clear(actual);
+                Assert.Equal(n, keyed.Compute(data, actual));
+                Assert.True(expected.AsSpan(0, n).SequenceEqual(actual.AsSpan(0, n)), $"keyed: key {keyLength} bytes, data {dataLength} bytes");
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(CipherSuiteId.Id3, 0)]
     [InlineData(CipherSuiteId.Id3, 15)]
     [InlineData(CipherSuiteId.Id17, 16)]

@@ -8,6 +8,8 @@ namespace Appliance.Bmc.Accounts;
 /// <summary>
 /// The one account store behind IPMI and Redfish: accounts, their encrypted secrets, the
 /// password policy and login-failure lockout. Every change is durable when the call returns.
+/// Reads are answered from a copy of the table in memory, taken again under the write lock after
+/// every change, so a reader sees each change once its call has returned.
 /// </summary>
 public sealed class AccountStore : IDisposable
 {
@@ -19,6 +21,8 @@ public sealed class AccountStore : IDisposable
     private readonly SettingsStore _settings;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
+    private readonly VerifiedCredentials _verified = new();
+    private volatile AccountTable _table = AccountTable.Empty;
 
     public AccountStore(BmcDatabase database, SecretProtector protector, SettingsStore settings, TimeProvider time)
     {
@@ -32,6 +36,10 @@ public sealed class AccountStore : IDisposable
                 ipmi_enabled INTEGER NOT NULL, change_required INTEGER NOT NULL, secret BLOB NOT NULL,
                 failures INTEGER NOT NULL DEFAULT 0, first_failure_at INTEGER, locked_until INTEGER);
             """);
+        lock (_lock)
+        {
+            Reload();
+        }
     }
 
     /// <summary>Raised after any account is created, changed or deleted.</summary>
@@ -61,12 +69,11 @@ public sealed class AccountStore : IDisposable
         }
     }
 
-    public IReadOnlyList<Account> List() => Locked(() => Query("SELECT * FROM accounts ORDER BY id;", _ => { }));
+    public IReadOnlyList<Account> List() => _table.Accounts;
 
-    public Account? Get(int id) => Locked(() => Query("SELECT * FROM accounts WHERE id = $id;", c => c.Parameters.AddWithValue("$id", id)).FirstOrDefault());
+    public Account? Get(int id) => _table.Get(id);
 
-    public Account? Find(string userName) =>
-        Locked(() => Query("SELECT * FROM accounts WHERE name = $name;", c => c.Parameters.AddWithValue("$name", userName)).FirstOrDefault());
+    public Account? Find(string userName) => _table.Find(userName);
 
     /// <summary>Creates an account in the lowest free ID (or <paramref name="id"/>).</summary>
     public Account Create(string userName, string password, AccountRole role, bool enabled = true, bool ipmiEnabled = true,
@@ -78,7 +85,7 @@ public sealed class AccountStore : IDisposable
             CheckName(userName, exceptId: null);
             CheckPassword(password);
             int slot = id ?? FreeSlot();
-            if (slot is < FirstId or > LastId || Query("SELECT * FROM accounts WHERE id = $id;", c => c.Parameters.AddWithValue("$id", slot)).Count > 0)
+            if (slot is < FirstId or > LastId || Get(slot) is not null)
             {
                 throw new AccountException(AccountError.NoFreeSlot, "Id", $"account ID {slot} is not free (IDs are {FirstId}..{LastId})");
             }
@@ -96,7 +103,8 @@ public sealed class AccountStore : IDisposable
             insert.Parameters.AddWithValue("$change", passwordChangeRequired);
             insert.Parameters.AddWithValue("$secret", _protector.Protect(Encoding.UTF8.GetBytes(password)));
             insert.ExecuteNonQuery();
-            created = Query("SELECT * FROM accounts WHERE id = $id;", c => c.Parameters.AddWithValue("$id", slot))[0];
+            Reload();
+            created = Get(slot)!;
         }
 
         Changed?.Invoke();
@@ -131,6 +139,7 @@ public sealed class AccountStore : IDisposable
             update.Parameters.AddWithValue("$enabled", enabled ?? current.Enabled);
             update.Parameters.AddWithValue("$ipmi", ipmiEnabled ?? current.IpmiEnabled);
             update.ExecuteNonQuery();
+            Reload();
             updated = Get(id)!;
         }
 
@@ -151,6 +160,26 @@ public sealed class AccountStore : IDisposable
             update.Parameters.AddWithValue("$secret", _protector.Protect(Encoding.UTF8.GetBytes(password)));
             update.Parameters.AddWithValue("$change", passwordChangeRequired);
             update.ExecuteNonQuery();
+            Reload();
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>
+    /// Sets or clears "must change the password before doing anything else" (an administrator
+    /// asking a user to choose a new password at next login, or waiving that).
+    /// </summary>
+    public void SetPasswordChangeRequired(int id, bool required)
+    {
+        lock (_lock)
+        {
+            _ = Get(id) ?? throw NotFound(id);
+            using SqliteCommand update = _connection.CreateCommand();
+            update.CommandText = "UPDATE accounts SET change_required = $change WHERE id = $id;";
+            update.Parameters.AddWithValue("$id", id);
+            update.Parameters.AddWithValue("$change", required);
+            update.ExecuteNonQuery();
         }
 
         Changed?.Invoke();
@@ -170,6 +199,7 @@ public sealed class AccountStore : IDisposable
             delete.CommandText = "DELETE FROM accounts WHERE id = $id;";
             delete.Parameters.AddWithValue("$id", id);
             delete.ExecuteNonQuery();
+            Reload();
         }
 
         Changed?.Invoke();
@@ -181,6 +211,7 @@ public sealed class AccountStore : IDisposable
         lock (_lock)
         {
             Execute("DELETE FROM accounts;");
+            Reload();
         }
 
         Changed?.Invoke();
@@ -189,9 +220,19 @@ public sealed class AccountStore : IDisposable
     /// <summary>
     /// Checks a name and password (Redfish login, Basic auth). Unknown names, wrong passwords,
     /// disabled and locked-out accounts all fail alike; failures count towards the lockout.
+    /// A name and password verified since the accounts last changed are recognised by a keyed hash
+    /// alone, without reading or decrypting the stored secret; any change to any account forgets
+    /// every such hash, so the next check after a change is a full one.
     /// </summary>
     public Account? Authenticate(string userName, string password)
     {
+        AccountTable table = _table;
+        if (table.Find(userName) is Account known && known.Enabled && !known.IsLockedOut(_time.GetUtcNow())
+            && !table.HasFailures(known.Id) && _verified.Matches(userName, password, table.Generation))
+        {
+            return known;
+        }
+
         bool lockedNow;
         lock (_lock)
         {
@@ -199,6 +240,8 @@ public sealed class AccountStore : IDisposable
             byte[] offered = Encoding.UTF8.GetBytes(password);
             byte[] expected = account is null ? RandomNumberGenerator.GetBytes(offered.Length) : Secret(account.Id);
             bool match = CryptographicOperations.FixedTimeEquals(offered, expected);
+            CryptographicOperations.ZeroMemory(expected);
+            CryptographicOperations.ZeroMemory(offered);
             if (account is null || !account.Enabled || account.IsLockedOut(_time.GetUtcNow()) || !match)
             {
                 lockedNow = RecordFailureLocked(userName);
@@ -206,6 +249,7 @@ public sealed class AccountStore : IDisposable
             else
             {
                 RecordSuccessLocked(userName);
+                _verified.Remember(userName, password, _table.Generation);
                 return account;
             }
         }
@@ -265,6 +309,7 @@ public sealed class AccountStore : IDisposable
             update.CommandText = "UPDATE accounts SET failures = 0, first_failure_at = NULL, locked_until = NULL WHERE id = $id;";
             update.Parameters.AddWithValue("$id", id);
             update.ExecuteNonQuery();
+            Reload();
         }
 
         Changed?.Invoke();
@@ -341,6 +386,7 @@ public sealed class AccountStore : IDisposable
         update.Parameters.AddWithValue("$first", (object?)firstAt ?? DBNull.Value);
         update.Parameters.AddWithValue("$locked", (object?)lockedUntil ?? DBNull.Value);
         update.ExecuteNonQuery();
+        Reload();
         return lockedNow;
     }
 
@@ -350,7 +396,10 @@ public sealed class AccountStore : IDisposable
         using SqliteCommand update = _connection.CreateCommand();
         update.CommandText = "UPDATE accounts SET failures = 0, first_failure_at = NULL WHERE name = $name AND (failures <> 0 OR first_failure_at IS NOT NULL);";
         update.Parameters.AddWithValue("$name", userName);
-        update.ExecuteNonQuery();
+        if (update.ExecuteNonQuery() > 0)
+        {
+            Reload();
+        }
     }
 
     private void CheckName(string userName, int? exceptId)
@@ -397,26 +446,38 @@ public sealed class AccountStore : IDisposable
 
     private static AccountException NotFound(int id) => new(AccountError.NotFound, "Id", $"there is no account {id}");
 
-    private List<Account> Query(string sql, Action<SqliteCommand> bind)
+    /// <summary>
+    /// Takes the table into memory again (under the lock, after a write): a new generation, and
+    /// every verified credential forgotten.
+    /// </summary>
+    private void Reload()
     {
         using SqliteCommand select = _connection.CreateCommand();
-        select.CommandText = sql;
-        bind(select);
+        select.CommandText = "SELECT * FROM accounts ORDER BY id;";
         using SqliteDataReader r = select.ExecuteReader();
         var accounts = new List<Account>();
+        var withFailures = new HashSet<int>();
         while (r.Read())
         {
-            accounts.Add(new Account(
+            var account = new Account(
                 r.GetInt32(r.GetOrdinal("id")),
                 r.GetString(r.GetOrdinal("name")),
                 (AccountRole)r.GetInt32(r.GetOrdinal("role")),
                 r.GetBoolean(r.GetOrdinal("enabled")),
                 r.GetBoolean(r.GetOrdinal("ipmi_enabled")),
                 r.GetBoolean(r.GetOrdinal("change_required")),
-                r.IsDBNull(r.GetOrdinal("locked_until")) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(r.GetOrdinal("locked_until")))));
+                r.IsDBNull(r.GetOrdinal("locked_until")) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(r.GetOrdinal("locked_until"))));
+            accounts.Add(account);
+            if (r.GetInt32(r.GetOrdinal("failures")) != 0 || !r.IsDBNull(r.GetOrdinal("first_failure_at")))
+            {
+                withFailures.Add(account.Id);
+            }
         }
 
-        return accounts;
+        // The generation moves before the credentials are forgotten: a check that verified against
+        // the old table and remembers late carries the old generation, which never matches again.
+        _table = new AccountTable(accounts, withFailures, _table.Generation + 1);
+        _verified.Forget();
     }
 
     private void Execute(string sql)
@@ -426,11 +487,4 @@ public sealed class AccountStore : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private T Locked<T>(Func<T> read)
-    {
-        lock (_lock)
-        {
-            return read();
-        }
-    }
 }

@@ -27,6 +27,9 @@ public enum BootSource
     BiosSetup,
     Diags,
     Floppy,
+
+    /// <summary>The UEFI device path in UefiTargetBootSourceOverride (Redfish only; IPMI has no selector for it).</summary>
+    UefiTarget,
 }
 
 public enum BootOverrideEnabled

@@ -18,7 +18,7 @@ public interface IFrontPanelMirror
     void Press(FrontPanelButton button);
 }
 
-/// <summary>The panel's buttons (Redfish OEM action FrontPanel.PressButton's Button values).</summary>
+/// <summary>The panel's buttons (Redfish OEM action ApplianceFrontPanel.PressButton's Button values).</summary>
 public enum FrontPanelButton
 {
     Up,

@@ -26,6 +26,7 @@ public sealed class HostInventory : IDisposable
 
     // Replaced whole after each scan, never changed in place, so readers need no lock.
     private volatile IReadOnlyList<ProcessorSocket> _processors;
+    private volatile BiosInformation? _bios;
     private volatile IReadOnlyList<DimmSlot> _memory;
 
     public HostInventory(Board board, SettingsStore settings, ILogger<HostInventory> logger)
@@ -39,6 +40,9 @@ public sealed class HostInventory : IDisposable
 
     /// <summary>One entry per socket in the board file, in its order.</summary>
     public IReadOnlyList<ProcessorSocket> Processors => _processors;
+
+    /// <summary>The host firmware as its last SMBIOS hand-off described it; null before the first.</summary>
+    public BiosInformation? Bios => _bios;
 
     /// <summary>One entry per DIMM slot in the board file, in its order.</summary>
     public IReadOnlyList<DimmSlot> Memory => _memory;
@@ -177,6 +181,7 @@ public sealed class HostInventory : IDisposable
     private void Use(SmbiosTable table)
     {
         _processors = Sockets([.. table.Processors]);
+        _bios = table.Bios;
     }
 
     private IReadOnlyList<ProcessorSocket> Sockets(IReadOnlyList<ProcessorInformation>? reported)

@@ -35,6 +35,7 @@ public sealed class PowerControl : IDisposable
     private IDisposable? _powerGoodSubscription;
     private Pending? _current;
     private bool _pressedWhileOff;
+    private bool _panelHeldWhileGraceful;
     private bool _disposed;
 
     public PowerControl(Board board, SelLog sel, SettingsStore settings, TimeProvider time, ILogger<PowerControl> log)
@@ -139,7 +140,18 @@ public sealed class PowerControl : IDisposable
                 return new PowerRequestResult(PowerRequestOutcome.Busy, Task.FromResult(new PowerResult(false, State, "too many power requests are waiting")));
             }
 
-            bool projectedOn = ProjectedOn();
+            // A graceful request while one already waits for the host is the same request: the
+            // host has been asked, and asking again must not restart the graceful timeout.
+            if (action == PowerAction.GracefulShutdown && WaitingGracefullyLocked() && _queue.Count == 0)
+            {
+                _log.LogInformation("power request {Action} joins the graceful shutdown already waiting for the host", action);
+                return new PowerRequestResult(PowerRequestOutcome.Accepted, _current!.Completion.Task);
+            }
+
+            // A forced action does not wait behind a graceful one that waits for the host (which
+            // may never answer, e.g. while still in POST): it ends that one and runs at once.
+            bool supersedes = IsForced(action) && WaitingGracefullyLocked();
+            bool projectedOn = ProjectedOn(excludeCurrent: supersedes);
             if (!projectedOn && action is PowerAction.PowerCycle or PowerAction.HardReset or PowerAction.GracefulRestart or PowerAction.Nmi)
             {
                 return new PowerRequestResult(PowerRequestOutcome.NotInThisState,
@@ -149,10 +161,18 @@ public sealed class PowerControl : IDisposable
             var pending = new Pending(action, cause);
             _queue.Enqueue(pending);
             _log.LogInformation("power request {Action} queued (state {State})", action, State);
+            if (supersedes)
+            {
+                SupersedeGracefulLocked(action.ToString());
+            }
+
             RunNextLocked();
             return new PowerRequestResult(PowerRequestOutcome.Accepted, pending.Completion.Task);
         }
     }
+
+    /// <summary>Actions that take effect whatever the host's software does.</summary>
+    public static bool IsForced(PowerAction action) => action is PowerAction.ForceOff or PowerAction.PowerCycle or PowerAction.HardReset;
 
     /// <summary>
     /// The front-panel power button, passed through to the host's power button while pressed
@@ -162,6 +182,20 @@ public sealed class PowerControl : IDisposable
     {
         lock (_lock)
         {
+            if (WaitingGracefullyLocked())
+            {
+                // The host was asked to shut down and has not: the person at the panel is pressed
+                // through (a hold is the chipset's override), ending the BMC's own press if it runs.
+                if (pressed)
+                {
+                    EndButtonPulsesLocked();
+                }
+
+                _panelHeldWhileGraceful = pressed;
+                _board.Lines.Set("POWER_OUT", pressed);
+                return;
+            }
+
             if (_current is not null)
             {
                 return;
@@ -209,10 +243,10 @@ public sealed class PowerControl : IDisposable
 
     // ---- the machine ----
 
-    private bool ProjectedOn()
+    private bool ProjectedOn(bool excludeCurrent = false)
     {
         bool on = State is PowerState.On or PowerState.GracefulTransitionToOff or PowerState.TransitionToOff;
-        if (_current is not null)
+        if (_current is not null && !excludeCurrent)
         {
             on = EndsOn(_current.Action);
         }
@@ -226,6 +260,22 @@ public sealed class PowerControl : IDisposable
     }
 
     private static bool EndsOn(PowerAction action) => action is not (PowerAction.ForceOff or PowerAction.GracefulShutdown);
+
+    /// <summary>A graceful shutdown or restart has pressed the button and waits for the host to power off.</summary>
+    private bool WaitingGracefullyLocked() =>
+        _current is { Action: PowerAction.GracefulShutdown or PowerAction.GracefulRestart } && State == PowerState.GracefulTransitionToOff;
+
+    /// <summary>Ends the waiting graceful action as superseded; the host is as it was (on) for whatever runs next.</summary>
+    private void SupersedeGracefulLocked(string by)
+    {
+        Pending graceful = _current!;
+        CancelTimersLocked();
+        _board.Lines.Set("POWER_OUT", false);
+        SetStateLocked(IsPoweredOn ? PowerState.On : PowerState.Off);
+        _log.LogWarning("power request {Action} superseded by {By} while waiting for the host to shut down", graceful.Action, by);
+        _current = null;
+        graceful.Completion.TrySetResult(PowerResult.SupersededBy(by, State));
+    }
 
     private void RunNextLocked()
     {
@@ -352,6 +402,17 @@ public sealed class PowerControl : IDisposable
                     CancelTimersLocked(keepButtonPulse: true);
                     PoweredOnLocked();
                     CompleteLocked(PowerResult.Ok(PowerState.On));
+                    break;
+                case PowerState.GracefulTransitionToOff when !on && _panelHeldWhileGraceful:
+                    // Held at the panel until the chipset cut power: the person's override, not the host's shutdown.
+                    _panelHeldWhileGraceful = false;
+                    CancelTimersLocked();
+                    PoweredOffLocked();
+                    Pending graceful = _current!;
+                    _current = null;
+                    _log.LogWarning("power request {Action} superseded by the front-panel power button held until power dropped", graceful.Action);
+                    graceful.Completion.TrySetResult(PowerResult.SupersededBy("the front-panel power button", PowerState.Off));
+                    RunNextLocked();
                     break;
                 case PowerState.TransitionToOff or PowerState.GracefulTransitionToOff when !on:
                     CancelTimersLocked();

@@ -22,5 +22,10 @@ public sealed record PowerRequestResult(PowerRequestOutcome Outcome, Task<PowerR
 /// <summary>How an accepted action ended.</summary>
 public sealed record PowerResult(bool Succeeded, PowerState FinalState, string? Failure = null)
 {
+    /// <summary>A forced action (or a hold of the power button) ended this graceful one before the host answered.</summary>
+    public bool Superseded { get; init; }
+
     public static PowerResult Ok(PowerState state) => new(true, state);
+
+    public static PowerResult SupersededBy(string by, PowerState state) => new(false, state, "superseded by " + by) { Superseded = true };
 }

@@ -12,8 +12,7 @@ namespace Appliance.Bmc.Ipmi.Chassis;
 /// <item>60 seconds after they were set when neither a Chassis Control command nor a boot follows
 /// (every Chassis Control command restarts the countdown), unless bit 3 says to keep them;</item>
 /// <item>when the host starts by its power button or a wake event (unless bit 0), restarts by its
-/// reset button or a soft reset (bit 1), or by the watchdog (bit 2), or by PEF (bit 4; this BMC has
-/// no PEF, so the bit is only stored).</item>
+/// reset button or a soft reset (bit 1), or by the watchdog (bit 2), or by PEF (bit 4).</item>
 /// </list>
 /// A boot (POST complete) means the firmware has read the flags: from then on they stay as they
 /// are. Only flags set with Set System Boot Options are watched: a Redfish boot override is not.

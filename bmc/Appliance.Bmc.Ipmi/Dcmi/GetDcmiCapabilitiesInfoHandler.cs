@@ -6,10 +6,10 @@ namespace Appliance.Bmc.Ipmi.Dcmi;
 
 /// <summary>
 /// Get DCMI Capabilities Info (DCMI v1.5 section 6.1.1, <c>ipmitool dcmi discover</c>): what this
-/// BMC really offers. It answers Get Power Reading in system power statistics mode only, so neither
-/// the power management capability (power limits) nor rolling-average statistics periods are
-/// advertised; it has no DCMI asset tag, MC identifier string or temperature reading commands, so
-/// those identification and temperature attributes are clear too.
+/// BMC really offers. Power management (Get/Set/Activate Power Limit) is advertised; Get Power
+/// Reading answers in system power statistics mode only, so no rolling-average statistics periods
+/// are; it has no DCMI asset tag, MC identifier string or temperature reading commands, so those
+/// identification and temperature attributes are clear too.
 /// </summary>
 public sealed class GetDcmiCapabilitiesInfoHandler(SelLog sel, int sensorPollMs)
 {
@@ -25,6 +25,9 @@ public sealed class GetDcmiCapabilitiesInfoHandler(SelLog sel, int sensorPollMs)
     private const byte SpecMajor = 0x01;
     private const byte SpecMinor = 0x05;
     private const byte ParameterRevision = 0x02;
+
+    // Parameter 1, byte 2: platform capabilities (power management: the power limit commands).
+    private const byte PowerManagement = 0x01;
 
     // Parameter 1, byte 3: manageability access capabilities.
     private const byte PrimaryLanOutOfBand = 0x08;
@@ -54,7 +57,7 @@ public sealed class GetDcmiCapabilitiesInfoHandler(SelLog sel, int sensorPollMs)
 
         byte[]? data = d[1] switch
         {
-            SupportedCapabilities => [0x00, 0x00, PrimaryLanOutOfBand | VlanCapable],
+            SupportedCapabilities => [0x00, PowerManagement, PrimaryLanOutOfBand | VlanCapable],
             MandatoryPlatformAttributes => MandatoryAttributes(),
             // The BMC itself answers Get Power Reading: address 20h in bits 7:1 (as ipmitool and FreeIPMI
             // both read it), primary IPMB channel 0, device revision 0.

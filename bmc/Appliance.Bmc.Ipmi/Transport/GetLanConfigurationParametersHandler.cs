@@ -11,7 +11,8 @@ namespace Appliance.Bmc.Ipmi.Transport;
 /// the front panel and Redfish share, plus the RMCP+ cipher suites and their privilege limits.
 /// IPMI v1.5 authentication types are all off: only RMCP+ sessions exist.
 /// </summary>
-public sealed class GetLanConfigurationParametersHandler(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan, AccountStore accounts)
+public sealed class GetLanConfigurationParametersHandler(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan, AccountStore accounts,
+    Pef.PefConfiguration alerts)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
@@ -28,9 +29,22 @@ public sealed class GetLanConfigurationParametersHandler(NetworkSettings network
 
         bool revisionOnly = (d[0] & 0x80) != 0;
         byte parameter = d[1];
+        byte set = d[2];
+        if (parameter is Pef.PefParameter.LanDestinationType or Pef.PefParameter.LanDestinationAddresses && set > Pef.PefConfiguration.DestinationCount)
+        {
+            return Reply.Error(CompletionCode.ParameterOutOfRange);
+        }
+
         return Reply.Offload(() =>
         {
-            byte[]? data = Read(parameter);
+            byte[]? data = parameter switch
+            {
+                Pef.PefParameter.LanCommunityString => alerts.Community,
+                Pef.PefParameter.LanNumberOfDestinations => [Pef.PefConfiguration.DestinationCount],
+                Pef.PefParameter.LanDestinationType => [set, .. alerts.DestinationType(set)],
+                Pef.PefParameter.LanDestinationAddresses => [set, .. alerts.DestinationAddress(set)],
+                _ => Read(parameter),
+            };
             if (data is null)
             {
                 return IpmiResponse.Error(LanParameter.ParameterNotSupported);

@@ -14,7 +14,8 @@ namespace Appliance.Bmc.Ipmi.Transport;
 /// there; a bad value changes nothing); cipher suite privilege levels go to the LAN channel, the
 /// bad password threshold to the account store's lockout policy.
 /// </summary>
-public sealed class SetLanConfigurationParametersHandler(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan, AccountStore accounts)
+public sealed class SetLanConfigurationParametersHandler(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan, AccountStore accounts,
+    Pef.PefConfiguration alerts)
 {
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
@@ -39,6 +40,9 @@ public sealed class SetLanConfigurationParametersHandler(NetworkSettings network
             LanParameter.VlanId => 2,
             LanParameter.CipherSuitePrivilegeLevels => 9,
             LanParameter.BadPasswordThreshold => Transport.BadPasswordThreshold.Length,
+            Pef.PefParameter.LanCommunityString => Pef.PefConfiguration.CommunityLength,
+            Pef.PefParameter.LanDestinationType => 1 + Pef.PefConfiguration.DestinationTypeLength,
+            Pef.PefParameter.LanDestinationAddresses => 1 + Pef.PefConfiguration.DestinationAddressLength,
             _ => null,
         };
         if (expected is null)
@@ -46,7 +50,7 @@ public sealed class SetLanConfigurationParametersHandler(NetworkSettings network
             bool known = parameter is LanParameter.AuthenticationTypeSupport or LanParameter.AuthenticationTypeEnables
                 or LanParameter.Ipv4HeaderParameters or LanParameter.DefaultGatewayMacAddress or LanParameter.BackupGatewayAddress
                 or LanParameter.BackupGatewayMacAddress or LanParameter.VlanPriority or LanParameter.CipherSuiteEntrySupport
-                or LanParameter.CipherSuiteEntries;
+                or LanParameter.CipherSuiteEntries or Pef.PefParameter.LanNumberOfDestinations;
             return Reply.Error(known ? LanParameter.ReadOnlyParameter : LanParameter.ParameterNotSupported);
         }
 
@@ -66,7 +70,57 @@ public sealed class SetLanConfigurationParametersHandler(NetworkSettings network
             return Reply.Ok();
         }
 
+        if (parameter is Pef.PefParameter.LanCommunityString or Pef.PefParameter.LanDestinationType or Pef.PefParameter.LanDestinationAddresses)
+        {
+            return SetAlerting(parameter, data);
+        }
+
         return Reply.Offload(() => Apply(parameter, data) ? IpmiResponse.Ok() : IpmiResponse.Error(CompletionCode.InvalidDataFieldInRequest));
+    }
+
+    /// <summary>
+    /// PEF's LAN alerting: the SNMP community and the alert destinations. Destinations are PET
+    /// traps (type 0) without acknowledgement, to an IPv4 address (format 0) through either gateway.
+    /// </summary>
+    private ValueTask<IpmiResponse> SetAlerting(byte parameter, byte[] data)
+    {
+        if (parameter != Pef.PefParameter.LanCommunityString)
+        {
+            if (data[0] > Pef.PefConfiguration.DestinationCount)
+            {
+                return Reply.Error(CompletionCode.ParameterOutOfRange);
+            }
+
+            bool valid = parameter == Pef.PefParameter.LanDestinationType
+                ? (data[1] & 0xF8) == 0 && (data[1] & 0x07) == 0     // PET trap, not acknowledged
+                : data[1] >> 4 == 0 && data[2] <= 1;                  // IPv4 and MAC; default or backup gateway
+            if (!valid)
+            {
+                return Reply.BadField();
+            }
+        }
+        else if (data.Any(b => b is not 0 and (< 0x20 or > 0x7E)))
+        {
+            return Reply.BadField(); // printable ASCII, NUL-padded
+        }
+
+        return Reply.Offload(() =>
+        {
+            switch (parameter)
+            {
+                case Pef.PefParameter.LanCommunityString:
+                    alerts.Community = data;
+                    break;
+                case Pef.PefParameter.LanDestinationType:
+                    alerts.SetDestinationType(data[0], data.AsSpan(1));
+                    break;
+                default:
+                    alerts.SetDestinationAddress(data[0], data.AsSpan(1));
+                    break;
+            }
+
+            return IpmiResponse.Ok();
+        });
     }
 
     private bool Apply(byte parameter, byte[] data)

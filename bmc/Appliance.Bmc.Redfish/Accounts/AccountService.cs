@@ -36,6 +36,9 @@ public static class AccountService
         router.Resource("/redfish/v1/AccountService/Roles/{RoleId}", "Role").OnGet(GetRole);
     }
 
+    /// <summary>The services an account can be used with: every account has Redfish and the web console; IPMI can be switched off.</summary>
+    public static readonly string[] AccountTypeNames = ["Redfish", "WebUI", "IPMI"];
+
     public static string UriOf(int id) => AccountsUri + "/" + id.ToString(CultureInfo.InvariantCulture);
 
     private static bool MaySee(RedfishRequest request, Account account) =>
@@ -59,6 +62,8 @@ public static class AccountService
             ["AccountLockoutCounterResetAfter"] = (long)policy.AccountLockoutCounterResetAfter.TotalSeconds,
             ["AccountLockoutCounterResetEnabled"] = true,
             ["LocalAccountAuth"] = "Enabled",
+            ["SupportedAccountTypes"] = RedfishJson.Strings(AccountTypeNames),
+            ["@Redfish.WriteableProperties"] = RedfishJson.Strings(["MinPasswordLength", "AccountLockoutThreshold", "AccountLockoutDuration", "AccountLockoutCounterResetAfter"]),
             ["Accounts"] = RedfishJson.Link(AccountsUri),
             ["Roles"] = RedfishJson.Link(RolesUri),
         };
@@ -135,6 +140,7 @@ public static class AccountService
             ["Password"] = null,
             ["AccountTypes"] = RedfishJson.Strings(types),
             ["Links"] = new JsonObject { ["Role"] = RedfishJson.Link(RolesUri + "/" + account.Role) },
+            ["@Redfish.WriteableProperties"] = RedfishJson.Strings(["UserName", "Password", "RoleId", "Enabled", "Locked", "PasswordChangeRequired", "AccountTypes"]),
         };
     }
 
@@ -173,6 +179,7 @@ public static class AccountService
         string? roleId = body.Enum("RoleId", Roles.Redfish.Select(Roles.IdOf).ToArray());
         bool? enabled = body.Bool("Enabled");
         bool? locked = body.Bool("Locked");
+        bool? changeRequired = body.Bool("PasswordChangeRequired");
         if (locked == true)
         {
             // Only the service locks accounts (after failed logins); a client may only unlock them.
@@ -197,6 +204,15 @@ public static class AccountService
                 types is null ? null : types.Contains("IPMI")));
         }
 
+        if (changeRequired is bool required && password is null)
+        {
+            Change(() =>
+            {
+                request.Host.Accounts.SetPasswordChangeRequired(id, required);
+                return (Account?)null;
+            });
+        }
+
         if (password is not null)
         {
             // An administrator setting someone else's password leaves that account as it was; the
@@ -204,7 +220,7 @@ public static class AccountService
             Account before = request.Host.Accounts.Get(id)!;
             Change(() =>
             {
-                request.Host.Accounts.SetPassword(id, password, passwordChangeRequired: !self && before.PasswordChangeRequired);
+                request.Host.Accounts.SetPassword(id, password, passwordChangeRequired: changeRequired ?? (!self && before.PasswordChangeRequired));
                 return before;
             });
         }

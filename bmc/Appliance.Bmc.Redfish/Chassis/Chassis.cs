@@ -19,6 +19,9 @@ public static class Chassis
         ThermalSubsystem.Map(services);
         PowerSubsystem.Map(services);
         EnvironmentMetrics.Map(services);
+        Controls.Map(services);
+        LegacyPower.Map(services);
+        LegacyThermal.Map(services);
     }
 
     /// <summary>Refuses a path whose chassis is not this one (404 ResourceNotFound).</summary>
@@ -80,12 +83,18 @@ public static class Chassis
             ["PowerSubsystem"] = RedfishJson.Link(RedfishServices.ChassisUri + "/PowerSubsystem"),
             ["Sensors"] = RedfishJson.Link(RedfishServices.ChassisUri + "/Sensors"),
             ["EnvironmentMetrics"] = RedfishJson.Link(EnvironmentMetrics.Uri),
+            ["Controls"] = RedfishJson.Link(Controls.Uri),
+
+            // Deprecated for ThermalSubsystem and PowerSubsystem; the OCP server profile still asks for them.
+            ["Power"] = RedfishJson.Link(LegacyPower.Uri),
+            ["Thermal"] = RedfishJson.Link(LegacyThermal.Uri),
             ["Links"] = new JsonObject
             {
                 ["ComputerSystems"] = RedfishJson.Links([RedfishServices.SystemUri]),
                 ["ManagedBy"] = RedfishJson.Links([RedfishServices.ManagerUri]),
                 ["ManagersInChassis"] = RedfishJson.Links([RedfishServices.ManagerUri]),
             },
+            ["@Redfish.WriteableProperties"] = RedfishJson.Strings(["LocationIndicatorActive"]),
         };
     }
 

@@ -155,6 +155,10 @@ public static class BaseMessages
         Make("PreconditionFailed", "The ETag supplied did not match the ETag required to change this resource.", "Critical",
             "Try the operation again using the appropriate ETag.");
 
+    /// <param name="header">The full header as sent, name and value.</param>
+    public static RedfishMessage HeaderInvalid(string header) =>
+        Make("HeaderInvalid", $"Header '{header}' is invalid.", "Critical", "Resubmit the request with a valid request header.", [header]);
+
     public static RedfishMessage PayloadTooLarge() =>
         Make("PayloadTooLarge", "The supplied payload exceeds the maximum size supported by the service.", "Critical",
             "Check that the supplied payload is correct and supported by this service.");

@@ -16,7 +16,7 @@ namespace Appliance.Bmc.Redfish.Events;
 public sealed class EventBus : IDisposable
 {
     /// <summary>The registry of the events this BMC raises itself (see <see cref="EventRecord"/>).</summary>
-    public const string Registry = "ApplianceEvent.1.0";
+    public const string Registry = "ApplianceEvent.1.1";
     public const int DeliveryAttempts = 3;
     public static readonly TimeSpan DeliveryRetryInterval = TimeSpan.FromSeconds(2);
 
@@ -82,13 +82,26 @@ public sealed class EventBus : IDisposable
             }
         }
 
-        foreach (EventSubscription subscription in _subscriptions.All().Where(s => s.Wants(record.MessageId)))
+        string? originType = ResourceTypeOf(record.OriginOfCondition);
+        foreach (EventSubscription subscription in _subscriptions.All().Where(s => s.Wants(record.MessageId, originType)))
         {
             Queue(subscription.Id).Writer.TryWrite(record);
         }
 
         return record;
     }
+
+    /// <summary>The schema types events originate from (EventService.ResourceTypes), for subscriptions that filter on them.</summary>
+    public static readonly string[] ResourceTypes = ["ComputerSystem", "LogService"];
+
+    /// <summary>The schema type of the resource an event is about.</summary>
+    public static string? ResourceTypeOf(string? origin) => origin switch
+    {
+        null => null,
+        RedfishServices.SystemUri => "ComputerSystem",
+        LogServices.SelUri => "LogService",
+        _ => null,
+    };
 
     public void Dispose()
     {

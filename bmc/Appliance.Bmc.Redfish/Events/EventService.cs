@@ -46,6 +46,10 @@ public static class EventService
         ["DeliveryRetryIntervalSeconds"] = (long)EventBus.DeliveryRetryInterval.TotalSeconds,
         ["EventFormatTypes"] = RedfishJson.Strings(["Event"]),
         ["RegistryPrefixes"] = RedfishJson.Strings(["ApplianceEvent", "Base"]),
+        ["ResourceTypes"] = RedfishJson.Strings(EventBus.ResourceTypes),
+
+        // Subscriptions filter on registry and resource type; not on origin resources or their subordinates.
+        ["SubordinateResourcesSupported"] = false,
         ["ServerSentEventUri"] = SseUri,
         ["SSEFilterPropertiesSupported"] = new JsonObject
         {
@@ -82,6 +86,7 @@ public static class EventService
         ["EventFormatType"] = "Event",
         ["DeliveryRetryPolicy"] = "RetryForever",
         ["RegistryPrefixes"] = RedfishJson.Strings(s.RegistryPrefixes),
+        ["ResourceTypes"] = RedfishJson.Strings(s.ResourceTypes),
         ["Status"] = Health.Status("Enabled", Health.Ok),
     };
 
@@ -95,6 +100,12 @@ public static class EventService
         _ = body.Enum("SubscriptionType", ["RedfishEvent"]);
         _ = body.Enum("EventFormatType", ["Event"]);
         IReadOnlyList<string>? prefixes = body.StringArray("RegistryPrefixes");
+        IReadOnlyList<string>? resourceTypes = body.StringArray("ResourceTypes");
+        foreach (string type in (resourceTypes ?? []).Where(t => !EventBus.ResourceTypes.Contains(t)))
+        {
+            body.Fail(BaseMessages.PropertyValueNotInList(type, "ResourceTypes"));
+        }
+
         if (destination is not null
             && (!System.Uri.TryCreate(destination, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")))
         {
@@ -122,6 +133,7 @@ public static class EventService
             Context = context ?? "",
             Protocol = protocol ?? "Redfish",
             RegistryPrefixes = prefixes ?? [],
+            ResourceTypes = resourceTypes ?? [],
             Created = request.Host.Time.GetUtcNow(),
         }) ?? throw new RedfishException(StatusCodes.Status409Conflict, BaseMessages.EventSubscriptionLimitExceeded());
         return Task.FromResult(RedfishResult.Created(SubscriptionsUri + "/" + subscription.Id, ToJson(subscription)));

@@ -13,10 +13,14 @@ public sealed record EventSubscription
     /// <summary>Only events whose MessageId starts with one of these registry prefixes; empty means all.</summary>
     public IReadOnlyList<string> RegistryPrefixes { get; init; } = [];
 
+    /// <summary>Only events whose OriginOfCondition is of one of these schema types; empty means all.</summary>
+    public IReadOnlyList<string> ResourceTypes { get; init; } = [];
+
     public DateTimeOffset Created { get; init; }
 
-    public bool Wants(string messageId) =>
-        RegistryPrefixes.Count == 0 || RegistryPrefixes.Any(p => messageId.StartsWith(p + ".", StringComparison.Ordinal));
+    public bool Wants(string messageId, string? originType) =>
+        (RegistryPrefixes.Count == 0 || RegistryPrefixes.Any(p => messageId.StartsWith(p + ".", StringComparison.Ordinal)))
+        && (ResourceTypes.Count == 0 || (originType is not null && ResourceTypes.Contains(originType)));
 }
 
 [JsonSerializable(typeof(EventSubscription))]

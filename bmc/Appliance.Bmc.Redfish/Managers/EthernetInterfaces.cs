@@ -67,6 +67,7 @@ public static class EthernetInterfaces
                 ? new JsonArray(new JsonObject { ["Address"] = n.Address.ToString(), ["SubnetMask"] = n.SubnetMask.ToString(), ["Gateway"] = n.Gateway.ToString() })
                 : new JsonArray(),
             ["VLAN"] = new JsonObject { ["VLANEnable"] = n.VlanId is not null, ["VLANId"] = n.VlanId },
+            ["@Redfish.WriteableProperties"] = RedfishJson.Strings(["HostName", "DHCPv4/DHCPEnabled", "IPv4StaticAddresses", "VLAN/VLANEnable", "VLAN/VLANId"]),
         };
     }
 

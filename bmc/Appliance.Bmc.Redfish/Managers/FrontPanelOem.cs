@@ -7,7 +7,7 @@ namespace Appliance.Bmc.Redfish.Managers;
 
 /// <summary>
 /// OEM resource /redfish/v1/Managers/bmc/Oem/Appliance/FrontPanel: what the front-panel LCD
-/// shows right now, #FrontPanel.PressButton to press a panel button remotely, and the panel's
+/// shows right now, #ApplianceFrontPanel.PressButton to press a panel button remotely, and the panel's
 /// setup PIN (PATCH "Pin": 4..8 digits to set, "" to clear; like a password it reads back as
 /// null, with PinSet saying whether one is set). Served only when the front panel service has
 /// registered its mirror on the host.
@@ -15,7 +15,7 @@ namespace Appliance.Bmc.Redfish.Managers;
 public static class FrontPanelOem
 {
     public const string Uri = RedfishServices.ManagerUri + "/Oem/Appliance/FrontPanel";
-    public const string PressAction = "FrontPanel.PressButton";
+    public const string PressAction = "ApplianceFrontPanel.PressButton";
     public static readonly string[] Buttons = Enum.GetNames<FrontPanelButton>();
 
     public static void Map(RedfishServices services)
@@ -23,7 +23,7 @@ public static class FrontPanelOem
         services.Router.Resource("/redfish/v1/Managers/{ManagerId}/Oem/Appliance/FrontPanel", "FrontPanel")
             .OnGet(Get)
             .OnPatch(Privilege.ConfigureManager, PatchAsync);
-        services.Router.Resource("/redfish/v1/Managers/{ManagerId}/Oem/Appliance/FrontPanel/Actions/FrontPanel.PressButton", "FrontPanel")
+        services.Router.Resource("/redfish/v1/Managers/{ManagerId}/Oem/Appliance/FrontPanel/Actions/ApplianceFrontPanel.PressButton", "FrontPanel")
             .OnPost(Privilege.ConfigureComponents, PressAsync);
     }
 
@@ -46,11 +46,12 @@ public static class FrontPanelOem
             ["Pin"] = null,
             ["PinSet"] = request.Host.FrontPanelPolicy.PinSet,
             ["LockoutActive"] = request.Host.FrontPanelPolicy.LockoutActive,
+            ["@Redfish.WriteableProperties"] = RedfishJson.Strings(["Pin"]),
             ["Actions"] = new JsonObject
             {
-                ["#FrontPanel.PressButton"] = new JsonObject
+                ["#ApplianceFrontPanel.PressButton"] = new JsonObject
                 {
-                    ["target"] = Uri + "/Actions/FrontPanel.PressButton",
+                    ["target"] = Uri + "/Actions/ApplianceFrontPanel.PressButton",
                     ["Button@Redfish.AllowableValues"] = RedfishJson.Strings(Buttons),
                 },
             },

@@ -44,6 +44,8 @@ public static class LogServices
             ["EntryType"] = "SEL",
             ["Created"] = Timestamp(CreatedAt(entry)),
             ["Message"] = text.Message,
+            ["MessageId"] = Events.EventBus.Registry + "." + text.MessageKey,
+            ["MessageArgs"] = RedfishJson.Strings(text.MessageArgs),
             ["Severity"] = text.Severity,
             ["GeneratorId"] = "0x" + entry.Record.GeneratorId.ToString("X4", CultureInfo.InvariantCulture),
             ["SensorNumber"] = entry.Record.SensorNumber,
@@ -101,10 +103,24 @@ public static class LogServices
         };
     }
 
-    private static JsonObject? Entries(RedfishRequest request) =>
-        IsSel(request)
-            ? RedfishJson.Collection(SelUri + "/Entries", "LogEntryCollection", "System Event Log Entries", request.Host.Sel.Entries().Select(EntryUri))
-            : null;
+    /// <summary>The LogEntry schema auto-expands its collection: every entry is shown inline, not as a link.</summary>
+    private static JsonObject? Entries(RedfishRequest request)
+    {
+        if (!IsSel(request))
+        {
+            return null;
+        }
+
+        var members = new JsonArray(request.Host.Sel.Entries().Select(e => (JsonNode?)ToJson(e, request.Host)).ToArray());
+        return new JsonObject
+        {
+            ["@odata.id"] = SelUri + "/Entries",
+            ["@odata.type"] = "#LogEntryCollection.LogEntryCollection",
+            ["Name"] = "System Event Log Entries",
+            ["Members@odata.count"] = members.Count,
+            ["Members"] = members,
+        };
+    }
 
     private static JsonObject? Entry(RedfishRequest request)
     {

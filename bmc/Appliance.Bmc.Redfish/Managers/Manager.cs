@@ -78,6 +78,7 @@ public static class Manager
                 ["ManagerForChassis"] = RedfishJson.Links([RedfishServices.ChassisUri]),
                 ["ManagerInChassis"] = RedfishJson.Link(RedfishServices.ChassisUri),
             },
+            ["@Redfish.WriteableProperties"] = RedfishJson.Strings(["DateTime", "DateTimeLocalOffset"]),
             ["Oem"] = new JsonObject
             {
                 ["Appliance"] = new JsonObject

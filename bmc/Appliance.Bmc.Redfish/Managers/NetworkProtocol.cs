@@ -46,6 +46,15 @@ public static class NetworkProtocol
                 ["Port"] = options.IpmiEndpoint?.Port,
             },
             ["SSH"] = new JsonObject { ["ProtocolEnabled"] = false, ["Port"] = null },
+            ["SSDP"] = new JsonObject
+            {
+                ["ProtocolEnabled"] = request.Services.Ssdp.Enabled,
+                ["Port"] = request.Services.Ssdp.Port,
+
+                // The BMC answers searches and sends no advertisements.
+                ["NotifyMulticastIntervalSeconds"] = 0,
+            },
+            ["@Redfish.WriteableProperties"] = RedfishJson.Strings(["HostName", "SSDP/ProtocolEnabled", "SSDP/Port"]),
         };
     }
 
@@ -58,13 +67,36 @@ public static class NetworkProtocol
             body.Fail(BaseMessages.PropertyValueFormatError(hostName, "HostName"));
         }
 
+        BodyReader? ssdp = body.Object("SSDP");
+        bool? ssdpEnabled = ssdp?.Bool("ProtocolEnabled");
+        long? ssdpPort = ssdp?.Integer("Port", 1, 65535);
         body.Finish();
-        if (hostName is null)
+        if (hostName is null && ssdpEnabled is null && ssdpPort is null)
         {
             throw new RedfishException(StatusCodes.Status400BadRequest, BaseMessages.EmptyJSON());
         }
 
-        request.Host.Network.Update(request.Host.Network.Current with { HostName = hostName });
+        if (ssdpEnabled is not null || ssdpPort is not null)
+        {
+            Discovery.SsdpResponder responder = request.Services.Ssdp;
+            int port = (int)(ssdpPort ?? responder.Port);
+            try
+            {
+                responder.Configure(ssdpEnabled ?? responder.Enabled, port);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                throw new RedfishException(StatusCodes.Status400BadRequest,
+                    BaseMessages.PropertyValueIncorrect("SSDP/Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    BaseMessages.GeneralError($"UDP port {port} cannot be used for SSDP: {e.Message}"));
+            }
+        }
+
+        if (hostName is not null)
+        {
+            request.Host.Network.Update(request.Host.Network.Current with { HostName = hostName });
+        }
+
         return Task.FromResult(RedfishResult.Ok(Get(request)!));
     }
 }

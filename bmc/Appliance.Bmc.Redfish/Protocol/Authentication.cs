@@ -18,7 +18,7 @@ public static class Authentication
         if (!string.IsNullOrEmpty(token))
         {
             RedfishSession session = services.Sessions.Use(token) ?? throw Unauthorized(http, basic: false);
-            return new Principal(session.Account, session);
+            return Noted(http, services, new Principal(session.Account, session));
         }
 
         string? authorization = http.Request.Headers.Authorization;
@@ -34,7 +34,7 @@ public static class Authentication
             throw Unauthorized(http, basic: true);
         }
 
-        return new Principal(account, null);
+        return Noted(http, services, new Principal(account, null));
     }
 
     /// <summary>The principal; a request without credentials is refused.</summary>
@@ -48,6 +48,16 @@ public static class Authentication
         {
             Headers = new Dictionary<string, string> { ["WWW-Authenticate"] = "Basic realm=\"Redfish\"" },
         };
+
+    private static Principal Noted(HttpContext http, RedfishServices services, Principal principal)
+    {
+        if (services.AccessLogged)
+        {
+            http.Features.Set(principal);
+        }
+
+        return principal;
+    }
 
     private static (string User, string Password)? DecodeBasic(string encoded)
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Appliance.Bmc.Redfish.Errors;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 
 namespace Appliance.Bmc.Redfish.Protocol;
 
@@ -35,6 +36,7 @@ public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
         http.Response.Headers.Allow = resource.Allow;
         try
         {
+            RequireODataVersion(http);
             string method = http.Request.Method;
             if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
             {
@@ -87,6 +89,16 @@ public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
         return resource.Get(new RedfishRequest(http, services, values, principal) { Path = uri.TrimEnd('/') });
     }
 
+    /// <summary>DSP0266: a request that names an OData version other than 4.0 is refused with 412.</summary>
+    public static void RequireODataVersion(HttpContext http)
+    {
+        string? version = http.Request.Headers["OData-Version"];
+        if (version is not null && version.Trim() != "4.0")
+        {
+            throw new RedfishException(StatusCodes.Status412PreconditionFailed, BaseMessages.HeaderInvalid("OData-Version: " + version));
+        }
+    }
+
     public static Task WriteErrorAsync(HttpContext http, RedfishException e)
     {
         if (http.Response.HasStarted)
@@ -133,11 +145,14 @@ public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
         string cacheKey = request.Path + http.Request.QueryString.Value;
         if (version is long current && _cache.TryGetValue(cacheKey, out CachedAnswer? cached) && cached.Version == current)
         {
+            DescribedBy(http, cached.Schema);
             await WriteRenderedAsync(http, cached.Bytes, cached.ETag).ConfigureAwait(false);
             return;
         }
 
         JsonObject body = resource.Get!(request) ?? throw NotFound(resource, request.Path);
+        string? schema = SchemaLink.For(body);
+        DescribedBy(http, schema);
         if (query.Only)
         {
             if (body["Members"] is not JsonArray members)
@@ -167,7 +182,7 @@ public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
                 _cache.Clear();
             }
 
-            _cache[cacheKey] = new CachedAnswer(rendering, rendered.Bytes.ToArray(), etag);
+            _cache[cacheKey] = new CachedAnswer(rendering, rendered.Bytes.ToArray(), etag, schema);
         }
 
         await WriteRenderedAsync(http, rendered.Bytes, etag).ConfigureAwait(false);
@@ -187,7 +202,16 @@ public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
     }
 
     /// <summary>A rendered GET answer and the resource version it shows (an expanded answer has no ETag).</summary>
-    private sealed record CachedAnswer(long Version, byte[] Bytes, string? ETag);
+    private sealed record CachedAnswer(long Version, byte[] Bytes, string? ETag, string? Schema);
+
+    /// <summary>DSP0266: GET and HEAD name the JSON schema of the representation (Link, rel=describedby).</summary>
+    private static void DescribedBy(HttpContext http, string? schema)
+    {
+        if (schema is not null)
+        {
+            http.Response.Headers.Link = $"<{schema}>; rel=describedby";
+        }
+    }
 
     private async Task WriteAsync(HttpContext http, RedfishResource resource, Dictionary<string, string> route, Privilege privilege, WriteHandler handler)
     {
@@ -237,6 +261,16 @@ public sealed class RedfishDispatcher(RedfishServices services, ILogger log)
 
     private static async Task<JsonObject> ReadBodyAsync(HttpContext http)
     {
+        // DSP0266: a body is JSON; anything sent as another media type is refused (415), not guessed at.
+        string? contentType = http.Request.ContentType;
+        bool hasBody = http.Request.ContentLength is > 0 || (http.Request.ContentLength is null && http.Request.Headers.TransferEncoding.Count > 0);
+        if ((hasBody || contentType is not null)
+            && (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? media)
+                || !string.Equals(media.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new RedfishException(StatusCodes.Status415UnsupportedMediaType, BaseMessages.HeaderInvalid("Content-Type: " + (contentType ?? "")));
+        }
+
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted).ConfigureAwait(false);
         if (buffer.Length == 0)

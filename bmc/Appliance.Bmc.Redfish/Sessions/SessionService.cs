@@ -25,6 +25,9 @@ public static class SessionService
             .OnGet(request => RedfishJson.Collection(SessionsUri, "SessionCollection", "Session Collection",
                 Visible(request).Select(s => s.Uri)))
             .OnPost(Privilege.None, LoginAsync);
+        // DSP0266: POST to the collection's Members creates a member as POST to the collection does.
+        router.Resource("/redfish/v1/SessionService/Sessions/Members", "SessionCollection")
+            .OnPost(Privilege.None, LoginAsync);
         router.Resource("/redfish/v1/SessionService/Sessions/{SessionId}", "Session")
             .OnGet(GetSession)
             .OnDelete(Privilege.Login, LogoutAsync);
@@ -44,6 +47,7 @@ public static class SessionService
         ["SessionTimeout"] = (long)request.Services.Sessions.Timeout.TotalSeconds,
         ["Status"] = Health.Status("Enabled", Health.Ok),
         ["Sessions"] = RedfishJson.Link(SessionsUri),
+        ["@Redfish.WriteableProperties"] = RedfishJson.Strings(["SessionTimeout"]),
     };
 
     private static Task<RedfishResult> PatchAsync(RedfishRequest request)
@@ -83,7 +87,6 @@ public static class SessionService
             ["SessionType"] = "Redfish",
             ["CreatedTime"] = session.Created.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
             ["ClientOriginIPAddress"] = session.ClientAddress,
-            ["Links"] = new JsonObject { ["ManagerAccount"] = RedfishJson.Link($"/redfish/v1/AccountService/Accounts/{session.Account.Id}") },
         };
         if (session.Context is not null)
         {

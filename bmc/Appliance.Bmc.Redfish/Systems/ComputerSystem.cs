@@ -12,7 +12,13 @@ namespace Appliance.Bmc.Redfish.Systems;
 /// </summary>
 public static class ComputerSystem
 {
-    public static readonly string[] BootTargets = ["None", "Pxe", "Hdd", "Cd", "BiosSetup", "Diags", "Floppy"];
+    public static readonly string[] BootTargets = ["None", "Pxe", "Hdd", "Cd", "BiosSetup", "Diags", "Floppy", "UefiTarget"];
+    public static readonly string[] IndicatorLedValues = ["Lit", "Off"];
+
+    /// <summary>The longest asset tag the FRU's product area holds (a 6-bit type/length byte).</summary>
+    public const int MaxAssetTagLength = 63;
+
+    private const string UefiTargetKey = "boot.uefi_target";
     public static readonly string[] BootEnabledValues = ["Disabled", "Once", "Continuous"];
     public static readonly string[] BootModes = ["Legacy", "UEFI"];
 
@@ -42,11 +48,11 @@ public static class ComputerSystem
         BootOverride boot = host.Boot.Current;
         string health = Health.Board(host);
         string hostHealth = Health.Worst(host.Sensors.All.Where(s => s.Description.EntityId is 3 or 32).Select(Health.Of));
-        string? serial = null, model = null, manufacturer = null, partNumber = null;
+        string? serial = null, model = null, manufacturer = null, partNumber = null, assetTag = null;
         try
         {
             Hw.Fru.FruInfo fru = host.Board.ReadFru();
-            (serial, model, manufacturer, partNumber) = (fru.ProductSerialNumber, fru.ProductName, fru.ProductManufacturer, fru.ProductPartNumber);
+            (serial, model, manufacturer, partNumber, assetTag) = (fru.ProductSerialNumber, fru.ProductName, fru.ProductManufacturer, fru.ProductPartNumber, fru.ProductAssetTag);
         }
         catch (Hw.DeviceException)
         {
@@ -65,12 +71,19 @@ public static class ComputerSystem
             ["Model"] = model,
             ["SerialNumber"] = serial,
             ["PartNumber"] = partNumber,
+            ["AssetTag"] = assetTag,
+            ["BiosVersion"] = host.Inventory.Bios?.Version,
             ["HostName"] = null,
             ["PowerState"] = Health.PowerStateOf(host.Power.State),
             ["LocationIndicatorActive"] = host.Identify.Active,
-            ["Status"] = Health.Status(Health.HostState(host), hostHealth, health),
+
+            // Deprecated for LocationIndicatorActive, but the OCP server profile and older clients read it.
+            ["IndicatorLED"] = host.Identify.Active ? "Lit" : "Off",
+            ["IndicatorLED@Redfish.AllowableValues"] = RedfishJson.Strings(IndicatorLedValues),
+            ["Status"] = Conditions(Health.Status(Health.HostState(host), hostHealth, health), host),
             ["Boot"] = new JsonObject
             {
+                ["UefiTargetBootSourceOverride"] = host.Settings.Get(UefiTargetKey),
                 ["BootSourceOverrideTarget"] = boot.Target.ToString(),
                 ["BootSourceOverrideTarget@Redfish.AllowableValues"] = RedfishJson.Strings(BootTargets),
                 ["BootSourceOverrideEnabled"] = boot.Enabled.ToString(),
@@ -96,7 +109,38 @@ public static class ComputerSystem
                 ["Chassis"] = RedfishJson.Links([RedfishServices.ChassisUri]),
                 ["ManagedBy"] = RedfishJson.Links([RedfishServices.ManagerUri]),
             },
+            ["@Redfish.WriteableProperties"] = RedfishJson.Strings(WriteableProperties),
         };
+    }
+
+    /// <summary>What a PATCH may change here (DSP0266 @Redfish.WriteableProperties).</summary>
+    private static readonly string[] WriteableProperties =
+    [
+        "AssetTag", "IndicatorLED", "LocationIndicatorActive", "Boot/BootSourceOverrideTarget", "Boot/BootSourceOverrideEnabled",
+        "Boot/BootSourceOverrideMode", "Boot/UefiTargetBootSourceOverride",
+    ];
+
+    /// <summary>
+    /// The system's Status with Conditions for its processors and memory that are not OK (what
+    /// ProcessorSummary/Status used to roll up; MemorySummary/Status stays, as sushy reads it).
+    /// </summary>
+    private static JsonObject Conditions(JsonObject status, BmcCore host)
+    {
+        var conditions = new JsonArray();
+        foreach ((string uri, string name, string health) in Processors.Unhealthy(host).Concat(Memory.Unhealthy(host)))
+        {
+            conditions.Add((JsonNode)new JsonObject
+            {
+                ["MessageId"] = health == Health.Critical ? "ResourceEvent.1.4.3.ResourceStatusChangedCritical" : "ResourceEvent.1.4.3.ResourceStatusChangedWarning",
+                ["Message"] = $"The health of resource '{name}' has changed to {health}.",
+                ["MessageArgs"] = RedfishJson.Strings([name, health]),
+                ["Severity"] = health,
+                ["OriginOfCondition"] = RedfishJson.Link(uri),
+            });
+        }
+
+        status["Conditions"] = conditions;
+        return status;
     }
 
     private static Task<RedfishResult> PatchAsync(RedfishRequest request)
@@ -107,12 +151,37 @@ public static class ComputerSystem
         string? target = boot?.Enum("BootSourceOverrideTarget", BootTargets);
         string? enabled = boot?.Enum("BootSourceOverrideEnabled", BootEnabledValues);
         string? mode = boot?.Enum("BootSourceOverrideMode", BootModes);
+        string? uefiTarget = boot?.String("UefiTargetBootSourceOverride");
         bool? indicator = body.Bool("LocationIndicatorActive");
+        string? led = body.Enum("IndicatorLED", IndicatorLedValues);
+        string? assetTag = body.String("AssetTag");
+        if (assetTag is not null && (assetTag.Length > MaxAssetTagLength || assetTag.Any(c => c is < ' ' or > '~')))
+        {
+            body.Fail(BaseMessages.PropertyValueFormatError(assetTag, "AssetTag"));
+        }
+
+        if (indicator is not null && led is not null && indicator != (led == "Lit"))
+        {
+            body.Fail(BaseMessages.PropertyValueConflict("IndicatorLED", "LocationIndicatorActive"));
+        }
+
         body.Finish();
-        if (boot is null && indicator is null)
+        if (boot is null && indicator is null && led is null && assetTag is null)
         {
             throw new RedfishException(StatusCodes.Status400BadRequest, BaseMessages.EmptyJSON());
         }
+
+        if (assetTag is not null)
+        {
+            WriteAssetTag(host, assetTag);
+        }
+
+        if (uefiTarget is not null)
+        {
+            host.Settings.Set(UefiTargetKey, uefiTarget);
+        }
+
+        indicator ??= led is null ? null : led == "Lit";
 
         if (target is not null || enabled is not null || mode is not null)
         {
@@ -144,6 +213,27 @@ public static class ComputerSystem
         }
 
         return Task.FromResult(RedfishResult.Ok(Get(request)!));
+    }
+
+    /// <summary>The asset tag lives in the FRU's product area, where IPMI's FRU commands see it too.</summary>
+    private static void WriteAssetTag(BmcCore host, string assetTag)
+    {
+        try
+        {
+            Hw.Fru.FruInfo fru = host.Board.ReadFru();
+            byte[] image = Hw.Fru.FruImage.Encode(fru with { ProductAssetTag = assetTag });
+            if (image.Length > host.Board.FruSize)
+            {
+                throw new RedfishException(StatusCodes.Status400BadRequest, BaseMessages.PropertyValueFormatError(assetTag, "AssetTag"),
+                    BaseMessages.GeneralError($"the FRU has no room for this asset tag ({image.Length} of {host.Board.FruSize} bytes)"));
+            }
+
+            host.Board.WriteFru(0, image);
+        }
+        catch (Hw.DeviceException e)
+        {
+            throw new RedfishException(StatusCodes.Status500InternalServerError, BaseMessages.GeneralError("the FRU EEPROM cannot be written: " + e.Message));
+        }
     }
 
     internal static void RequireSystem(RedfishRequest request)

@@ -31,8 +31,18 @@ public static class Memory
             // Installed memory, as the SPDs describe it; a module that cannot be read is not counted.
             ["TotalSystemMemoryGiB"] = slots.Count == 0 ? null
                 : slots.Where(d => d.Presence == Presence.Present).Sum(d => d.Module!.CapacityMiB) / 1024.0,
-            ["Status"] = Health.Status(Health.HostState(host), Health.Worst(slots.Select(d => HealthOf(d, sensors)))),
+            // Deprecated in favour of the system's Status/Conditions, which carry it too; sushy still reads this one.
+            ["Status"] = new JsonObject { ["HealthRollup"] = Health.Worst(slots.Select(d => HealthOf(d, sensors))) },
         };
+    }
+
+    /// <summary>Memory modules whose health is not OK: (URI, name, health), for the system's Status/Conditions.</summary>
+    public static IEnumerable<(string Uri, string Name, string Health)> Unhealthy(BmcCore host)
+    {
+        string sensors = SensorHealth(host);
+        return host.Inventory.Memory
+            .Select(d => (Uri + "/" + d.Slot.Locator, "DIMM " + d.Slot.Locator, HealthOf(d, sensors)))
+            .Where(d => d.Item3 != Health.Ok);
     }
 
     private static JsonObject? Get(RedfishRequest request)
@@ -56,7 +66,6 @@ public static class Memory
             ["@odata.type"] = "#Memory.v1_19_0.Memory",
             ["Id"] = dimm.Slot.Locator,
             ["Name"] = "DIMM " + dimm.Slot.Locator,
-            ["DeviceLocator"] = dimm.Slot.Locator,
             ["MemoryLocation"] = new JsonObject
             {
                 ["Socket"] = dimm.Slot.Socket,

@@ -45,9 +45,14 @@ public static class Processors
             summary["Model"] = models.Length == 1 ? models[0] : null;
         }
 
-        summary["Status"] = Health.Status(Health.HostState(host), Health.Worst(sockets.Select(s => HealthOf(host, s))));
         return summary;
     }
+
+    /// <summary>Processors whose health is not OK: (URI, name, health), for the system's Status/Conditions.</summary>
+    public static IEnumerable<(string Uri, string Name, string Health)> Unhealthy(BmcCore host) =>
+        host.Inventory.Processors
+            .Select(s => (Uri + "/" + s.Socket, "Processor " + s.Socket, HealthOf(host, s)))
+            .Where(p => p.Item3 != Health.Ok);
 
     private static JsonObject? Get(RedfishRequest request)
     {

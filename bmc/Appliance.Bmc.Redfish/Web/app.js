@@ -59,15 +59,22 @@ $('login-form').addEventListener('submit', async (event) => {
     const { json, response } = await api('POST', '/redfish/v1/SessionService/Sessions', { UserName: $('login-user').value, Password: $('login-password').value });
     state.token = response.headers.get('X-Auth-Token');
     state.session = response.headers.get('Location');
-    state.account = json.Links.ManagerAccount['@odata.id'];
     state.user = json.UserName;
-    for (const key of ['token', 'session', 'account', 'user']) sessionStorage.setItem(key, state[key]);
+    // A Session names no account: the password-change message carries its URI, else the accounts list has it.
     const info = json['@Message.ExtendedInfo'] || [];
-    if (info.some((m) => m.MessageId.endsWith('.PasswordChangeRequired'))) show('password'); else enter();
+    const change = info.find((m) => m.MessageId.endsWith('.PasswordChangeRequired'));
+    state.account = change ? change.MessageArgs[0] : await ownAccount(json.UserName);
+    for (const key of ['token', 'session', 'account', 'user']) sessionStorage.setItem(key, state[key]);
+    if (change) show('password'); else enter();
   } catch (e) {
     $('login-error').textContent = e.status === 401 ? 'Wrong user name or password, or the account is locked.' : e.message;
   }
 });
+
+async function ownAccount(user) {
+  const { json } = await api('GET', '/redfish/v1/AccountService/Accounts?$expand=.');
+  return json.Members.find((a) => a.UserName === user)['@odata.id'];
+}
 
 $('password-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -270,7 +277,7 @@ async function panel() {
 for (const button of document.querySelectorAll('[data-button]')) {
   button.addEventListener('click', async () => {
     if (button.dataset.confirm && !await confirmed(button.dataset.confirm)) return;
-    try { await api('POST', MANAGER + '/Oem/Appliance/FrontPanel/Actions/FrontPanel.PressButton', { Button: button.dataset.button }); await panel(); } catch (e) { banner(e); }
+    try { await api('POST', MANAGER + '/Oem/Appliance/FrontPanel/Actions/ApplianceFrontPanel.PressButton', { Button: button.dataset.button }); await panel(); } catch (e) { banner(e); }
   });
 }
 

@@ -87,6 +87,18 @@ public static class SensorEventCommand
 {
     /// <summary>Platform Event (Event Message).</summary>
     public const byte PlatformEvent = 0x02;
+    /// <summary>Get PEF Capabilities.</summary>
+    public const byte GetPefCapabilities = 0x10;
+    /// <summary>Arm PEF Postpone Timer.</summary>
+    public const byte ArmPefPostponeTimer = 0x11;
+    /// <summary>Set PEF Configuration Parameters.</summary>
+    public const byte SetPefConfigurationParameters = 0x12;
+    /// <summary>Get PEF Configuration Parameters.</summary>
+    public const byte GetPefConfigurationParameters = 0x13;
+    /// <summary>Set Last Processed Event ID.</summary>
+    public const byte SetLastProcessedEventId = 0x14;
+    /// <summary>Get Last Processed Event ID.</summary>
+    public const byte GetLastProcessedEventId = 0x15;
     /// <summary>Set Sensor Hysteresis.</summary>
     public const byte SetSensorHysteresis = 0x24;
     /// <summary>Get Sensor Hysteresis.</summary>
@@ -154,6 +166,12 @@ public static class DcmiCommand
     public const byte GetDcmiCapabilitiesInfo = 0x01;
     /// <summary>Get Power Reading.</summary>
     public const byte GetPowerReading = 0x02;
+    /// <summary>Get Power Limit.</summary>
+    public const byte GetPowerLimit = 0x03;
+    /// <summary>Set Power Limit.</summary>
+    public const byte SetPowerLimit = 0x04;
+    /// <summary>Activate/Deactivate Power Limit.</summary>
+    public const byte ActivatePowerLimit = 0x05;
 }
 
 /// <summary>

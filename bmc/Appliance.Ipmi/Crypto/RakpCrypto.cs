@@ -21,9 +21,8 @@ internal static class RakpCrypto
 
     /// <summary>HMAC with the suite's authentication hash; a key shorter than the block is zero-padded, as the spec's 20-byte keys are.</summary>
     public static int Hmac(CipherSuite suite, ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> destination) =>
-        suite.Authentication == AuthenticationAlgorithm.RakpHmacSha256
-            ? HMACSHA256.HashData(key, data, destination)
-            : HMACSHA1.HashData(key, data, destination);
+        ManagedHmac.HashData(suite.Authentication == AuthenticationAlgorithm.RakpHmacSha256 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1,
+            key, data, destination);
 
     /// <summary>RAKP Message 2 key exchange auth code: HMAC_Kuid(SIDm, SIDc, Rm, Rc, GUIDc, ROLEm, ULENGTHm, UNAMEm).</summary>
     public static int Rakp2AuthCode(

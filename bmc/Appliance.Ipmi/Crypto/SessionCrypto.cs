@@ -11,7 +11,7 @@ internal sealed class SessionCrypto : IDisposable
     public const int AesBlock = 16;
     private const int MaxPayload = 2048;
 
-    private readonly IncrementalHash _integrity;
+    private readonly ManagedHmac _integrity;
     private readonly Aes? _aes;
 
     // One CBC transform per direction, created with an all-zero IV and reused: CBC with IV v equals CBC
@@ -36,7 +36,7 @@ internal sealed class SessionCrypto : IDisposable
         Suite = suite;
         Span<byte> k = stackalloc byte[RakpCrypto.MaxHmacLength];
         int k1 = RakpCrypto.K1(suite, sik, k);
-        _integrity = IncrementalHash.CreateHMAC(
+        _integrity = new ManagedHmac(
             suite.Integrity == IntegrityAlgorithm.HmacSha256_128 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1,
             k[..k1]);
         RakpCrypto.K2(suite, sik, k);
@@ -76,8 +76,7 @@ internal sealed class SessionCrypto : IDisposable
     public void ComputeAuthCode(ReadOnlySpan<byte> covered, Span<byte> authCode)
     {
         Span<byte> full = stackalloc byte[RakpCrypto.MaxHmacLength];
-        _integrity.AppendData(covered);
-        _integrity.GetHashAndReset(full);
+        _integrity.Compute(covered, full);
         full[..AuthCodeLength].CopyTo(authCode);
     }
 
@@ -174,7 +173,7 @@ internal sealed class SessionCrypto : IDisposable
     public void Dispose()
     {
         IsDisposed = true;
-        _integrity.Dispose();
+        _integrity.Clear();
         _encryptor?.Dispose();
         _decryptor?.Dispose();
         _aes?.Dispose();

@@ -42,7 +42,7 @@ public sealed partial class IpmiServer
                 out var evicted);
             if (evicted is not null)
             {
-                LogSessionClosed(_logger, evicted.ManagedSessionId, evicted.UserName, "setup displaced by a newer request (table full)");
+                LogSessionClosed(_sessionLogger, evicted.ManagedSessionId, evicted.UserName, "setup displaced by a newer request (table full)");
                 evicted.Dispose();
             }
 
@@ -256,7 +256,7 @@ public sealed partial class IpmiServer
         session.Activate(crypto, authCode.ToArray(), requested, _options.ChannelNumber, this);
         _users.RecordAuthenticationSuccess(user.Name);
         Interlocked.Increment(ref Statistics.SessionsOpenedCount);
-        LogSessionOpened(_logger, session.ManagedSessionId, user.Name, session.RemoteEndPoint, session.Suite.Id, requested);
+        LogSessionOpened(_sessionLogger, session.ManagedSessionId, user.Name, session.RemoteEndPoint, session.Suite.Id, requested);
         SendClear(PayloadType.Rakp4, reply[..Rakp.WriteReply(reply, message.MessageTag, session.RemoteSessionId, icv[..icvLength])], from);
     }
 

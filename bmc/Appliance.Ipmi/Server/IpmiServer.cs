@@ -28,6 +28,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     private readonly IpmiCommandTable _commands;
     private readonly IIpmiUserDirectory _users;
     private readonly ILogger _logger;
+    private readonly ILogger _sessionLogger;
     private readonly TimeProvider _time;
     private readonly SessionTable _sessions;
     private readonly AuthenticationRateLimiter _rateLimiter;
@@ -36,6 +37,8 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
     private Task? _loop;
+    private DatagramBatch? _batch;
+    private int _loopThreadId;
     private ITimer? _expiryTimer;
     private IPEndPoint? _localEndPoint;
 
@@ -50,6 +53,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _commands = commands;
         _users = users;
         _logger = logger ?? NullLogger.Instance;
+        _sessionLogger = options.SessionLogger ?? _logger;
         _time = options.TimeProvider;
         _sessions = new SessionTable(options.MaxSessions);
         _rateLimiter = new AuthenticationRateLimiter(_time, options.MaxAuthenticationFailuresPerAddress, options.AuthenticationFailureWindow);
@@ -96,7 +100,13 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         TimeSpan period = _options.HalfOpenTimeout < TimeSpan.FromSeconds(2) ? _options.HalfOpenTimeout / 2 : TimeSpan.FromSeconds(1);
         _expiryTimer = _time.CreateTimer(static state => ((IpmiServer)state!).ExpireSessions(), this, period, period);
         var token = _stopping.Token;
-        _loop = Task.Factory.StartNew(() => ReceiveLoop(token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _loop = Task.Factory.StartNew(
+            () =>
+            {
+                _loopThreadId = Environment.CurrentManagedThreadId;
+                ReceiveLoop(token);
+            },
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         LogStarted(_logger, _localEndPoint, _options.ChannelNumber);
         return Task.CompletedTask;
     }
@@ -110,6 +120,16 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            // Wakes a receive blocked in the kernel, which closing the socket alone does not.
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // ENOTCONN on an unconnected UDP socket; the receivers are woken all the same.
+        }
+
         _socket.Dispose();
         if (_expiryTimer is not null)
         {
@@ -162,10 +182,17 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         return result;
     }
 
-    // A dedicated thread blocked in recvfrom: no thread-pool hop per datagram, and handlers that
-    // complete synchronously are answered from this thread too.
+    // A dedicated thread blocked in the kernel: no thread-pool hop per datagram, and handlers that
+    // complete synchronously are answered from this thread too. On Linux it takes and answers
+    // datagrams by the batch (DatagramBatch); elsewhere one at a time.
     private void ReceiveLoop(CancellationToken ct)
     {
+        if (DatagramBatch.IsSupported)
+        {
+            ReceiveBatches(ct);
+            return;
+        }
+
         var socket = _socket!;
         byte[] buffer = new byte[MaxDatagram];
         var from = new SocketAddress(socket.AddressFamily);
@@ -193,15 +220,82 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
             }
 
             Interlocked.Increment(ref Statistics.DatagramsReceivedCount);
-            try
+            Handle(buffer.AsSpan(0, received), from);
+        }
+    }
+
+    private void ReceiveBatches(CancellationToken ct)
+    {
+        SafeSocketHandle handle = _socket!.SafeHandle;
+        bool added = false;
+        using var batch = new DatagramBatch(_socket.AddressFamily);
+        try
+        {
+            handle.DangerousAddRef(ref added);
+
+            // A backstop for the wake-up at stop: the wait ends within a second to look at the token.
+            _socket.ReceiveTimeout = 1000;
+            _batch = batch;
+            while (!ct.IsCancellationRequested)
             {
-                HandleDatagram(buffer.AsSpan(0, received), from);
+                int count = batch.Receive(handle, out SocketError error);
+                if (count < 0)
+                {
+                    if (ct.IsCancellationRequested || error == SocketError.OperationAborted)
+                    {
+                        break;
+                    }
+
+                    // An ICMP error reported on the socket says nothing about the next datagram.
+                    LogSocketError(_logger, error);
+                    continue;
+                }
+
+                Interlocked.Add(ref Statistics.DatagramsReceivedCount, count);
+                for (int i = 0; i < count; i++)
+                {
+                    Handle(batch.Datagram(i), batch.From(i));
+                }
+
+                FlushAnswers(batch, handle);
             }
-            catch (Exception ex)
+        }
+        finally
+        {
+            _batch = null;
+            if (added)
             {
-                Interlocked.Increment(ref Statistics.ReceiveLoopFaultsCount);
-                LogReceiveFault(_logger, ex);
+                handle.DangerousRelease();
             }
+        }
+    }
+
+    private void FlushAnswers(DatagramBatch batch, SafeSocketHandle handle)
+    {
+        if (!batch.HasQueued)
+        {
+            return;
+        }
+
+        int sent = batch.Flush(handle, out int failed, out SocketError error);
+        Interlocked.Add(ref Statistics.ResponsesSentCount, sent);
+        if (failed > 0)
+        {
+            Interlocked.Add(ref Statistics.SendFailuresCount, failed);
+            LogSocketError(_logger, error);
+        }
+    }
+
+    private void Handle(Span<byte> datagram, SocketAddress from)
+    {
+        try
+        {
+            HandleDatagram(datagram, from);
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref Statistics.ReceiveLoopFaultsCount);
+            LogReceiveFault(_logger, ex);
         }
     }
 
@@ -279,6 +373,21 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
 
     private void Send(ReadOnlySpan<byte> datagram, SocketAddress to)
     {
+        // On the receive loop's thread, answers wait for the end of the batch and go out together.
+        if (_batch is DatagramBatch batch && Environment.CurrentManagedThreadId == _loopThreadId)
+        {
+            if (batch.TryQueue(datagram, to))
+            {
+                return;
+            }
+
+            FlushAnswers(batch, _socket!.SafeHandle);
+            if (batch.TryQueue(datagram, to))
+            {
+                return;
+            }
+        }
+
         try
         {
             _socket!.SendTo(datagram, SocketFlags.None, to);
@@ -375,7 +484,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     /// <summary>Disposes a session already taken out of the table.</summary>
     private void Retire(ServerSession session, string reason)
     {
-        LogSessionClosed(_logger, session.ManagedSessionId, session.UserName, reason);
+        LogSessionClosed(_sessionLogger, session.ManagedSessionId, session.UserName, reason);
         session.Dispose();
     }
 
@@ -397,7 +506,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
                         RecordAuthenticationFailure(s, "RAKP 3 never arrived");
                     }
 
-                    LogSessionClosed(_logger, s.ManagedSessionId, s.UserName, s.State == SessionState.Active ? "idle timeout" : "setup timeout");
+                    LogSessionClosed(_sessionLogger, s.ManagedSessionId, s.UserName, s.State == SessionState.Active ? "idle timeout" : "setup timeout");
                     s.Dispose();
                 }
             }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 
 namespace Appliance.Ipmi.Server;
 
@@ -40,6 +41,12 @@ public sealed class IpmiServerOptions
 
     /// <summary>The window of <see cref="MaxAuthenticationFailuresPerAddress"/>. Default 60 s.</summary>
     public TimeSpan AuthenticationFailureWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Where each session opened or closed is logged (a line each, at Information): an access log the
+    /// host can turn off. Null logs them with the server's own logger.
+    /// </summary>
+    public ILogger? SessionLogger { get; set; }
 
     /// <summary>Clock for timeouts (FakeTimeProvider in tests).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

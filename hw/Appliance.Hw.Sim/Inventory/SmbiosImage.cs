@@ -9,16 +9,21 @@ namespace Appliance.Hw.Sim.Inventory;
 
 /// <summary>
 /// The SMBIOS 3.3 table the simulated BIOS builds at the end of POST, for the BMC's mailbox and for
-/// the host's operating system: the 64-bit entry point at offset 0 and, after it, one Processor
-/// Information (Type 4) structure per socket, one Physical Memory Array (Type 16) per socket that
-/// drives DIMM slots with a Memory Device (Type 17) per slot (unpopulated sockets and empty slots
-/// included, as DSP0134 asks), and the End-of-Table structure. The memory devices say what the
-/// DIMMs' SPDs say: the same size, speed, maker, part and serial number.
+/// the host's operating system: the 64-bit entry point at offset 0 and, after it, the BIOS
+/// Information (Type 0), one Processor Information (Type 4) structure per socket, one Physical
+/// Memory Array (Type 16) per socket that drives DIMM slots with a Memory Device (Type 17) per slot
+/// (unpopulated sockets and empty slots included, as DSP0134 asks), and the End-of-Table structure.
+/// The memory devices say what the DIMMs' SPDs say: the same size, speed, maker, part and serial number.
 /// </summary>
 public static class SmbiosImage
 {
     /// <summary>Where the structure table starts in the image, as <c>dmidecode --dump-bin</c> lays it out.</summary>
     public const int TableOffset = 0x20;
+
+    /// <summary>What the simulated firmware calls itself in its BIOS Information.</summary>
+    public const string BiosVendor = "Appliance";
+    public const string BiosVersion = "HC1.1.4.0";
+    public const string BiosReleaseDate = "10/15/2026";
 
     private const byte IntelXeonFamily = 0xB3;
     private const byte ServerSocketUpgrade = 0x01;   // "Other": the LGA4189 value is newer than many decoders
@@ -29,6 +34,7 @@ public static class SmbiosImage
     public static byte[] Encode(BoardDescription board)
     {
         var table = new List<byte>();
+        table.AddRange(Type0());
         if (board.Processors is ProcessorsDescription sockets)
         {
             ushort handle = 0x0400;
@@ -75,6 +81,36 @@ public static class SmbiosImage
         entry[5] = ByteChecksum.ZeroSum(entry);
         table.CopyTo(image, TableOffset);
         return image;
+    }
+
+    private static byte[] Type0()
+    {
+        byte[] s = new byte[0x1A];
+        s[0x00] = BiosInformation.Type;
+        s[0x01] = 0x1A;
+        BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x02), 0x0000);
+        s[0x04] = 1;                                     // Vendor
+        s[0x05] = 2;                                     // BIOS Version
+        BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x06), 0xE000);
+        s[0x08] = 3;                                     // BIOS Release Date
+        s[0x09] = 0xFF;                                  // ROM size: see the extended size
+        BinaryPrimitives.WriteUInt64LittleEndian(s.AsSpan(0x0A), 0x0000_0000_0001_0880);   // PCI, upgradeable, selectable boot
+        s[0x12] = 0x03;                                  // ACPI, USB legacy
+        s[0x13] = 0x0D;                                  // BIOS boot spec, network boot, UEFI
+        s[0x14] = 1;
+        s[0x15] = 4;
+        s[0x16] = 0xFF;                                  // no embedded controller
+        s[0x17] = 0xFF;
+        BinaryPrimitives.WriteUInt16LittleEndian(s.AsSpan(0x18), 32);                   // 32 MiB
+        var bytes = new List<byte>(s);
+        foreach (string text in new[] { BiosVendor, BiosVersion, BiosReleaseDate })
+        {
+            bytes.AddRange(Encoding.ASCII.GetBytes(text));
+            bytes.Add(0);
+        }
+
+        bytes.Add(0);
+        return [.. bytes];
     }
 
     private static byte[] Type4(ushort handle, string socket, SimulatedProcessor? cpu)

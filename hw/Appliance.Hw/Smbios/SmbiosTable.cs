@@ -26,6 +26,10 @@ public sealed class SmbiosTable
     public int Length { get; }
     public IReadOnlyList<SmbiosStructure> Structures { get; }
 
+    /// <summary>The BIOS Information (Type 0) structure, if the table has one.</summary>
+    public BiosInformation? Bios =>
+        Structures.Where(s => s.Type == BiosInformation.Type).Select(BiosInformation.Decode).FirstOrDefault();
+
     /// <summary>Processor Information (Type 4) structures, in table order.</summary>
     public IEnumerable<ProcessorInformation> Processors =>
         Structures.Where(s => s.Type == ProcessorInformation.Type).Select(ProcessorInformation.Decode);
