@@ -12,6 +12,7 @@ APT_PACKAGES=(
   redfishtool python3 python3-sushy                     # Redfish clients
   chromium                                              # browser for the web console tests
   libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils  # hypervisor
+  libxml2-utils                                         # virt-xml-validate checks domain XML against libvirt's schemas
   openvswitch-switch                                    # the virtual switch (userspace datapath, started by the tests)
   linux-image-amd64 busybox-static cpio xz-utils genisoimage e2fsprogs  # test guests
   etcd-server etcd-client                               # cluster store

@@ -4,9 +4,9 @@
 #   2. in-session Get Sensor Reading requests per second, one session and eight concurrent sessions;
 #   3. RMCP+ sessions opened and closed per second.
 # Prints a table with both columns, the ratio, and each server's CPU time per operation.
-# The in-session figures come from a lean RMCP+ console (bench/Appliance.Bench.Ipmi/LeanSession.cs):
-# real sessions with AES-CBC-128 and the integrity check both ways, requests built before the clock
-# starts and one answer in 16 checked in full, so that on a small machine the servers, not the
+# The in-session figures come from a lean RMCP+ console (bench/Appliance.Bench.Ipmi/LeanSession.cs, on
+# the protocol library's RAKP, session crypto and codec): real sessions with AES-CBC-128 and the
+# integrity check both ways, requests built before the clock starts and one answer in 16 checked in full, so that on a small machine the servers, not the
 # client, are what is measured. Throughput on loopback is mostly the kernel's send, receive and
 # wake-up work; the CPU-per-operation column says what each server itself spends, and the same loads
 # against a server that does no work at all (bench/udp-echo.c) show the most any server could reach
@@ -40,7 +40,7 @@ helper=$(bin Appliance.Bench.Ipmi appliance-bench-ipmi bench/Appliance.Bench.Ipm
 for exe in "$bmc" "$board_sim"; do
   [[ -x $exe ]] || { echo "ipmi.sh: $exe is missing; run ./build.sh build first" >&2; exit 1; }
 done
-# The measuring client is not part of the product build; build it here.
+# The measuring client is in the solution; build it here too, for a build elsewhere (IPMI_BENCH_ARTIFACTS).
 dotnet build bench/Appliance.Bench.Ipmi -c Release -v quiet -nologo "${build_args[@]}" >/dev/null \
   || { echo "ipmi.sh: building bench/Appliance.Bench.Ipmi failed" >&2; exit 1; }
 

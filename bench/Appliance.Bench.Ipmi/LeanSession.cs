@@ -3,6 +3,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Appliance.Ipmi;
+using Appliance.Ipmi.Commands;
+using Appliance.Ipmi.Crypto;
+using Appliance.Ipmi.Messages;
+using Appliance.Ipmi.Rmcp;
 
 namespace Appliance.Bench.Ipmi;
 
@@ -10,32 +15,32 @@ namespace Appliance.Bench.Ipmi;
 /// A deliberately small RMCP+ console for load generation: blocking UDP, no retransmission, no
 /// allocation per request beyond the datagram buffers it owns. It does all the work a console
 /// must (RAKP with cipher suite 3 or 17, AES-CBC-128 and the integrity check on every packet both
-/// ways), so the servers are compared on real sessions, but spends as little of the shared CPU as
-/// possible so the servers, not the client, are what is measured.
+/// ways), with the protocol library's RAKP computations, session crypto and packet codec, so the
+/// servers are compared on real sessions; but it keeps the flow of a load generator (requests built
+/// ahead of time, no Get Channel Authentication Capabilities, most answers checked only for being
+/// authenticated answers of the right length) so the servers, not the client, are what is measured.
+/// The library's own client (<see cref="Appliance.Ipmi.Client.IpmiClient"/>) is asynchronous, retransmits
+/// and asks for the channel's capabilities before each session: right for a console, too much work per
+/// request for this.
 /// </summary>
 internal sealed class LeanSession : IDisposable
 {
     private const byte NameOnlyLookup = 0x10;
     private readonly Socket _socket;
-    private readonly HMAC _integrity;
-    private readonly Aes _aes;
-    private readonly int _authCodeLength;
+    private readonly SessionCrypto _crypto;
     private readonly byte[] _send = new byte[512];
     private readonly byte[] _receive = new byte[2048];
     private readonly byte[] _plain = new byte[2048];
-    private readonly byte[] _iv = new byte[16];
     private readonly uint _consoleId;
     private uint _sequence;
     private byte _rqSeq;
 
-    private LeanSession(Socket socket, uint managedId, uint consoleId, HMAC integrity, Aes aes, int authCodeLength)
+    private LeanSession(Socket socket, uint managedId, uint consoleId, SessionCrypto crypto)
     {
         _socket = socket;
         ManagedId = managedId;
         _consoleId = consoleId;
-        _integrity = integrity;
-        _aes = aes;
-        _authCodeLength = authCodeLength;
+        _crypto = crypto;
     }
 
     public uint ManagedId { get; }
@@ -46,9 +51,9 @@ internal sealed class LeanSession : IDisposable
     /// then takes its own session ID for the BMC's, so that echoed in-session requests verify and decrypt
     /// as answers, and does all the work it does against a BMC.
     /// </param>
-    public static LeanSession Open(int port, string user, string password, int suite, byte privilege, bool echo = false)
+    public static LeanSession Open(int port, string user, string password, int suiteId, PrivilegeLevel privilege, bool echo = false)
     {
-        bool sha256 = suite == 17;
+        CipherSuite suite = suiteId == 17 ? CipherSuite.Suite17 : CipherSuite.Suite3;
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 2000 };
         try
         {
@@ -60,12 +65,12 @@ internal sealed class LeanSession : IDisposable
             // Open Session Request: requested role, then the three algorithm payloads.
             byte[] open = new byte[32];
             open[0] = 1;
-            open[1] = privilege;
+            open[1] = (byte)privilege;
             BinaryPrimitives.WriteUInt32LittleEndian(open.AsSpan(4), consoleId);
-            open[8] = 0x00; open[11] = 8; open[12] = (byte)(sha256 ? 0x03 : 0x01);
-            open[16] = 0x01; open[19] = 8; open[20] = (byte)(sha256 ? 0x04 : 0x01);
-            open[24] = 0x02; open[27] = 8; open[28] = 0x01;
-            byte[] reply = Exchange(socket, 0x10, open, echo);
+            open[8] = 0x00; open[11] = 8; open[12] = (byte)suite.Authentication;
+            open[16] = 0x01; open[19] = 8; open[20] = (byte)suite.Integrity;
+            open[24] = 0x02; open[27] = 8; open[28] = (byte)suite.Confidentiality;
+            byte[] reply = Exchange(socket, PayloadType.OpenSessionRequest, open, echo);
             if (reply[1] != 0 && !echo)
             {
                 throw new IOException($"Open Session refused with status {reply[1]:X2}h");
@@ -74,8 +79,8 @@ internal sealed class LeanSession : IDisposable
             uint managedId = echo ? consoleId : BinaryPrimitives.ReadUInt32LittleEndian(reply.AsSpan(8));
 
             // RAKP 1 / 2.
-            byte role = (byte)(privilege | NameOnlyLookup);
-            byte[] consoleRandom = RandomNumberGenerator.GetBytes(16);
+            byte role = (byte)((byte)privilege | NameOnlyLookup);
+            byte[] consoleRandom = RandomNumberGenerator.GetBytes(RakpCrypto.RandomLength);
             byte[] rakp1 = new byte[28 + name.Length];
             rakp1[0] = 2;
             BinaryPrimitives.WriteUInt32LittleEndian(rakp1.AsSpan(4), managedId);
@@ -83,35 +88,32 @@ internal sealed class LeanSession : IDisposable
             rakp1[24] = role;
             rakp1[27] = (byte)name.Length;
             name.CopyTo(rakp1, 28);
-            reply = Exchange(socket, 0x12, rakp1, echo);
+            reply = Exchange(socket, PayloadType.Rakp1, rakp1, echo);
             if (reply[1] != 0)
             {
                 throw new IOException($"RAKP 2 reports status {reply[1]:X2}h");
             }
 
-            byte[] bmcRandom = reply.AsSpan(8, 16).ToArray();
+            byte[] bmcRandom = reply.AsSpan(8, RakpCrypto.RandomLength).ToArray();
 
             // RAKP 3 / 4: prove the key; the session keys follow from SIK.
-            byte[] rakp3Input = [.. bmcRandom, .. BitConverter.GetBytes(consoleId), role, (byte)name.Length, .. name];
-            byte[] proof = Hmac(sha256, key, rakp3Input);
-            byte[] rakp3 = new byte[8 + proof.Length];
+            Span<byte> proof = stackalloc byte[RakpCrypto.MaxHmacLength];
+            int proofLength = RakpCrypto.Rakp3AuthCode(suite, key, bmcRandom, consoleId, role, name, proof);
+            byte[] rakp3 = new byte[8 + proofLength];
             rakp3[0] = 3;
             BinaryPrimitives.WriteUInt32LittleEndian(rakp3.AsSpan(4), managedId);
-            proof.CopyTo(rakp3, 8);
-            reply = Exchange(socket, 0x14, rakp3, echo);
+            proof[..proofLength].CopyTo(rakp3.AsSpan(8));
+            reply = Exchange(socket, PayloadType.Rakp3, rakp3, echo);
             if (reply[1] != 0)
             {
                 throw new IOException($"RAKP 4 reports status {reply[1]:X2}h (wrong password?)");
             }
 
-            byte[] sik = Hmac(sha256, key, [.. consoleRandom, .. bmcRandom, role, (byte)name.Length, .. name]);
-            // K1 and K2 come from 20 bytes of 01h and 02h, for SHA1 and SHA256 alike.
-            byte[] k1 = Hmac(sha256, sik, Enumerable.Repeat((byte)1, 20).ToArray());
-            byte[] k2 = Hmac(sha256, sik, Enumerable.Repeat((byte)2, 20).ToArray());
-            HMAC integrity = sha256 ? new HMACSHA256(k1) : new HMACSHA1(k1);
-            var aes = Aes.Create();
-            aes.Key = k2[..16];
-            return new LeanSession(socket, managedId, consoleId, integrity, aes, sha256 ? 16 : 12);
+            Span<byte> sik = stackalloc byte[RakpCrypto.MaxHmacLength];
+            int sikLength = RakpCrypto.SessionIntegrityKey(suite, [], key, consoleRandom, bmcRandom, role, name, sik);
+            var crypto = new SessionCrypto(suite, sik[..sikLength]);
+            CryptographicOperations.ZeroMemory(sik);
+            return new LeanSession(socket, managedId, consoleId, crypto);
         }
         catch
         {
@@ -135,7 +137,6 @@ internal sealed class LeanSession : IDisposable
             }
         }
     }
-
     /// <summary>
     /// Builds requests ahead of time (each with its own sequence number, rqSeq and IV, encrypted and
     /// signed), so that sending them later costs the client nothing but the send.
@@ -205,112 +206,60 @@ internal sealed class LeanSession : IDisposable
     {
         Span<byte> id = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(id, ManagedId);
-        Call(0x06, 0x3C, id);
+        Call((byte)NetFn.App, AppCommand.CloseSession, id);
     }
 
     public void Dispose()
     {
         _socket.Dispose();
-        _integrity.Dispose();
-        _aes.Dispose();
+        _crypto.Dispose();
     }
 
     private int BuildRequest(byte netFn, byte command, ReadOnlySpan<byte> data, byte rqSeq)
     {
-        // The IPMI message, then AES-CBC padding (1, 2, ... and the pad length).
-        Span<byte> message = stackalloc byte[7 + data.Length + 16];
-        message[0] = 0x20;
-        message[1] = (byte)(netFn << 2);
-        message[2] = (byte)-(message[0] + message[1]);
-        message[3] = 0x81;
-        message[4] = (byte)(rqSeq << 2);
-        message[5] = command;
-        data.CopyTo(message[6..]);
-        byte sum = 0;
-        for (int i = 3; i < 6 + data.Length; i++)
+        Span<byte> message = stackalloc byte[IpmiLanMessage.RequestLength(data.Length)];
+        IpmiLanMessage.WriteRequest(message, (NetFn)netFn, 0, rqSeq, command, data);
+        lock (_crypto.Sync)
         {
-            sum += message[i];
+            return SessionPacketCodec.WriteV2Secure(_send, _crypto, PayloadType.Ipmi, ManagedId, ++_sequence, message);
         }
-
-        message[6 + data.Length] = (byte)-sum;
-        int messageLength = 7 + data.Length;
-        int pad = (16 - ((messageLength + 1) % 16)) % 16;
-        for (int i = 0; i < pad; i++)
-        {
-            message[messageLength + i] = (byte)(i + 1);
-        }
-
-        message[messageLength + pad] = (byte)pad;
-        int plainLength = messageLength + pad + 1;
-
-        Span<byte> d = _send;
-        d[0] = 0x06; d[1] = 0x00; d[2] = 0xFF; d[3] = 0x07;
-        d[4] = 0x06;
-        d[5] = 0xC0; // IPMI payload, encrypted and authenticated
-        BinaryPrimitives.WriteUInt32LittleEndian(d[6..], ManagedId);
-        BinaryPrimitives.WriteUInt32LittleEndian(d[10..], ++_sequence);
-        int payloadLength = 16 + plainLength;
-        BinaryPrimitives.WriteUInt16LittleEndian(d[14..], (ushort)payloadLength);
-        RandomNumberGenerator.Fill(_iv);
-        _iv.CopyTo(d[16..]);
-        _aes.EncryptCbc(message[..plainLength], _iv, d.Slice(32, plainLength), PaddingMode.None);
-        int end = 16 + payloadLength;
-
-        // Integrity pad so that AuthType .. Next Header is a multiple of four bytes.
-        int integrityPad = (4 - ((end - 4 + 2) % 4)) % 4;
-        d.Slice(end, integrityPad).Fill(0xFF);
-        end += integrityPad;
-        d[end++] = (byte)integrityPad;
-        d[end++] = 0x07;
-        Span<byte> mac = stackalloc byte[32];
-        _integrity.TryComputeHash(d[4..end], mac, out _);
-        mac[.._authCodeLength].CopyTo(d[end..]);
-        return end + _authCodeLength;
     }
 
     private bool TryReadResponse(int length, byte rqSeq, out byte completionCode)
     {
         completionCode = 0xFF;
         ReadOnlySpan<byte> d = _receive.AsSpan(0, length);
-        if (length < 16 + 32 + 2 + _authCodeLength || d[4] != 0x06 || d[5] != 0xC0 || BinaryPrimitives.ReadUInt32LittleEndian(d[6..]) != _consoleId)
+        if (!SessionPacketCodec.TryParse(d, out SessionPacket packet) || !packet.IsV2 || packet.PayloadType != PayloadType.Ipmi
+            || !packet.Encrypted || !packet.Authenticated || packet.SessionId != _consoleId)
         {
             return false;
         }
 
-        int macAt = length - _authCodeLength;
-        Span<byte> mac = stackalloc byte[32];
-        _integrity.TryComputeHash(d[4..macAt], mac, out _);
-        if (!CryptographicOperations.FixedTimeEquals(mac[.._authCodeLength], d[macAt..]))
+        int messageLength;
+        lock (_crypto.Sync)
+        {
+            if (!SessionPacketCodec.VerifyIntegrity(d, packet, _crypto)
+                || !_crypto.TryDecrypt(d.Slice(packet.PayloadOffset, packet.PayloadLength), _plain, out messageLength))
+            {
+                return false;
+            }
+        }
+
+        if (!IpmiLanMessage.TryParseResponse(_plain.AsSpan(0, messageLength), out LanResponseHeader header, out _, out _) || header.RqSeq != rqSeq)
         {
             return false;
         }
 
-        int payloadLength = BinaryPrimitives.ReadUInt16LittleEndian(d[14..]);
-        int cipherLength = payloadLength - 16;
-        if (cipherLength <= 0 || cipherLength % 16 != 0)
-        {
-            return false;
-        }
-
-        int plain = _aes.DecryptCbc(d.Slice(32, cipherLength), d.Slice(16, 16), _plain, PaddingMode.None);
-        int messageLength = plain - 1 - _plain[plain - 1];
-        if (messageLength < 8 || (_plain[4] >> 2) != rqSeq)
-        {
-            return false;
-        }
-
-        completionCode = _plain[6];
+        completionCode = header.CompletionCode;
         return true;
     }
 
     // Each setup payload is answered by the next type up (Open Session Response, RAKP 2, RAKP 4); the echo answers with the request.
-    private static byte[] Exchange(Socket socket, byte type, byte[] payload, bool echo)
+    private static byte[] Exchange(Socket socket, PayloadType type, byte[] payload, bool echo)
     {
-        byte expectedType = echo ? type : (byte)(type + 1);
-        byte[] d = new byte[16 + payload.Length];
-        d[0] = 0x06; d[2] = 0xFF; d[3] = 0x07; d[4] = 0x06; d[5] = type;
-        BinaryPrimitives.WriteUInt16LittleEndian(d.AsSpan(14), (ushort)payload.Length);
-        payload.CopyTo(d, 16);
+        PayloadType expectedType = echo ? type : type + 1;
+        byte[] d = new byte[SessionPacketCodec.V2HeaderLength + payload.Length];
+        SessionPacketCodec.WriteV2Clear(d, type, 0, 0, payload);
         socket.Send(d);
         byte[] buffer = new byte[1024];
         while (true)
@@ -322,17 +271,15 @@ internal sealed class LeanSession : IDisposable
             }
             catch (SocketException e)
             {
-                throw new IOException($"no answer to RMCP+ payload {type:X2}h: {e.SocketErrorCode}", e);
+                throw new IOException($"no answer to RMCP+ payload {(byte)type:X2}h: {e.SocketErrorCode}", e);
             }
 
-            if (n >= 16 && (buffer[5] & 0x3F) == expectedType)
+            if (SessionPacketCodec.TryParse(buffer.AsSpan(0, n), out SessionPacket packet) && packet.IsV2 && packet.PayloadType == expectedType)
             {
-                return buffer.AsSpan(16, BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(14))).ToArray();
+                return buffer.AsSpan(packet.PayloadOffset, packet.PayloadLength).ToArray();
             }
         }
     }
-
-    private static byte[] Hmac(bool sha256, byte[] key, byte[] data) => sha256 ? HMACSHA256.HashData(key, data) : HMACSHA1.HashData(key, data);
 
     /// <summary>Requests built ahead of time, all of one length.</summary>
     internal sealed record Prepared(byte[] Buffer, int Length, byte[] RqSeqs, uint FirstSequence)

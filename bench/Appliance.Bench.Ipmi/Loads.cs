@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using Appliance.Ipmi;
+using Appliance.Ipmi.Commands;
 
 namespace Appliance.Bench.Ipmi;
 
@@ -10,9 +12,8 @@ namespace Appliance.Bench.Ipmi;
 /// </summary>
 internal sealed class ReadingLoad : IDisposable
 {
-    private const byte UserPrivilege = 2;
-    private const byte SensorEventNetFn = 0x04;
-    private const byte GetSensorReading = 0x2D;
+    private const byte SensorEventNetFn = (byte)NetFn.SensorEvent;
+    private const byte GetSensorReading = SensorEventCommand.GetSensorReading;
 
     private readonly Target _target;
     private readonly List<LeanSession> _sessions;
@@ -33,7 +34,7 @@ internal sealed class ReadingLoad : IDisposable
         {
             for (int i = 0; i < sessionCount; i++)
             {
-                sessions.Add(LeanSession.Open(t.Port, t.User, t.Password, suite, UserPrivilege, t.Echo));
+                sessions.Add(LeanSession.Open(t.Port, t.User, t.Password, suite, PrivilegeLevel.User, t.Echo));
             }
 
             // An echoed request is read as its own answer, its first data byte as the completion code.
@@ -133,8 +134,6 @@ internal sealed class ReadingLoad : IDisposable
 /// <summary>Open Session, RAKP 1-4, Close Session, over and over, from each client at once.</summary>
 internal static class SessionLoad
 {
-    private const byte AdministratorPrivilege = 4;
-
     public static Slice Run(Target t, int clients, TimeSpan duration)
     {
         Exception? failure = null;
@@ -149,7 +148,7 @@ internal static class SessionLoad
                 {
                     while (watch.Elapsed < duration)
                     {
-                        using LeanSession s = LeanSession.Open(t.Port, t.User, t.Password, 3, AdministratorPrivilege, t.Echo);
+                        using LeanSession s = LeanSession.Open(t.Port, t.User, t.Password, 3, PrivilegeLevel.Administrator, t.Echo);
                         s.Close();
                         mine++;
                     }

@@ -12,7 +12,7 @@ using Appliance.Bench.Ipmi;
 // 2. in-session Get Sensor Reading requests per second, one session and eight concurrent sessions;
 // 3. RMCP+ sessions opened and closed per second.
 // Sessions use cipher suite 3 on both sides (the peer has no suite 17); suite 17 rows are ours only.
-// The in-session figures come from a lean console of our own (LeanSession): real RMCP+ sessions
+// The in-session figures come from a lean console (LeanSession, on Appliance.Ipmi's RAKP, crypto and codec): real RMCP+ sessions
 // with encryption and integrity both ways, but cheap enough that the servers are the bottleneck.
 // The two servers take turns: each throughput run is cut into slices (ours, peer, peer, ours, ...)
 // and the ipmitool runs alternate, so load from elsewhere on a shared machine falls on both alike.

@@ -24,8 +24,6 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
     /// <summary>How long a power-button press from a remote mirror holds the button.</summary>
     public static readonly TimeSpan MirrorPowerPress = TimeSpan.FromMilliseconds(200);
 
-    private const string ResetButtonLine = "RESET_BUTTON";
-
     private readonly BmcCore _host;
     private readonly PanelDescription _panel;
     private readonly ILogger _log;
@@ -130,9 +128,9 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
             b.ButtonDown += (_, _) => Locked(() => PowerButton(pressed: true));
             b.ButtonUp += (_, _) => Locked(() => PowerButton(pressed: false));
         });
-        if (_host.Board.Description.Gpio.Lines.Any(l => l.Name == ResetButtonLine))
+        if (_host.Board.Description.Gpio.Lines.Any(l => l.Name == LineNames.ResetButton))
         {
-            OpenButton(ResetButtonLine, b => b.Press += (_, _) => Locked(ResetButton));
+            OpenButton(LineNames.ResetButton, b => b.Press += (_, _) => Locked(ResetButton));
         }
 
         Subscribe();

@@ -13,10 +13,12 @@ public sealed record BmcOptions
           --state-dir DIR         persistent state (default /var/lib/appliance-bmc)
           --run-dir DIR           runtime state, cleared when the board loses AC power (default /run/appliance-bmc)
           --hostname NAME         BMC host name (default <model>-bmc)
-          --ipmi ADDR:PORT        IPMI over LAN endpoint (default 0.0.0.0:623; "off" to disable)
+          --ipmi ADDR:PORT        IPMI over LAN endpoint (default 0.0.0.0:623; "off" to disable; port 0: a free
+                                  port, which the log names when the BMC is up)
           --ipmi-kg-file F        BMC key K_g from F, one line "hex KEY" (as ipmitool -y) or "plain KEY" (as -k);
                                   it wins over a key set with Set Channel Security Keys, which then refuses changes
-          --redfish ADDR:PORT     Redfish and web console endpoint (default 0.0.0.0:443; "off" to disable)
+          --redfish ADDR:PORT     Redfish and web console endpoint (default 0.0.0.0:443; "off" to disable; port 0
+                                  as for --ipmi)
           --admin-user NAME       initial administrator's name (default admin)
           --admin-password-file F initial administrator's password; without it one is generated and shown once
           --log-level LEVEL       Trace, Debug, Information (default), Warning, Error
@@ -78,8 +80,12 @@ public sealed record BmcOptions
 
     private static IPEndPoint? Endpoint(string option, string text) =>
         text == "off" ? null
-        : IPEndPoint.TryParse(text, out IPEndPoint? endpoint) && endpoint.Port > 0 ? endpoint
+        : IPEndPoint.TryParse(text, out IPEndPoint? endpoint) && HasPort(text) ? endpoint
         : throw new ArgumentException($"{option}: '{text}' is not ADDRESS:PORT");
+
+    // IPEndPoint.TryParse takes a bare address as port 0, which here means "any free port": that must be asked for
+    // outright. An IPv6 address carries its port only in brackets.
+    private static bool HasPort(string text) => text.StartsWith('[') ? text.Contains("]:", StringComparison.Ordinal) : text.Count(c => c == ':') == 1;
 
     private static string ReadSecret(string path)
     {

@@ -27,6 +27,9 @@ public static class BmcProcess
         BoardDescription description = BoardFile.Load(options.BoardFile);
         bool acPowerRestored = AcPowerMarker.FirstStartSinceAcPower(options.RunDirectory);
 
+        // The doors' endpoints as bound: a port the system chose (port 0) stays the BMC's when its services restart.
+        BmcOptions serving = options;
+
         while (true)
         {
             IBoardPlatform platform = options.BoardSocket is string socket ? new RemoteBoardPlatform(socket) : new LinuxBoardPlatform(description);
@@ -46,12 +49,14 @@ public static class BmcProcess
             var doors = new List<IFrontDoor>();
             try
             {
-                foreach (IFrontDoor door in FrontDoors.For(host, options, lifetime))
+                foreach (IFrontDoor door in FrontDoors.For(host, serving, lifetime))
                 {
                     await door.StartAsync(CancellationToken.None).ConfigureAwait(false);
                     doors.Add(door);
                     log.LogInformation("{FrontDoor}", door.Description);
                 }
+
+                serving = FrontDoors.Bound(serving, doors);
 
                 log.LogInformation("BMC ready");
 

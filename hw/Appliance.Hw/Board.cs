@@ -1,12 +1,7 @@
-using System.Device.Gpio;
 using Appliance.Hw.Boards;
 using Appliance.Hw.Devices;
 using Appliance.Hw.Fru;
-using Iot.Device.Adc;
 using Iot.Device.CharacterLcd;
-using Iot.Device.Lm75;
-using Iot.Device.Mcp9808;
-using Iot.Device.Pcx857x;
 using UnitsNet;
 
 namespace Appliance.Hw;
@@ -20,7 +15,7 @@ namespace Appliance.Hw;
 public sealed class Board : IDisposable
 {
     private readonly IBoardPlatform _platform;
-    private readonly Dictionary<string, object> _drivers = [];
+    private readonly Dictionary<string, IDisposable> _drivers = [];
     private readonly Dictionary<int, Lock> _busLocks = [];
 
     public Board(BoardDescription description, IBoardPlatform platform)
@@ -51,16 +46,9 @@ public sealed class Board : IDisposable
         }
 
         DeviceDescription device = Description.Device(sensor.Device!);
-        return (device.Chip, sensor.Kind) switch
-        {
-            (ChipKind.Lm75, _) => Use(device, (Lm75 d) => d.Temperature.DegreesCelsius),
-            (ChipKind.Mcp9808, _) => Use(device, (Mcp9808 d) => d.Temperature.DegreesCelsius),
-            (ChipKind.Tmp102, _) => Use(device, (Tmp102 d) => d.Temperature.DegreesCelsius),
-            (ChipKind.Ina219, SensorKind.Voltage) => Use(device, (Ina219 d) => d.ReadBusVoltage().Volts),
-            (ChipKind.Ina219, SensorKind.Current) => Use(device, (Ina219 d) => d.ReadCurrent().Amperes),
-            (ChipKind.Ina219, SensorKind.Power) => Use(device, (Ina219 d) => (double)d.ReadPower().Watts),
-            _ => throw new InvalidOperationException($"sensor {sensor.Name}: a {device.Chip} does not measure {sensor.Kind}"),
-        };
+        Func<IDisposable, double> read = Chips.Of(device.Chip).Measures.GetValueOrDefault(sensor.Kind)
+            ?? throw new InvalidOperationException($"sensor {sensor.Name}: a {device.Chip} does not measure {sensor.Kind}");
+        return Use(device, read);
     }
 
     public void SetFanDuty(FanDescription fan, double percent) =>
@@ -162,9 +150,9 @@ public sealed class Board : IDisposable
     {
         lock (_drivers)
         {
-            foreach (object driver in _drivers.Values)
+            foreach (IDisposable driver in _drivers.Values)
             {
-                (driver as IDisposable)?.Dispose();
+                driver.Dispose();
             }
 
             _drivers.Clear();
@@ -174,7 +162,7 @@ public sealed class Board : IDisposable
     }
 
     private TResult Use<TDriver, TResult>(DeviceDescription device, Func<TDriver, TResult> action)
-        where TDriver : class
+        where TDriver : IDisposable
     {
         lock (_busLocks[device.Bus])
         {
@@ -201,17 +189,17 @@ public sealed class Board : IDisposable
     }
 
     private TDriver Driver<TDriver>(DeviceDescription device)
-        where TDriver : class
+        where TDriver : IDisposable
     {
         lock (_drivers)
         {
-            if (_drivers.TryGetValue(device.Name, out object? existing))
+            if (_drivers.TryGetValue(device.Name, out IDisposable? existing))
             {
                 return (TDriver)existing;
             }
         }
 
-        object created = Open(device);
+        IDisposable created = Open(device);
         lock (_drivers)
         {
             _drivers[device.Name] = created;
@@ -224,11 +212,11 @@ public sealed class Board : IDisposable
     {
         lock (_drivers)
         {
-            if (_drivers.Remove(device.Name, out object? driver))
+            if (_drivers.Remove(device.Name, out IDisposable? driver))
             {
                 try
                 {
-                    (driver as IDisposable)?.Dispose();
+                    driver.Dispose();
                 }
                 catch (IOException)
                 {
@@ -238,70 +226,17 @@ public sealed class Board : IDisposable
         }
     }
 
-    private object Open(DeviceDescription device)
+    private IDisposable Open(DeviceDescription device)
     {
         var i2c = _platform.CreateI2cDevice(device.Bus, device.Address);
         try
         {
-            return device.Chip switch
-            {
-                ChipKind.Lm75 => new Lm75(i2c),
-                ChipKind.Mcp9808 => new Mcp9808(i2c),
-                ChipKind.Tmp102 => new Tmp102(i2c),
-                ChipKind.Ina219 => OpenIna219(i2c, device),
-                ChipKind.Emc2305 => new Emc2305(i2c),
-                ChipKind.At24 => new At24(i2c, device.SizeBytes!.Value),
-                ChipKind.Pcf8574Lcd => new PanelLcd(i2c, device.Rows!.Value),
-                _ => throw new NotSupportedException($"no driver for chip {device.Chip}"),
-            };
+            return Chips.Of(device.Chip).Open(i2c, device);
         }
         catch
         {
             i2c.Dispose();
             throw;
-        }
-    }
-
-    private static Ina219 OpenIna219(System.Device.I2c.I2cDevice i2c, DeviceDescription device)
-    {
-        var ina = new Ina219(i2c);
-        ina.Reset();
-        ina.BusVoltageRange = Ina219BusVoltageRange.Range32v;
-        ina.PgaSensitivity = Ina219PgaSensitivity.PlusOrMinus160mv;
-        ina.BusAdcResolutionOrSamples = Ina219AdcResolutionOrSamples.Adc12Bit;
-        ina.ShuntAdcResolutionOrSamples = Ina219AdcResolutionOrSamples.Adc12Bit;
-        ina.OperatingMode = Ina219OperatingMode.ShuntAndBusContinuous;
-
-        // The datasheet's calibration: Current_LSB = Imax / 2^15, Cal = 0.04096 / (Current_LSB * Rshunt).
-        double currentLsb = device.MaxCurrentAmps!.Value / 32768;
-        ushort calibration = (ushort)Math.Min(0xFFFE, Math.Truncate(0.04096 / (currentLsb * device.ShuntOhms!.Value)));
-        ina.SetCalibration(calibration, (float)currentLsb);
-        return ina;
-    }
-
-    /// <summary>The LCD and the expander under it, owned together.</summary>
-    private sealed class PanelLcd : IDisposable
-    {
-        private readonly Pcf8574 _expander;
-        private readonly GpioController _controller;
-
-        public PanelLcd(System.Device.I2c.I2cDevice i2c, int rows)
-        {
-            _expander = new Pcf8574(i2c);
-            _controller = new GpioController(_expander);
-            int[] data = [4, 5, 6, 7];
-            Display = rows == 4
-                ? new Lcd2004(registerSelectPin: 0, enablePin: 2, dataPins: data, backlightPin: 3, readWritePin: 1, controller: _controller, shouldDispose: false)
-                : new Lcd1602(registerSelectPin: 0, enablePin: 2, dataPins: data, backlightPin: 3, readWritePin: 1, controller: _controller, shouldDispose: false);
-        }
-
-        public Hd44780 Display { get; }
-
-        public void Dispose()
-        {
-            Display.Dispose();
-            _controller.Dispose();
-            _expander.Dispose();
         }
     }
 }

@@ -31,7 +31,7 @@ public sealed class GpioLines : IDisposable
     public bool IsAsserted(string name)
     {
         (GpioLineDescription line, int pin) = Open(name);
-        return (Controller.Read(pin) == PinValue.Low) == line.ActiveLow;
+        return line.IsAsserted(Controller.Read(pin));
     }
 
     public void Set(string name, bool asserted)
@@ -42,14 +42,14 @@ public sealed class GpioLines : IDisposable
             throw new InvalidOperationException($"GPIO line {name} is an input and cannot be driven");
         }
 
-        Controller.Write(pin, Level(line, asserted));
+        Controller.Write(pin, line.Level(asserted));
     }
 
     /// <summary>Calls <paramref name="changed"/> with the new asserted state whenever the line changes.</summary>
     public IDisposable OnChange(string name, Action<bool> changed)
     {
         (GpioLineDescription line, int pin) = Open(name);
-        PinChangeEventHandler handler = (_, e) => changed((e.ChangeType == PinEventTypes.Falling) == line.ActiveLow);
+        PinChangeEventHandler handler = (_, e) => changed(line.IsAssertedAfter(e.ChangeType));
         Controller.RegisterCallbackForPinValueChangedEvent(pin, PinEventTypes.Rising | PinEventTypes.Falling, handler);
         return new Subscription(() => Controller.UnregisterCallbackForPinValueChangedEvent(pin, handler));
     }
@@ -69,7 +69,7 @@ public sealed class GpioLines : IDisposable
             int pin = _platform.LineOffset(line);
             if (line.Direction == GpioDirection.Output)
             {
-                Controller.OpenPin(pin, PinMode.Output, Level(line, asserted: false));
+                Controller.OpenPin(pin, PinMode.Output, line.Level(asserted: false));
             }
             else
             {
@@ -84,8 +84,6 @@ public sealed class GpioLines : IDisposable
     private GpioLineDescription Describe(string name) =>
         _board.Gpio.Lines.FirstOrDefault(l => l.Name == name)
         ?? throw new ArgumentException($"board {_board.Model} has no GPIO line named {name}", nameof(name));
-
-    private static PinValue Level(GpioLineDescription line, bool asserted) => asserted != line.ActiveLow ? PinValue.High : PinValue.Low;
 
     private sealed class Subscription(Action dispose) : IDisposable
     {

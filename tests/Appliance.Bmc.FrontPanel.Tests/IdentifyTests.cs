@@ -1,3 +1,5 @@
+using Appliance.Hw;
+
 namespace Appliance.Bmc.FrontPanel.Tests;
 
 /// <summary>The ID button, the Identify LED entry and the blue status LED.</summary>
@@ -11,9 +13,9 @@ public sealed class IdentifyTests : IDisposable
     public void The_id_button_toggles_identify_and_the_blue_led_follows()
     {
         Assert.False(_rig.Sim.IsAsserted("STATUS_LED_BLUE"));
-        _rig.Press("ID_BUTTON");
+        _rig.Press(LineNames.IdButton);
         Assert.True(_rig.Host.Identify.Active);
-        Assert.True(_rig.Sim.IsAsserted("ID_LED"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.IdLed));
         Assert.True(_rig.Sim.IsAsserted("STATUS_LED_BLUE"));
         _rig.AssertLcd(
             "hc1-bmc",
@@ -21,9 +23,9 @@ public sealed class IdentifyTests : IDisposable
             "Identify LED on",
             "[1/4]   SELECT: menu");
 
-        _rig.Press("ID_BUTTON");
+        _rig.Press(LineNames.IdButton);
         Assert.False(_rig.Host.Identify.Active);
-        Assert.False(_rig.Sim.IsAsserted("ID_LED"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.IdLed));
         Assert.False(_rig.Sim.IsAsserted("STATUS_LED_BLUE"));
         _rig.AssertLcd(
             "hc1-bmc",
@@ -59,7 +61,7 @@ public sealed class IdentifyTests : IDisposable
             "Now: off",
             "",
             "SELECT: turn on");
-        Assert.False(_rig.Sim.IsAsserted("ID_LED"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.IdLed));
     }
 
     [Fact]
@@ -69,6 +71,6 @@ public sealed class IdentifyTests : IDisposable
         Assert.True(_rig.Sim.IsAsserted("STATUS_LED_BLUE"));
         _rig.Run(TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(250));
         Assert.False(_rig.Sim.IsAsserted("STATUS_LED_BLUE"));
-        Assert.False(_rig.Sim.IsAsserted("ID_LED"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.IdLed));
     }
 }

@@ -1,5 +1,6 @@
 using Appliance.Bmc.Chassis;
 using Appliance.Bmc.Power;
+using Appliance.Hw;
 
 namespace Appliance.Bmc.FrontPanel.Tests;
 
@@ -46,16 +47,16 @@ public sealed class MirrorTests : IDisposable
     {
         _rig.Host.FrontPanelPolicy.SetDisabled(FrontPanelButtons.PowerOff);
         Mirror.Press(FrontPanelButton.Power);
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         Assert.Equal("Power button is     ", Mirror.Lines[0]);
         _rig.Run(TimeSpan.FromSeconds(5));
         Assert.Equal(PowerState.Off, _rig.Host.Power.State);
 
         _rig.Host.FrontPanelPolicy.SetDisabled(FrontPanelButtons.None);
         Mirror.Press(FrontPanelButton.Power);
-        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.Run(FrontPanelService.MirrorPowerPress);
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.RunUntilLcd(TimeSpan.FromSeconds(30),
             "hc1-bmc",
             "Power: On",
@@ -66,7 +67,7 @@ public sealed class MirrorTests : IDisposable
     [Fact]
     public void Stopping_the_panel_says_so_on_the_lcd_and_withdraws_the_mirror()
     {
-        _rig.Panel.DisposeAsync().AsTask().Wait();
+        Assert.True(_rig.Panel.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(30)), "the panel did not stop");
         Assert.Null(_rig.Host.FrontPanelMirror);
         _rig.AssertLcd("BMC not running", "", "", "");
         _rig.Press("PANEL_SELECT");

@@ -1,6 +1,7 @@
 using Appliance.Bmc.Chassis;
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;
+using Appliance.Hw;
 using Appliance.Hw.Sim.Physics;
 
 namespace Appliance.Bmc.FrontPanel.Tests;
@@ -148,11 +149,11 @@ public sealed class PowerTests : IDisposable
     public void The_power_button_is_passed_through_to_the_host_while_pressed()
     {
         // A person's press: a fifth of a second.
-        _rig.Hold("POWER_BUTTON");
-        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        _rig.Hold(LineNames.PowerButton);
+        Assert.True(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.Run(TimeSpan.FromMilliseconds(200));
-        _rig.Release("POWER_BUTTON");
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        _rig.Release(LineNames.PowerButton);
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.RunUntilLcd(BootLimit,
             "hc1-bmc",
             "Power: On",
@@ -163,11 +164,11 @@ public sealed class PowerTests : IDisposable
         Assert.Equal(0x00, pressed.Offset);
 
         // Held for longer than the chipset's override time, the button forces the host off.
-        _rig.Hold("POWER_BUTTON");
-        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        _rig.Hold(LineNames.PowerButton);
+        Assert.True(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.Run(TimeSpan.FromSeconds(6));
-        _rig.Release("POWER_BUTTON");
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        _rig.Release(LineNames.PowerButton);
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         Assert.Equal(HostPowerState.Off, _rig.Sim.HostState);
     }
 
@@ -177,15 +178,15 @@ public sealed class PowerTests : IDisposable
         _rig.Host.FrontPanelPolicy.SetDisabled(FrontPanelButtons.PowerOff);
         Assert.True(_rig.Host.FrontPanelPolicy.LockoutActive);
 
-        _rig.Hold("POWER_BUTTON");
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        _rig.Hold(LineNames.PowerButton);
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.AssertLcd(
             "Power button is",
             "disabled by the",
             "front-panel lockout",
             "");
         _rig.Run(TimeSpan.FromSeconds(1));
-        _rig.Release("POWER_BUTTON");
+        _rig.Release(LineNames.PowerButton);
         _rig.Run(PanelController.NoticeTime - TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(500));
         Assert.Equal(HostPowerState.Off, _rig.Sim.HostState);
         Assert.Single(_rig.Host.Sel.Entries(), e => e.Record.SensorNumber == BuiltInSensors.FrontPanel);
@@ -197,7 +198,7 @@ public sealed class PowerTests : IDisposable
 
         _rig.Host.FrontPanelPolicy.SetDisabled(FrontPanelButtons.None);
         Assert.False(_rig.Host.FrontPanelPolicy.LockoutActive);
-        _rig.Press("POWER_BUTTON");
+        _rig.Press(LineNames.PowerButton);
         _rig.RunUntilLcd(BootLimit,
             "hc1-bmc",
             "Power: On",
@@ -210,13 +211,13 @@ public sealed class PowerTests : IDisposable
     {
         PowerOnAndWait();
         int resets = _rig.Sim.HostResetCount;
-        _rig.Press("RESET_BUTTON");
+        _rig.Press(LineNames.ResetButton);
         _rig.Run(TimeSpan.FromSeconds(2));
         Assert.Equal(resets + 1, _rig.Sim.HostResetCount);
         Assert.Equal(RestartCause.ResetButton, _rig.Host.Power.LastRestartCause);
 
         _rig.Host.FrontPanelPolicy.SetDisabled(FrontPanelButtons.Reset);
-        _rig.Press("RESET_BUTTON");
+        _rig.Press(LineNames.ResetButton);
         _rig.AssertLcd(
             "Reset button is",
             "disabled by the",

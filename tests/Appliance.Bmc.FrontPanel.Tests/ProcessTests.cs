@@ -39,7 +39,7 @@ public sealed class ProcessTests : IDisposable
             if (!process.HasExited)
             {
                 process.Kill();
-                process.WaitForExit();
+                process.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
             }
 
             process.Dispose();
@@ -94,7 +94,11 @@ public sealed class ProcessTests : IDisposable
         Assert.NotEqual("Off", _client.Status().HostState);
 
         // SIGTERM: the BMC stops, says so on the panel, and leaves the host running.
-        Process.Start("kill", ["-TERM", _bmc.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+        using (Process kill = Process.Start("kill", ["-TERM", _bmc.Id.ToString(CultureInfo.InvariantCulture)])!)
+        {
+            Assert.True(kill.WaitForExit(TimeSpan.FromSeconds(30)), "kill -TERM did not finish");
+        }
+
         Assert.True(_bmc.WaitForExit(Patience), "the BMC did not stop on SIGTERM: " + Output());
         WaitForLcd("BMC not running", "", "", "");
         Assert.NotEqual("Off", _client.Status().HostState);

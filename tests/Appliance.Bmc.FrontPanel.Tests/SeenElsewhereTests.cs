@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Appliance.Bmc.Ipmi;
 using Appliance.Bmc.Redfish;
+using Appliance.Hw;
 
 namespace Appliance.Bmc.FrontPanel.Tests;
 
@@ -109,21 +110,21 @@ public sealed class SeenElsewhereTests : IDisposable
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Matches(@"Front-Panel Lockout\s+: active", status.StdOut);
 
-        _rig.Hold("POWER_BUTTON");
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        _rig.Hold(LineNames.PowerButton);
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.AssertLcd(
             "Power button is",
             "disabled by the",
             "front-panel lockout",
             "");
-        _rig.Release("POWER_BUTTON");
+        _rig.Release(LineNames.PowerButton);
 
         Tool.Result enable = Ipmitool("raw", "0x00", "0x0a", "0x00");
         Assert.True(enable.ExitCode == 0, enable.ToString());
         Assert.Matches(@"Front-Panel Lockout\s+: inactive", Ipmitool("chassis", "status").StdOut);
-        _rig.Hold("POWER_BUTTON");
-        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
-        _rig.Release("POWER_BUTTON");
+        _rig.Hold(LineNames.PowerButton);
+        Assert.True(_rig.Sim.IsAsserted(LineNames.PowerOut));
+        _rig.Release(LineNames.PowerButton);
     }
 
     [Fact]

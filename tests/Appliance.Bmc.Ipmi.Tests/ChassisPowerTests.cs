@@ -1,8 +1,13 @@
+using System.Collections.Concurrent;
+using System.Device.Gpio;
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;
+using Appliance.Hw;
+using Appliance.Hw.Boards;
 using Appliance.Hw.Sim.Physics;
 using Appliance.Ipmi;
 using Appliance.Ipmi.Commands;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Bmc.Ipmi.Tests;
 
@@ -38,15 +43,30 @@ public sealed class ChassisPowerTests
     [Fact]
     public async Task PowerOffHoldsThePowerButtonUntilTheHostIsOff()
     {
-        await using var bmc = await InProcessBmc.StartAsync(hostOn: true);
+        // Simulated time: the press and its release are stamped exactly, however busy the machine is.
+        FakeTimeProvider time = InProcessBmc.SimulatedTime();
+        await using var bmc = await InProcessBmc.StartAsync(hostOn: true, time: time);
+        var presses = new ConcurrentQueue<(bool Asserted, DateTimeOffset At, HostPowerState Host)>();
+        GpioLineDescription powerOut = bmc.Sim.Description.Line(LineNames.PowerOut);
+        using var watcher = new GpioController(bmc.Sim.Platform.CreateGpioDriver());
+        watcher.OpenPin(powerOut.Offset!.Value, PinMode.Input);
+        watcher.RegisterCallbackForPinValueChangedEvent(powerOut.Offset.Value, PinEventTypes.Rising | PinEventTypes.Falling,
+            (_, e) => presses.Enqueue((powerOut.IsAssertedAfter(e.ChangeType), time.GetUtcNow(), bmc.Sim.HostState)));
+        DateTimeOffset asked = time.GetUtcNow();
 
         var off = await bmc.IpmitoolAsync("chassis", "power", "off");
-        Assert.True(bmc.Sim.IsAsserted("POWER_OUT") || bmc.Sim.HostState == HostPowerState.Off, "the power button is held");
-        await Wait.UntilAsync(() => bmc.Sim.HostState == HostPowerState.Off, "the host to lose power");
+        bmc.Run(TimeSpan.FromMilliseconds(bmc.Sim.Description.PowerTiming.ForceOffPulseMs + 1000));
         var status = await bmc.IpmitoolAsync("chassis", "power", "status");
 
         Assert.Contains("Chassis Power Control: Down/Off", off.StdOut);
         Assert.Contains("Chassis Power is off", status.StdOut);
+        Assert.Equal(HostPowerState.Off, bmc.Sim.HostState);
+        // One press, held from the request while the host ran, and let go when the chipset's
+        // override had cut the power: not before (the host would stay on), not after.
+        var press = presses.ToArray();
+        Assert.Equal(2, press.Length);
+        Assert.Equal((true, asked, HostPowerState.Running), press[0]);
+        Assert.Equal((false, asked + TimeSpan.FromMilliseconds(bmc.Sim.Description.Simulation.ForceOffHoldMs), HostPowerState.Off), press[1]);
         Assert.Equal(0, bmc.Sim.HostAcpiShutdownCount); // forced, not asked
         Assert.Contains(bmc.Host.Sel.Entries(), e => e.Record.SensorNumber == BuiltInSensors.PowerUnit && !e.Record.IsDeassertion);
     }
@@ -150,7 +170,7 @@ public sealed class ChassisPowerTests
     public async Task IpmiChassisShowsTheChassisStatus()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true);
-        bmc.Sim.SetInput("CHASSIS_INTRUSION", true);
+        bmc.Sim.SetInput(LineNames.ChassisIntrusion, true);
 
         var r = await bmc.FreeIpmiAsync("ipmi-chassis", "--get-chassis-status");
 

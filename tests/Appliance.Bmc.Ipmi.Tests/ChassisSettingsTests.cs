@@ -1,5 +1,6 @@
 using Appliance.Bmc.Chassis;
 using Appliance.Bmc.Power;
+using Appliance.Hw;
 using Appliance.Hw.Sim.Physics;
 
 namespace Appliance.Bmc.Ipmi.Tests;
@@ -10,25 +11,32 @@ public sealed class ChassisSettingsTests
     [Fact]
     public async Task IdentifyTurnsTheIdLedOnForAWhileOrUntilTurnedOff()
     {
-        await using var bmc = await InProcessBmc.StartAsync();
+        // Simulated time: the timed identify lasts its two seconds however long the clients take to look.
+        await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
 
         var timed = await bmc.IpmitoolAsync("chassis", "identify", "2");
-        bool litAtOnce = bmc.Sim.IsAsserted("ID_LED");
+        bool litAtOnce = bmc.Sim.IsAsserted(LineNames.IdLed);
         var timedState = await bmc.FreeIpmiAsync("ipmi-chassis", "--get-chassis-status");
-        await Wait.UntilAsync(() => !bmc.Sim.IsAsserted("ID_LED"), "the timed identify to end");
+        bmc.Run(TimeSpan.FromMilliseconds(1900));
+        bool litBeforeTheEnd = bmc.Sim.IsAsserted(LineNames.IdLed);
+        bmc.Run(TimeSpan.FromMilliseconds(200));
+        bool litAfterTheEnd = bmc.Sim.IsAsserted(LineNames.IdLed);
         var forced = await bmc.IpmitoolAsync("chassis", "identify", "force");
+        bmc.Run(TimeSpan.FromSeconds(30)); // far past any timed identify
         var forcedState = await bmc.FreeIpmiAsync("ipmi-chassis", "--get-chassis-status");
-        bool litForced = bmc.Sim.IsAsserted("ID_LED");
+        bool litForced = bmc.Sim.IsAsserted(LineNames.IdLed);
         var off = await bmc.IpmitoolAsync("chassis", "identify", "0");
 
         Assert.Contains("Chassis identify interval: 2 seconds", timed.StdOut);
         Assert.True(litAtOnce);
         Assert.Matches(@"Chassis Identify state\s+: Timed on", timedState.StdOut);
+        Assert.True(litBeforeTheEnd);
+        Assert.False(litAfterTheEnd);
         Assert.Contains("Chassis identify interval: indefinite", forced.StdOut);
         Assert.True(litForced);
         Assert.Matches(@"Chassis Identify state\s+: Indefinite on", forcedState.StdOut);
         Assert.True(off.ExitCode == 0, off.ToString());
-        Assert.False(bmc.Sim.IsAsserted("ID_LED"));
+        Assert.False(bmc.Sim.IsAsserted(LineNames.IdLed));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Appliance.Hw.Remote;
 using Appliance.Hw.Sim.Remote;
 using Appliance.Ipmi.Client;
@@ -10,7 +9,8 @@ namespace Appliance.Bmc.Ipmi.Tests;
 /// <summary>
 /// A simulated board served by an appliance-board-sim process and the real appliance-bmc process
 /// on it, as the rack runs them, so the BMC can be killed (-9) and started again while the board
-/// and its host carry on.
+/// and its host carry on. The BMC binds a free port itself (--ipmi 127.0.0.1:0) and the rig reads
+/// which from its log, so no other test can take the port between a choice and its use.
 /// </summary>
 public sealed class ProcessRig : IAsyncDisposable
 {
@@ -27,12 +27,12 @@ public sealed class ProcessRig : IAsyncDisposable
         _root = Directory.CreateTempSubdirectory("bmc-ipmi-process-").FullName;
         BoardSocket = Path.Combine(_root, "board.sock");
         File.WriteAllText(Path.Combine(_root, "admin-password"), AdminPassword);
-        IpmiPort = FreeUdpPort();
     }
 
     public string BoardSocket { get; }
 
-    public int IpmiPort { get; }
+    /// <summary>Where the running BMC answers IPMI; a restarted BMC binds a port afresh.</summary>
+    public int IpmiPort { get; private set; }
 
     public string StateDirectory => Path.Combine(_root, "state");
 
@@ -77,8 +77,16 @@ public sealed class ProcessRig : IAsyncDisposable
         string log = Path.Combine(_root, $"bmc-{++_bmcStarts}.log");
         _bmc = Launch(Repo.Executable("appliance-bmc"),
             ["--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", StateDirectory, "--run-dir", Path.Combine(_root, "run"),
-             "--ipmi", $"127.0.0.1:{IpmiPort}", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
+             "--ipmi", "127.0.0.1:0", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
             log);
+        Match bound = Match.Empty;
+        await Wait.UntilAsync(() =>
+        {
+            Assert.False(_bmc.HasExited, $"appliance-bmc exited with {(_bmc.HasExited ? _bmc.ExitCode : 0)}:\n{BmcLog()}");
+            bound = Regex.Match(BmcLog(), @"IPMI over LAN on udp 127\.0\.0\.1:(\d+)");
+            return bound.Success;
+        }, "the BMC to say where it serves IPMI", seconds: 60);
+        IpmiPort = int.Parse(bound.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var ping = new IpmiClient(new IpmiClientOptions { Host = "127.0.0.1", Port = IpmiPort, UserName = AdminUser, Password = AdminPassword, Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 });
         DateTime deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -103,7 +111,7 @@ public sealed class ProcessRig : IAsyncDisposable
     public void KillBmc()
     {
         _bmc!.Kill();
-        _bmc.WaitForExit();
+        Assert.True(_bmc.WaitForExit(TimeSpan.FromSeconds(30)), "appliance-bmc did not die on SIGKILL");
         _bmc.Dispose();
         _bmc = null;
     }
@@ -130,7 +138,7 @@ public sealed class ProcessRig : IAsyncDisposable
             if (p is not null && !p.HasExited)
             {
                 p.Kill();
-                await p.WaitForExitAsync();
+                p.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
             }
 
             p?.Dispose();
@@ -150,11 +158,4 @@ public sealed class ProcessRig : IAsyncDisposable
     }
 
     private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static int FreeUdpPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Appliance.Hw;
 using Appliance.Ipmi;
 using Appliance.Ipmi.Client;
 
@@ -81,13 +82,16 @@ public sealed class ProcessTests
         rig.KillBmc();
         await rig.StartBmcAsync();
         var status = await rig.IpmitoolAsync("chassis", "status");
-        await Task.Delay(TimeSpan.FromSeconds(1)); // time for anything the new BMC might wrongly do to the lines
+        // Whatever the new BMC does to the lines on its way up, it has done once it says it is ready.
+        await Wait.UntilAsync(() => rig.BmcLog().Contains("BMC ready", StringComparison.Ordinal), "the BMC to finish starting", seconds: 60);
         var after = rig.BoardStatus();
 
         Assert.Matches(@"System Power\s+: on", status.StdOut);
         Assert.Equal("Running", after.HostState);
-        Assert.Equal(before.BootCount, after.BootCount);
-        Assert.Equal(before.ResetCount, after.ResetCount);
+        // The host saw no power, reset or NMI press: none counted, none still held.
+        Assert.Equal((before.BootCount, before.ResetCount, before.NmiCount, before.AcpiShutdownCount),
+            (after.BootCount, after.ResetCount, after.NmiCount, after.AcpiShutdownCount));
+        Assert.DoesNotContain(new[] { LineNames.PowerOut, LineNames.ResetOut, LineNames.NmiOut }, line => after.Lines[line]);
         Assert.Contains("chassis power is On (read from PS_PWROK)", rig.BmcLog());
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Power;
+using Appliance.Hw;
 using Appliance.Hw.Sim.Physics;
 
 namespace Appliance.Bmc.Redfish.Tests;
@@ -60,6 +61,8 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_password_is_refused_and_repeated_failures_lock_the_account()
     {
+        // The clock moves only when the test says: the failures and the lockout all fall in one counting window.
+        _rig.Paused = true;
         using HttpClient client = _rig.Client();
         int threshold = _rig.Host.Accounts.Policy.AccountLockoutThreshold;
         for (int i = 0; i < threshold; i++)
@@ -83,6 +86,8 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task An_administrator_unlocks_a_locked_out_account()
     {
+        // The clock stands still: the lockout lasts until the administrator ends it, not until it runs out.
+        _rig.Paused = true;
         using HttpClient admin = _rig.Admin();
         using HttpClient reader = _rig.ClientAs(AccountRole.ReadOnly, "grace");
         int id = _rig.Host.Accounts.Find("grace")!.Id;
@@ -118,11 +123,11 @@ public sealed class AuthTests : IAsyncLifetime
         _rig.Run(TimeSpan.FromSeconds(2));
         Assert.Equal(PowerState.Off, _rig.Host.Power.State);
         Assert.Equal(HostPowerState.Off, _rig.Sim.HostState);
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
 
         (status, _, _) = await reader.SendAsync(HttpMethod.Patch, "/redfish/v1/Systems/system", """{"LocationIndicatorActive": true}""");
         Assert.Equal(HttpStatusCode.Forbidden, status);
-        Assert.False(_rig.Sim.IsAsserted("ID_LED"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.IdLed));
     }
 
     [Fact]

@@ -4,11 +4,16 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Appliance.Bmc.Redfish.Tests;
 
-/// <summary>The appliance-bmc process with a simulated board, on a free loopback port, started and killed like a service.</summary>
-public sealed class BmcProcessRig : IDisposable
+/// <summary>
+/// The appliance-bmc process with a simulated board, started and killed like a service. The BMC binds a
+/// free loopback port itself (--redfish 127.0.0.1:0) and the rig reads which from its log, so no other
+/// test can take the port between a choice and its use; each start binds afresh.
+/// </summary>
+public sealed partial class BmcProcessRig : IDisposable
 {
     private readonly StringBuilder _output = new();
     private Process? _process;
@@ -17,11 +22,12 @@ public sealed class BmcProcessRig : IDisposable
     public BmcProcessRig()
     {
         StateDirectory = Directory.CreateTempSubdirectory("redfish-process-").FullName;
-        Port = FreePort();
     }
 
     public string StateDirectory { get; }
-    public int Port { get; }
+
+    /// <summary>Where the running BMC serves HTTPS.</summary>
+    public int Port { get; private set; }
 
     /// <summary>Options added to the BMC's command line from the next <see cref="StartAsync"/> on.</summary>
     public string[] ExtraArguments { get; set; } = [];
@@ -44,7 +50,7 @@ public sealed class BmcProcessRig : IDisposable
         boardSocket ??= await OwnBoardAsync();
         var start = new ProcessStartInfo(Repo.Bmc) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string[] args = ["--board", Repo.Hc1, "--board-socket", boardSocket, "--state-dir", Path.Combine(StateDirectory, "state"), "--run-dir", Path.Combine(StateDirectory, "run"),
-            "--redfish", $"127.0.0.1:{Port}", "--ipmi", "off", .. ExtraArguments];
+            "--redfish", "127.0.0.1:0", "--ipmi", "off", .. ExtraArguments];
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -58,11 +64,22 @@ public sealed class BmcProcessRig : IDisposable
             start.ArgumentList.Add(file);
         }
 
+        int starts = Serving.Count(Output);
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        MatchCollection serving;
+        while ((serving = Serving.Matches(Output)).Count == starts)
+        {
+            Assert.False(_process.HasExited, "appliance-bmc exited:\n" + Output);
+            Assert.True(DateTime.UtcNow < end, "appliance-bmc did not say where it serves HTTPS:\n" + Output);
+            await Task.Delay(50);
+        }
+
+        Port = int.Parse(serving[^1].Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         await WaitUntilServingAsync();
     }
 
@@ -95,7 +112,7 @@ public sealed class BmcProcessRig : IDisposable
     public void Kill()
     {
         _process!.Kill();
-        _process.WaitForExit();
+        Assert.True(_process.WaitForExit(TimeSpan.FromSeconds(30)), "appliance-bmc did not die on SIGKILL");
     }
 
     public HttpClient Client(string? user = null, string? password = null)
@@ -126,14 +143,14 @@ public sealed class BmcProcessRig : IDisposable
         if (_process is { HasExited: false })
         {
             _process.Kill();
-            _process.WaitForExit();
+            _process.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
         }
 
         _process?.Dispose();
         if (_board is { HasExited: false })
         {
             _board.Kill();
-            _board.WaitForExit();
+            _board.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
         }
 
         _board?.Dispose();
@@ -183,12 +200,6 @@ public sealed class BmcProcessRig : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
+    [GeneratedRegex(@"Redfish and web console on https://127\.0\.0\.1:(\d+)")]
+    private static partial Regex Serving { get; }
 }

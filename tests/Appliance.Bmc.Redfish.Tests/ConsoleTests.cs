@@ -1,4 +1,5 @@
 using Appliance.Bmc.Power;
+using Appliance.Hw;
 using Appliance.Hw.Sim.Physics;
 using Microsoft.Playwright;
 
@@ -87,7 +88,7 @@ public sealed class ConsoleTests : IAsyncLifetime
         await Assertions.Expect(_page.Locator("#id-led")).ToHaveTextAsync("Off");
         await _page.ClickAsync("#id-led-toggle");
         await Assertions.Expect(_page.Locator("#id-led")).ToHaveTextAsync("On");
-        Assert.True(_rig.Sim.IsAsserted("ID_LED"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.IdLed));
 
         await _page.ClickAsync("a[href='#accounts']");
         await _page.FillAsync("#account-user", "erin");

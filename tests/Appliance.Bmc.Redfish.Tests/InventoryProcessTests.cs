@@ -43,7 +43,7 @@ public sealed class InventoryProcessTests : IDisposable
         if (!_board.HasExited)
         {
             _board.Kill();
-            _board.WaitForExit();
+            _board.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
         }
 
         _board.Dispose();

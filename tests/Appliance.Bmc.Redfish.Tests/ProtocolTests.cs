@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Chassis;
 using Appliance.Bmc.Power;
+using Appliance.Hw;
 using Appliance.Hw.Sim.Physics;
 
 namespace Appliance.Bmc.Redfish.Tests;
@@ -241,10 +242,10 @@ public sealed class ProtocolTests : IAsyncLifetime
         (HttpStatusCode status, JsonObject? body, _) = await admin.SendAsync(HttpMethod.Patch, "/redfish/v1/Chassis/chassis", """{"LocationIndicatorActive": true}""");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(body!["LocationIndicatorActive"]!.GetValue<bool>());
-        Assert.True(_rig.Sim.IsAsserted("ID_LED"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.IdLed));
         (status, _, _) = await admin.SendAsync(HttpMethod.Patch, "/redfish/v1/Systems/system", """{"LocationIndicatorActive": false}""");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.False(_rig.Sim.IsAsserted("ID_LED"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.IdLed));
     }
 
     private static IEnumerable<string> Links(JsonNode? node) => node switch

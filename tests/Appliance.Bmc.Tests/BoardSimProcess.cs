@@ -54,7 +54,7 @@ internal sealed class BoardSimProcess : IDisposable
         if (!_process.HasExited)
         {
             _process.Kill();
-            _process.WaitForExit();
+            _process.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
         }
 
         _process.Dispose();

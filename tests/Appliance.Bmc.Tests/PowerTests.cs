@@ -1,5 +1,6 @@
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;
+using Appliance.Hw;
 using Appliance.Hw.Sim.Physics;
 
 namespace Appliance.Bmc.Tests;
@@ -25,7 +26,7 @@ public sealed class PowerTests : IDisposable
         PowerRequestResult request = Power.Request(PowerAction.On);
         Assert.Equal(PowerRequestOutcome.Accepted, request.Outcome);
         Assert.Equal(PowerState.TransitionToOn, Power.State);
-        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.PowerOut));
 
         _rig.Time.Advance(TimeSpan.FromMilliseconds(119));
         Assert.Equal(PowerState.TransitionToOn, Power.State);
@@ -34,9 +35,9 @@ public sealed class PowerTests : IDisposable
         Assert.True(request.Completion.IsCompletedSuccessfully && request.Completion.Result.Succeeded);
 
         _rig.Time.Advance(TimeSpan.FromMilliseconds(79));
-        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.Time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
 
         _rig.Run(TimeSpan.FromSeconds(3));
         Assert.Equal(HostPowerState.Running, _rig.Sim.HostState);
@@ -51,7 +52,7 @@ public sealed class PowerTests : IDisposable
         PowerOn();
         PowerRequestResult request = Power.Request(PowerAction.GracefulShutdown);
         _rig.Time.Advance(TimeSpan.FromMilliseconds(200));
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         Assert.Equal(PowerState.GracefulTransitionToOff, Power.State);
 
         PowerResult result = _rig.RunUntil(request.Completion, TimeSpan.FromSeconds(10));
@@ -70,15 +71,15 @@ public sealed class PowerTests : IDisposable
 
         _rig.Run(TimeSpan.FromSeconds(300) - TimeSpan.FromMilliseconds(50));
         Assert.Equal(PowerState.GracefulTransitionToOff, Power.State);
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.Run(TimeSpan.FromMilliseconds(50));
         Assert.Equal(PowerState.TransitionToOff, Power.State);
-        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.PowerOut));
 
         PowerResult result = _rig.RunUntil(request.Completion, TimeSpan.FromSeconds(15));
         Assert.True(result.Succeeded);
         Assert.Equal(HostPowerState.Off, _rig.Sim.HostState);
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
     }
 
     [Fact]
@@ -87,12 +88,12 @@ public sealed class PowerTests : IDisposable
         PowerOn();
         PowerRequestResult request = Power.Request(PowerAction.ForceOff);
         _rig.Time.Advance(TimeSpan.FromMilliseconds(3999));
-        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.PowerOut));
         Assert.Equal(PowerState.TransitionToOff, Power.State);
         _rig.Time.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.Equal(PowerState.Off, Power.State);
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         Assert.True(request.Completion.Result.Succeeded);
         Assert.Equal(0, _rig.Sim.HostAcpiShutdownCount);
     }
@@ -108,9 +109,9 @@ public sealed class PowerTests : IDisposable
         Assert.Equal(HostPowerState.Off, _rig.Sim.HostState);
 
         _rig.Time.Advance(TimeSpan.FromMilliseconds(4999));
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.Time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.PowerOut));
         Assert.Equal(PowerState.TransitionToOn, Power.State);
 
         Assert.True(_rig.RunUntil(request.Completion, TimeSpan.FromSeconds(1)).Succeeded);
@@ -123,11 +124,11 @@ public sealed class PowerTests : IDisposable
     {
         PowerOn();
         PowerRequestResult reset = Power.Request(PowerAction.HardReset);
-        Assert.True(_rig.Sim.IsAsserted("RESET_OUT"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.ResetOut));
         _rig.Time.Advance(TimeSpan.FromMilliseconds(499));
-        Assert.True(_rig.Sim.IsAsserted("RESET_OUT"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.ResetOut));
         _rig.Time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.False(_rig.Sim.IsAsserted("RESET_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.ResetOut));
         Assert.True(reset.Completion.Result.Succeeded);
         Assert.Equal(1, _rig.Sim.HostResetCount);
         Assert.Equal(PowerState.On, Power.State);
@@ -147,7 +148,7 @@ public sealed class PowerTests : IDisposable
     {
         PowerRequestResult request = Power.Request(action);
         Assert.Equal(PowerRequestOutcome.NotInThisState, request.Outcome);
-        Assert.False(_rig.Sim.IsAsserted("RESET_OUT") || _rig.Sim.IsAsserted("POWER_OUT") || _rig.Sim.IsAsserted("NMI_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.ResetOut) || _rig.Sim.IsAsserted(LineNames.PowerOut) || _rig.Sim.IsAsserted(LineNames.NmiOut));
     }
 
     [Fact]
@@ -163,7 +164,7 @@ public sealed class PowerTests : IDisposable
         Assert.Equal(PowerState.Off, Power.State);
         PowerResult result = request.Completion.Result;
         Assert.False(result.Succeeded);
-        Assert.Contains("PS_PWROK", result.Failure);
+        Assert.Contains(LineNames.PsPowerOk, result.Failure);
         SelRecord failure = Assert.Single(_bmc.Host.Sel.Entries()).Record;
         Assert.Equal(BuiltInSensors.PowerUnit, failure.SensorNumber);
         Assert.Equal(BuiltInSensors.SoftPowerControlFailureOffset, failure.Offset);
@@ -255,7 +256,7 @@ public sealed class PowerTests : IDisposable
     {
         PowerOn();
         _rig.Sim.Faults.HostIgnoresAcpi = false;
-        _rig.Sim.SetInput("POWER_BUTTON", true); // the panel button is the BMC's input; nothing passes it through here
+        _rig.Sim.SetInput(LineNames.PowerButton, true); // the panel button is the BMC's input; nothing passes it through here
         _bmc.Host.Power.PanelPowerButton(true);
         _rig.Time.Advance(TimeSpan.FromMilliseconds(200));
         _bmc.Host.Power.PanelPowerButton(false);
@@ -292,12 +293,12 @@ public sealed class PowerRestartTests : IDisposable
         first.Dispose();
         using (var leftover = new Hw.Board(_rig.Description, _rig.Sim.Platform))
         {
-            leftover.Lines.Set("POWER_OUT", true);
+            leftover.Lines.Set(LineNames.PowerOut, true);
         }
 
-        Assert.True(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.True(_rig.Sim.IsAsserted(LineNames.PowerOut));
         using SimulatedBmc second = _rig.StartBmc(acPowerRestored: false);
-        Assert.False(_rig.Sim.IsAsserted("POWER_OUT"));
+        Assert.False(_rig.Sim.IsAsserted(LineNames.PowerOut));
         _rig.Run(TimeSpan.FromSeconds(10));
 
         Assert.Equal(Hw.Sim.Physics.HostPowerState.Running, _rig.Sim.HostState);

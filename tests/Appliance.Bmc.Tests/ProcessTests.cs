@@ -25,13 +25,16 @@ public class ProcessTests
         }
     }
 
-    [Fact]
-    public void Bad_options_are_named_with_the_usage()
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public void Bad_options_are_named_with_the_usage(string endpoint)
     {
-        (int exit, string output) = Run("--board", Repo.Hc1, "--ipmi", "localhost");
+        (int exit, string output) = Run("--board", Repo.Hc1, "--ipmi", endpoint);
 
         Assert.Equal(2, exit);
-        Assert.Contains("--ipmi: 'localhost' is not ADDRESS:PORT", output);
+        Assert.Contains($"--ipmi: '{endpoint}' is not ADDRESS:PORT", output);
         Assert.Contains("usage: appliance-bmc", output);
     }
 
@@ -90,9 +93,14 @@ public class ProcessTests
         bmc.BeginOutputReadLine();
         bmc.BeginErrorReadLine();
         Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the BMC did not start: " + output);
-        Process.Start("kill", ["-TERM", bmc.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        using (Process kill = Process.Start("kill", ["-TERM", bmc.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            Assert.True(kill.WaitForExit(TimeSpan.FromSeconds(30)), "kill -TERM did not finish");
+        }
+
         Assert.True(bmc.WaitForExit(TimeSpan.FromSeconds(30)), "the BMC did not stop on SIGTERM");
-        bmc.WaitForExit();
+        // The parameterless wait also waits for the output to end; it gets a limit of its own.
+        Assert.True(Task.Run(() => bmc.WaitForExit()).Wait(TimeSpan.FromSeconds(30)), "the BMC's output did not end");
         Assert.Equal(0, bmc.ExitCode);
         lock (output)
         {

@@ -3,7 +3,7 @@ using System.Xml.Linq;
 namespace Appliance.Bmc.Tests;
 
 /// <summary>
-/// The rooms of the repository as the project files wire them (ARCHITECTURE.md): the BMC's
+/// The rooms of the repository as the project files wire them (docs/architecture.md): the BMC's
 /// front doors stand on the core, never on each other; the firmware carries no simulator; the
 /// hardware knows no management protocol; the BMC knows nothing of the host side. References
 /// are followed through other projects, so a rule cannot be broken by a detour.

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using Appliance.Node.Client;
 
 namespace Appliance.Cluster.Tests;
@@ -9,8 +8,9 @@ namespace Appliance.Cluster.Tests;
 /// <summary>
 /// A real node agent (the appliance-node process) on the machine's libvirtd, under TCG, with a
 /// Linux bridge and a libvirt network of its own, and the test guest's kernel, initrd and disk
-/// imported. The cluster places VMs on the node whose Cluster:NodeAgent points here. Its VMs,
-/// network and files are removed at the end.
+/// imported. The cluster places VMs on the node whose Cluster:NodeAgent points here. It listens on a
+/// loopback port it binds itself (ASP.NET names it in the log). Its VMs, network and files are
+/// removed at the end.
 /// </summary>
 public sealed class NodeAgent : IAsyncLifetime
 {
@@ -30,11 +30,9 @@ public sealed class NodeAgent : IAsyncLifetime
     public async Task InitializeAsync()
     {
         string guest = Repo.GuestDirectory;
-        int port = FreePort();
-        Url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo(Repo.Exe("appliance-node"),
         [
-            "--Node:LibvirtUri=qemu:///system", $"--Node:StateDirectory={StateDirectory}", $"--Node:Listen={Url}", "--Node:Acceleration=tcg",
+            "--Node:LibvirtUri=qemu:///system", $"--Node:StateDirectory={StateDirectory}", "--Node:Listen=http://127.0.0.1:0", "--Node:Acceleration=tcg",
             "--Node:Network:Mode=linux-bridge", $"--Node:Network:Bridge=aptst{_suffix}", $"--Node:Network:LibvirtNetwork={Network}",
         ])
         { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -43,6 +41,12 @@ public sealed class NodeAgent : IAsyncLifetime
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        await Wait.UntilAsync(() =>
+        {
+            Assert.False(_process.HasExited, $"appliance-node exited:\n{Log}");
+            return Listening().Success;
+        }, "the node agent to listen", 120);
+        Url = Listening().Groups[1].Value;
         await Wait.UntilAsync(async () =>
         {
             Assert.False(_process.HasExited, $"appliance-node exited:\n{Log}");
@@ -97,10 +101,5 @@ public sealed class NodeAgent : IAsyncLifetime
         lock (_log) _log.AppendLine(line);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private Match Listening() => Regex.Match(Log, @"Now listening on: (http://127\.0\.0\.1:\d+)");
 }

@@ -48,17 +48,17 @@ internal static class Tool
         if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
         using var process = Process.Start(info)!;
         string stdout = "", stderr = "";
-        var readOut = new Thread(() => stdout = process.StandardOutput.ReadToEnd());
-        var readErr = new Thread(() => stderr = process.StandardError.ReadToEnd());
+        var readOut = new Thread(() => stdout = process.StandardOutput.ReadToEnd()) { IsBackground = true };
+        var readErr = new Thread(() => stderr = process.StandardError.ReadToEnd()) { IsBackground = true };
         readOut.Start();
         readErr.Start();
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(120)))
+        TimeSpan limit = timeout ?? TimeSpan.FromSeconds(120);
+        // Its output ends when the last holder of the pipes exits: a daemon left holding them counts as not finishing.
+        if (!process.WaitForExit(limit) || !readOut.Join(limit) || !readErr.Join(limit))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish");
         }
-        readOut.Join();
-        readErr.Join();
         return (process.ExitCode, stdout, stderr);
     }
 }

@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Appliance.Cluster.Tests;
 
 /// <summary>
 /// A node's BMC as the simulated rack runs it (tools/rack.sh): a simulated hc1 board
 /// (appliance-board-sim serve) and the real BMC on it (appliance-bmc --board-socket), IPMI over LAN
-/// on a loopback port of its own, an administrator "admin" with a known password. Both stop at the end.
+/// on a loopback port of its own (the BMC binds a free one and names it in its log), an administrator
+/// "admin" with a known password. Both stop at the end.
 /// </summary>
 internal sealed class SimulatedBmc : IAsyncDisposable
 {
@@ -54,16 +56,16 @@ internal sealed class SimulatedBmc : IAsyncDisposable
         File.WriteAllText(AdminPasswordFile, AdminPassword + "\n");
         Start("appliance-board-sim", ["serve", "--board", Repo.Hc1, "--socket", BoardSocket, "--node", "7"]);
         await Wait.UntilAsync(() => File.Exists(BoardSocket), "the simulated board's socket", 30);
-        IpmiPort = FreeUdpPort();
         int? redfishPort = redfish ? FreeTcpPort() : null;
         RedfishUrl = redfishPort is { } p ? $"https://127.0.0.1:{p}" : null;
         Start("appliance-bmc",
         [
             "--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", Path.Combine(Directory, "state"), "--run-dir", Path.Combine(Directory, "run"),
-            "--hostname", "n7-bmc", "--ipmi", Endpoint, "--redfish", redfishPort is { } port ? $"127.0.0.1:{port}" : "off",
+            "--hostname", "n7-bmc", "--ipmi", "127.0.0.1:0", "--redfish", redfishPort is { } port ? $"127.0.0.1:{port}" : "off",
             "--admin-user", AdminUser, "--admin-password-file", AdminPasswordFile,
         ]);
         await Wait.UntilAsync(() => Log.Contains("BMC ready", StringComparison.Ordinal), "the BMC to be ready", 60);
+        IpmiPort = int.Parse(Regex.Match(Log, @"IPMI over LAN on udp 127\.0\.0\.1:(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>ipmitool over LAN (RMCP+, cipher suite 17) as <paramref name="user"/>.</summary>
@@ -117,11 +119,5 @@ internal sealed class SimulatedBmc : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
     }
 }

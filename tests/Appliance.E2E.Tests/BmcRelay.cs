@@ -23,10 +23,18 @@ internal sealed class BmcRelay : IDisposable
     public BmcRelay(Rack rack)
     {
         var gateway = IPAddress.Parse(rack.Gateway);
-        foreach (RackNode node in rack.Nodes)
+        try
         {
-            RelayUdp(gateway, node.IpmiPort);
-            RelayTcp(gateway, int.Parse(node.RedfishUrl[(node.RedfishUrl.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            foreach (RackNode node in rack.Nodes)
+            {
+                RelayUdp(gateway, node.IpmiPort);
+                RelayTcp(gateway, int.Parse(node.RedfishUrl[(node.RedfishUrl.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
         }
         Gateway = rack.Gateway;
     }

@@ -30,6 +30,20 @@ public sealed class ClusterRack : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await SetUpAsync();
+        }
+        catch
+        {
+            // A rack half set up is stopped here: a fixture that failed to start may not be disposed.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task SetUpAsync()
+    {
         File.WriteAllText(_boardFile, SmallBoard.Json(BoardThreads, BoardMemoryMiB));
         _rack = new Rack(2, _boardFile, cluster: true);
         _relay = new BmcRelay(_rack);
@@ -67,7 +81,9 @@ public sealed class ClusterRack : IAsyncLifetime
     public Task DisposeAsync()
     {
         _relay?.Dispose();
+        _relay = null;
         _rack?.Dispose();
+        _rack = null;
         File.Delete(_boardFile);
         return Task.CompletedTask;
     }

@@ -10,18 +10,17 @@ internal static class Command
         var info = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
         using Process process = Process.Start(info)!;
         string stdout = "", stderr = "";
-        var readOut = new Thread(() => stdout = process.StandardOutput.ReadToEnd());
-        var readErr = new Thread(() => stderr = process.StandardError.ReadToEnd());
+        var readOut = new Thread(() => stdout = process.StandardOutput.ReadToEnd()) { IsBackground = true };
+        var readErr = new Thread(() => stderr = process.StandardError.ReadToEnd()) { IsBackground = true };
         readOut.Start();
         readErr.Start();
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
+        TimeSpan limit = timeout ?? TimeSpan.FromSeconds(60);
+        // Its output ends when the last holder of the pipes exits: a daemon left holding them counts as not finishing.
+        if (!process.WaitForExit(limit) || !readOut.Join(limit) || !readErr.Join(limit))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish");
         }
-
-        readOut.Join();
-        readErr.Join();
         return (process.ExitCode, stdout + stderr);
     }
 }

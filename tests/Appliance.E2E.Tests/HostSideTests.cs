@@ -27,15 +27,33 @@ public sealed partial class HostSideTests : IDisposable
     public HostSideTests()
     {
         File.WriteAllText(_boardFile, SmallBoard.Json(BoardThreads, BoardMemoryMiB));
-        _rack = new Rack(1, _boardFile);
-        _agent = new HttpClient { BaseAddress = new Uri(Node.AgentUrl + "/"), Timeout = TimeSpan.FromMinutes(3) };
+        try
+        {
+            _rack = new Rack(1, _boardFile);
+        }
+        catch
+        {
+            File.Delete(_boardFile);
+            throw;
+        }
+
+        try
+        {
+            _agent = new HttpClient { BaseAddress = new Uri(Node.AgentUrl + "/"), Timeout = TimeSpan.FromMinutes(3) };
+        }
+        catch
+        {
+            // Nobody disposes an object whose constructor threw: the rack stops here.
+            Dispose();
+            throw;
+        }
     }
 
     private RackNode Node => _rack.Nodes[0];
 
     public void Dispose()
     {
-        _agent.Dispose();
+        _agent?.Dispose();
         _rack.Dispose();
         File.Delete(_boardFile);
     }

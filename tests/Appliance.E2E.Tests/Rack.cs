@@ -44,8 +44,17 @@ internal sealed class Rack : IDisposable
             }
         }
 
-        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "nodes.json")));
-        Nodes = [.. json.RootElement.EnumerateArray().Select(RackNode.From)];
+        try
+        {
+            using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "nodes.json")));
+            Nodes = [.. json.RootElement.EnumerateArray().Select(RackNode.From)];
+        }
+        catch
+        {
+            // Nobody disposes an object whose constructor threw: the running rack stops here.
+            Dispose();
+            throw;
+        }
     }
 
     private (Process, bool Up) Start(int nodes, string? boardFile, bool cluster)

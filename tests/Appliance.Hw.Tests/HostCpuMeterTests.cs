@@ -29,7 +29,7 @@ public sealed class HostCpuMeterTests : IDisposable
         foreach (Process p in _processes)
         {
             p.Kill();
-            p.WaitForExit();
+            p.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
             p.Dispose();
         }
 
@@ -124,7 +124,7 @@ public sealed class HostCpuMeterTests : IDisposable
         foreach (Process p in processes)
         {
             using Process kill = Process.Start("kill", ["-" + signal, p.Id.ToString(CultureInfo.InvariantCulture)])!;
-            kill.WaitForExit();
+            Assert.True(kill.WaitForExit(TimeSpan.FromSeconds(30)), $"kill -{signal} {p.Id} did not finish");
         }
 
         // A stopped process is in state T once the signal has been delivered.

@@ -58,12 +58,12 @@ public sealed class HostOperatingSystemTests : IDisposable
         // Far beyond the board file's fixed shutdown delay: the OS decides when it is done.
         _time.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(HostPowerState.Running, _sim.HostState);
-        Assert.True(_board.Lines.IsAsserted("PS_PWROK"));
+        Assert.True(_board.Lines.IsAsserted(LineNames.PsPowerOk));
 
         _os.RequestS5!();
         _time.Advance(TimeSpan.Zero);
         Assert.Equal(HostPowerState.Off, _sim.HostState);
-        Assert.False(_board.Lines.IsAsserted("PS_PWROK"));
+        Assert.False(_board.Lines.IsAsserted(LineNames.PsPowerOk));
         Assert.Equal(["boot", "shutdown", "kill"], _os.Calls);
     }
 
@@ -99,10 +99,10 @@ public sealed class HostOperatingSystemTests : IDisposable
     public void Reset_kills_the_os_and_it_boots_again_at_the_next_post_complete()
     {
         PowerOnAndRun();
-        _board.Lines.Set("RESET_OUT", true);
+        _board.Lines.Set(LineNames.ResetOut, true);
         Assert.Equal(["boot", "kill"], _os.Calls);
         _time.Advance(TimeSpan.FromMilliseconds(500));
-        _board.Lines.Set("RESET_OUT", false);
+        _board.Lines.Set(LineNames.ResetOut, false);
         _time.Advance(TimeSpan.FromSeconds(3));
 
         Assert.Equal(["boot", "kill", "boot"], _os.Calls);
@@ -130,9 +130,9 @@ public sealed class HostOperatingSystemTests : IDisposable
 
     private void PressPower(TimeSpan hold)
     {
-        _board.Lines.Set("POWER_OUT", true);
+        _board.Lines.Set(LineNames.PowerOut, true);
         _time.Advance(hold);
-        _board.Lines.Set("POWER_OUT", false);
+        _board.Lines.Set(LineNames.PowerOut, false);
     }
 
     private void PowerOnAndRun()

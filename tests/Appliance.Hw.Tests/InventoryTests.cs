@@ -77,12 +77,7 @@ public sealed class InventoryTests : IDisposable
             .Select(row => $"{row * 16:x8}  " + string.Join(' ', spd.Skip(row * 16).Take(16).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)))));
         try
         {
-            var start = new System.Diagnostics.ProcessStartInfo("decode-dimms") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add("-x");
-            start.ArgumentList.Add(dump);
-            using var process = System.Diagnostics.Process.Start(start)!;
-            string output = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
+            (_, string output, _) = await RunAsync("decode-dimms", "-x", dump);
 
             string[] lines = output.Split('\n');
             string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?[name.Length..].Trim()
@@ -289,9 +284,9 @@ public sealed class InventoryTests : IDisposable
         Reopen(json);
 
         PowerOnUntilPostComplete();
-        _board.Lines.Set("POWER_OUT", true);
+        _board.Lines.Set(LineNames.PowerOut, true);
         _time.Advance(TimeSpan.FromSeconds(5));
-        _board.Lines.Set("POWER_OUT", false);
+        _board.Lines.Set(LineNames.PowerOut, false);
         Assert.Equal(HostPowerState.Off, _sim.HostState);
 
         ProcessorInformation[] cpus = [.. SmbiosTable.Decode(_board.ReadSmbiosMailbox()).Processors];
@@ -323,16 +318,8 @@ public sealed class InventoryTests : IDisposable
         await File.WriteAllBytesAsync(dump, image);
         try
         {
-            var start = new System.Diagnostics.ProcessStartInfo("dmidecode") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string arg in new[] { "--from-dump", dump, "--type", type })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            using var process = System.Diagnostics.Process.Start(start)!;
-            string output = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, output + await process.StandardError.ReadToEndAsync());
+            (int exit, string output, string errors) = await RunAsync("dmidecode", "--from-dump", dump, "--type", type);
+            Assert.True(exit == 0, output + errors);
             return output;
         }
         finally
@@ -344,6 +331,31 @@ public sealed class InventoryTests : IDisposable
     private static string Field(string section, string name) => section.Split('\n').Select(l => l.Trim())
         .FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..].Trim()
         ?? throw new Xunit.Sdk.XunitException($"dmidecode printed no \"{name}\":\n{section}");
+
+    /// <summary>Runs a decoder to completion within a minute: its exit code, standard output and standard error.</summary>
+    private static async Task<(int Exit, string Output, string Errors)> RunAsync(string tool, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+            return (process.ExitCode, await output.WaitAsync(limit.Token), await errors.WaitAsync(limit.Token));
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{tool} {string.Join(' ', args)} did not finish within a minute");
+        }
+    }
 
     private static (SimBoard, Board) Open(BoardDescription description, FakeTimeProvider? time = null)
     {
@@ -367,11 +379,11 @@ public sealed class InventoryTests : IDisposable
 
     private void PowerOnUntilPostComplete()
     {
-        _board.Lines.Set("POWER_OUT", true);
+        _board.Lines.Set(LineNames.PowerOut, true);
         _time.Advance(TimeSpan.FromMilliseconds(200));
-        _board.Lines.Set("POWER_OUT", false);
+        _board.Lines.Set(LineNames.PowerOut, false);
         _time.Advance(TimeSpan.FromMilliseconds(_board.Description.Simulation.PostMs + 100));
         Assert.Equal(HostPowerState.Running, _sim.HostState);
-        Assert.True(_board.Lines.IsAsserted("POST_COMPLETE"));
+        Assert.True(_board.Lines.IsAsserted(LineNames.PostComplete));
     }
 }

@@ -143,17 +143,17 @@ public sealed class SimulatedBoardTests : IDisposable
     [Fact]
     public void A_power_button_press_brings_power_good_then_post_complete_on_the_board_timing()
     {
-        _board.Lines.Set("POWER_OUT", true);
+        _board.Lines.Set(LineNames.PowerOut, true);
         _time.Advance(TimeSpan.FromMilliseconds(119));
-        Assert.False(_board.Lines.IsAsserted("PS_PWROK"));
+        Assert.False(_board.Lines.IsAsserted(LineNames.PsPowerOk));
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.True(_board.Lines.IsAsserted("PS_PWROK"));
+        Assert.True(_board.Lines.IsAsserted(LineNames.PsPowerOk));
         _time.Advance(TimeSpan.FromMilliseconds(80));
-        _board.Lines.Set("POWER_OUT", false);
+        _board.Lines.Set(LineNames.PowerOut, false);
 
-        Assert.False(_board.Lines.IsAsserted("POST_COMPLETE"));
+        Assert.False(_board.Lines.IsAsserted(LineNames.PostComplete));
         _time.Advance(TimeSpan.FromMilliseconds(3000));
-        Assert.True(_board.Lines.IsAsserted("POST_COMPLETE"));
+        Assert.True(_board.Lines.IsAsserted(LineNames.PostComplete));
         Assert.Equal(HostPowerState.Running, _sim.HostState);
     }
 
@@ -161,7 +161,7 @@ public sealed class SimulatedBoardTests : IDisposable
     public void Edges_reach_callbacks_registered_through_the_gpio_controller()
     {
         var seen = new List<bool>();
-        using IDisposable subscription = _board.Lines.OnChange("PS_PWROK", seen.Add);
+        using IDisposable subscription = _board.Lines.OnChange(LineNames.PsPowerOk, seen.Add);
 
         PowerOnAndRun(TimeSpan.FromSeconds(4));
         PressPower(TimeSpan.FromSeconds(5));
@@ -180,28 +180,28 @@ public sealed class SimulatedBoardTests : IDisposable
 
         PowerOnAndRun(TimeSpan.FromSeconds(4));
         _sim.Faults.HostIgnoresAcpi = true;
-        _board.Lines.Set("POWER_OUT", true);
+        _board.Lines.Set(LineNames.PowerOut, true);
         _time.Advance(TimeSpan.FromMilliseconds(3999));
         Assert.Equal(HostPowerState.Running, _sim.HostState);
         _time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(HostPowerState.Off, _sim.HostState);
-        Assert.False(_board.Lines.IsAsserted("PS_PWROK"));
+        Assert.False(_board.Lines.IsAsserted(LineNames.PsPowerOk));
     }
 
     [Fact]
     public void Reset_restarts_post_and_nmi_reaches_the_host()
     {
         PowerOnAndRun(TimeSpan.FromSeconds(4));
-        _board.Lines.Set("RESET_OUT", true);
-        Assert.False(_board.Lines.IsAsserted("POST_COMPLETE"));
+        _board.Lines.Set(LineNames.ResetOut, true);
+        Assert.False(_board.Lines.IsAsserted(LineNames.PostComplete));
         _time.Advance(TimeSpan.FromMilliseconds(500));
-        _board.Lines.Set("RESET_OUT", false);
+        _board.Lines.Set(LineNames.ResetOut, false);
         _time.Advance(TimeSpan.FromSeconds(3));
-        Assert.True(_board.Lines.IsAsserted("POST_COMPLETE"));
+        Assert.True(_board.Lines.IsAsserted(LineNames.PostComplete));
         Assert.Equal(1, _sim.HostResetCount);
 
-        _board.Lines.Set("NMI_OUT", true);
-        _board.Lines.Set("NMI_OUT", false);
+        _board.Lines.Set(LineNames.NmiOut, true);
+        _board.Lines.Set(LineNames.NmiOut, false);
         Assert.Equal(1, _sim.HostNmiCount);
     }
 
@@ -241,22 +241,22 @@ public sealed class SimulatedBoardTests : IDisposable
         _sim.Faults.PsPowerOkNeverAsserts = true;
         PressPower(TimeSpan.FromMilliseconds(200));
         _time.Advance(TimeSpan.FromSeconds(10));
-        Assert.False(_board.Lines.IsAsserted("PS_PWROK"));
+        Assert.False(_board.Lines.IsAsserted(LineNames.PsPowerOk));
 
         _sim.Faults.PsPowerOkNeverAsserts = false;
         _sim.Faults.HangAtPost = true;
         PressPower(TimeSpan.FromMilliseconds(200));
         _time.Advance(TimeSpan.FromMinutes(5));
-        Assert.True(_board.Lines.IsAsserted("PS_PWROK"));
-        Assert.False(_board.Lines.IsAsserted("POST_COMPLETE"));
+        Assert.True(_board.Lines.IsAsserted(LineNames.PsPowerOk));
+        Assert.False(_board.Lines.IsAsserted(LineNames.PostComplete));
         Assert.Equal(HostPowerState.Post, _sim.HostState);
     }
 
     private void PressPower(TimeSpan hold)
     {
-        _board.Lines.Set("POWER_OUT", true);
+        _board.Lines.Set(LineNames.PowerOut, true);
         _time.Advance(hold);
-        _board.Lines.Set("POWER_OUT", false);
+        _board.Lines.Set(LineNames.PowerOut, false);
     }
 
     private void PowerOnAndRun(TimeSpan after)

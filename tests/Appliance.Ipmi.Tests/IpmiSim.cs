@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Globalization;
 
 namespace Appliance.Ipmi.Tests;
 
 /// <summary>
 /// OpenIPMI's ipmi_sim (Debian package openipmi) on loopback: one LAN channel, one admin user, and
-/// a chassis control script that keeps the power state in a file and logs every request.
+/// a chassis control script that keeps the power state in a file and logs every request. It binds a
+/// free port itself (addr 127.0.0.1 0), found through its socket in /proc, so no other test can take
+/// the port between a choice and its use.
 /// </summary>
 public sealed class IpmiSim : IDisposable
 {
@@ -32,7 +33,6 @@ public sealed class IpmiSim : IDisposable
     {
         string dir = System.IO.Directory.CreateTempSubdirectory("ipmi-sim-").FullName;
         System.IO.Directory.CreateDirectory(Path.Combine(dir, "state"));
-        int port = FreeUdpPort();
         string script = Path.Combine(dir, "chassis.sh");
         File.WriteAllText(script, """
             #!/bin/sh
@@ -52,7 +52,7 @@ public sealed class IpmiSim : IDisposable
             set_working_mc 0x20
               chassis_control "{script}"
               startlan 1
-                addr 127.0.0.1 {port}
+                addr 127.0.0.1 0
                 priv_limit admin
                 allowed_auths_callback md5
                 allowed_auths_user md5
@@ -82,7 +82,20 @@ public sealed class IpmiSim : IDisposable
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start ipmi_sim");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new IpmiSim(dir, port, process);
+        var waited = Stopwatch.StartNew();
+        int? port;
+        while ((port = BoundUdpPort(process.Id)) is null)
+        {
+            if (process.HasExited || waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                using var failed = new IpmiSim(dir, 0, process);
+                throw new InvalidOperationException($"ipmi_sim did not bind its LAN port ({(process.HasExited ? $"exit {process.ExitCode}" : "still running")})");
+            }
+
+            Thread.Sleep(20);
+        }
+
+        return new IpmiSim(dir, port.Value, process);
     }
 
     public void Dispose()
@@ -90,17 +103,42 @@ public sealed class IpmiSim : IDisposable
         if (!_process.HasExited)
         {
             _process.Kill();
-            _process.WaitForExit();
+            _process.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
         }
 
         _process.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 
-    private static int FreeUdpPort()
+    /// <summary>The UDP port a process has bound on 127.0.0.1: its sockets (/proc/PID/fd) found in its /proc/PID/net/udp.</summary>
+    private static int? BoundUdpPort(int pid)
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        try
+        {
+            var sockets = new HashSet<string>();
+            foreach (string fd in System.IO.Directory.EnumerateFiles($"/proc/{pid}/fd"))
+            {
+                if (new FileInfo(fd).LinkTarget is string target && target.StartsWith("socket:[", StringComparison.Ordinal))
+                {
+                    sockets.Add(target["socket:[".Length..^1]);
+                }
+            }
+
+            // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
+            foreach (string line in File.ReadLines($"/proc/{pid}/net/udp").Skip(1))
+            {
+                string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 9 && sockets.Contains(fields[9]) && fields[1].StartsWith("0100007F:", StringComparison.Ordinal))
+                {
+                    return int.Parse(fields[1]["0100007F:".Length..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The process is gone or has not opened its socket yet.
+        }
+
+        return null;
     }
 }

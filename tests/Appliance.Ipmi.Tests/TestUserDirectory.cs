@@ -3,25 +3,21 @@ using System.Text;
 
 namespace Appliance.Ipmi.Tests;
 
-/// <summary>An in-memory account store with a failure-count lockout, standing in for the BMC's.</summary>
+/// <summary>
+/// An in-memory account store standing in for the BMC's. It has no lockout policy of its own:
+/// which names are locked out is the test's to say (<see cref="Lock"/>), so that tests see what the
+/// session layer does with a lockout; the BMC's policy is tested with the BMC.
+/// </summary>
 public sealed class TestUserDirectory : IIpmiUserDirectory
 {
     private readonly ConcurrentDictionary<string, IpmiUser> _users = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset LockedUntil)> _failures = new(StringComparer.Ordinal);
-    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, bool> _locked = new(StringComparer.Ordinal);
 
-    public TestUserDirectory(TimeProvider? time = null, int lockoutThreshold = 3, TimeSpan? lockoutDuration = null)
-    {
-        _time = time ?? TimeProvider.System;
-        LockoutThreshold = lockoutThreshold;
-        LockoutDuration = lockoutDuration ?? TimeSpan.FromMinutes(5);
-    }
-
-    public int LockoutThreshold { get; }
-
-    public TimeSpan LockoutDuration { get; }
-
+    /// <summary>Every failure the session layer reported, by name, in order.</summary>
     public ConcurrentQueue<string> FailureLog { get; } = new();
+
+    /// <summary>Every success the session layer reported, by name, in order.</summary>
+    public ConcurrentQueue<string> SuccessLog { get; } = new();
 
     public TestUserDirectory Add(byte id, string name, string password, PrivilegeLevel max, bool enabled = true)
     {
@@ -29,23 +25,16 @@ public sealed class TestUserDirectory : IIpmiUserDirectory
         return this;
     }
 
+    /// <summary>From now on the store says the name is locked out, until <see cref="Unlock"/>.</summary>
+    public void Lock(string name) => _locked[name] = true;
+
+    public void Unlock(string name) => _locked.TryRemove(name, out _);
+
     public IpmiUser? FindUser(string name, byte channelNumber) => _users.GetValueOrDefault(name);
 
-    public bool IsLockedOut(string name) =>
-        _failures.TryGetValue(name, out var f) && f.LockedUntil > _time.GetUtcNow();
+    public bool IsLockedOut(string name) => _locked.ContainsKey(name);
 
-    public void RecordAuthenticationFailure(string name)
-    {
-        FailureLog.Enqueue(name);
-        _failures.AddOrUpdate(
-            name,
-            _ => (1, LockoutThreshold <= 1 ? _time.GetUtcNow() + LockoutDuration : DateTimeOffset.MinValue),
-            (_, f) =>
-            {
-                int failures = f.Failures + 1;
-                return (failures, failures >= LockoutThreshold ? _time.GetUtcNow() + LockoutDuration : f.LockedUntil);
-            });
-    }
+    public void RecordAuthenticationFailure(string name) => FailureLog.Enqueue(name);
 
-    public void RecordAuthenticationSuccess(string name) => _failures.TryRemove(name, out _);
+    public void RecordAuthenticationSuccess(string name) => SuccessLog.Enqueue(name);
 }

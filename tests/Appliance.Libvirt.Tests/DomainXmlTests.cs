@@ -53,23 +53,40 @@ public class DomainXmlTests
         var definition = new DomainDefinition
         {
             Type = "qemu",
-            Name = "kernel-boot",
+            Name = TestDriver.UniqueName("kernel-boot"),
             MemoryKiB = 256 * 1024,
             Os = new DomainOs { Kernel = "/k/vmlinuz", Initrd = "/k/initrd.img", KernelCommandLine = "console=ttyS0 quiet" },
             Cpu = new DomainCpu { Mode = "host-model", Features = { ["vmx"] = "require" } },
             Serial = new DomainSerial { LogFile = "/var/log/console.log" },
         };
+        string written = definition.ToXml();
 
-        var xml = XDocument.Parse(definition.ToXml()).Root!;
-        var parsed = DomainDefinition.Parse(definition.ToXml());
+        // libvirt's own schema for domain XML accepts it ...
+        string file = Path.Combine(Path.GetTempPath(), $"{definition.Name}.xml");
+        File.WriteAllText(file, written);
+        (int exit, string validation) = Run("virt-xml-validate", file, "domain");
+        File.Delete(file);
+        Assert.True(exit == 0, validation);
+
+        // ... and libvirt's parser finds every part where it looks for it: what it does not
+        // understand it drops silently, so the XML it gives back shows what it took.
+        using var conn = TestDriver.Open();
+        using var owned = new OwnedDomain(conn.DefineDomain(written));
+        var xml = XDocument.Parse(owned.Domain.GetXml()).Root!;
+        var back = DomainDefinition.Parse(owned.Domain.GetXml());
 
         Assert.Equal("qemu", xml.Attribute("type")?.Value);
-        Assert.Empty(xml.Element("os")!.Elements("boot"));
-        Assert.Equal("console=ttyS0 quiet", parsed.Os.KernelCommandLine);
-        Assert.Equal("/k/initrd.img", parsed.Os.Initrd);
-        Assert.Equal("require", parsed.Cpu!.Features["vmx"]);
-        Assert.Equal("/var/log/console.log", parsed.Serial!.LogFile);
-        Assert.Equal("pty", xml.Element("devices")!.Element("serial")!.Attribute("type")?.Value);
+        Assert.Equal("/k/vmlinuz", back.Os.Kernel);
+        Assert.Equal("/k/initrd.img", back.Os.Initrd);
+        Assert.Equal("console=ttyS0 quiet", back.Os.KernelCommandLine);
+        // A kernel boot names no boot device of its own (libvirt may add its default when it reads it).
+        Assert.Empty(XDocument.Parse(written).Root!.Element("os")!.Elements("boot"));
+        Assert.Equal("host-model", back.Cpu!.Mode);
+        Assert.Equal("require", back.Cpu.Features["vmx"]);
+        XElement serial = xml.Element("devices")!.Element("serial")!;
+        Assert.Equal("pty", serial.Attribute("type")?.Value);
+        Assert.Equal("/var/log/console.log", serial.Element("log")?.Attribute("file")?.Value);
+        Assert.Equal("/var/log/console.log", back.Serial!.LogFile);
     }
 
     [Fact]
@@ -89,5 +106,21 @@ public class DomainXmlTests
         var error = Assert.Throws<FormatException>(() => DomainDefinition.Parse("<domain><name>x</domain>"));
 
         Assert.Contains("not well-formed", error.Message);
+    }
+
+    private static (int Exit, string Output) Run(string tool, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var limit = TimeSpan.FromMinutes(1);
+        if (!process.WaitForExit(limit) || !Task.WaitAll([stdout, stderr], limit))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{tool} {string.Join(' ', args)} did not finish within a minute");
+        }
+        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 }

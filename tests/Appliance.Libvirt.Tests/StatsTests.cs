@@ -1,3 +1,5 @@
+using Appliance.Libvirt.Xml;
+
 namespace Appliance.Libvirt.Tests;
 
 public class StatsTests
@@ -37,21 +39,38 @@ public class StatsTests
     }
 
     [Fact]
-    public void Migration_parameters_reach_libvirt_and_its_refusal_is_reported()
+    public void Migration_parameters_reach_libvirt_which_checks_each_name_and_type()
     {
-        using var conn = TestDriver.Open();
-        using var owned = TestDriver.Define(conn, "mig");
-        owned.Domain.Start();
-        using var parameters = new TypedParameterList()
-            .Add(MigrationParameters.Uri, "tcp://127.0.0.1:49152")
-            .Add(MigrationParameters.BandwidthMiBs, 100UL);
+        // The test driver refuses every migration before it looks at the parameters; QEMU's driver
+        // checks them first. A defined guest that is not running goes no further than that check.
+        using var conn = LibvirtConnection.Open("qemu:///system");
+        var definition = new DomainDefinition
+        {
+            Type = "qemu",
+            Name = TestDriver.UniqueName("mig-params"),
+            MemoryKiB = 128 * 1024,
+            VirtualCpus = 1,
+            Os = new DomainOs { Kernel = "/nonexistent/vmlinuz" },
+        };
+        using var owned = new OwnedDomain(conn.DefineDomain(definition.ToXml()));
+        const string Peer = "qemu+unix:///system?socket=/nonexistent/libvirt-sock";
+        LibvirtException Migrate(Action<TypedParameterList> build)
+        {
+            using var parameters = new TypedParameterList();
+            build(parameters);
+            return Assert.Throws<LibvirtException>(() => owned.Domain.MigrateToUri3(Peer, parameters, MigrationFlags.Live | MigrationFlags.PeerToPeer));
+        }
 
-        Assert.Equal(2, parameters.Count);
-        var error = Assert.Throws<LibvirtException>(() =>
-            owned.Domain.MigrateToUri3("test:///default", parameters, MigrationFlags.Live | MigrationFlags.PeerToPeer));
+        var accepted = Migrate(p => p.Add(MigrationParameters.Uri, "tcp://127.0.0.1:49152").Add(MigrationParameters.BandwidthMiBs, 100UL));
+        var wrongType = Migrate(p => p.Add(MigrationParameters.Uri, "tcp://127.0.0.1:49152").Add(MigrationParameters.BandwidthMiBs, "100"));
+        var unknown = Migrate(p => p.Add(MigrationParameters.Uri, "tcp://127.0.0.1:49152").Add("no_such_parameter", 1UL));
 
-        Assert.Equal(LibvirtErrorCode.ArgumentUnsupported, error.Code);
-        Assert.Contains("migration", error.LibvirtMessage);
-        Assert.Equal(DomainState.Running, owned.Domain.GetState().State);
+        Assert.Equal(LibvirtErrorCode.OperationInvalid, accepted.Code);
+        Assert.Contains("domain is not running", accepted.LibvirtMessage);
+        Assert.Equal(LibvirtErrorCode.InvalidArg, wrongType.Code);
+        Assert.Contains("'bandwidth'", wrongType.LibvirtMessage);
+        Assert.Equal(LibvirtErrorCode.ArgumentUnsupported, unknown.Code);
+        Assert.Contains("'no_such_parameter'", unknown.LibvirtMessage);
+        Assert.Equal(DomainState.Shutoff, owned.Domain.GetState().State);
     }
 }

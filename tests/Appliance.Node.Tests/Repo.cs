@@ -30,9 +30,15 @@ internal static class Repo
         var start = new ProcessStartInfo(script) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(output);
         using var process = Process.Start(start)!;
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"building the test guest failed: {stderr.Trim()}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var limit = TimeSpan.FromMinutes(10);
+        if (!process.WaitForExit(limit) || !Task.WaitAll([stdout, stderr], limit))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"building the test guest took more than {limit.TotalMinutes} minutes");
+        }
+        if (process.ExitCode != 0) throw new InvalidOperationException($"building the test guest failed: {stderr.Result.Trim()}");
         return output;
     }
 }

@@ -5,7 +5,9 @@ namespace Appliance.Node.Tests;
 /// <summary>Runs a command-line tool the tests check the node with (virsh, qemu-img, ovs-vsctl, scripts).</summary>
 internal static class Tool
 {
-    /// <summary>The tool's standard output; a failure fails the test with the tool's own words.</summary>
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
+
+    /// <summary>The tool's standard output; a failure fails the test with the tool's own words, and so does a tool that does not finish in time.</summary>
     public static string Run(string tool, params string[] arguments)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -13,9 +15,14 @@ internal static class Tool
         using var process = Process.Start(start)!;
         // Both pipes at once: a tool that fills one while the other is read would wait forever.
         var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} failed (exit {process.ExitCode}): {stderr.Trim()}");
+        var stderr = process.StandardError.ReadToEndAsync();
+        // Its output ends when the last holder of the pipes exits: a daemon it left holding them counts as not finishing.
+        if (!process.WaitForExit(Limit) || !Task.WaitAll([stdout, stderr], Limit))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{tool} {string.Join(' ', arguments)} did not finish within {Limit.TotalMinutes} minutes");
+        }
+        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} failed (exit {process.ExitCode}): {stderr.Result.Trim()}");
         return stdout.Result;
     }
 }

@@ -16,7 +16,7 @@ public sealed class BootOptions : IDisposable
     public BootOptions(SettingsStore settings, Board board)
     {
         _settings = settings;
-        _post = board.Lines.OnChange("POST_COMPLETE", completed =>
+        _post = board.Lines.OnChange(LineNames.PostComplete, completed =>
         {
             if (completed && Current.Enabled == BootOverrideEnabled.Once)
             {

@@ -78,6 +78,6 @@ public sealed class ChassisIdentify(Board board, TimeProvider time) : IDisposabl
     {
         Active = on;
         Indefinite = on && indefinite;
-        board.Lines.Set("ID_LED", on);
+        board.Lines.Set(LineNames.IdLed, on);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Appliance.Bmc.Storage;
+using Appliance.Hw;
 using Appliance.Hw.Boards;
 
 namespace Appliance.Bmc.Chassis;
@@ -37,7 +38,7 @@ public sealed class FrontPanelPolicy
         _settings = settings;
         _time = time;
         Present = (HasLine(board, board.Panel.PowerButton) ? FrontPanelButtons.PowerOff : FrontPanelButtons.None)
-            | (HasLine(board, "RESET_BUTTON") ? FrontPanelButtons.Reset : FrontPanelButtons.None);
+            | (HasLine(board, LineNames.ResetButton) ? FrontPanelButtons.Reset : FrontPanelButtons.None);
     }
 
     /// <summary>Raised after the button enables or the PIN change.</summary>

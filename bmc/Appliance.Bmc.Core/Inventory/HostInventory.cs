@@ -60,7 +60,7 @@ public sealed class HostInventory : IDisposable
 
         // Edges arrive on the GPIO event thread (the board connection's reader, for a remote board),
         // which must not wait on I2C itself.
-        _post = _board.Lines.OnChange("POST_COMPLETE", completed =>
+        _post = _board.Lines.OnChange(LineNames.PostComplete, completed =>
         {
             if (completed)
             {

@@ -63,7 +63,7 @@ public sealed class PowerControl : IDisposable
     public PowerState State { get; private set; } = PowerState.Off;
 
     /// <summary>Whether the host has main power, as PS_PWROK says.</summary>
-    public bool IsPoweredOn => _board.Lines.IsAsserted("PS_PWROK");
+    public bool IsPoweredOn => _board.Lines.IsAsserted(LineNames.PsPowerOk);
 
     public RestartCause LastRestartCause => Enum.TryParse(_settings.Get(CauseKey), out RestartCause cause) ? cause : RestartCause.Unknown;
 
@@ -100,10 +100,10 @@ public sealed class PowerControl : IDisposable
         lock (_lock)
         {
             // Claim the outputs released: a BMC that died mid-press must not leave the button held.
-            _board.Lines.Set("POWER_OUT", false);
-            _board.Lines.Set("RESET_OUT", false);
-            _board.Lines.Set("NMI_OUT", false);
-            _powerGoodSubscription = _board.Lines.OnChange("PS_PWROK", _ => OnPowerGoodChanged());
+            _board.Lines.Set(LineNames.PowerOut, false);
+            _board.Lines.Set(LineNames.ResetOut, false);
+            _board.Lines.Set(LineNames.NmiOut, false);
+            _powerGoodSubscription = _board.Lines.OnChange(LineNames.PsPowerOk, _ => OnPowerGoodChanged());
             initial = IsPoweredOn ? PowerState.On : PowerState.Off;
             SetStateLocked(initial);
             _settings.Set(LastStateKey, initial.ToString());
@@ -208,7 +208,7 @@ public sealed class PowerControl : IDisposable
                 SetCause(RestartCause.PowerButton);
             }
 
-            _board.Lines.Set("POWER_OUT", pressed);
+            _board.Lines.Set(LineNames.PowerOut, pressed);
         }
     }
 
@@ -221,7 +221,7 @@ public sealed class PowerControl : IDisposable
             _powerGoodSubscription?.Dispose();
 
             // Never leave a button held: the next BMC instance would find the host forced off.
-            foreach (string line in new[] { "POWER_OUT", "RESET_OUT", "NMI_OUT" })
+            foreach (string line in new[] { LineNames.PowerOut, LineNames.ResetOut, LineNames.NmiOut })
             {
                 try
                 {
@@ -308,10 +308,10 @@ public sealed class PowerControl : IDisposable
                 break;
             case PowerAction.HardReset when on:
                 SetCause(p.Cause);
-                Pulse("RESET_OUT", _timing.ResetPulseMs, () => CompleteLocked(PowerResult.Ok(State)));
+                Pulse(LineNames.ResetOut, _timing.ResetPulseMs, () => CompleteLocked(PowerResult.Ok(State)));
                 break;
             case PowerAction.Nmi when on:
-                Pulse("NMI_OUT", _timing.NmiPulseMs, () => CompleteLocked(PowerResult.Ok(State)));
+                Pulse(LineNames.NmiOut, _timing.NmiPulseMs, () => CompleteLocked(PowerResult.Ok(State)));
                 break;
             default:
                 CompleteLocked(new PowerResult(false, State, $"{p.Action} needs the host powered on"));
@@ -330,7 +330,7 @@ public sealed class PowerControl : IDisposable
 
         SetStateLocked(PowerState.TransitionToOn);
         SetCause(cause);
-        Pulse("POWER_OUT", _timing.PowerPulseMs, () => { });
+        Pulse(LineNames.PowerOut, _timing.PowerPulseMs, () => { });
         After(_timing.PsPowerOkWatchdogMs, () =>
         {
             if (State != PowerState.TransitionToOn)
@@ -339,7 +339,7 @@ public sealed class PowerControl : IDisposable
             }
 
             _log.LogError("PS_PWROK did not assert within {Ms} ms of the power button; chassis stays off", _timing.PsPowerOkWatchdogMs);
-            _board.Lines.Set("POWER_OUT", false);
+            _board.Lines.Set(LineNames.PowerOut, false);
             _sel.Add(BuiltInSensors.Event(BuiltInSensors.PowerUnit, BuiltInSensors.PowerUnitType, BuiltInSensors.SoftPowerControlFailureOffset));
             SetStateLocked(PowerState.Off);
             CompleteLocked(new PowerResult(false, PowerState.Off, $"PS_PWROK did not assert within {_timing.PsPowerOkWatchdogMs} ms"));
@@ -355,13 +355,13 @@ public sealed class PowerControl : IDisposable
         // End it, so the hold is a press of its own.
         if (EndButtonPulsesLocked())
         {
-            _board.Lines.Set("POWER_OUT", false);
+            _board.Lines.Set(LineNames.PowerOut, false);
         }
 
-        _board.Lines.Set("POWER_OUT", true);
+        _board.Lines.Set(LineNames.PowerOut, true);
         After(_timing.ForceOffPulseMs, () =>
         {
-            _board.Lines.Set("POWER_OUT", false);
+            _board.Lines.Set(LineNames.PowerOut, false);
             if (State == PowerState.TransitionToOff && IsPoweredOn)
             {
                 _log.LogError("host still has power after holding the power button {Ms} ms", _timing.ForceOffPulseMs);
@@ -374,7 +374,7 @@ public sealed class PowerControl : IDisposable
     private void BeginGracefulOffLocked()
     {
         SetStateLocked(PowerState.GracefulTransitionToOff);
-        Pulse("POWER_OUT", _timing.PowerPulseMs, () => { });
+        Pulse(LineNames.PowerOut, _timing.PowerPulseMs, () => { });
         After(_timing.GracefulPowerOffS * 1000, () =>
         {
             if (State == PowerState.GracefulTransitionToOff)
@@ -416,7 +416,7 @@ public sealed class PowerControl : IDisposable
                     break;
                 case PowerState.TransitionToOff or PowerState.GracefulTransitionToOff when !on:
                     CancelTimersLocked();
-                    _board.Lines.Set("POWER_OUT", false);
+                    _board.Lines.Set(LineNames.PowerOut, false);
                     PoweredOffLocked();
                     if (_current?.Action is PowerAction.PowerCycle or PowerAction.GracefulRestart)
                     {

@@ -125,7 +125,7 @@ public sealed class SensorMonitor : IDisposable
         bool powered;
         try
         {
-            powered = _board.Lines.IsAsserted("PS_PWROK");
+            powered = _board.Lines.IsAsserted(LineNames.PsPowerOk);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {

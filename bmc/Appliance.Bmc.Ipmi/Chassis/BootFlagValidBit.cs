@@ -52,7 +52,7 @@ public sealed class BootFlagValidBit : IDisposable
         _parameters = parameters;
         _power = power;
         _timer = time.CreateTimer(_ => Expire(), null, Never, Never);
-        _post = board.Lines.OnChange("POST_COMPLETE", completed =>
+        _post = board.Lines.OnChange(LineNames.PostComplete, completed =>
         {
             if (completed)
             {

@@ -1,3 +1,4 @@
+using Appliance.Hw;
 using Appliance.Ipmi;
 
 namespace Appliance.Bmc.Ipmi.Chassis;
@@ -15,9 +16,9 @@ public sealed class GetChassisCapabilitiesHandler
     public GetChassisCapabilitiesHandler(BmcCore host)
     {
         bool Has(string line) => host.Board.Description.Gpio.Lines.Any(l => l.Name == line);
-        byte flags = (byte)((Has("CHASSIS_INTRUSION") ? 0x01 : 0)
+        byte flags = (byte)((Has(LineNames.ChassisIntrusion) ? 0x01 : 0)
             | (host.FrontPanelPolicy.Present != Bmc.Chassis.FrontPanelButtons.None ? 0x02 : 0)
-            | (Has("NMI_OUT") ? 0x04 : 0));
+            | (Has(LineNames.NmiOut) ? 0x04 : 0));
         _response = [flags, BmcAddress, BmcAddress, BmcAddress, BmcAddress];
     }
 

@@ -1,5 +1,6 @@
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sensors;
+using Appliance.Hw;
 using Appliance.Hw.Boards;
 using Appliance.Ipmi;
 using Appliance.Ipmi.Commands;
@@ -15,7 +16,7 @@ namespace Appliance.Bmc.Ipmi.Chassis;
 /// </summary>
 public sealed class GetChassisStatusHandler(BmcCore host, PowerRequests requests)
 {
-    private readonly bool _hasIntrusionSwitch = host.Board.Description.Gpio.Lines.Any(l => l.Name == "CHASSIS_INTRUSION");
+    private readonly bool _hasIntrusionSwitch = host.Board.Description.Gpio.Lines.Any(l => l.Name == LineNames.ChassisIntrusion);
     private readonly SensorState[] _fans = host.Sensors.All.Where(s => s.Description.Kind == SensorKind.FanSpeed).ToArray();
 
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
@@ -54,7 +55,7 @@ public sealed class GetChassisStatusHandler(BmcCore host, PowerRequests requests
             PowerControlFault: requests.LastFailed,
             RestorePolicy: (RestorePolicy)(byte)power.RestorePolicy,
             LastPowerEvent: lastEvent,
-            ChassisIntrusion: _hasIntrusionSwitch && host.Board.Lines.IsAsserted("CHASSIS_INTRUSION"),
+            ChassisIntrusion: _hasIntrusionSwitch && host.Board.Lines.IsAsserted(LineNames.ChassisIntrusion),
             FrontPanelLockout: host.FrontPanelPolicy.LockoutActive,
             DriveFault: false,
             CoolingFault: coolingFault,

@@ -1,5 +1,6 @@
 using Appliance.Bmc.Sel;
 using Appliance.Bmc.Sensors;
+using Appliance.Hw;
 
 namespace Appliance.Bmc.Ipmi.Sensor;
 
@@ -28,7 +29,7 @@ public sealed class SensorDirectory
         }
 
         Threshold = host.Sensors.All.OrderBy(s => s.Number).ToArray();
-        bool hasIntrusionSwitch = host.Board.Description.Gpio.Lines.Any(l => l.Name == "CHASSIS_INTRUSION");
+        bool hasIntrusionSwitch = host.Board.Description.Gpio.Lines.Any(l => l.Name == LineNames.ChassisIntrusion);
         var discrete = new List<DiscreteSensor>();
         foreach ((byte number, byte type, string name) in BuiltInSensors.All)
         {
@@ -46,7 +47,7 @@ public sealed class SensorDirectory
                     AssertionMask: Bit(BuiltInSensors.GeneralChassisIntrusionOffset),
                     DeassertionMask: Bit(BuiltInSensors.GeneralChassisIntrusionOffset),
                     ReadingMask: hasIntrusionSwitch ? Bit(BuiltInSensors.GeneralChassisIntrusionOffset) : (ushort)0,
-                    State: () => hasIntrusionSwitch && host.Board.Lines.IsAsserted("CHASSIS_INTRUSION") ? Bit(BuiltInSensors.GeneralChassisIntrusionOffset) : (ushort)0),
+                    State: () => hasIntrusionSwitch && host.Board.Lines.IsAsserted(LineNames.ChassisIntrusion) ? Bit(BuiltInSensors.GeneralChassisIntrusionOffset) : (ushort)0),
                 BuiltInSensors.EventLogging => new(number, type, name, ManagementControllerFirmwareEntity,
                     AssertionMask: (ushort)(Bit(BuiltInSensors.LogAreaClearedOffset) | Bit(SelFullOffset)),
                     DeassertionMask: 0, ReadingMask: Bit(SelFullOffset),

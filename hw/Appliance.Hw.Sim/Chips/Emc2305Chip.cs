@@ -1,3 +1,5 @@
+using Appliance.Hw.Devices;
+
 namespace Appliance.Hw.Sim.Chips;
 
 /// <summary>
@@ -6,10 +8,6 @@ namespace Appliance.Hw.Sim.Chips;
 /// </summary>
 public sealed class Emc2305Chip : PointerRegisterChip
 {
-    public const int FanCount = 5;
-    private const double RpmCountProduct = 3_932_160;
-    private const int StoppedCount = 0x1FFF;
-
     private readonly byte[] _registers = new byte[256];
     private readonly Func<int, double> _rpm;
 
@@ -17,25 +15,25 @@ public sealed class Emc2305Chip : PointerRegisterChip
     public Emc2305Chip(Func<int, double> rpm)
     {
         _rpm = rpm;
-        _registers[0xFD] = 0x34;
-        _registers[0xFE] = 0x5D;
-        _registers[0xFF] = 0x80;
-        for (int fan = 0; fan < FanCount; fan++)
+        _registers[(byte)Emc2305Register.ProductId] = Emc2305.ProductIdValue;
+        _registers[(byte)Emc2305Register.ManufacturerId] = Emc2305.ManufacturerIdValue;
+        _registers[(byte)Emc2305Register.Revision] = Emc2305.RevisionValue;
+        for (int fan = 0; fan < Emc2305.FanCount; fan++)
         {
-            _registers[Base(fan) + 0x02] = 0x2B; // power-on Fan Configuration 1
+            _registers[Emc2305.FanRegister(fan, Emc2305Register.FanConfiguration1)] = 0x2B; // its power-on value
         }
     }
 
     /// <summary>The duty a channel is driving, 0..1.</summary>
-    public double Duty(int channel) => _registers[Base(channel)] / 255.0;
+    public double Duty(int channel) => _registers[Emc2305.FanRegister(channel, Emc2305Register.FanSetting)] / 255.0;
 
     protected override void WriteRegister(byte register, ReadOnlySpan<byte> value)
     {
         // Auto-increment: SMBus block writes continue at the next register.
         for (int i = 0; i < value.Length; i++)
         {
-            int r = (register + i) & 0xFF;
-            if (r < 0xFD && !IsStatus(r))
+            byte r = (byte)(register + i);
+            if (!IsReadOnly((Emc2305Register)r))
             {
                 _registers[r] = value[i];
             }
@@ -46,31 +44,30 @@ public sealed class Emc2305Chip : PointerRegisterChip
     {
         for (int i = 0; i < buffer.Length; i++)
         {
-            int r = (register + i) & 0xFF;
-            buffer[i] = Value(r);
+            buffer[i] = Value((byte)(register + i));
         }
     }
 
-    private byte Value(int register)
+    private byte Value(byte register)
     {
-        if (register == 0x25)
+        if ((Emc2305Register)register == Emc2305Register.FanStallStatus)
         {
             byte stalled = 0;
-            for (int fan = 0; fan < FanCount; fan++)
+            for (int channel = 0; channel < Emc2305.FanCount; channel++)
             {
-                if (Duty(fan) > 0.1 && Count(fan) >= StoppedCount)
+                if (Duty(channel) > 0.1 && Count(channel) >= Emc2305.StoppedCount)
                 {
-                    stalled |= (byte)(1 << fan);
+                    stalled |= (byte)(1 << channel);
                 }
             }
 
             return stalled;
         }
 
-        if (register is >= 0x30 and < 0x80 && (register & 0x0F) is 0x0E or 0x0F)
+        if (FanRegisterAt(register) is (int fan, Emc2305Register offset) && offset is Emc2305Register.TachReadingHigh or Emc2305Register.TachReadingLow)
         {
-            int count = Count((register - 0x30) >> 4);
-            return (register & 0x0F) == 0x0E ? (byte)(count >> 5) : (byte)((count & 0x1F) << 3);
+            int count = Count(fan);
+            return offset == Emc2305Register.TachReadingHigh ? (byte)(count >> 5) : (byte)((count & 0x1F) << 3);
         }
 
         return _registers[register];
@@ -79,10 +76,20 @@ public sealed class Emc2305Chip : PointerRegisterChip
     private int Count(int fan)
     {
         double rpm = _rpm(fan);
-        return rpm < RpmCountProduct / StoppedCount ? StoppedCount : (int)Math.Round(RpmCountProduct / rpm);
+        return rpm < Emc2305.RpmCountProduct / Emc2305.StoppedCount ? Emc2305.StoppedCount : (int)Math.Round(Emc2305.RpmCountProduct / rpm);
     }
 
-    private static bool IsStatus(int register) => register is >= 0x24 and <= 0x27;
+    /// <summary>The fan and per-fan register an address belongs to, or null for the chip's common registers.</summary>
+    private static (int Fan, Emc2305Register Offset)? FanRegisterAt(byte register)
+    {
+        int index = register - Emc2305.FirstFanRegister;
+        return index >= 0 && index < Emc2305.FanCount * Emc2305.FanRegisterStride
+            ? (index / Emc2305.FanRegisterStride, (Emc2305Register)(index % Emc2305.FanRegisterStride))
+            : null;
+    }
 
-    private static int Base(int fan) => 0x30 + (0x10 * fan);
+    /// <summary>The status registers and the chip's identity are not writable.</summary>
+    private static bool IsReadOnly(Emc2305Register register) => register is
+        Emc2305Register.FanStatus or Emc2305Register.FanStallStatus or Emc2305Register.FanSpinStatus or Emc2305Register.DriveFailStatus
+        or Emc2305Register.ProductId or Emc2305Register.ManufacturerId or Emc2305Register.Revision;
 }

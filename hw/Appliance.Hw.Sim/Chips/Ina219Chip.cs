@@ -1,3 +1,6 @@
+using Appliance.Hw.Devices;
+using Iot.Device.Adc;
+
 namespace Appliance.Hw.Sim.Chips;
 
 /// <summary>
@@ -7,16 +10,19 @@ namespace Appliance.Hw.Sim.Chips;
 public sealed class Ina219Chip(double shuntOhms, Func<(double Volts, double Amps)> rail) : PointerRegisterChip
 {
     private const ushort ResetConfig = 0x399F;
+    private const ushort ResetBit = 0x8000;
+    private const ushort ConversionReady = 0x2;
+    private const ushort PgaBits = 0x1800;
     private ushort _config = ResetConfig;
     private ushort _calibration;
 
     protected override void WriteRegister(byte register, ReadOnlySpan<byte> value)
     {
-        switch (register)
+        switch ((Ina219Register)register)
         {
-            case 0:
+            case Ina219Register.Configuration:
                 ushort config = Get16(value);
-                if ((config & 0x8000) != 0)
+                if ((config & ResetBit) != 0)
                 {
                     _config = ResetConfig;
                     _calibration = 0;
@@ -27,7 +33,7 @@ public sealed class Ina219Chip(double shuntOhms, Func<(double Volts, double Amps
                 }
 
                 break;
-            case 5:
+            case Ina219Register.Calibration:
                 _calibration = (ushort)(Get16(value) & 0xFFFE);
                 break;
         }
@@ -35,24 +41,26 @@ public sealed class Ina219Chip(double shuntOhms, Func<(double Volts, double Amps
 
     protected override void ReadRegister(byte register, Span<byte> buffer)
     {
-        switch (register)
+        switch ((Ina219Register)register)
         {
-            case 0: Put16(buffer, _config); break;
-            case 1: Put16(buffer, ShuntRegister()); break;
-            case 2: Put16(buffer, (BusRegister() << 3) | 0x2); break; // CNVR: a conversion is ready
-            case 3: Put16(buffer, PowerRegister()); break;
-            case 4: Put16(buffer, CurrentRegister()); break;
-            case 5: Put16(buffer, _calibration); break;
+            case Ina219Register.Configuration: Put16(buffer, _config); break;
+            case Ina219Register.ShuntVoltage: Put16(buffer, ShuntRegister()); break;
+            case Ina219Register.BusVoltage: Put16(buffer, (BusRegister() << 3) | ConversionReady); break;
+            case Ina219Register.Power: Put16(buffer, PowerRegister()); break;
+            case Ina219Register.Current: Put16(buffer, CurrentRegister()); break;
+            case Ina219Register.Calibration: Put16(buffer, _calibration); break;
         }
     }
 
-    private double PgaLimitVolts => ((_config >> 11) & 0x3) switch
+    private double PgaLimitVolts => (Ina219PgaSensitivity)(_config & PgaBits) switch
     {
-        0 => 0.04,
-        1 => 0.08,
-        2 => 0.16,
+        Ina219PgaSensitivity.PlusOrMinus40mv => 0.04,
+        Ina219PgaSensitivity.PlusOrMinus80mv => 0.08,
+        Ina219PgaSensitivity.PlusOrMinus160mv => 0.16,
         _ => 0.32,
     };
+
+    private double BusFullScaleVolts => (Ina219BusVoltageRange)(_config & (ushort)Ina219BusVoltageRange.Range32v) == Ina219BusVoltageRange.Range32v ? 32 : 16;
 
     private short ShuntRegister()
     {
@@ -62,8 +70,7 @@ public sealed class Ina219Chip(double shuntOhms, Func<(double Volts, double Amps
 
     private int BusRegister()
     {
-        double fullScale = (_config & 0x2000) != 0 ? 32 : 16;
-        double volts = Math.Clamp(rail().Volts, 0, fullScale);
+        double volts = Math.Clamp(rail().Volts, 0, BusFullScaleVolts);
         return (int)Math.Round(volts / 0.004) & 0x1FFF;
     }
 

@@ -1,3 +1,5 @@
+using Appliance.Hw.Devices;
+
 namespace Appliance.Hw.Sim.Chips;
 
 /// <summary>LM75B: 11-bit temperature (0.125 °C) left-justified in a 16-bit register.</summary>
@@ -11,25 +13,25 @@ public sealed class Lm75Chip(Func<double> temperature) : PointerRegisterChip
 
     protected override void WriteRegister(byte register, ReadOnlySpan<byte> value)
     {
-        switch (register)
+        switch ((Lm75Register)register)
         {
-            case 1: _config = value[0]; break;
-            case 2: _hysteresis = Get16(value); break;
-            case 3: _overTemperature = Get16(value); break;
+            case Lm75Register.Configuration: _config = value[0]; break;
+            case Lm75Register.Hysteresis: _hysteresis = Get16(value); break;
+            case Lm75Register.OverTemperatureShutdown: _overTemperature = Get16(value); break;
         }
     }
 
     protected override void ReadRegister(byte register, Span<byte> buffer)
     {
-        switch (register)
+        switch ((Lm75Register)register)
         {
-            case 0:
+            case Lm75Register.Temperature:
                 int counts = Math.Clamp((int)Math.Round(temperature() / 0.125), -1024, 1023);
                 Put16(buffer, counts << 5);
                 break;
-            case 1: buffer[0] = _config; break;
-            case 2: Put16(buffer, _hysteresis); break;
-            case 3: Put16(buffer, _overTemperature); break;
+            case Lm75Register.Configuration: buffer[0] = _config; break;
+            case Lm75Register.Hysteresis: Put16(buffer, _hysteresis); break;
+            case Lm75Register.OverTemperatureShutdown: Put16(buffer, _overTemperature); break;
         }
     }
 }

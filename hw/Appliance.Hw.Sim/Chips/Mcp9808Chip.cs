@@ -1,3 +1,5 @@
+using Appliance.Hw.Devices;
+
 namespace Appliance.Hw.Sim.Chips;
 
 /// <summary>MCP9808: 13-bit signed ambient temperature (0.0625 °C) with alert flags, and its ID registers.</summary>
@@ -17,28 +19,28 @@ public sealed class Mcp9808Chip(Func<double> temperature) : PointerRegisterChip
 
     protected override void WriteRegister(byte register, ReadOnlySpan<byte> value)
     {
-        switch (register)
+        switch ((Mcp9808Register)register)
         {
-            case 1: _config = Get16(value); break;
-            case 2: _upper = Get16(value); break;
-            case 3: _lower = Get16(value); break;
-            case 4: _critical = Get16(value); break;
-            case 8: _resolution = (byte)(value[0] & 0x03); break;
+            case Mcp9808Register.Configuration: _config = Get16(value); break;
+            case Mcp9808Register.UpperTemperature: _upper = Get16(value); break;
+            case Mcp9808Register.LowerTemperature: _lower = Get16(value); break;
+            case Mcp9808Register.CriticalTemperature: _critical = Get16(value); break;
+            case Mcp9808Register.Resolution: _resolution = (byte)(value[0] & 0x03); break;
         }
     }
 
     protected override void ReadRegister(byte register, Span<byte> buffer)
     {
-        switch (register)
+        switch ((Mcp9808Register)register)
         {
-            case 1: Put16(buffer, _config); break;
-            case 2: Put16(buffer, _upper); break;
-            case 3: Put16(buffer, _lower); break;
-            case 4: Put16(buffer, _critical); break;
-            case 5: Put16(buffer, Ambient()); break;
-            case 6: Put16(buffer, ManufacturerId); break;
-            case 7: Put16(buffer, DeviceIdAndRevision); break;
-            case 8: buffer[0] = _resolution; break;
+            case Mcp9808Register.Configuration: Put16(buffer, _config); break;
+            case Mcp9808Register.UpperTemperature: Put16(buffer, _upper); break;
+            case Mcp9808Register.LowerTemperature: Put16(buffer, _lower); break;
+            case Mcp9808Register.CriticalTemperature: Put16(buffer, _critical); break;
+            case Mcp9808Register.AmbientTemperature: Put16(buffer, Ambient()); break;
+            case Mcp9808Register.ManufacturerId: Put16(buffer, ManufacturerId); break;
+            case Mcp9808Register.DeviceId: Put16(buffer, DeviceIdAndRevision); break;
+            case Mcp9808Register.Resolution: buffer[0] = _resolution; break;
         }
     }
 

@@ -1,3 +1,5 @@
+using Appliance.Hw.Devices;
+
 namespace Appliance.Hw.Sim.Chips;
 
 /// <summary>TMP102: 12-bit temperature (13-bit in extended mode), 0.0625 °C, left-justified.</summary>
@@ -14,27 +16,27 @@ public sealed class Tmp102Chip(Func<double> temperature) : PointerRegisterChip
 
     protected override void WriteRegister(byte register, ReadOnlySpan<byte> value)
     {
-        switch (register)
+        switch ((Tmp102Register)register)
         {
-            case 1: _config = (ushort)((_config & ~WritableConfigBits) | (Get16(value) & WritableConfigBits)); break;
-            case 2: _low = Get16(value); break;
-            case 3: _high = Get16(value); break;
+            case Tmp102Register.Configuration: _config = (ushort)((_config & ~WritableConfigBits) | (Get16(value) & WritableConfigBits)); break;
+            case Tmp102Register.TemperatureLow: _low = Get16(value); break;
+            case Tmp102Register.TemperatureHigh: _high = Get16(value); break;
         }
     }
 
     protected override void ReadRegister(byte register, Span<byte> buffer)
     {
-        switch (register)
+        switch ((Tmp102Register)register)
         {
-            case 0:
+            case Tmp102Register.Temperature:
                 bool extended = (_config & ExtendedModeBit) != 0;
                 int limit = extended ? 4095 : 2047;
                 int counts = Math.Clamp((int)Math.Round(temperature() / 0.0625), -limit - 1, limit);
                 Put16(buffer, extended ? (counts << 3) | 1 : counts << 4);
                 break;
-            case 1: Put16(buffer, _config); break;
-            case 2: Put16(buffer, _low); break;
-            case 3: Put16(buffer, _high); break;
+            case Tmp102Register.Configuration: Put16(buffer, _config); break;
+            case Tmp102Register.TemperatureLow: Put16(buffer, _low); break;
+            case Tmp102Register.TemperatureHigh: Put16(buffer, _high); break;
         }
     }
 }

@@ -54,8 +54,8 @@ internal sealed class HostModel(
     {
         State = HostPowerState.Running;
         BootCount++;
-        setLine("PS_PWROK", true);
-        setLine("POST_COMPLETE", true);
+        setLine(LineNames.PsPowerOk, true);
+        setLine(LineNames.PostComplete, true);
         os?.Boot(smbios?.Invoke() ?? []);
     }
 
@@ -135,7 +135,7 @@ internal sealed class HostModel(
             _epoch++;
             ShuttingDown = false;
             State = HostPowerState.Post;
-            setLine("POST_COMPLETE", false);
+            setLine(LineNames.PostComplete, false);
             os?.Kill();
         }
         else
@@ -157,7 +157,7 @@ internal sealed class HostModel(
         _epoch++;
         State = HostPowerState.Post;
         BootCount++;
-        setLine("PS_PWROK", true);
+        setLine(LineNames.PsPowerOk, true);
         SchedulePostComplete();
     }
 
@@ -169,7 +169,7 @@ internal sealed class HostModel(
             if (epoch == _epoch && State == HostPowerState.Post && !HangAtPost)
             {
                 State = HostPowerState.Running;
-                setLine("POST_COMPLETE", true);
+                setLine(LineNames.PostComplete, true);
                 os?.Boot(smbios?.Invoke() ?? []);
             }
         });
@@ -180,8 +180,8 @@ internal sealed class HostModel(
         _epoch++;
         State = HostPowerState.Off;
         ShuttingDown = false;
-        setLine("POST_COMPLETE", false);
-        setLine("PS_PWROK", false);
+        setLine(LineNames.PostComplete, false);
+        setLine(LineNames.PsPowerOk, false);
         os?.Kill();
     }
 }

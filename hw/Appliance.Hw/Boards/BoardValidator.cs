@@ -5,17 +5,6 @@ namespace Appliance.Hw.Boards;
 /// <summary>Checks what JSON typing cannot: references between sections, ranges and orderings.</summary>
 internal sealed class BoardValidator(BoardDescription board)
 {
-    /// <summary>Lines every board must have, with their direction, so the power control can run.</summary>
-    private static readonly (string Name, GpioDirection Direction)[] RequiredLines =
-    [
-        ("POWER_OUT", GpioDirection.Output),
-        ("RESET_OUT", GpioDirection.Output),
-        ("NMI_OUT", GpioDirection.Output),
-        ("PS_PWROK", GpioDirection.Input),
-        ("POST_COMPLETE", GpioDirection.Input),
-        ("ID_LED", GpioDirection.Output),
-    ];
-
     public void Validate()
     {
         Require(board.Model.Length > 0, "$.model", Quote(board.Model), "must not be empty");
@@ -50,7 +39,7 @@ internal sealed class BoardValidator(BoardDescription board)
             }
         }
 
-        foreach ((string name, GpioDirection direction) in RequiredLines)
+        foreach ((string name, GpioDirection direction) in LineNames.Required)
         {
             int index = IndexOf(board.Gpio.Lines, l => l.Name == name);
             Require(index >= 0, "$.gpio.lines", Quote(name), "this line is required and missing");
@@ -83,20 +72,9 @@ internal sealed class BoardValidator(BoardDescription board)
             Require(d.Bus is >= 0 and < 256, at + ".bus", Num(d.Bus), "must be 0..255");
             Require(d.Address is >= 0x03 and <= 0x77, at + ".address", $"\"0x{d.Address:x2}\"", "must be a 7-bit address 0x03..0x77");
             Require(addresses.Add((d.Bus, d.Address)), at + ".address", $"\"0x{d.Address:x2}\"", $"bus {d.Bus} already has a device there");
-            switch (d.Chip)
+            foreach (ChipProperty property in Chips.Of(d.Chip).Properties)
             {
-                case ChipKind.Ina219:
-                    Require(d.ShuntOhms is > 0, at + ".shuntOhms", Num(d.ShuntOhms), "an ina219 needs its shunt resistance in ohms");
-                    Require(d.MaxCurrentAmps is > 0, at + ".maxCurrentAmps", Num(d.MaxCurrentAmps), "an ina219 needs its expected maximum current");
-                    break;
-                case ChipKind.At24:
-                    Require(d.SizeBytes is 128 or 256 or 4096 or 8192 or 16384 or 32768 or 65536,
-                        at + ".sizeBytes", Num(d.SizeBytes), "an at24 is 128, 256 or 4096..65536 bytes (a power of two)");
-                    break;
-                case ChipKind.Pcf8574Lcd:
-                    Require(d.Columns is 16 or 20, at + ".columns", Num(d.Columns), "the LCD must be 16 or 20 columns");
-                    Require(d.Rows is 2 or 4, at + ".rows", Num(d.Rows), "the LCD must be 2 or 4 rows");
-                    break;
+                Require(property.IsValid(property.Value(d)), $"{at}.{property.Name}", Num(property.Value(d)), property.Rule);
             }
         }
     }
@@ -147,7 +125,7 @@ internal sealed class BoardValidator(BoardDescription board)
             {
                 DeviceDescription? device = board.Devices.FirstOrDefault(d => d.Name == s.Device);
                 Require(device is not null, at + ".device", Quote(s.Device), "is not a device in $.devices");
-                Require(CanMeasure(device!.Chip, s.Kind), at + ".kind", Quote(s.Kind.ToString()), $"a {device.Chip} cannot measure this");
+                Require(Chips.Of(device!.Chip).Measures.ContainsKey(s.Kind), at + ".kind", Quote(s.Kind.ToString()), $"a {device.Chip} cannot measure this");
             }
 
             ValidateThresholds(s.Thresholds, at + ".thresholds");
@@ -383,13 +361,6 @@ internal sealed class BoardValidator(BoardDescription board)
         Require(line is not null, at, Quote(name), "is not a line in $.gpio.lines");
         Require(line!.Direction == direction, at, Quote(name), $"must be an {direction} line");
     }
-
-    private static bool CanMeasure(ChipKind chip, SensorKind kind) => chip switch
-    {
-        ChipKind.Lm75 or ChipKind.Mcp9808 or ChipKind.Tmp102 => kind == SensorKind.Temperature,
-        ChipKind.Ina219 => kind is SensorKind.Voltage or SensorKind.Current or SensorKind.Power,
-        _ => false,
-    };
 
     private void Positive(double value, string at) => Require(value > 0, at, Num(value), "must be positive");
 

@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using System.Text.Json.Serialization;
 
 namespace Appliance.Hw.Boards;
@@ -21,6 +22,15 @@ public sealed record GpioLineDescription
 
     /// <summary>True when the line is asserted at a low level (buttons, POWER_OUT, POST_COMPLETE, ...).</summary>
     public required bool ActiveLow { get; init; }
+
+    /// <summary>The level that drives the line to <paramref name="asserted"/>.</summary>
+    public PinValue Level(bool asserted) => asserted != ActiveLow ? PinValue.High : PinValue.Low;
+
+    /// <summary>Whether the line is asserted at <paramref name="level"/>.</summary>
+    public bool IsAsserted(PinValue level) => (level == PinValue.Low) == ActiveLow;
+
+    /// <summary>Whether the line is asserted once <paramref name="edge"/> has happened.</summary>
+    public bool IsAssertedAfter(PinEventTypes edge) => IsAsserted(edge == PinEventTypes.Falling ? PinValue.Low : PinValue.High);
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<GpioDirection>))]

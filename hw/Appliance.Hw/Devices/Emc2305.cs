@@ -13,6 +13,11 @@ public sealed class Emc2305 : IDisposable
     public const int FanCount = 5;
     public const byte ProductIdValue = 0x34;
     public const byte ManufacturerIdValue = 0x5D;
+    public const byte RevisionValue = 0x80;
+
+    /// <summary>Fan 0's registers start here; each further fan's start <see cref="FanRegisterStride"/> later.</summary>
+    public const byte FirstFanRegister = 0x30;
+    public const byte FanRegisterStride = 0x10;
 
     /// <summary>Count at or above which the counter has overflowed: the fan is stopped.</summary>
     public const int StoppedCount = 0x1FFF;
@@ -69,12 +74,13 @@ public sealed class Emc2305 : IDisposable
     /// <summary>True when the chip has flagged the fan as stalled.</summary>
     public bool IsStalled(int fan) => (Read(Emc2305Register.FanStallStatus) & (1 << CheckFan(fan))) != 0;
 
+    /// <summary>The address of a per-fan register (<see cref="Emc2305Register.FanSetting"/> .. <see cref="Emc2305Register.TachReadingLow"/>).</summary>
+    public static byte FanRegister(int fan, Emc2305Register offset) => (byte)(FirstFanRegister + (FanRegisterStride * CheckFan(fan)) + (byte)offset);
+
     public void Dispose() => _i2cDevice.Dispose();
 
     private static int CheckFan(int fan) =>
         fan is >= 0 and < FanCount ? fan : throw new ArgumentOutOfRangeException(nameof(fan), fan, "EMC2305 fans are 0..4");
-
-    private static byte FanRegister(int fan, Emc2305Register offset) => (byte)(0x30 + (0x10 * CheckFan(fan)) + (byte)offset);
 
     private byte ReadFan(int fan, Emc2305Register offset) => Read((Emc2305Register)FanRegister(fan, offset));
 
