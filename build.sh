@@ -20,6 +20,7 @@ APT_PACKAGES=(
   clang zlib1g-dev                                      # NativeAOT publish of the BMC (bench/redfish.sh), bench/udp-echo.c
   libgpiod2 sqlite3 iproute2 procps psmisc              # real-board GPIO, inspection, namespaces
   i2c-tools dmidecode                                   # decode-dimms and dmidecode check the simulated SPDs and SMBIOS
+  util-linux bsdutils socat                             # setsid (the host's console), script (console clients on a terminal), a UART's pty pair
 )
 
 log() { printf '%s\n' "$*" >&2; }

@@ -35,7 +35,7 @@ internal static class NodeCommands
                 nodes?.AsArray().Select(n => new[]
                 {
                     Cli.Text(n, "node") + (n?["controller"]?.GetValue<bool>() == true ? " *" : ""),
-                    Cli.Text(n, "state"), Cli.Text(n, "watts"), Cli.Text(n, "rackAddress"), Cli.Text(n, "seat"),
+                    Cli.Text(n, "state") + (n?["joinRefused"] is null ? "" : " (join refused)"), Cli.Text(n, "watts"), Cli.Text(n, "rackAddress"), Cli.Text(n, "seat"),
                     Cli.Text(n?["allocation"], "vms"), Notes(n),
                 }) ?? []);
         });
@@ -61,6 +61,8 @@ internal static class NodeCommands
                 Console.Out.WriteLine($"{"fault",-12} {Cli.Text(fault, "kind")} since {Cli.Text(fault, "at")}: {Cli.Text(fault, "reason")} ('appliance node clear {Cli.Text(node, "node")}' once dealt with)");
             if (node?["powerProfile"] is { } profile)
                 Console.Out.WriteLine($"{"draws",-12} {Cli.Text(profile, "idleWatts")} W idle, {Cli.Text(profile, "fullLoadWatts")} W at full load{(profile["fullLoadMeasured"]?.GetValue<bool>() == true ? "" : " (estimated)")}");
+            if (node?["joinRefused"]?.GetValue<string>() is { } refused)
+                Console.Out.WriteLine($"{"join",-12} refused: {refused}");
             var capacity = node?["capacity"];
             var allocation = node?["allocation"];
             Console.Out.WriteLine($"{"capacity",-12} {(capacity is null ? "unknown" : $"{Cli.Text(capacity, "cpus")} CPUs, {Cli.Text(capacity, "memoryMiB")} MiB")}");

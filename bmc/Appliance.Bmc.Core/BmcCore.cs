@@ -8,6 +8,7 @@ using Appliance.Bmc.Network;
 using Appliance.Bmc.Power;
 using Appliance.Bmc.Sel;
 using Appliance.Bmc.Sensors;
+using Appliance.Bmc.Serial;
 using Appliance.Bmc.Storage;
 using Appliance.Bmc.Thermal;
 using Appliance.Bmc.Watchdog;
@@ -33,6 +34,7 @@ public sealed class BmcCore : IDisposable
         Sel = new SelLog(Database, time);
         Secrets = new SecretProtector(stateDirectory);
         Accounts = new AccountStore(Database, Secrets, Settings, time);
+        Accounts.LockedOut += account => Sel.Add(BuiltInSensors.AccountLockedOut(account.Id));
         Network = new NetworkSettings(Settings, networkDefaults ?? DefaultNetwork(board));
         Identify = new ChassisIdentify(board, time);
         Boot = new BootOptions(Settings, board);
@@ -51,6 +53,8 @@ public sealed class BmcCore : IDisposable
         Inventory = new HostInventory(board, Settings, loggers.CreateLogger<HostInventory>());
         PowerOnHours = new PowerOnHours(board, Settings, time);
         PowerLimit = new PowerLimit(Settings, Sensors, Power, Sel, time, loggers.CreateLogger<PowerLimit>());
+        HostConsole = new HostConsole(board, loggers.CreateLogger<HostConsole>());
+        Sol = new SolConfiguration(Settings);
         FactoryReset = new FactoryReset(this);
     }
 
@@ -99,6 +103,12 @@ public sealed class BmcCore : IDisposable
     /// <summary>The host watchdog (IPMI Set/Get/Reset Watchdog Timer): resets, powers down or cycles a host that stops resetting it.</summary>
     public HostWatchdog Watchdog { get; }
 
+    /// <summary>The host's serial console and its recent output (Serial-over-LAN, the web console).</summary>
+    public HostConsole HostConsole { get; }
+
+    /// <summary>Serial-over-LAN's configuration (IPMI SOL parameters; Redfish SerialConsole.IPMI).</summary>
+    public SolConfiguration Sol { get; }
+
     /// <summary>The front panel's LCD and buttons for remote mirrors; null on a board without a panel service.</summary>
     public IFrontPanelMirror? FrontPanelMirror { get; set; }
 
@@ -114,6 +124,7 @@ public sealed class BmcCore : IDisposable
 
     public void Dispose()
     {
+        HostConsole.Dispose();
         PowerLimit.Dispose();
         PowerOnHours.Dispose();
         Inventory.Dispose();

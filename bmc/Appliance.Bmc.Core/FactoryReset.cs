@@ -9,7 +9,7 @@ namespace Appliance.Bmc;
 /// <summary>
 /// Puts the BMC's configuration back to how it left the factory: accounts and the password
 /// policy, the management network, boot override, power restore policy, front-panel lockout and
-/// PIN, the cluster join token, sensor thresholds and the identify LED. It keeps what is history
+/// PIN, the cluster join token, Serial-over-LAN's configuration, sensor thresholds and the identify LED. It keeps what is history
 /// or identity rather than configuration: the SEL (which records the reset), the device and
 /// system GUIDs, the FRU and the host's power state, which is not touched.
 ///
@@ -42,6 +42,7 @@ public sealed class FactoryReset(BmcCore host)
         host.FrontPanelPolicy.Reset();
         host.ClusterJoin.Reset();
         host.PowerLimit.Reset();
+        host.Sol.Reset();
         host.Identify.TurnOff();
         StoredThresholds.Forget(host.Sensors, host.Settings);
         StoredHysteresis.Forget(host.Sensors, host.Settings);

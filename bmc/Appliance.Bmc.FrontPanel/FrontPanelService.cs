@@ -41,13 +41,14 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
     private bool _lcdFailing;
     private bool _disposed;
 
-    public FrontPanelService(BmcCore host, string adminUser, string? configuredAdminPassword)
+    /// <param name="generatedAdminPassword">The administrator password generated at this start, shown on the LCD until it is changed.</param>
+    public FrontPanelService(BmcCore host, string adminUser, string? configuredAdminPassword, string? generatedAdminPassword = null)
     {
         _host = host;
         _panel = host.Board.Description.Panel;
         _log = host.Loggers.CreateLogger<FrontPanelService>();
         _lcd = new LcdWriter(host.Board);
-        _controller = new PanelController(new PanelBmc(host, adminUser, configuredAdminPassword), host.Time.GetUtcNow());
+        _controller = new PanelController(new PanelBmc(host, adminUser, configuredAdminPassword, generatedAdminPassword), host.Time.GetUtcNow());
     }
 
     public string Description
@@ -294,7 +295,14 @@ public sealed class FrontPanelService : IFrontDoor, IFrontPanelMirror
         _host.Network.Changed += network;
         _unsubscribe.Add(() => _host.Network.Changed -= network);
 
+        Action<Accounts.Account> lockedOut = account => Locked(() =>
+            _controller.Notice(["Account locked out", account.UserName, "Setup: unlock it", ""], _host.Time.GetUtcNow()));
+        _host.Accounts.LockedOut += lockedOut;
+        _unsubscribe.Add(() => _host.Accounts.LockedOut -= lockedOut);
+
         Action changed = Refresh;
+        _host.Accounts.Changed += changed;
+        _unsubscribe.Add(() => _host.Accounts.Changed -= changed);
         _host.ClusterJoin.Changed += changed;
         _host.FrontPanelPolicy.Changed += changed;
         _unsubscribe.Add(() => _host.ClusterJoin.Changed -= changed);

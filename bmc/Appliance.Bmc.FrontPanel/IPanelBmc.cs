@@ -25,6 +25,15 @@ public interface IPanelBmc
     ClusterMembership Membership { get; }
     string? ClusterName { get; }
 
+    /// <summary>The host's name in the cluster as it reported it; empty when unknown.</summary>
+    string NodeName { get; }
+
+    /// <summary>Why the cluster refused the host's join; empty unless refused.</summary>
+    string RefusalReason { get; }
+
+    /// <summary>The cluster address the host joins through (<c>host:port</c>); null when none is set.</summary>
+    string? ClusterAddress { get; }
+
     bool PinRequired { get; }
     int PinLength { get; }
     int PinAttemptsLeft { get; }
@@ -33,6 +42,8 @@ public interface IPanelBmc
     string? UpdateHostName(string hostName);
     string? SetJoinToken(string token);
     void ClearJoinToken();
+    string? SetClusterAddress(string address);
+    void ClearClusterAddress();
     string? RequestPower(PowerAction action);
     void SetIdentify(bool on);
     PinCheck CheckPin(string pin);
@@ -40,4 +51,16 @@ public interface IPanelBmc
 
     /// <summary>Records in the SEL that the operator acknowledged the alert at the panel.</summary>
     void Acknowledge(PanelAlert alert);
+
+    /// <summary>The names of the accounts locked out by failed logins right now.</summary>
+    IReadOnlyList<string> LockedAccounts { get; }
+
+    /// <summary>Ends an account's lockout (the panel asks for its PIN first).</summary>
+    string? UnlockAccount(string userName);
+
+    /// <summary>
+    /// The administrator and the password generated for it at first start, while that password
+    /// has not been changed; null otherwise. The panel is the one place it is shown.
+    /// </summary>
+    (string User, string Password)? InitialLogin { get; }
 }

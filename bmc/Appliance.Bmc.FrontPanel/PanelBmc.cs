@@ -10,7 +10,7 @@ using Appliance.Bmc.Sensors;
 namespace Appliance.Bmc.FrontPanel;
 
 /// <summary>The panel's view of the BMC (<see cref="IPanelBmc"/>) over the BMC's own services.</summary>
-internal sealed class PanelBmc(BmcCore host, string adminUser, string? configuredAdminPassword) : IPanelBmc
+internal sealed class PanelBmc(BmcCore host, string adminUser, string? configuredAdminPassword, string? generatedPassword) : IPanelBmc
 {
     public string HostName => host.Network.Current.HostName;
     public PowerState PowerState => host.Power.State;
@@ -19,6 +19,9 @@ internal sealed class PanelBmc(BmcCore host, string adminUser, string? configure
     public IPAddress? HostAddress => host.ClusterJoin.HostAddress;
     public ClusterMembership Membership => host.ClusterJoin.Membership;
     public string? ClusterName => host.ClusterJoin.ClusterName;
+    public string NodeName => host.ClusterJoin.Report.NodeName;
+    public string RefusalReason => host.ClusterJoin.Membership == ClusterMembership.Refused ? host.ClusterJoin.Report.Message : "";
+    public string? ClusterAddress => host.ClusterJoin.ClusterAddress;
     public bool PinRequired => host.FrontPanelPolicy.PinSet;
     public int PinLength => host.FrontPanelPolicy.PinLength;
     public int PinAttemptsLeft => host.FrontPanelPolicy.PinAttemptsLeft;
@@ -109,6 +112,21 @@ internal sealed class PanelBmc(BmcCore host, string adminUser, string? configure
 
     public void ClearJoinToken() => host.ClusterJoin.ClearToken();
 
+    public string? SetClusterAddress(string address)
+    {
+        try
+        {
+            host.ClusterJoin.SetClusterAddress(address);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
+
+    public void ClearClusterAddress() => host.ClusterJoin.ClearClusterAddress();
+
     public string? RequestPower(PowerAction action)
     {
         PowerState state = host.Power.State;
@@ -146,10 +164,50 @@ internal sealed class PanelBmc(BmcCore host, string adminUser, string? configure
 
     public PinCheck CheckPin(string pin) => host.FrontPanelPolicy.CheckPin(pin);
 
-    public FactoryResetResult FactoryReset() =>
-        new(adminUser, host.FactoryReset.Run(adminUser, configuredAdminPassword));
+    public FactoryResetResult FactoryReset()
+    {
+        // The reset's own page shows its new password once; the first-start one is void now.
+        _generatedPassword = null;
+        return new FactoryResetResult(adminUser, host.FactoryReset.Run(adminUser, configuredAdminPassword));
+    }
 
     public void Acknowledge(PanelAlert alert) => host.Sel.Add(PanelSelRecords.Acknowledgement(alert));
+
+    public IReadOnlyList<string> LockedAccounts
+    {
+        get
+        {
+            DateTimeOffset now = host.Time.GetUtcNow();
+            return host.Accounts.List().Where(a => a.IsLockedOut(now)).Select(a => a.UserName).ToList();
+        }
+    }
+
+    public string? UnlockAccount(string userName)
+    {
+        if (host.Accounts.Find(userName) is not Accounts.Account account)
+        {
+            return "the account no longer exists";
+        }
+
+        host.Accounts.Unlock(account.Id);
+        return null;
+    }
+
+    public (string User, string Password)? InitialLogin =>
+        _generatedPassword is string password && host.Accounts.Find(adminUser) is { PasswordChangeRequired: true } account && IsPassword(account.Id, password)
+            ? (adminUser, password)
+            : null;
+
+    private string? _generatedPassword = generatedPassword;
+
+    // Still the password set then (a factory reset from Redfish makes a new one the panel never saw).
+    private bool IsPassword(int id, string password)
+    {
+        byte[] secret = host.Accounts.Secret(id);
+        bool same = System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(secret, System.Text.Encoding.UTF8.GetBytes(password));
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
+        return same;
+    }
 
     /// <summary>A reading as the panel shows it: "97.0 C", "11.85 V", "6400 RPM".</summary>
     public static string FormatReading(double value, string unit) => FormatNumber(value, unit) + " " + (unit == "Cel" ? "C" : unit);

@@ -99,7 +99,7 @@ public sealed class PanelController
 
         if (!InSetup && _alerts.Count == 0)
         {
-            _idle.Rotate(now);
+            _idle.Rotate(now, Bmc);
         }
     }
 

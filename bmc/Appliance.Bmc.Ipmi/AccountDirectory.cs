@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Net;
 using System.Threading.Channels;
 using Appliance.Bmc.Accounts;
 using Appliance.Ipmi;
@@ -19,8 +20,8 @@ public sealed class AccountDirectory : IIpmiUserDirectory, IDisposable
 
     private readonly AccountStore _accounts;
     private readonly TimeProvider _time;
-    private readonly Channel<string> _successes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, bool> _successPending = new(StringComparer.Ordinal);
+    private readonly Channel<(string Name, IPAddress Source)> _successes = Channel.CreateUnbounded<(string, IPAddress)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<(string Name, IPAddress Source), bool> _successPending = new();
     private readonly Task _successWriter;
     private readonly Lock _refreshing = new();
     private volatile FrozenDictionary<string, Entry> _users = FrozenDictionary<string, Entry>.Empty;
@@ -36,15 +37,18 @@ public sealed class AccountDirectory : IIpmiUserDirectory, IDisposable
 
     public IpmiUser? FindUser(string name, byte channelNumber) => _users.GetValueOrDefault(name)?.User;
 
-    public bool IsLockedOut(string name) => _users.GetValueOrDefault(name)?.LockedUntil is DateTimeOffset until && until > _time.GetUtcNow();
+    // The store is asked only while the account is locked out: which sources a lockout holds back is its decision.
+    public bool IsLockedOut(string name, IPAddress source) =>
+        _users.GetValueOrDefault(name)?.LockedUntil is DateTimeOffset until && until > _time.GetUtcNow() && !_accounts.Admits(name, source);
 
-    public void RecordAuthenticationFailure(string name) => _accounts.RecordFailure(name);
+    public void RecordAuthenticationFailure(string name, IPAddress source) => _accounts.RecordFailure(name, source);
 
-    public void RecordAuthenticationSuccess(string name)
+    public void RecordAuthenticationSuccess(string name, IPAddress source)
     {
-        if (_successPending.TryAdd(name, true))
+        _accounts.RememberSource(name, source);
+        if (_successPending.TryAdd((name, source), true))
         {
-            _successes.Writer.TryWrite(name);
+            _successes.Writer.TryWrite((name, source));
         }
     }
 
@@ -57,17 +61,17 @@ public sealed class AccountDirectory : IIpmiUserDirectory, IDisposable
 
     private async Task WriteSuccessesAsync()
     {
-        ChannelReader<string> reader = _successes.Reader;
+        ChannelReader<(string Name, IPAddress Source)> reader = _successes.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             // Let logins gather for a moment: a console opening session after session costs one write, not one each.
             await Task.Delay(CoalesceFor).ConfigureAwait(false);
-            while (reader.TryRead(out string? name))
+            while (reader.TryRead(out var success))
             {
-                _successPending.TryRemove(name, out _);
+                _successPending.TryRemove(success, out _);
                 try
                 {
-                    _accounts.RecordSuccess(name);
+                    _accounts.RecordSuccess(success.Name, success.Source);
                 }
                 catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException or InvalidOperationException)
                 {

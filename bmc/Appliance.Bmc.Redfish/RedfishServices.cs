@@ -21,6 +21,9 @@ public sealed class RedfishServices : IDisposable
         Ssdp = new Discovery.SsdpResponder(host.Settings, options.Endpoint.Address, ServiceRootUrl, host.DeviceGuid,
             host.Loggers.CreateLogger<Discovery.SsdpResponder>());
         host.Sensors.Polled += OnSensorsPolled;
+
+        // The legacy Power resource shows the power limit beside the sensors, under the same generation.
+        host.PowerLimit.Changed += OnSensorsPolled;
         host.FactoryReset.Performed += OnFactoryReset;
     }
 
@@ -60,7 +63,7 @@ public sealed class RedfishServices : IDisposable
     /// <summary>The port HTTPS is served on (known once the service has started).</summary>
     public int Port { get; set; }
 
-    /// <summary>Counts sensor polls: sensor representations change only when this does.</summary>
+    /// <summary>Counts sensor polls and power limit changes: sensor representations change only when this does.</summary>
     public long SensorGeneration => Interlocked.Read(ref _sensorGeneration);
 
     private long _sensorGeneration;
@@ -70,6 +73,7 @@ public sealed class RedfishServices : IDisposable
     public void Dispose()
     {
         Host.Sensors.Polled -= OnSensorsPolled;
+        Host.PowerLimit.Changed -= OnSensorsPolled;
         Host.FactoryReset.Performed -= OnFactoryReset;
         Ssdp.Dispose();
         Events.Dispose();

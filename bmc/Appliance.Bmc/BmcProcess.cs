@@ -27,6 +27,8 @@ public static class BmcProcess
         BoardDescription description = BoardFile.Load(options.BoardFile);
         bool acPowerRestored = AcPowerMarker.FirstStartSinceAcPower(options.RunDirectory);
 
+        string? generatedPassword = null;
+
         // The doors' endpoints as bound: a port the system chose (port 0) stays the BMC's when its services restart.
         BmcOptions serving = options;
 
@@ -36,10 +38,19 @@ public static class BmcProcess
             using var board = new Board(description, platform);
             using var host = new BmcCore(board, options.StateDirectory, TimeProvider.System, loggers, NetworkDefaults(options, description));
             string? generated = host.Accounts.EnsureInitialAdministrator(options.AdminUser, options.AdminPassword, passwordChangeRequired: false);
-            if (generated is not null)
+
+            // Kept across restarts in place, so the panel goes on showing it until it is changed.
+            generatedPassword = generated ?? generatedPassword;
+            if (generated is not null && !Console.IsOutputRedirected)
             {
-                // Shown once, on the console only; it is never logged or stored in the clear.
+                // Shown on the front panel until changed, and here only when a person is watching a
+                // terminal: output that is not a terminal (a pipe, a file, the journal) is a log,
+                // and a secret never goes to a log.
                 Console.WriteLine($"initial administrator: {options.AdminUser} password: {generated} (change it at first login)");
+            }
+            else if (generated is not null)
+            {
+                log.LogWarning("initial administrator {User} created with a generated password, shown on the front panel until it is changed", options.AdminUser);
             }
 
             host.Start(acPowerRestored);
@@ -49,7 +60,7 @@ public static class BmcProcess
             var doors = new List<IFrontDoor>();
             try
             {
-                foreach (IFrontDoor door in FrontDoors.For(host, serving, lifetime))
+                foreach (IFrontDoor door in FrontDoors.For(host, serving, lifetime, generatedPassword))
                 {
                     await door.StartAsync(CancellationToken.None).ConfigureAwait(false);
                     doors.Add(door);
@@ -87,15 +98,15 @@ public static class BmcProcess
 
     /// <summary>
     /// What the management network looks like until someone configures it: the host name from
-    /// the command line, and the address the BMC was told to serve on when it names one.
+    /// the command line, and the address the BMC was told to serve on when it names one (the first
+    /// not on loopback: the address other hosts reach it at, which LAN parameter 3 reports).
     /// </summary>
     private static NetworkConfiguration NetworkDefaults(BmcOptions options, BoardDescription board)
     {
-        IPAddress address = options.IpmiEndpoint?.Address is { } ipmi && !ipmi.Equals(IPAddress.Any) ? ipmi
-            : options.RedfishEndpoint?.Address is { } redfish && !redfish.Equals(IPAddress.Any) ? redfish
-            : IPAddress.Loopback;
+        IPAddress[] named = [.. options.IpmiEndpoints.Concat(options.RedfishEndpoints).Select(e => e.Address).Where(a => !a.Equals(IPAddress.Any))];
+        IPAddress address = named.FirstOrDefault(a => !IPAddress.IsLoopback(a)) ?? named.FirstOrDefault() ?? IPAddress.Loopback;
         byte[] mac = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
-        if (options.IpmiEndpoint is { } endpoint)
+        if (options.IpmiEndpoints.FirstOrDefault() is { } endpoint)
         {
             // Locally administered and distinct per node on one machine (their ports differ).
             mac[4] = (byte)(endpoint.Port >> 8);

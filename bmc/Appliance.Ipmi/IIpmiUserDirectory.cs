@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Appliance.Ipmi;
 
 /// <summary>
@@ -9,15 +11,18 @@ public interface IIpmiUserDirectory
     /// <summary>Finds a user by exact name for the given channel, or null when there is none.</summary>
     IpmiUser? FindUser(string name, byte channelNumber);
 
-    /// <summary>True while the named account is locked out after repeated failures.</summary>
-    bool IsLockedOut(string name);
+    /// <summary>
+    /// True when the named account is locked out and the lockout holds <paramref name="source"/> back:
+    /// the attempt is then refused unseen (it looks like a wrong password and is not counted again).
+    /// </summary>
+    bool IsLockedOut(string name, IPAddress source);
 
     /// <summary>
-    /// Records a failed authentication for <paramref name="name"/>. Called for unknown names too,
-    /// so the store can treat them like real ones.
+    /// Records a failed authentication for <paramref name="name"/> from <paramref name="source"/>.
+    /// Called for unknown names too, so the store can treat them like real ones.
     /// </summary>
-    void RecordAuthenticationFailure(string name);
+    void RecordAuthenticationFailure(string name, IPAddress source);
 
-    /// <summary>Records a successful authentication (typically resets the failure count).</summary>
-    void RecordAuthenticationSuccess(string name);
+    /// <summary>Records a successful authentication from <paramref name="source"/> (typically resets the failure count).</summary>
+    void RecordAuthenticationSuccess(string name, IPAddress source);
 }

@@ -43,6 +43,21 @@ public sealed partial class IpmiCommandTable
         _entries[Index(netFn, command)] = new Entry(required, handler);
     }
 
+    /// <summary>Every registered command with the privilege it needs: the privilege map as declared.</summary>
+    public IEnumerable<(NetFn NetFn, byte Command, PrivilegeLevel Required)> Declared
+    {
+        get
+        {
+            for (int i = 0; i < _entries.Length; i++)
+            {
+                if (_entries[i] is Entry entry)
+                {
+                    yield return ((NetFn)((i / 256) << 1), (byte)(i % 256), entry.Required);
+                }
+            }
+        }
+    }
+
     /// <summary>True when a handler is registered for the command.</summary>
     public bool Contains(NetFn netFn, byte command) => _entries[Index(netFn, command)] is not null;
 

@@ -12,11 +12,14 @@ using Appliance.Hw.Sim.Remote;
 // appliance-board-sim: a simulated board that runs on its own, so BMCs can start, stop and
 // crash against it as they would against real hardware.
 //   serve --board FILE --socket PATH [--node N] [--host-on]
-//         [--host-os SCRIPT --host-dir DIR] [--system-interface PATH]
+//         [--host-os SCRIPT --host-dir DIR] [--system-interface PATH] [--host-console COMMAND]
 //   ctl --socket PATH COMMAND [NAME] [VALUE]     (status, press POWER_BUTTON 200, set-load 0.8, ...)
 // With --host-os the host really runs: the board runs "SCRIPT boot DIR" when POST completes,
 // "SCRIPT shutdown DIR" on an ACPI power-button press (and drops power when it returns), and
 // "SCRIPT kill DIR" whenever main power goes, this process stopping included (AC loss).
+// The host's serial console (board protocol op 9) carries the firmware's messages; once POST completes
+// the host's console runs on a pseudo-terminal: COMMAND (a shell command line) or, with --host-os,
+// "SCRIPT console DIR" (a login shell in the host's namespaces); without either, the firmware's messages only.
 
 if (args.Length == 0)
 {
@@ -68,7 +71,9 @@ static async Task<int> Serve(Dictionary<string, string> options)
         os.Kill();
     }
 
-    using var sim = new SimBoard(board, TimeProvider.System, new SimBoardOptions { Fru = fru, HostInitiallyOn = hostOn, HostOperatingSystem = os });
+    string? console = options.TryGetValue("host-console", out string? command) ? command
+        : os is not null ? $"exec {Quote(Path.GetFullPath(options["host-os"]))} console {Quote(os.HostDirectory)}" : null;
+    using var sim = new SimBoard(board, TimeProvider.System, new SimBoardOptions { Fru = fru, HostInitiallyOn = hostOn, HostOperatingSystem = os, HostConsoleCommand = console });
     using HostLoadFollower? load = os is null ? null : new HostLoadFollower(sim, () => os.NetworkNamespace);
     await using SystemInterfaceRelay? systemInterface = options.TryGetValue("system-interface", out string? kcs) ? new SystemInterfaceRelay(kcs) : null;
     await using var server = new BoardServer(sim, socket, systemInterface);
@@ -96,6 +101,8 @@ static async Task<int> Serve(Dictionary<string, string> options)
 
     return 0;
 }
+
+static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
 static HostOsCommand? HostOperatingSystem(Dictionary<string, string> options)
 {
@@ -174,7 +181,7 @@ static string Required(Dictionary<string, string> options, string key) =>
 static int Usage()
 {
     Console.Error.WriteLine("usage: appliance-board-sim serve --board FILE --socket PATH [--node N] [--host-on]");
-    Console.Error.WriteLine("                                 [--host-os SCRIPT --host-dir DIR] [--system-interface PATH]");
+    Console.Error.WriteLine("                                 [--host-os SCRIPT --host-dir DIR] [--system-interface PATH] [--host-console COMMAND]");
     Console.Error.WriteLine("       appliance-board-sim ctl --socket PATH status|press NAME [MS]|set-input NAME on|off|set-load X|set-ambient C|");
     Console.Error.WriteLine("                                 stick-sensor NAME|force-reading NAME X|clear-reading NAME|nack-device NAME [off]|");
     Console.Error.WriteLine("                                 fail-fan NAME [off]|corrupt-spd SLOT OFFSET|pwrok-never [off]|hang-at-post [off]|ignore-acpi [off]");

@@ -6,7 +6,8 @@ namespace Appliance.Hw.Remote;
 /// The wire protocol between a simulated board process and the BMC's drivers, over a Unix
 /// socket: length-prefixed frames, one request and one response at a time per connection,
 /// except a subscribed connection, which then only carries GPIO edge events from the board,
-/// and a system-interface connection, which then only carries the host's KCS traffic.
+/// a system-interface connection, which then only carries the host's KCS traffic, and a serial-console
+/// connection, which then only carries the host's console.
 /// Request: u32 length | u8 op | payload. Response: u32 length | u8 status | payload.
 /// (The length counts the op or status byte and the payload; integers are little-endian.)
 ///
@@ -20,6 +21,14 @@ namespace Appliance.Hw.Remote;
 /// and are matched by sequence. A response to no outstanding request is ignored. A newer
 /// attachment replaces an older one. A request not answered within the board's timeout (5 s; none
 /// attached, or a hung BMC) gets completion code C3h from the board, as Linux's driver reports it.
+///
+/// SerialConsole (op 9, empty payload) attaches the BMC to the host's serial console (the host's
+/// ttyS0). The board answers Ok (empty), or BadRequest when it has none. From then on the connection
+/// carries, in both directions, frames whose code byte is 9 and whose payload starts with a kind byte:
+///   board -> BMC: u8 0 | bytes       what the host wrote, in order
+///   BMC -> board: u8 0 | bytes       characters for the host
+///   BMC -> board: u8 1               a serial break
+/// Other kinds are ignored. A newer attachment replaces an older one, which then hears nothing more.
 /// </summary>
 public static class BoardProtocol
 {
@@ -31,6 +40,10 @@ public static class BoardProtocol
     public const byte Subscribe = 6;      // -> stream of events: u16 pin, u8 change (1 rising, 2 falling)
     public const byte Control = 7;        // UTF-8 JSON SimControlRequest -> UTF-8 JSON SimControlResponse
     public const byte SystemInterface = 8; // -> Ok, then host requests and BMC responses (see above)
+    public const byte SerialConsole = 9;   // -> Ok, then the host's console output and the BMC's input (see above)
+
+    public const byte SerialData = 0;
+    public const byte SerialBreak = 1;
 
     public const byte Ok = 0;
     public const byte NoAcknowledge = 1;

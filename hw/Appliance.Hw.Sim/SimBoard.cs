@@ -39,7 +39,8 @@ public sealed class SimBoard : IDisposable
         _air = new AirflowModel(board);
         _clock = new PhysicsClock(time, _gate, Integrate, DeliverEdges);
         _smbios = new SmbiosHandOff(board, _buses);
-        Host = new HostModel(board.Simulation, _clock.Schedule, SetLineFromHost, options?.HostOperatingSystem, _smbios.Table);
+        SerialPort = new HostSerialPort(board, options?.HostConsoleCommand);
+        Host = new HostModel(board.Simulation, _clock.Schedule, SetLineFromHost, options?.HostOperatingSystem, _smbios.Table, SerialPort);
         _readings = new ChipReadings(board, _air, Host, Faults, _clock.Step);
 
         FruInfo fru = options?.Fru ?? board.Simulation.Fru;
@@ -65,6 +66,9 @@ public sealed class SimBoard : IDisposable
     public IBoardPlatform Platform => new SimPlatform(this);
 
     internal HostModel Host { get; }
+
+    /// <summary>The host's serial console and its wiring to the BMC.</summary>
+    public HostSerialPort SerialPort { get; }
 
     internal int PinCount => _lines.PinCount;
 
@@ -161,6 +165,8 @@ public sealed class SimBoard : IDisposable
             _disposed = true;
             _clock.Stop();
         }
+
+        SerialPort.Dispose();
     }
 
     // ---- the buses, for SimGpioDriver, SimI2cDevice and the board server ----

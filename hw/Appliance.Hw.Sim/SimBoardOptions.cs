@@ -14,4 +14,7 @@ public sealed record SimBoardOptions
 
     /// <summary>The operating system the host boots when POST completes; without one, the host only moves its lines.</summary>
     public IHostOperatingSystem? HostOperatingSystem { get; init; }
+
+    /// <summary>A shell command run on a pseudo-terminal as the host's serial console once POST completes; null: the firmware's messages only.</summary>
+    public string? HostConsoleCommand { get; init; }
 }

@@ -12,4 +12,6 @@ public sealed class SimPlatform(SimBoard board) : IBoardPlatform
     public int LineOffset(GpioLineDescription line) => line.Offset!.Value;
 
     public I2cDevice CreateI2cDevice(int bus, int address) => new SimI2cDevice(board, new I2cConnectionSettings(bus, address));
+
+    public IHostSerialPort? OpenHostSerialPort() => new SimHostSerialPort(board.SerialPort);
 }

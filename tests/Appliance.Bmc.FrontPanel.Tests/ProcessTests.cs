@@ -25,9 +25,12 @@ public sealed class ProcessTests : IDisposable
         string socket = Path.Combine(_folder, "board.sock");
         _board = Start("appliance-board-sim", new StringBuilder(), "simulated hc1 board serving",
             "serve", "--board", Repo.Hc1, "--socket", socket);
+        // A configured password: a generated one would take the first idle screen until changed.
+        string password = Path.Combine(_folder, "admin-password");
+        File.WriteAllText(password, "Panel-admin-1");
         _bmc = Start("appliance-bmc", _bmcOutput, "front panel:",
             "--board", Repo.Hc1, "--board-socket", socket, "--state-dir", Path.Combine(_folder, "state"),
-            "--run-dir", Path.Combine(_folder, "run"), "--ipmi", "off", "--redfish", "off");
+            "--run-dir", Path.Combine(_folder, "run"), "--ipmi", "off", "--redfish", "off", "--admin-password-file", password);
         _client = new BoardClient(socket);
     }
 

@@ -87,7 +87,7 @@ public sealed class LanTests
         Assert.Matches(@"Bad_Password_Threshold\s+5\n", before.StdOut); // the factory policy: 5 in 300 s lock for 300 s
         Assert.Matches(@"Attempt_Count_Reset_Interval\s+30\n", before.StdOut);
         Assert.Matches(@"User_Lockout_Interval\s+30\n", before.StdOut);
-        Assert.Matches(@"Enable_Event_Message_When_User_Disabled\s+No\n", before.StdOut);
+        Assert.Matches(@"Enable_Event_Message_When_User_Disabled\s+Yes\n", before.StdOut);
         Assert.True(set.ExitCode == 0, set.ToString());
         Assert.Equal(3, policy.AccountLockoutThreshold);
         Assert.Equal(TimeSpan.FromSeconds(60), policy.AccountLockoutCounterResetAfter);
@@ -96,13 +96,13 @@ public sealed class LanTests
         Assert.Matches(@"Attempt_Count_Reset_Interval\s+6\n", after.StdOut);
         Assert.Matches(@"User_Lockout_Interval\s+12\n", after.StdOut);
 
-        // Refused, and nothing changes: Session Audit events (not logged by this BMC), a reset
+        // Refused, and nothing changes: no Session Audit event at a lockout (one is always logged), a reset
         // interval longer than the lockout (Redfish's rule too), a threshold past 100, a short value.
         foreach (string[] raw in new[]
         {
-            new[] { "0x01", "0x1a", "0x01", "0x03", "0x06", "0x00", "0x0c", "0x00" },
-            ["0x01", "0x1a", "0x00", "0x03", "0x0d", "0x00", "0x0c", "0x00"],
-            ["0x01", "0x1a", "0x00", "0x65", "0x06", "0x00", "0x0c", "0x00"],
+            new[] { "0x01", "0x1a", "0x00", "0x03", "0x06", "0x00", "0x0c", "0x00" },
+            ["0x01", "0x1a", "0x01", "0x03", "0x0d", "0x00", "0x0c", "0x00"],
+            ["0x01", "0x1a", "0x01", "0x65", "0x06", "0x00", "0x0c", "0x00"],
         })
         {
             var refused = await bmc.IpmitoolAsync(["raw", "0x0c", .. raw]);

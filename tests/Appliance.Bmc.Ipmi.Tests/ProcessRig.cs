@@ -9,8 +9,8 @@ namespace Appliance.Bmc.Ipmi.Tests;
 /// <summary>
 /// A simulated board served by an appliance-board-sim process and the real appliance-bmc process
 /// on it, as the rack runs them, so the BMC can be killed (-9) and started again while the board
-/// and its host carry on. The BMC binds a free port itself (--ipmi 127.0.0.1:0) and the rig reads
-/// which from its log, so no other test can take the port between a choice and its use.
+/// and its host carry on. The BMC binds free ports itself (--ipmi 127.0.0.1:0, --redfish 127.0.0.1:0) and
+/// the rig reads which from its log, so no other test can take a port between a choice and its use.
 /// </summary>
 public sealed class ProcessRig : IAsyncDisposable
 {
@@ -21,18 +21,34 @@ public sealed class ProcessRig : IAsyncDisposable
     private Process? _board;
     private Process? _bmc;
     private int _bmcStarts;
+    private int _boardStarts;
+    private readonly int _ipmiBind;
+    private readonly bool _systemInterface;
+    private readonly bool _redfish;
+    private readonly string[] _boardArguments;
 
-    private ProcessRig()
+    private ProcessRig(string[] boardArguments, int ipmiPort, bool systemInterface, bool redfish)
     {
         _root = Directory.CreateTempSubdirectory("bmc-ipmi-process-").FullName;
         BoardSocket = Path.Combine(_root, "board.sock");
+        SystemInterface = Path.Combine(_root, "ipmi0.sock");
         File.WriteAllText(Path.Combine(_root, "admin-password"), AdminPassword);
+        _boardArguments = boardArguments;
+        _ipmiBind = ipmiPort;
+        _systemInterface = systemInterface;
+        _redfish = redfish;
     }
 
     public string BoardSocket { get; }
 
+    /// <summary>The host's system interface (its /dev/ipmi0), served by the board when the rig was started with one.</summary>
+    public string SystemInterface { get; }
+
     /// <summary>Where the running BMC answers IPMI; a restarted BMC binds a port afresh.</summary>
     public int IpmiPort { get; private set; }
+
+    /// <summary>Redfish on https://127.0.0.1:RedfishPort, when the rig was started with it; a restarted BMC binds a port afresh.</summary>
+    public int? RedfishPort { get; private set; }
 
     public string StateDirectory => Path.Combine(_root, "state");
 
@@ -47,13 +63,18 @@ public sealed class ProcessRig : IAsyncDisposable
         return path;
     }
 
-    public static async Task<ProcessRig> StartAsync()
+    /// <param name="boardArguments">More options for appliance-board-sim serve (--host-console ...).</param>
+    /// <param name="ipmiPort">The port the BMC serves IPMI on; 0 lets it take a free one.</param>
+    /// <param name="systemInterface">The board serves the host's system interface (serve --system-interface).</param>
+    /// <param name="redfish">The BMC serves Redfish on a loopback port of its own too.</param>
+    /// <param name="bmcArguments">More options for appliance-bmc (<see cref="ExtraBmcArguments"/>).</param>
+    public static async Task<ProcessRig> StartAsync(string[]? boardArguments = null, int ipmiPort = 0, bool systemInterface = false, bool redfish = false,
+        string[]? bmcArguments = null)
     {
-        var rig = new ProcessRig();
+        var rig = new ProcessRig(boardArguments ?? [], ipmiPort, systemInterface, redfish) { ExtraBmcArguments = bmcArguments ?? [] };
         try
         {
-            rig._board = Launch(Repo.Executable("appliance-board-sim"), ["serve", "--board", Repo.Hc1, "--socket", rig.BoardSocket], Path.Combine(rig._root, "board.log"));
-            await Wait.UntilAsync(() => File.Exists(rig.BoardSocket), "the simulated board's socket");
+            await rig.StartBoardAsync();
             await rig.StartBmcAsync();
             return rig;
         }
@@ -64,6 +85,29 @@ public sealed class ProcessRig : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the board process (again: a board that comes back while the BMC runs on).</summary>
+    public async Task StartBoardAsync()
+    {
+        File.Delete(BoardSocket);
+        File.Delete(SystemInterface);
+        string[] args = ["serve", "--board", Repo.Hc1, "--socket", BoardSocket, .. _systemInterface ? ["--system-interface", SystemInterface] : Array.Empty<string>(), .. _boardArguments];
+        _board = Launch(Repo.Executable("appliance-board-sim"), args, Path.Combine(_root, $"board-{++_boardStarts}.log"));
+        await Wait.UntilAsync(() => File.Exists(BoardSocket) && (!_systemInterface || File.Exists(SystemInterface)), "the simulated board's sockets", 30);
+    }
+
+    /// <summary>kill -9 of the board process: AC power lost, for the board.</summary>
+    public void KillBoard()
+    {
+        _board!.Kill();
+        Assert.True(_board.WaitForExit(TimeSpan.FromSeconds(30)), "appliance-board-sim did not die on SIGKILL");
+        _board.Dispose();
+        _board = null;
+    }
+
+    /// <summary>Runs appliance-board-sim ctl on the board, as a person at the rack would.</summary>
+    public Task<Tool.Result> BoardCtlAsync(params string[] command) =>
+        Tool.RunAsync(Repo.Executable("appliance-board-sim"), ["ctl", "--socket", BoardSocket, .. command]);
+
     /// <summary>What the board process says its host is doing.</summary>
     public SimControlResponse BoardStatus()
     {
@@ -71,22 +115,30 @@ public sealed class ProcessRig : IAsyncDisposable
         return client.Status();
     }
 
-    /// <summary>Starts appliance-bmc on the board and waits until it answers IPMI.</summary>
+    /// <summary>
+    /// Starts appliance-bmc on the board and waits until it answers IPMI, and, when the rig has them, the
+    /// host's system interface (the BMC attaches to the board's after its doors are up) and Redfish.
+    /// </summary>
     public async Task StartBmcAsync()
     {
         string log = Path.Combine(_root, $"bmc-{++_bmcStarts}.log");
         _bmc = Launch(Repo.Executable("appliance-bmc"),
             ["--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", StateDirectory, "--run-dir", Path.Combine(_root, "run"),
-             "--ipmi", "127.0.0.1:0", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
+             "--ipmi", $"127.0.0.1:{_ipmiBind}", "--redfish", _redfish ? "127.0.0.1:0" : "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
             log);
-        Match bound = Match.Empty;
+        Match ipmi = Match.Empty;
+        Match redfish = Match.Empty;
         await Wait.UntilAsync(() =>
         {
             Assert.False(_bmc.HasExited, $"appliance-bmc exited with {(_bmc.HasExited ? _bmc.ExitCode : 0)}:\n{BmcLog()}");
-            bound = Regex.Match(BmcLog(), @"IPMI over LAN on udp 127\.0\.0\.1:(\d+)");
-            return bound.Success;
-        }, "the BMC to say where it serves IPMI", seconds: 60);
-        IpmiPort = int.Parse(bound.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            string said = BmcLog();
+            ipmi = Regex.Match(said, @"IPMI over LAN on udp 127\.0\.0\.1:(\d+)");
+            redfish = Regex.Match(said, @"Redfish and web console on https://127\.0\.0\.1:(\d+)");
+            return ipmi.Success && (!_redfish || redfish.Success)
+                && (!_systemInterface || said.Contains("System interface: answering the host's requests", StringComparison.Ordinal));
+        }, "the BMC to say where it serves IPMI" + (_redfish ? " and Redfish" : "") + (_systemInterface ? " and that it answers the host" : ""), seconds: 60);
+        IpmiPort = int.Parse(ipmi.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        RedfishPort = _redfish ? int.Parse(redfish.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
         var ping = new IpmiClient(new IpmiClientOptions { Host = "127.0.0.1", Port = IpmiPort, UserName = AdminUser, Password = AdminPassword, Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 });
         DateTime deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)

@@ -26,11 +26,11 @@ public sealed class RedfishRig : IAsyncDisposable
     private Board? _board;
     private FrontPanel.FrontPanelService? _frontPanel;
 
-    private RedfishRig(string stateDirectory, bool ownsState, BoardDescription? description = null)
+    private RedfishRig(string stateDirectory, bool ownsState, BoardDescription? description = null, string? hostConsole = null)
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         Description = description ?? BoardFile.Load(Repo.Hc1);
-        Sim = new SimBoard(Description, Time);
+        Sim = new SimBoard(Description, Time, new SimBoardOptions { HostConsoleCommand = hostConsole });
         StateDirectory = stateDirectory;
         OwnsState = ownsState;
         _pumpTask = Task.Run(PumpAsync);
@@ -56,10 +56,11 @@ public sealed class RedfishRig : IAsyncDisposable
     /// <summary>Runs the front panel service too, so that the LCD mirror exists.</summary>
     public bool WithFrontPanel { get; init; }
 
+    /// <param name="hostConsole">A shell command the board runs as its host's serial console once POST completes.</param>
     public static async Task<RedfishRig> StartAsync(bool adminMustChangePassword = false, string? stateDirectory = null, bool withFrontPanel = false,
-        BoardDescription? board = null)
+        BoardDescription? board = null, string? hostConsole = null)
     {
-        var rig = new RedfishRig(stateDirectory ?? Directory.CreateTempSubdirectory("redfish-state-").FullName, stateDirectory is null, board)
+        var rig = new RedfishRig(stateDirectory ?? Directory.CreateTempSubdirectory("redfish-state-").FullName, stateDirectory is null, board, hostConsole)
         {
             WithFrontPanel = withFrontPanel,
         };

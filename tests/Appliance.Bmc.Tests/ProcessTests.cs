@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Appliance.Hw.Remote;
+using Appliance.Hw.Sim.Remote;
 
 namespace Appliance.Bmc.Tests;
 
@@ -39,20 +41,28 @@ public class ProcessTests
     }
 
     [Fact]
-    public void The_simulated_bmc_starts_generates_the_initial_password_once_and_stops_on_sigterm()
+    public void The_simulated_bmc_starts_generates_the_initial_password_once_shows_it_on_the_panel_never_in_its_log_and_stops_on_sigterm()
     {
         string state = Directory.CreateTempSubdirectory("bmc-state-").FullName;
         string run = Directory.CreateTempSubdirectory("bmc-run-").FullName;
         using var board = new BoardSimProcess();
+        using var panel = new BoardClient(board.Socket);
         try
         {
-            string first = StartAndStop(state, run, board.Socket);
-            Assert.Matches("initial administrator: admin password: [A-Za-z0-9]{16} \\(change it at first login\\)", first);
+            string[] firstLcd = [];
+            string first = StartAndStop(state, run, board.Socket, () => firstLcd = WaitForLcdRow(panel, "First login: admin"));
+            string password = firstLcd[1].Trim();
+
+            // Its output is not a terminal, so it is a log: the password is on the panel only.
+            Assert.Matches("^[A-Za-z0-9]{16}$", password);
+            Assert.DoesNotContain(password, first);
+            Assert.Contains("initial administrator admin created with a generated password, shown on the front panel", first);
             Assert.Contains("BMC for board hc1 running", first);
             Assert.Contains("BMC stopping", first);
 
             string second = StartAndStop(state, run, board.Socket);
             Assert.DoesNotContain("initial administrator", second);
+            Assert.DoesNotContain(password, second);
         }
         finally
         {
@@ -61,7 +71,22 @@ public class ProcessTests
         }
     }
 
-    private static string StartAndStop(string state, string run, string boardSocket)
+    /// <summary>The LCD's rows once one of them starts with <paramref name="start"/> (the idle screens rotate).</summary>
+    private static string[] WaitForLcdRow(BoardClient panel, string start)
+    {
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<string> shown = panel.Status().Lcd;
+        while (!shown.Any(row => row.StartsWith(start, StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Thread.Sleep(50);
+            shown = panel.Status().Lcd;
+        }
+
+        Assert.True(shown.Any(row => row.StartsWith(start, StringComparison.Ordinal)), $"the LCD shows [{string.Join("|", shown)}]");
+        return [.. shown];
+    }
+
+    private static string StartAndStop(string state, string run, string boardSocket, Action? whileRunning = null)
     {
         var info = new ProcessStartInfo(Bmc, ["--board", Repo.Hc1, "--board-socket", boardSocket, "--state-dir", state, "--run-dir", run, "--ipmi", "off", "--redfish", "off"])
         {
@@ -93,6 +118,7 @@ public class ProcessTests
         bmc.BeginOutputReadLine();
         bmc.BeginErrorReadLine();
         Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the BMC did not start: " + output);
+        whileRunning?.Invoke();
         using (Process kill = Process.Start("kill", ["-TERM", bmc.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
         {
             Assert.True(kill.WaitForExit(TimeSpan.FromSeconds(30)), "kill -TERM did not finish");

@@ -15,7 +15,7 @@ public sealed class BmcPowerTests
     [Fact]
     public async Task The_host_is_powered_on_and_off_over_ipmi_and_over_redfish_when_ipmi_does_not_answer()
     {
-        await using var bmc = await SimulatedBmc.StartAsync(redfish: true);
+        await using var bmc = await SimulatedBmc.StartAsync();
         var account = await ClusterAccountAsync(bmc);
         var power = new BmcPower(new RedfishCertificates(), NullLogger<BmcPower>.Instance);
         var ipmi = new BmcAccess("n7", new BmcEndpoint("127.0.0.1", bmc.IpmiPort, bmc.RedfishUrl), account.User, account.Password);
@@ -42,7 +42,7 @@ public sealed class BmcPowerTests
     [Fact]
     public async Task A_password_the_bmc_no_longer_takes_fails_on_both_doors_and_says_so()
     {
-        await using var bmc = await SimulatedBmc.StartAsync(redfish: true);
+        await using var bmc = await SimulatedBmc.StartAsync();
         var account = await ClusterAccountAsync(bmc);
         var (exit, output) = bmc.AsAdmin("user", "set", "password", account.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture), "Changed-1234");
         Assert.True(exit == 0, output);

@@ -57,10 +57,11 @@ public sealed class EnrollTests
         await Wait.UntilAsync(async () =>
         {
             var n7 = await rack.AdminJsonAsync("node", "show", "n7");
-            return n7.GetProperty("state").GetString() == "on" && n7.TryGetProperty("watts", out var w) && w.GetInt32() > 0;
-        }, "n7 to show as on, drawing power", 60);
+            // Seen going from off to on: booting, until its host joins (or for ten minutes, then "on").
+            return n7.GetProperty("state").GetString() == "booting" && n7.TryGetProperty("watts", out var w) && w.GetInt32() > 0;
+        }, "n7 to show as booting, drawing power", 60);
         var list = await rack.AdminAsync("node", "list");
-        Assert.Matches(@"n7\s+on\s+[1-9]\d*\s+-\s+-", list.Stdout);
+        Assert.Matches(@"n7\s+booting\s+[1-9]\d*\s+-\s+-", list.Stdout);
     }
 
     [Fact]

@@ -1,32 +1,28 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Appliance.E2E.Tests;
 
 /// <summary>
-/// A simulated rack of two small nodes whose hosts run the cluster service, put together as a person
-/// does it: node1 powered on through its BMC and the cluster initialised there, node2 powered on and
-/// joined with a token, both enrolled by their BMCs (the cluster makes its own account on each), the
-/// guest's kernel and initrd imported on node1. From then on the cluster powers the nodes itself. The
-/// tests drive it with the appliance command, the administrator's credentials in cluster.json.
+/// A simulated rack of two small nodes that forms its cluster as `./build.sh run` does (tools/rack.sh):
+/// node1 powered on through its BMC and initialising the cluster; node2 enrolled by its BMC on the
+/// rack's management network (the cluster makes its own account there), with a join token on its BMC,
+/// dormant; every host with the guest's kernel and initrd. From then on the cluster powers the nodes
+/// itself. The tests drive it with the appliance command, the administrator's credentials in cluster.json.
 /// </summary>
 public sealed class ClusterRack : IAsyncLifetime
 {
     /// <summary>One processor of two threads and 4 GiB: two 3 GiB guests never fit on one node.</summary>
     public const int BoardThreads = 2;
     public const int BoardMemoryMiB = 4096;
-    public static readonly TimeSpan BootLimit = TimeSpan.FromMinutes(4);
-    private static readonly string Guest = Path.Combine(Repo.Root, ".cache", "guest");
 
     private readonly string _boardFile = Path.Combine(Path.GetTempPath(), $"cluster-board-{Guid.NewGuid():N}.json");
     private Rack? _rack;
-    private BmcRelay? _relay;
 
     internal Rack Rack => _rack!;
     internal RackNode this[int k] => Rack.Nodes[k - 1];
-    public string ConfigPath => Path.Combine(Rack.Dir, "cluster.json");
+    public string ConfigPath => Rack.ClusterConfig;
 
     public async Task InitializeAsync()
     {
@@ -46,50 +42,19 @@ public sealed class ClusterRack : IAsyncLifetime
     {
         File.WriteAllText(_boardFile, SmallBoard.Json(BoardThreads, BoardMemoryMiB));
         _rack = new Rack(2, _boardFile, cluster: true);
-        _relay = new BmcRelay(_rack);
-
-        Ipmi(this[1], "chassis", "power", "on");
-        await UntilAsync(() => Task.FromResult(File.Exists(ControlSocket(this[1]))), BootLimit, "node1's cluster service to listen on its control socket");
-        await UntilAsync(async () => (await CliAsync("cluster", "init", "rack", "--socket", ControlSocket(this[1]), "--config", ConfigPath)).Exit == 0,
-            TimeSpan.FromMinutes(1), "cluster init on node1");
 
         // Quick windows, so that the cluster acts within a test's time; the marks and everything else are the defaults.
         await AdminOkAsync("cluster", "settings", "--set", "minimumOnTime=20s", "--set", "powerOffWindow=20s", "--set", "demandWindow=20s",
             "--set", "fenceAfter=5s", "--set", "softOffTimeout=1m", "--set", "powerOnTimeout=5m");
-
-        Ipmi(this[2], "chassis", "power", "on");
-        await UntilAsync(() => Task.FromResult(File.Exists(ControlSocket(this[2]))), BootLimit, "node2's cluster service to listen on its control socket");
-        string token = (await AdminOkAsync("cluster", "join-token")).Trim();
-        await UntilAsync(async () => (await CliAsync("cluster", "join", token, "--server", this[1].RackAddress, "--socket", ControlSocket(this[2]))).Exit == 0,
-            TimeSpan.FromMinutes(1), "node2 to join");
-
-        foreach (RackNode node in Rack.Nodes)
-        {
-            (string ipmi, string redfish) = _relay.For(node);
-            await AdminOkAsync("node", "enroll", $"node{node.Node}", "--bmc", ipmi, "--redfish", redfish,
-                "--user", node.User, "--password-file", Path.Combine(Rack.Dir, $"node{node.Node}", "admin-password"));
-        }
-
-        using var agent = new HttpClient { BaseAddress = new Uri(this[1].AgentUrl + "/"), Timeout = TimeSpan.FromMinutes(2) };
-        foreach ((string name, string file, string kind) in new[] { ("guest-kernel", "kernel", "kernel"), ("guest-initrd", "initrd.img", "initrd") })
-        {
-            using HttpResponseMessage imported = await agent.PostAsJsonAsync("api/v1/images", new { name, path = Path.Combine(Guest, file), kind });
-            Assert.True(imported.IsSuccessStatusCode, $"importing {name} on node1: {(int)imported.StatusCode} {await imported.Content.ReadAsStringAsync()}");
-        }
     }
 
     public Task DisposeAsync()
     {
-        _relay?.Dispose();
-        _relay = null;
         _rack?.Dispose();
         _rack = null;
         File.Delete(_boardFile);
         return Task.CompletedTask;
     }
-
-    /// <summary>The host's cluster service's control socket, in its state folder on the host's disk.</summary>
-    internal static string ControlSocket(RackNode node) => Path.Combine(node.HostDir, "cluster", "control.sock");
 
     /// <summary>The appliance command as a person runs it.</summary>
     public static Task<(int Exit, string Output)> CliAsync(params string[] args) =>

@@ -32,6 +32,8 @@ public class BoardFileTests
     [InlineData("\"powerPulseMs\": 200", "\"powerPulseMs\": 200, \"colour\": \"blue\"", "$.powerTiming.colour", "\"blue\"")]
     [InlineData("\"physicalContext\": \"Exhaust\"", "\"physicalContext\": \"Attic\"", "$.sensors[1].physicalContext", "\"Attic\"")]
     [InlineData("\"fans\": [ \"Fan1\", \"Fan2\"", "\"fans\": [ \"Fan9\", \"Fan2\"", "$.zones[0].fans[0]", "\"Fan9\"")]
+    [InlineData("\"sensorPollMs\": 250,", "\"sensorPollMs\": 250, \"serialConsole\": { \"device\": \"/dev/ttyS2\", \"baudRate\": 1200 },", "$.serialConsole.baudRate", "1200")]
+    [InlineData("\"sensorPollMs\": 250,", "\"sensorPollMs\": 250, \"serialConsole\": { \"device\": \"ttyS2\" },", "$.serialConsole.device", "\"ttyS2\"")]
     public void A_wrong_board_file_names_the_file_the_path_and_the_value(string good, string bad, string path, string value)
     {
         string json = File.ReadAllText(Repo.Hc1);

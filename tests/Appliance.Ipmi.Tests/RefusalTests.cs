@@ -139,29 +139,54 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task AnAddressWithTooManyFailuresMayNotOpenSessionsForAWhile()
+    public async Task AnAddressThatKeepsFailingWaitsLongerAfterEachFailureAndASuccessForgetsThem()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
-        await using var bmc = await TestBmc.StartAsync(o =>
+        await using var bmc = await TestBmc.StartAsync(o => o.TimeProvider = clock);
+
+        // Different names, so no per-user lockout is involved. ipmitool abandons each exchange at
+        // RAKP 2; a second later its address starts another, and the abandoned one counts then.
+        foreach (string name in new[] { TestBmc.OperatorUser, "nobody", "somebody" })
         {
-            o.TimeProvider = clock;
-            o.MaxAuthenticationFailuresPerAddress = 2;
-            o.AuthenticationFailureWindow = TimeSpan.FromSeconds(30);
-        });
+            var failed = await Tool.IpmitoolAsync(bmc.Port, name, "bad-pass", 17, "-v", "chassis", "power", "status");
+            Assert.Contains("RAKP 2 HMAC is invalid", failed.StdErr);
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
 
-        // Two different names, so no per-user lockout is involved.
-        await Tool.IpmitoolAsync(bmc.Port, TestBmc.OperatorUser, "bad", 17, "chassis", "power", "status");
-        clock.Advance(TimeSpan.FromSeconds(6));
-        await Tool.IpmitoolAsync(bmc.Port, "nobody", "bad", 17, "chassis", "power", "status");
-        clock.Advance(TimeSpan.FromSeconds(6));
-        Assert.Equal(2, bmc.Server.Statistics.AuthenticationFailures);
-        var blocked = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "chassis", "power", "status");
+        Assert.Equal(2, bmc.Server.Statistics.AuthenticationFailures); // counted long before a setup timed out
+        var thirdFailureCounted = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "-v", "chassis", "power", "status");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var afterOneSecond = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "chassis", "power", "status");
 
-        Assert.Equal(1, blocked.ExitCode);
-        Assert.Contains("Error in open session response message : insufficient resources for session", blocked.StdErr);
+        Assert.Equal(1, thirdFailureCounted.ExitCode);
+        Assert.Contains("Error in open session response message : insufficient resources for session", thirdFailureCounted.StdErr);
+        Assert.True(afterOneSecond.ExitCode == 0, afterOneSecond.ToString());
 
-        clock.Advance(TimeSpan.FromSeconds(31));
-        var later = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "chassis", "power", "status");
-        Assert.True(later.ExitCode == 0, later.ToString());
+        // The success forgot the failures: three more are free again, then the address waits 1 s, and
+        // after a fourth in a row 2 s.
+        foreach (string name in new[] { "nobody", "somebody", "anybody" })
+        {
+            await Tool.IpmitoolAsync(bmc.Port, name, "bad-pass", 17, "chassis", "power", "status");
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var waitsOneSecond = await Tool.IpmitoolAsync(bmc.Port, "everybody", "bad-pass", 17, "-v", "chassis", "power", "status");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var fourthFailure = await Tool.IpmitoolAsync(bmc.Port, "everybody", "bad-pass", 17, "-v", "chassis", "power", "status");
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Contains("insufficient resources for session", waitsOneSecond.StdErr);
+        Assert.Contains("RAKP 2 HMAC is invalid", fourthFailure.StdErr);
+        var refused = new List<Tool.Result>();
+        for (int i = 0; i < 2; i++)
+        {
+            refused.Add(await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "-v", "chassis", "power", "status"));
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var afterTwoSeconds = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "chassis", "power", "status");
+
+        Assert.All(refused, r => Assert.Contains("insufficient resources for session", r.StdErr));
+        Assert.True(afterTwoSeconds.ExitCode == 0, afterTwoSeconds.ToString());
     }
 }

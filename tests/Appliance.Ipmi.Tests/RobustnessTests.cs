@@ -12,7 +12,7 @@ public sealed class RobustnessTests
     {
         // The fuzzer's own bad RAKP 3s are authentication failures from 127.0.0.1; the per-address limit
         // would rightly block it (tested elsewhere), so it is lifted here to see what comes after.
-        await using var bmc = await TestBmc.StartAsync(o => o.MaxAuthenticationFailuresPerAddress = 1_000_000);
+        await using var bmc = await TestBmc.StartAsync(o => o.AuthenticationFailuresBeforeDelay = 1_000_000);
         await using var relay = new UdpRelay(bmc.EndPoint);
         var client = relay.AdminClient(TimeSpan.FromMilliseconds(500));
         await using var live = await client.OpenSessionAsync();

@@ -6,15 +6,107 @@ namespace Appliance.Ipmi.Tests;
 /// <summary>The bounded session table: capacity, idle expiry, half-open expiry.</summary>
 public sealed class SessionTableTests
 {
-    private static IpmiClient Client(TestBmc bmc) => new(new IpmiClientOptions
+    private static IpmiClient Client(TestBmc bmc, string user = TestBmc.AdminUser, string password = TestBmc.AdminPassword,
+        PrivilegeLevel privilege = PrivilegeLevel.Administrator) => new(new IpmiClientOptions
     {
         Host = "127.0.0.1",
         Port = bmc.Port,
-        UserName = TestBmc.AdminUser,
-        Password = TestBmc.AdminPassword,
+        UserName = user,
+        Password = password,
+        Privilege = privilege,
         Timeout = TimeSpan.FromMilliseconds(300),
         Retries = 1,
     });
+
+    /// <summary>Opens sessions as the read-only user until the BMC refuses one; returns those opened and the refusal.</summary>
+    private static async Task<(List<IpmiSession> Opened, IpmiSessionException Refused)> OpenViewerSessionsUntilRefusedAsync(TestBmc bmc)
+    {
+        var opened = new List<IpmiSession>();
+        for (int i = 0; i < 64; i++)
+        {
+            try
+            {
+                opened.Add(await Client(bmc, TestBmc.ReadOnlyUser, TestBmc.ReadOnlyPassword, PrivilegeLevel.User).OpenSessionAsync());
+            }
+            catch (IpmiSessionException refused)
+            {
+                return (opened, refused);
+            }
+        }
+
+        throw new InvalidOperationException("64 sessions and no refusal");
+    }
+
+    [Fact]
+    public async Task AUserOpeningSessionsIsRefusedAtItsLimitWhileOthersAndAdministratorsStillGetIn()
+    {
+        await using var bmc = await TestBmc.StartAsync();
+        (List<IpmiSession> viewer, IpmiSessionException refused) = await OpenViewerSessionsUntilRefusedAsync(bmc);
+        try
+        {
+            var viewerTool = await Tool.IpmitoolAsync(bmc.Port, TestBmc.ReadOnlyUser, TestBmc.ReadOnlyPassword, 17, "-v", "-L", "USER", "chassis", "power", "status");
+            var operatorTool = await Tool.IpmitoolAsync(bmc.Port, TestBmc.OperatorUser, TestBmc.OperatorPassword, 17, "-L", "OPERATOR", "chassis", "power", "status");
+            var adminTool = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "chassis", "power", "status");
+
+            Assert.Equal(8, viewer.Count);
+            Assert.Equal(RmcpPlusStatus.InsufficientResourcesToCreateSession, refused.Status);
+            Assert.Contains("RAKP 4 message indicates an error : insufficient resources for session", viewerTool.StdErr);
+            Assert.True(operatorTool.ExitCode == 0, operatorTool.ToString());
+            Assert.True(adminTool.ExitCode == 0, adminTool.ToString());
+            Assert.Empty(bmc.Users.FailureLog); // a refusal for want of room is no failed login
+            foreach (var s in viewer)
+            {
+                Assert.Equal(TestBmc.Device, await s.GetDeviceIdAsync()); // the ones it has keep working
+            }
+        }
+        finally
+        {
+            foreach (var s in viewer)
+            {
+                await s.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task SessionsBelowAdministratorLeaveOneForAnAdministratorAndIdleOnesGiveWayToTheNext()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        await using var bmc = await TestBmc.StartAsync(o =>
+        {
+            o.TimeProvider = clock;
+            o.MaxSessionsPerUser = 16;
+        });
+        (List<IpmiSession> viewer, IpmiSessionException refused) = await OpenViewerSessionsUntilRefusedAsync(bmc);
+        var sessions = new List<IpmiSession>(viewer);
+        try
+        {
+            Assert.Equal(15, viewer.Count);
+            Assert.Equal(RmcpPlusStatus.InsufficientResourcesToCreateSession, refused.Status);
+
+            // Idle for 31 s (the idle timeout is 60 s); one viewer stays busy.
+            clock.Advance(TimeSpan.FromSeconds(20));
+            await viewer[0].GetDeviceIdAsync();
+            clock.Advance(TimeSpan.FromSeconds(11));
+
+            // The first administrator takes the reserved session; the longest-idle viewer session gives way.
+            sessions.Add(await Client(bmc).OpenSessionAsync());
+            Assert.Equal(15, bmc.Server.ActiveSessions.Count);
+            Assert.Equal(14, bmc.Server.ActiveSessions.Count(s => s.UserName == TestBmc.ReadOnlyUser));
+
+            // So the next administrator gets in too, and the busy viewer session was not the one closed.
+            var second = await Tool.IpmitoolAsync(bmc.Port, TestBmc.AdminUser, TestBmc.AdminPassword, 17, "chassis", "power", "status");
+            Assert.True(second.ExitCode == 0, second.ToString());
+            Assert.Equal(TestBmc.Device, await viewer[0].GetDeviceIdAsync());
+        }
+        finally
+        {
+            foreach (var s in sessions)
+            {
+                await s.DisposeAsync();
+            }
+        }
+    }
 
     [Fact]
     public async Task SixteenSessionsWorkAtOnceAndTheSeventeenthIsRefused()

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Text;
 
 namespace Appliance.Ipmi.Tests;
@@ -32,9 +33,9 @@ public sealed class TestUserDirectory : IIpmiUserDirectory
 
     public IpmiUser? FindUser(string name, byte channelNumber) => _users.GetValueOrDefault(name);
 
-    public bool IsLockedOut(string name) => _locked.ContainsKey(name);
+    public bool IsLockedOut(string name, IPAddress source) => _locked.ContainsKey(name);
 
-    public void RecordAuthenticationFailure(string name) => FailureLog.Enqueue(name);
+    public void RecordAuthenticationFailure(string name, IPAddress source) => FailureLog.Enqueue(name);
 
-    public void RecordAuthenticationSuccess(string name) => SuccessLog.Enqueue(name);
+    public void RecordAuthenticationSuccess(string name, IPAddress source) => SuccessLog.Enqueue(name);
 }

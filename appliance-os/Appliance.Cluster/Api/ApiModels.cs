@@ -65,7 +65,8 @@ public sealed record EnergyView(DateTimeOffset Since, DateTimeOffset At, double 
 /// <summary>What the power manager saw and decided last, and the power transition in flight.</summary>
 public sealed record PowerStatusView(DateTimeOffset At, double DemandMhz, double CapacityMhz, double? Utilization, string Decision, PowerTransitionRecord? Transition);
 
-/// <summary>A node as the API shows it. <see cref="State"/>: on, dormant, booting, joining, ready or lost.</summary>
+/// <summary>A node as the API shows it. <see cref="State"/>: on, dormant, booting, joining, ready or lost.
+/// <see cref="JoinRefused"/>: why the cluster refused its host's last join, as its BMC tells (null otherwise).</summary>
 public sealed record NodeView(
     string Node,
     string State,
@@ -87,6 +88,7 @@ public sealed record NodeView(
     NodeFaultRecord? Fault,
     string? Transition,
     PowerProfileRecord? PowerProfile,
+    string? JoinRefused,
     IReadOnlyList<PowerLogEntry>? PowerLog);
 
 /// <summary>What the cluster's VM records place on a node.</summary>

@@ -75,7 +75,7 @@ public sealed class ClusterViews(ClusterMember member)
         var placed = context.Vms.Where(v => v.Node == node.Name && v.Desired == VmRecord.Running).ToList();
         return new NodeView(
             node.Name,
-            NodeStates.Of(node, snapshot, context.Transition),
+            NodeStates.Of(node, snapshot, context.Transition, DateTimeOffset.UtcNow),
             bmc?.Power == "on" ? bmc.Watts : bmc?.Power == "off" ? 0 : null,
             node.RackAddress,
             bmc?.Power,
@@ -94,6 +94,7 @@ public sealed class ClusterViews(ClusterMember member)
             context.Faults.GetValueOrDefault(node.Name),
             context.Transition?.Node == node.Name ? $"powering {context.Transition.Action}: {context.Transition.Step}" : null,
             context.Profiles.GetValueOrDefault(node.Name),
+            node.Phase == NodeRecord.Member ? null : bmc?.JoinRefused,
             withLog ? (await PowerLog.ListAsync(store, node.Name, ct)) : null);
     }
 

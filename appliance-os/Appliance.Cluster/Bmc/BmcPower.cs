@@ -3,6 +3,7 @@ using Appliance.Cluster.Security;
 using Appliance.Cluster.Store;
 using Appliance.Ipmi.Client;
 using Appliance.Ipmi.Commands;
+using Appliance.Ipmi.SystemInterface;
 
 namespace Appliance.Cluster.Bmc;
 
@@ -22,13 +23,14 @@ public sealed record BmcAccess(string Node, BmcEndpoint Endpoint, string User, s
 /// <summary>A BMC's answer: which door answered ("ipmi" or "redfish"), and what the other said when it did not.</summary>
 public sealed record BmcAnswer(string Via, string? IpmiError);
 
-/// <summary>The BMC's view of the host: "on" or "off", and the watts it measures (null when it has no reading).</summary>
-public sealed record BmcReading(string Power, int? Watts, string Via, string? IpmiError);
+/// <summary>The BMC's view of the host: "on" or "off", the watts it measures (null when it has no reading), and why the
+/// cluster refused the host's last join as the host reported it to its BMC (null unless refused; IPMI only).</summary>
+public sealed record BmcReading(string Power, int? Watts, string Via, string? IpmiError, string? JoinRefused = null);
 
 /// <summary>
 /// Power control of the cluster's nodes through their BMCs, with the node's dedicated account:
 /// IPMI over LAN with the project's own client first (Chassis Control, Get Chassis Status, DCMI
-/// Get Power Reading), Redfish (ComputerSystem.Reset, PowerState, PowerSubsystem) when IPMI does not
+/// Get Power Reading, OEM Get Cluster Membership), Redfish (ComputerSystem.Reset, PowerState, PowerSubsystem) when IPMI does not
 /// answer or refuses.
 /// </summary>
 public sealed class BmcPower(RedfishCertificates certificates, ILogger<BmcPower> logger)
@@ -67,7 +69,17 @@ public sealed class BmcPower(RedfishCertificates certificates, ILogger<BmcPower>
             {
                 // No power monitor behind DCMI: the state alone.
             }
-            return new BmcReading(chassis.PowerOn ? "on" : "off", watts, "ipmi", null);
+            string? refused = null;
+            try
+            {
+                var report = await session.GetClusterMembershipAsync(ct);
+                if (report.State == ClusterMembershipState.Refused) refused = report.Message.Length > 0 ? report.Message : "no reason given";
+            }
+            catch (IpmiCompletionCodeException)
+            {
+                // A BMC without the OEM command: no word on the host's joins.
+            }
+            return new BmcReading(chassis.PowerOn ? "on" : "off", watts, "ipmi", null, refused);
         }
         catch (IpmiException e)
         {

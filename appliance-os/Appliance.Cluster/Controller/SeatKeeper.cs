@@ -259,6 +259,9 @@ public sealed class SeatKeeper(ClusterOptions options, ClusterMember member, ILo
 
     private async Task RemoveAsync(EtcdStore store, Member gone, string node, string why, CancellationToken ct)
     {
+        // A removed member stops its raft at once ("raft: stopped"): the removal and everything after
+        // it go to the members that stay.
+        store.UseEndpoints(store.Endpoints.Except(gone.ClientURLs));
         await ReconfigureAsync(() => store.Client.MemberRemoveAsync(new MemberRemoveRequest { ID = gone.ID }, deadline: EtcdStore.NewDeadline(), cancellationToken: ct), ct);
         // The removed member stops at once; a request the client had sent its way fails with "raft: stopped": the next goes to another.
         for (int attempt = 0; ; attempt++)

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Appliance.Bmc.Storage;
@@ -22,6 +23,7 @@ public sealed class AccountStore : IDisposable
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly VerifiedCredentials _verified = new();
+    private readonly LockoutSources _lockoutSources = new();
     private volatile AccountTable _table = AccountTable.Empty;
 
     public AccountStore(BmcDatabase database, SecretProtector protector, SettingsStore settings, TimeProvider time)
@@ -29,6 +31,7 @@ public sealed class AccountStore : IDisposable
         _protector = protector;
         _settings = settings;
         _time = time;
+        SourceThrottle = new SourceThrottle(time);
         _connection = database.Open();
         Execute("""
             CREATE TABLE IF NOT EXISTS accounts (
@@ -44,6 +47,12 @@ public sealed class AccountStore : IDisposable
 
     /// <summary>Raised after any account is created, changed or deleted.</summary>
     public event Action? Changed;
+
+    /// <summary>Raised when failed logins have just locked an account (after <see cref="Changed"/>).</summary>
+    public event Action<Account>? LockedOut;
+
+    /// <summary>The per-address, per-name growing delay of <see cref="Login"/> (Redfish; the IPMI server keeps its own per address).</summary>
+    public SourceThrottle SourceThrottle { get; }
 
     public AccountPolicy Policy
     {
@@ -161,6 +170,7 @@ public sealed class AccountStore : IDisposable
             update.Parameters.AddWithValue("$change", passwordChangeRequired);
             update.ExecuteNonQuery();
             Reload();
+            _lockoutSources.LockEnded(id);
         }
 
         Changed?.Invoke();
@@ -180,6 +190,7 @@ public sealed class AccountStore : IDisposable
             update.Parameters.AddWithValue("$id", id);
             update.Parameters.AddWithValue("$change", required);
             update.ExecuteNonQuery();
+            Reload();
         }
 
         Changed?.Invoke();
@@ -200,6 +211,7 @@ public sealed class AccountStore : IDisposable
             delete.Parameters.AddWithValue("$id", id);
             delete.ExecuteNonQuery();
             Reload();
+            _lockoutSources.Forget(id);
         }
 
         Changed?.Invoke();
@@ -212,53 +224,88 @@ public sealed class AccountStore : IDisposable
         {
             Execute("DELETE FROM accounts;");
             Reload();
+            for (int id = FirstId; id <= LastId; id++)
+            {
+                _lockoutSources.Forget(id);
+            }
+
         }
 
         Changed?.Invoke();
     }
 
     /// <summary>
-    /// Checks a name and password (Redfish login, Basic auth). Unknown names, wrong passwords,
-    /// disabled and locked-out accounts all fail alike; failures count towards the lockout.
+    /// A login from the network (Redfish login, Basic auth): refused without a check while
+    /// <paramref name="source"/> is still waiting out its own failures for this name (<see cref="LoginResult.RetryAfter"/>),
+    /// otherwise <see cref="Authenticate"/>, whose outcome the source's throttle hears of.
+    /// </summary>
+    public LoginResult Login(string userName, string password, IPAddress source)
+    {
+        // A source that a lockout holds back as a suspect gets the lockout's answer, not the throttle's.
+        TimeSpan wait = SourceThrottle.Wait(source, userName);
+        if (wait > TimeSpan.Zero && !(Find(userName) is Account locked && HeldBackAsSuspect(locked, source)))
+        {
+            return new LoginResult(null, wait);
+        }
+
+        Account? account = Authenticate(userName, password, source);
+        if (account is null)
+        {
+            SourceThrottle.Failure(source, userName);
+        }
+        else
+        {
+            SourceThrottle.Success(source, userName);
+        }
+
+        return new LoginResult(account, TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Checks a name and password. Unknown names, wrong passwords, disabled accounts and a lockout
+    /// that holds <paramref name="source"/> back all fail alike; failures count towards the lockout,
+    /// except attempts the lockout refused unseen. A caller with no source is held back by every lockout.
     /// A name and password verified since the accounts last changed are recognised by a keyed hash
     /// alone, without reading or decrypting the stored secret; any change to any account forgets
     /// every such hash, so the next check after a change is a full one.
     /// </summary>
-    public Account? Authenticate(string userName, string password)
+    public Account? Authenticate(string userName, string password, IPAddress? source = null)
     {
         AccountTable table = _table;
         if (table.Find(userName) is Account known && known.Enabled && !known.IsLockedOut(_time.GetUtcNow())
             && !table.HasFailures(known.Id) && _verified.Matches(userName, password, table.Generation))
         {
+            _lockoutSources.Trust(known.Id, source);
             return known;
         }
 
-        bool lockedNow;
+        Account? lockedAccount = null;
         lock (_lock)
         {
             Account? account = Find(userName);
+            bool admitted = account is null || Admits(account, source);
             byte[] offered = Encoding.UTF8.GetBytes(password);
             byte[] expected = account is null ? RandomNumberGenerator.GetBytes(offered.Length) : Secret(account.Id);
             bool match = CryptographicOperations.FixedTimeEquals(offered, expected);
             CryptographicOperations.ZeroMemory(expected);
             CryptographicOperations.ZeroMemory(offered);
-            if (account is null || !account.Enabled || account.IsLockedOut(_time.GetUtcNow()) || !match)
+            if (account is null || !account.Enabled || !admitted || !match)
             {
-                lockedNow = RecordFailureLocked(userName);
+                // An attempt the lockout held back was never checked: counting it would stretch the lockout.
+                if (admitted)
+                {
+                    lockedAccount = RecordFailureLocked(userName, source);
+                }
             }
             else
             {
-                RecordSuccessLocked(userName);
+                RecordSuccessLocked(userName, source);
                 _verified.Remember(userName, password, _table.Generation);
                 return account;
             }
         }
 
-        if (lockedNow)
-        {
-            Changed?.Invoke();
-        }
-
+        AnnounceLockout(lockedAccount);
         return null;
     }
 
@@ -276,26 +323,46 @@ public sealed class AccountStore : IDisposable
 
     public bool IsLockedOut(string userName) => Find(userName)?.IsLockedOut(_time.GetUtcNow()) ?? false;
 
-    public void RecordFailure(string userName)
+    /// <summary>
+    /// False when <paramref name="userName"/> is locked out and the lockout holds <paramref name="source"/>
+    /// back (see <see cref="LockoutSources"/>); a stranger's admission is taken by asking.
+    /// </summary>
+    public bool Admits(string userName, IPAddress? source) => Find(userName) is not Account account || Admits(account, source);
+
+    /// <summary>A failed login for <paramref name="userName"/> from <paramref name="source"/> (IPMI, which checks keys itself).</summary>
+    public void RecordFailure(string userName, IPAddress? source = null)
     {
-        bool lockedNow;
+        Account? lockedAccount;
         lock (_lock)
         {
-            lockedNow = RecordFailureLocked(userName);
+            lockedAccount = RecordFailureLocked(userName, source);
         }
 
-        // A lockout changes the account (LockedUntil); front doors holding accounts in memory hear of it.
-        if (lockedNow)
+        AnnounceLockout(lockedAccount);
+    }
+
+    /// <summary>
+    /// A successful login: the failures <paramref name="source"/> had for the account are forgiven
+    /// (failures from other sources still count), and the source is let through its lockouts. No
+    /// source forgives every failure.
+    /// </summary>
+    public void RecordSuccess(string userName, IPAddress? source = null)
+    {
+        lock (_lock)
         {
-            Changed?.Invoke();
+            RecordSuccessLocked(userName, source);
         }
     }
 
-    public void RecordSuccess(string userName)
+    /// <summary>
+    /// Notes at once that <paramref name="userName"/> proved its password from <paramref name="source"/>:
+    /// the account's lockouts let that source through (<see cref="RecordSuccess"/> may follow later).
+    /// </summary>
+    public void RememberSource(string userName, IPAddress source)
     {
-        lock (_lock)
+        if (Find(userName) is Account account)
         {
-            RecordSuccessLocked(userName);
+            _lockoutSources.Trust(account.Id, source);
         }
     }
 
@@ -304,12 +371,14 @@ public sealed class AccountStore : IDisposable
     {
         lock (_lock)
         {
-            _ = Get(id) ?? throw NotFound(id);
+            Account account = Get(id) ?? throw NotFound(id);
+            SourceThrottle.Forget(account.UserName);
             using SqliteCommand update = _connection.CreateCommand();
             update.CommandText = "UPDATE accounts SET failures = 0, first_failure_at = NULL, locked_until = NULL WHERE id = $id;";
             update.Parameters.AddWithValue("$id", id);
             update.ExecuteNonQuery();
             Reload();
+            _lockoutSources.LockEnded(id);
         }
 
         Changed?.Invoke();
@@ -339,17 +408,26 @@ public sealed class AccountStore : IDisposable
 
     public void Dispose() => _connection.Dispose();
 
-    /// <returns>True when this failure locked the account.</returns>
-    private bool RecordFailureLocked(string userName)
+    /// <returns>The account when this failure locked it, else null.</returns>
+    private Account? RecordFailureLocked(string userName, IPAddress? source)
     {
         Account? account = Find(userName);
         if (account is null)
         {
-            return false;
+            return null;
         }
 
         AccountPolicy policy = Policy;
         DateTimeOffset now = _time.GetUtcNow();
+        if (account.IsLockedOut(now))
+        {
+            // A stranger let through a lockout failed: it is a suspect now, and strangers wait longer.
+            // The count is left alone, so attempts during a lockout never stretch it.
+            _lockoutSources.Failure(account.Id, source, now, whileLocked: true);
+            return null;
+        }
+
+        _lockoutSources.Failure(account.Id, source, now, whileLocked: false);
         using SqliteCommand read = _connection.CreateCommand();
         read.CommandText = "SELECT failures, first_failure_at FROM accounts WHERE id = $id;";
         read.Parameters.AddWithValue("$id", account.Id);
@@ -387,11 +465,74 @@ public sealed class AccountStore : IDisposable
         update.Parameters.AddWithValue("$locked", (object?)lockedUntil ?? DBNull.Value);
         update.ExecuteNonQuery();
         Reload();
-        return lockedNow;
+        return lockedNow ? Get(account.Id) : null;
     }
 
-    private void RecordSuccessLocked(string userName)
+    private bool Admits(Account account, IPAddress? source)
     {
+        DateTimeOffset now = _time.GetUtcNow();
+        if (account.LockedUntil is not DateTimeOffset until || until <= now)
+        {
+            return true;
+        }
+
+        AccountPolicy policy = Policy;
+        DateTimeOffset lockedAt = until - policy.AccountLockoutDuration;
+        return _lockoutSources.Admits(account.Id, source, now, lockedAt - policy.AccountLockoutCounterResetAfter, until);
+    }
+
+    private bool HeldBackAsSuspect(Account account, IPAddress source)
+    {
+        if (account.LockedUntil is not DateTimeOffset until || until <= _time.GetUtcNow())
+        {
+            return false;
+        }
+
+        AccountPolicy policy = Policy;
+        return _lockoutSources.IsSuspect(account.Id, source, until - policy.AccountLockoutDuration - policy.AccountLockoutCounterResetAfter);
+    }
+
+    private void AnnounceLockout(Account? lockedAccount)
+    {
+        // A lockout changes the account (LockedUntil); front doors holding accounts in memory hear of it.
+        if (lockedAccount is not null)
+        {
+            Changed?.Invoke();
+            LockedOut?.Invoke(lockedAccount);
+        }
+    }
+
+    private void RecordSuccessLocked(string userName, IPAddress? source)
+    {
+        if (source is not null)
+        {
+            if (Find(userName) is not Account account)
+            {
+                return;
+            }
+
+            int own = _lockoutSources.Success(account.Id, source, _time.GetUtcNow() - Policy.AccountLockoutCounterResetAfter);
+            if (own == 0)
+            {
+                return;
+            }
+
+            using SqliteCommand forgive = _connection.CreateCommand();
+            forgive.CommandText = """
+                UPDATE accounts SET failures = MAX(0, failures - $own),
+                    first_failure_at = CASE WHEN failures - $own <= 0 THEN NULL ELSE first_failure_at END
+                WHERE id = $id AND failures > 0;
+                """;
+            forgive.Parameters.AddWithValue("$id", account.Id);
+            forgive.Parameters.AddWithValue("$own", own);
+            if (forgive.ExecuteNonQuery() > 0)
+            {
+                Reload();
+            }
+
+            return;
+        }
+
         // Only an account with failures to forget is written: a login that changes nothing costs no disk sync.
         using SqliteCommand update = _connection.CreateCommand();
         update.CommandText = "UPDATE accounts SET failures = 0, first_failure_at = NULL WHERE name = $name AND (failures <> 0 OR first_failure_at IS NOT NULL);";

@@ -7,11 +7,13 @@ namespace Appliance.Bmc.Ipmi.Transport;
 /// LAN configuration parameter 26, Bad Password Threshold (IPMI v2.0 rev. 1.1): the account
 /// store's lockout policy, the same one Redfish's AccountService shows, in IPMI's encoding —
 /// the threshold, then the attempt count reset interval and the user lockout interval in tens
-/// of seconds. This BMC logs no Session Audit events, so their enable bit must stay 0.
+/// of seconds. This BMC always logs a Session Audit "invalid password disable" event when an
+/// account is locked out, so that enable bit reads 1 and may not be cleared.
 /// </summary>
 public static class BadPasswordThreshold
 {
     public const int Length = 6;
+    private const byte GenerateSessionAuditEvent = 0x01;
 
     // The account policy's own ranges, so that IPMI and Redfish can set every value the other shows.
     private static readonly int MaxIntervalTens = (int)(AccountPolicy.MaxLockoutInterval.TotalSeconds / 10);
@@ -19,6 +21,7 @@ public static class BadPasswordThreshold
     public static byte[] Read(AccountPolicy policy)
     {
         byte[] data = new byte[Length];
+        data[0] = GenerateSessionAuditEvent;
         data[1] = (byte)Math.Min(policy.AccountLockoutThreshold, byte.MaxValue);
         BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(2), Tens(policy.AccountLockoutCounterResetAfter));
         BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(4), Tens(policy.AccountLockoutDuration));
@@ -30,7 +33,7 @@ public static class BadPasswordThreshold
     {
         int resetTens = BinaryPrimitives.ReadUInt16LittleEndian(data[2..]);
         int lockoutTens = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
-        if (data[0] != 0 || data[1] > AccountPolicy.MaxLockoutThreshold || resetTens > MaxIntervalTens || lockoutTens > MaxIntervalTens)
+        if (data[0] != GenerateSessionAuditEvent || data[1] > AccountPolicy.MaxLockoutThreshold || resetTens > MaxIntervalTens || lockoutTens > MaxIntervalTens)
         {
             return null;
         }

@@ -22,7 +22,7 @@ public sealed class GetLanConfigurationParametersHandler(NetworkSettings network
             return Reply.BadLength();
         }
 
-        if ((d[0] & 0x70) != 0 || !Channel.IsLan(d[0]))
+        if ((d[0] & 0x70) != 0 || !Channel.IsLan(d[0], context))
         {
             return Reply.BadField();
         }

@@ -25,7 +25,7 @@ public sealed class SetLanConfigurationParametersHandler(NetworkSettings network
             return Reply.BadLength();
         }
 
-        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0]))
+        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0], context))
         {
             return Reply.BadField();
         }

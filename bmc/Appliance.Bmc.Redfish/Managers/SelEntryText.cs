@@ -135,6 +135,7 @@ public sealed record SelEntryText(string Message, string Severity, string? Senso
         0x14 => "Button/Switch",
         0x1D => "SystemBoot/Restart",
         0x23 => "Watchdog",
+        0x2A => "Session Audit",
         _ => null,
     };
 }

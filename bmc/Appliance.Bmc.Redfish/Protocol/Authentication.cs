@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using System.Text;
 using Appliance.Bmc.Accounts;
 using Appliance.Bmc.Redfish.Errors;
@@ -28,13 +30,29 @@ public static class Authentication
         }
 
         (string user, string password) = DecodeBasic(authorization["Basic ".Length..]) ?? throw Unauthorized(http, basic: true);
-        Account? account = services.Host.Accounts.Authenticate(user, password);
-        if (account is null || account.Role == AccountRole.Callback)
+        Account account = Login(http, services, user, password) ?? throw Unauthorized(http, basic: true);
+        return Noted(http, services, new Principal(account, null));
+    }
+
+    /// <summary>
+    /// Checks a name and password from the request's client address: the account, or null for
+    /// any kind of refusal (Callback accounts cannot use Redfish).
+    /// </summary>
+    /// <exception cref="RedfishException">429 with Retry-After while the address waits out its own failures.</exception>
+    public static Account? Login(HttpContext http, RedfishServices services, string user, string password)
+    {
+        IPAddress source = http.Connection.RemoteIpAddress ?? IPAddress.None;
+        LoginResult result = services.Host.Accounts.Login(user, password, source);
+        if (result.RetryAfter > TimeSpan.Zero)
         {
-            throw Unauthorized(http, basic: true);
+            int seconds = (int)Math.Ceiling(result.RetryAfter.TotalSeconds);
+            throw new RedfishException(StatusCodes.Status429TooManyRequests, BaseMessages.ServiceTemporarilyUnavailable(seconds))
+            {
+                Headers = new Dictionary<string, string> { ["Retry-After"] = seconds.ToString(CultureInfo.InvariantCulture) },
+            };
         }
 
-        return Noted(http, services, new Principal(account, null));
+        return result.Account is { Role: not AccountRole.Callback } account ? account : null;
     }
 
     /// <summary>The principal; a request without credentials is refused.</summary>

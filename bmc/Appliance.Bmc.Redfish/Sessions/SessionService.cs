@@ -106,8 +106,8 @@ public static class SessionService
         string? context = body.String("Context");
         body.Finish();
 
-        Account? account = request.Host.Accounts.Authenticate(userName!, password!);
-        if (account is null || account.Role == AccountRole.Callback)
+        Account? account = Authentication.Login(request.Http, request.Services, userName!, password!);
+        if (account is null)
         {
             throw new RedfishException(StatusCodes.Status401Unauthorized,
                 BaseMessages.ResourceAtUriUnauthorized(SessionsUri, "the user name or password is not valid, or the account is disabled or locked out"));

@@ -7,16 +7,25 @@ namespace Appliance.Bmc.Redfish.Sessions;
 
 /// <summary>
 /// Redfish sessions, in memory: a session ends on DELETE, after <see cref="Timeout"/> without a
-/// request, or when its account is deleted or disabled. A token is 32 random bytes.
+/// request, or when its account is deleted or disabled. A token is 32 random bytes. The table is
+/// shared so that no one can take it all: accounts below Administrator have at most
+/// <see cref="MaxSessionsPerUser"/> sessions each and together leave
+/// <see cref="ReservedForAdministrators"/> free; an administrator who finds the table full takes
+/// the place of the session below Administrator idle the longest, if idle for
+/// <see cref="IdleBeforeGivingWay"/>.
 /// </summary>
 public sealed class SessionStore : IDisposable
 {
     public const int MaxSessions = 64;
+    public const int MaxSessionsPerUser = 8;
+    public const int ReservedForAdministrators = 1;
+    public static readonly TimeSpan IdleBeforeGivingWay = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan MinTimeout = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(86400);
     private const string TimeoutKey = "redfish.session_timeout_s";
 
     private readonly ConcurrentDictionary<string, RedfishSession> _byToken = new(StringComparer.Ordinal);
+    private readonly Lock _creating = new();
     private readonly BmcCore _host;
     private TimeSpan _timeout;
 
@@ -47,18 +56,43 @@ public sealed class SessionStore : IDisposable
         }
     }
 
-    /// <summary>Starts a session; null when the session table is full.</summary>
+    /// <summary>Starts a session; null when there is no room for one of this account's (see the class summary).</summary>
     public RedfishSession? Create(Account account, string? clientAddress, string? context)
     {
-        Expire();
-        if (_byToken.Count >= MaxSessions)
+        lock (_creating)
         {
-            return null;
-        }
+            Expire();
+            DateTimeOffset now = _host.Time.GetUtcNow();
+            if (account.Role != AccountRole.Administrator)
+            {
+                if (_byToken.Count >= MaxSessions - ReservedForAdministrators
+                    || _byToken.Values.Count(s => s.Account.Id == account.Id) >= MaxSessionsPerUser)
+                {
+                    return null;
+                }
+            }
+            else if (_byToken.Count >= MaxSessions)
+            {
+                RedfishSession? idle = _byToken.Values
+                    .Where(s => s.Account.Role != AccountRole.Administrator && now - s.LastUsed >= IdleBeforeGivingWay)
+                    .MinBy(s => s.LastUsed);
+                if (idle is null)
+                {
+                    return null;
+                }
 
+                _byToken.TryRemove(idle.Token, out _);
+            }
+
+            return Add(account, clientAddress, context, now);
+        }
+    }
+
+    private RedfishSession Add(Account account, string? clientAddress, string? context, DateTimeOffset now)
+    {
         string token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         string id = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
-        var session = new RedfishSession(id, token, account, _host.Time.GetUtcNow(), clientAddress, context);
+        var session = new RedfishSession(id, token, account, now, clientAddress, context);
         _byToken[token] = session;
         return session;
     }

@@ -109,15 +109,26 @@ public static class ComputerSystem
                 ["Chassis"] = RedfishJson.Links([RedfishServices.ChassisUri]),
                 ["ManagedBy"] = RedfishJson.Links([RedfishServices.ManagerUri]),
             },
+            ["SerialConsole"] = SerialConsole(request),
             ["@Redfish.WriteableProperties"] = RedfishJson.Strings(WriteableProperties),
         };
     }
+
+    /// <summary>The host's serial console as IPMI Serial-over-LAN carries it (the web console's terminal shows it too).</summary>
+    private static JsonObject SerialConsole(RedfishRequest request) => new()
+    {
+        ["IPMI"] = new JsonObject
+        {
+            ["ServiceEnabled"] = request.Host.Sol.Current.Enabled && request.Host.HostConsole.Available,
+            ["Port"] = request.Services.Options.IpmiEndpoint?.Port,
+        },
+    };
 
     /// <summary>What a PATCH may change here (DSP0266 @Redfish.WriteableProperties).</summary>
     private static readonly string[] WriteableProperties =
     [
         "AssetTag", "IndicatorLED", "LocationIndicatorActive", "Boot/BootSourceOverrideTarget", "Boot/BootSourceOverrideEnabled",
-        "Boot/BootSourceOverrideMode", "Boot/UefiTargetBootSourceOverride",
+        "Boot/BootSourceOverrideMode", "Boot/UefiTargetBootSourceOverride", "SerialConsole/IPMI/ServiceEnabled",
     ];
 
     /// <summary>
@@ -155,6 +166,7 @@ public static class ComputerSystem
         bool? indicator = body.Bool("LocationIndicatorActive");
         string? led = body.Enum("IndicatorLED", IndicatorLedValues);
         string? assetTag = body.String("AssetTag");
+        bool? solEnabled = body.Object("SerialConsole")?.Object("IPMI")?.Bool("ServiceEnabled");
         if (assetTag is not null && (assetTag.Length > MaxAssetTagLength || assetTag.Any(c => c is < ' ' or > '~')))
         {
             body.Fail(BaseMessages.PropertyValueFormatError(assetTag, "AssetTag"));
@@ -166,7 +178,7 @@ public static class ComputerSystem
         }
 
         body.Finish();
-        if (boot is null && indicator is null && led is null && assetTag is null)
+        if (boot is null && indicator is null && led is null && assetTag is null && solEnabled is null)
         {
             throw new RedfishException(StatusCodes.Status400BadRequest, BaseMessages.EmptyJSON());
         }
@@ -174,6 +186,12 @@ public static class ComputerSystem
         if (assetTag is not null)
         {
             WriteAssetTag(host, assetTag);
+        }
+
+        if (solEnabled is bool sol)
+        {
+            // IPMI SOL configuration parameter 1: both front doors change the one setting.
+            request.Host.Sol.SetEnabled(sol);
         }
 
         if (uefiTarget is not null)

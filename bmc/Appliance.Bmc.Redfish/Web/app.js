@@ -39,6 +39,7 @@ function show(view) {
 
 function forget() {
   clearInterval(state.timer);
+  closeConsole();
   state.token = state.session = state.account = state.user = null;
   sessionStorage.clear();
 }
@@ -104,8 +105,8 @@ async function enter() {
 
 // ---- pages ----
 
-const pages = { dashboard: dashboard, sensors: sensors, fans: fans, log: eventLog, accounts: accounts, panel: panel };
-const intervals = { dashboard: 2000, sensors: 1000, fans: 2000, log: 5000, accounts: 0, panel: 1000 };
+const pages = { dashboard: dashboard, sensors: sensors, fans: fans, log: eventLog, accounts: accounts, panel: panel, console: serialConsole };
+const intervals = { dashboard: 2000, sensors: 1000, fans: 2000, log: 5000, accounts: 0, panel: 1000, console: 0 };
 
 function route() {
   const page = (location.hash || '#dashboard').slice(1);
@@ -113,6 +114,7 @@ function route() {
   for (const section of document.querySelectorAll('.page')) section.hidden = section.id !== name;
   for (const link of document.querySelectorAll('header nav a')) link.classList.toggle('active', link.getAttribute('href') === '#' + name);
   clearInterval(state.timer);
+  if (name !== 'console') closeConsole();
   const refresh = async () => { try { await pages[name](); banner(null); } catch (e) { if (e.status !== 401) banner(e); } };
   refresh();
   if (intervals[name]) state.timer = setInterval(refresh, intervals[name]);
@@ -279,6 +281,38 @@ for (const button of document.querySelectorAll('[data-button]')) {
     if (button.dataset.confirm && !await confirmed(button.dataset.confirm)) return;
     try { await api('POST', MANAGER + '/Oem/Appliance/FrontPanel/Actions/ApplianceFrontPanel.PressButton', { Button: button.dataset.button }); await panel(); } catch (e) { banner(e); }
   });
+}
+
+// The host's serial console: an xterm.js terminal on a WebSocket. The first message is the session
+// token (a browser cannot set headers on a WebSocket); then the BMC sends the console's output and
+// what is typed goes to the host.
+const serial = { terminal: null, socket: null };
+
+async function serialConsole() {
+  if (!serial.terminal) {
+    serial.terminal = new Terminal({ cols: 80, rows: 24, convertEol: false, scrollback: 2000 });
+    serial.terminal.open($('terminal'));
+    serial.terminal.onData((data) => {
+      if (serial.socket && serial.socket.readyState === WebSocket.OPEN) serial.socket.send(new TextEncoder().encode(data));
+    });
+  }
+
+  if (serial.socket) return;
+  serial.terminal.reset();
+  $('console-state').textContent = 'Connecting…';
+  const socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/console/serial');
+  socket.binaryType = 'arraybuffer';
+  serial.socket = socket;
+  socket.onopen = () => { socket.send(state.token); $('console-state').textContent = 'Connected.'; serial.terminal.focus(); };
+  socket.onmessage = (event) => serial.terminal.write(new Uint8Array(event.data));
+  socket.onclose = (event) => {
+    if (serial.socket === socket) serial.socket = null;
+    $('console-state').textContent = event.reason ? 'Disconnected: ' + event.reason + '.' : 'Disconnected.';
+  };
+}
+
+function closeConsole() {
+  if (serial.socket) { const socket = serial.socket; serial.socket = null; socket.close(); }
 }
 
 // ---- start ----

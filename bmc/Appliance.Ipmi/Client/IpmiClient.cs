@@ -129,6 +129,11 @@ public sealed class IpmiClient
         var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
+            if (_options.LocalAddress is { } local)
+            {
+                socket.Bind(new IPEndPoint(local, 0));
+            }
+
             await socket.ConnectAsync(new IPEndPoint(address, _options.Port), ct).ConfigureAwait(false);
         }
         catch

@@ -29,4 +29,7 @@ public sealed class IpmiClientOptions
 
     /// <summary>Retransmissions after the first try. Default 3.</summary>
     public int Retries { get; init; } = 3;
+
+    /// <summary>The local address to send from (a console on a host with several); null lets the OS choose.</summary>
+    public System.Net.IPAddress? LocalAddress { get; init; }
 }

@@ -49,6 +49,18 @@ public static class AppCommand
     public const byte GetUserName = 0x46;
     /// <summary>Set User Password.</summary>
     public const byte SetUserPassword = 0x47;
+    /// <summary>Activate Payload (session layer: Serial-over-LAN).</summary>
+    public const byte ActivatePayload = 0x48;
+    /// <summary>Deactivate Payload (session layer).</summary>
+    public const byte DeactivatePayload = 0x49;
+    /// <summary>Get Payload Activation Status (session layer).</summary>
+    public const byte GetPayloadActivationStatus = 0x4A;
+    /// <summary>Get Payload Instance Info (session layer).</summary>
+    public const byte GetPayloadInstanceInfo = 0x4B;
+    /// <summary>Get Channel Payload Support (session layer).</summary>
+    public const byte GetChannelPayloadSupport = 0x4E;
+    /// <summary>Get Channel Payload Version (session layer).</summary>
+    public const byte GetChannelPayloadVersion = 0x4F;
     /// <summary>Get Channel Cipher Suites (session layer; also allowed before a session).</summary>
     public const byte GetChannelCipherSuites = 0x54;
     /// <summary>Set Channel Security Keys (the BMC key K_g).</summary>
@@ -155,6 +167,10 @@ public static class TransportCommand
     public const byte SetLanConfigurationParameters = 0x01;
     /// <summary>Get LAN Configuration Parameters.</summary>
     public const byte GetLanConfigurationParameters = 0x02;
+    /// <summary>Set SOL Configuration Parameters.</summary>
+    public const byte SetSolConfigurationParameters = 0x21;
+    /// <summary>Get SOL Configuration Parameters.</summary>
+    public const byte GetSolConfigurationParameters = 0x22;
 }
 
 /// <summary>DCMI commands (NetFn Group Extension, defining body DCh; DCMI v1.5 table 6-1).</summary>
@@ -184,4 +200,12 @@ public static class OemCommand
     public const Appliance.Ipmi.NetFn NetFn = (Appliance.Ipmi.NetFn)0x30;
     /// <summary>Front Panel PIN: get status, set or clear the setup PIN.</summary>
     public const byte FrontPanelPin = 0x70;
+    /// <summary>Get Cluster Join: the join token and cluster address the BMC holds for its host.</summary>
+    public const byte GetClusterJoin = 0x71;
+    /// <summary>Set Cluster Join: set or clear the join token or the cluster address.</summary>
+    public const byte SetClusterJoin = 0x72;
+    /// <summary>Report Cluster Membership: the host tells its BMC where it stands (system interface only).</summary>
+    public const byte ReportClusterMembership = 0x73;
+    /// <summary>Get Cluster Membership: what the host last reported (Operator over LAN, as the cluster polls it).</summary>
+    public const byte GetClusterMembership = 0x74;
 }

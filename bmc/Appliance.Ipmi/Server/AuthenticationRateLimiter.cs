@@ -1,52 +1,68 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace Appliance.Ipmi.Server;
 
 /// <summary>
-/// Counts failed authentications per source address in a fixed window; an address over the limit
-/// may not open sessions until its window ends. Bounded: the oldest windows go first when full.
+/// Slows down a source address that keeps failing to authenticate: after
+/// <see cref="IpmiServerOptions.AuthenticationFailuresBeforeDelay"/> failures in a row, each further
+/// one doubles the time before that address may open a session again (1 s, 2 s, 4 s ... at most
+/// <see cref="IpmiServerOptions.MaxAuthenticationDelay"/>). A session opened from the address forgets
+/// its failures, and so does a quiet spell of <see cref="IpmiServerOptions.AuthenticationFailureMemory"/>.
+/// Only the failing address waits. IPv6 sources count by their /64. Bounded: the stalest address goes first.
 /// </summary>
 internal sealed class AuthenticationRateLimiter
 {
     private const int MaxTrackedAddresses = 1024;
 
     private readonly Lock _sync = new();
-    private readonly Dictionary<IPAddress, Window> _windows = [];
+    private readonly Dictionary<IPAddress, Record> _records = [];
     private readonly TimeProvider _time;
-    private readonly int _limit;
-    private readonly TimeSpan _length;
+    private readonly int _freeFailures;
+    private readonly TimeSpan _maxDelay;
+    private readonly TimeSpan _memory;
 
-    public AuthenticationRateLimiter(TimeProvider time, int limit, TimeSpan length)
+    public AuthenticationRateLimiter(TimeProvider time, int freeFailures, TimeSpan maxDelay, TimeSpan memory)
     {
         _time = time;
-        _limit = limit;
-        _length = length;
+        _freeFailures = freeFailures;
+        _maxDelay = maxDelay;
+        _memory = memory;
     }
 
     public bool IsBlocked(IPAddress address)
     {
         lock (_sync)
         {
-            return _windows.TryGetValue(address, out var w) && w.Failures >= _limit && _time.GetElapsedTime(w.Start) < _length;
+            return _records.TryGetValue(Key(address), out var r) && _time.GetElapsedTime(r.Last) < DelayAfter(r.Failures);
         }
     }
 
     public void RecordFailure(IPAddress address)
     {
         long now = _time.GetTimestamp();
+        IPAddress key = Key(address);
         lock (_sync)
         {
-            if (!_windows.TryGetValue(address, out var w) || _time.GetElapsedTime(w.Start, now) >= _length)
+            if (!_records.TryGetValue(key, out var r) || _time.GetElapsedTime(r.Last, now) >= _memory)
             {
-                if (_windows.Count >= MaxTrackedAddresses)
+                if (!_records.ContainsKey(key) && _records.Count >= MaxTrackedAddresses)
                 {
                     Prune(now, force: true);
                 }
 
-                w = new Window(now, 0);
+                r = new Record(now, 0);
             }
 
-            _windows[address] = w with { Failures = w.Failures + 1 };
+            _records[key] = new Record(now, r.Failures + 1);
+        }
+    }
+
+    public void RecordSuccess(IPAddress address)
+    {
+        lock (_sync)
+        {
+            _records.Remove(Key(address));
         }
     }
 
@@ -58,21 +74,50 @@ internal sealed class AuthenticationRateLimiter
         }
     }
 
+    private TimeSpan DelayAfter(int failures)
+    {
+        int over = failures - _freeFailures;
+        if (over < 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        TimeSpan delay = over >= 30 ? _maxDelay : TimeSpan.FromSeconds(1L << over);
+        return delay < _maxDelay ? delay : _maxDelay;
+    }
+
+    private static IPAddress Key(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address;
+        }
+
+        byte[] bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes);
+    }
+
     private void Prune(long now, bool force)
     {
-        IPAddress? oldest = null;
-        long oldestStart = long.MaxValue;
+        IPAddress? stalest = null;
+        long stalestAt = long.MaxValue;
         List<IPAddress>? done = null;
-        foreach (var (address, w) in _windows)
+        foreach (var (address, r) in _records)
         {
-            if (_time.GetElapsedTime(w.Start, now) >= _length)
+            if (_time.GetElapsedTime(r.Last, now) >= _memory)
             {
                 (done ??= []).Add(address);
             }
-            else if (w.Start < oldestStart)
+            else if (r.Last < stalestAt)
             {
-                oldestStart = w.Start;
-                oldest = address;
+                stalestAt = r.Last;
+                stalest = address;
             }
         }
 
@@ -80,14 +125,14 @@ internal sealed class AuthenticationRateLimiter
         {
             foreach (var a in done)
             {
-                _windows.Remove(a);
+                _records.Remove(a);
             }
         }
-        else if (force && oldest is not null)
+        else if (force && stalest is not null)
         {
-            _windows.Remove(oldest);
+            _records.Remove(stalest);
         }
     }
 
-    private readonly record struct Window(long Start, int Failures);
+    private readonly record struct Record(long Last, int Failures);
 }

@@ -22,7 +22,7 @@ public sealed partial class IpmiServer
         }
 
         // Every session negotiated here has integrity and confidentiality; anything less is refused.
-        if (!packet.Authenticated || !packet.Encrypted || packet.PayloadType != PayloadType.Ipmi)
+        if (!packet.Authenticated || !packet.Encrypted || packet.PayloadType is not (PayloadType.Ipmi or PayloadType.Sol))
         {
             Drop();
             return;
@@ -70,6 +70,12 @@ public sealed partial class IpmiServer
                 session.RemoteAddress = Copy(from);
                 session.RemoteEndPoint = ToEndPoint(from);
                 session.Context!.RemoteEndPoint = session.RemoteEndPoint;
+            }
+
+            if (packet.PayloadType == PayloadType.Sol)
+            {
+                HandleSolPacket(session, plain.AsSpan(0, plainLength));
+                return;
             }
 
             if (!IpmiLanMessage.TryParseRequest(plain.AsSpan(0, plainLength), out var request, out int dataOffset, out int dataLength))

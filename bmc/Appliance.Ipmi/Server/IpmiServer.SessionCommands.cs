@@ -16,6 +16,10 @@ namespace Appliance.Ipmi.Server;
 public sealed partial class IpmiServer
 {
     private const byte ThisChannel = 0x0E;
+
+    /// <summary>A channel number in a request names this channel: its own number, or 0Eh ("the channel this request came in on").</summary>
+    private bool IsThisChannel(int channel) => channel == ThisChannel || channel == _options.ChannelNumber;
+
     private const int CipherSuiteRecordsPerResponse = 16;
 
     // Close Session command-specific completion codes.
@@ -28,7 +32,7 @@ public sealed partial class IpmiServer
     private static bool IsSessionLayerCommand(byte command) => command is
         AppCommand.GetSystemGuid or AppCommand.GetChannelAuthenticationCapabilities or AppCommand.GetSessionChallenge
         or AppCommand.ActivateSession or AppCommand.SetSessionPrivilegeLevel or AppCommand.CloseSession
-        or AppCommand.GetSessionInfo or AppCommand.GetChannelCipherSuites;
+        or AppCommand.GetSessionInfo or AppCommand.GetChannelCipherSuites || IsPayloadCommand(command);
 
     /// <summary>A request outside any session: only the discovery commands are answered with data.</summary>
     private void HandlePreSessionMessage(ReadOnlySpan<byte> message, bool v2, SocketAddress from)
@@ -59,8 +63,16 @@ public sealed partial class IpmiServer
         Span<byte> response = stackalloc byte[32];
         int length = 0;
         ServerSession? toClose = null;
+        SolSession? started = null;
+        SolSession? ended = null;
         byte cc = request.Command switch
         {
+            AppCommand.ActivatePayload => ActivatePayload(session, data, response, out length, out started),
+            AppCommand.DeactivatePayload => DeactivatePayload(session, data, out ended),
+            AppCommand.GetPayloadActivationStatus => GetPayloadActivationStatus(data, response, out length),
+            AppCommand.GetPayloadInstanceInfo => GetPayloadInstanceInfo(data, response, out length),
+            AppCommand.GetChannelPayloadSupport => GetChannelPayloadSupport(data, response, out length),
+            AppCommand.GetChannelPayloadVersion => GetChannelPayloadVersion(data, response, out length),
             AppCommand.GetChannelAuthenticationCapabilities => GetChannelAuthenticationCapabilities(data, response, out length),
             AppCommand.GetChannelCipherSuites => GetChannelCipherSuites(data, response, out length),
             AppCommand.GetSystemGuid => GetSystemGuid(data, response, out length),
@@ -75,6 +87,22 @@ public sealed partial class IpmiServer
         // finds it gone), but its keys live until the reply is sent.
         bool detached = toClose is not null && _sessions.Remove(toClose);
         SendSessionResponse(session, request, cc, response[..length]);
+
+        // The console has the activation before the first SOL packet, and the deactivation after the last.
+        started?.Start();
+        if (ended is not null)
+        {
+            ended.Deactivate(notify: ended.Owner != session);
+            ended.Dispose();
+            LogSolDeactivated(_sessionLogger, ended.Owner.ManagedSessionId, ended.Owner.UserName,
+                ended.Owner == session ? "Deactivate Payload" : $"Deactivate Payload from session {session.ManagedSessionId:X8}");
+            if (ended.Owner != session)
+            {
+                // Taken over from elsewhere: the console that held it learns at its next request that it is done.
+                Close(ended.Owner, $"its Serial-over-LAN was deactivated from session {session.ManagedSessionId:X8}");
+            }
+        }
+
         if (detached)
         {
             Retire(toClose!, toClose == session ? "Close Session" : $"Close Session from session {session.ManagedSessionId:X8}");
@@ -99,7 +127,7 @@ public sealed partial class IpmiServer
 
         int channel = data[0] & 0x0F;
         int privilege = data[1] & 0x0F;
-        if ((channel != ThisChannel && channel != _options.ChannelNumber) || privilege is 0 or > (int)PrivilegeLevel.Oem)
+        if (!IsThisChannel(channel) || privilege is 0 or > (int)PrivilegeLevel.Oem)
         {
             return CompletionCode.InvalidDataFieldInRequest;
         }
@@ -131,7 +159,7 @@ public sealed partial class IpmiServer
 
         int channel = data[0] & 0x0F;
         int payloadType = data[1] & 0x3F;
-        if ((channel != ThisChannel && channel != _options.ChannelNumber) || payloadType > 1)
+        if (!IsThisChannel(channel) || payloadType > 1)
         {
             return CompletionCode.InvalidDataFieldInRequest;
         }

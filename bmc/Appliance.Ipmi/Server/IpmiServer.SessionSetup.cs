@@ -11,6 +11,13 @@ namespace Appliance.Ipmi.Server;
 /// <summary>RMCP+ session establishment: Open Session Request and RAKP Messages 1-4 (IPMI v2.0 section 13.15-13.23).</summary>
 public sealed partial class IpmiServer
 {
+    /// <summary>
+    /// A console answers RAKP 2 within milliseconds. One that has been silent this long while its
+    /// address starts another exchange has given up (ipmitool stops without a word at a RAKP 2 it
+    /// cannot verify): its failure counts then, not when the setup times out.
+    /// </summary>
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMilliseconds(250);
+
     private void HandleOpenSessionRequest(ReadOnlySpan<byte> payload, SocketAddress from)
     {
         if (!Rakp.TryParseOpenSessionRequest(payload, out var request))
@@ -21,6 +28,7 @@ public sealed partial class IpmiServer
 
         RmcpPlusStatus status = CheckOpenSessionRequest(request, out CipherSuite? suite, out PrivilegeLevel maxPrivilege);
         var remote = ToEndPoint(from);
+        CountAbandonedExchanges(remote.Address);
         if (status == RmcpPlusStatus.NoErrors && _rateLimiter.IsBlocked(remote.Address))
         {
             status = RmcpPlusStatus.InsufficientResourcesToCreateSession;
@@ -42,6 +50,11 @@ public sealed partial class IpmiServer
                 out var evicted);
             if (evicted is not null)
             {
+                if (evicted.State == SessionState.Rakp2Sent)
+                {
+                    RecordAuthenticationFailure(evicted, "RAKP 3 never arrived");
+                }
+
                 LogSessionClosed(_sessionLogger, evicted.ManagedSessionId, evicted.UserName, "setup displaced by a newer request (table full)");
                 evicted.Dispose();
             }
@@ -63,6 +76,19 @@ public sealed partial class IpmiServer
 
         int length = Rakp.WriteOpenSessionResponse(reply, request.MessageTag, maxPrivilege, request.RemoteSessionId, session.ManagedSessionId, session.Suite);
         SendClear(PayloadType.OpenSessionResponse, reply[..length], from);
+    }
+
+    private void CountAbandonedExchanges(IPAddress address)
+    {
+        long sentBy = _time.GetTimestamp() - (long)(AbandonedAfter.TotalSeconds * _time.TimestampFrequency);
+        var abandoned = _sessions.AwaitingRakp3(address, sentBy);
+        if (abandoned is not null)
+        {
+            foreach (var s in abandoned)
+            {
+                RecordAuthenticationFailure(s, "RAKP 3 never came; the console started another exchange");
+            }
+        }
     }
 
     /// <summary>Accepts exactly the algorithm triples of cipher suites 3 and 17, and a valid privilege request.</summary>
@@ -164,13 +190,14 @@ public sealed partial class IpmiServer
         // An unknown, disabled or locked-out name gets a RAKP 2 keyed with random bytes: to the client
         // it looks exactly like a wrong password, so names cannot be probed.
         IpmiUser? user = _users.FindUser(name, _options.ChannelNumber);
-        bool lockedOut = _users.IsLockedOut(name);
+        var source = session.RemoteEndPoint.Address;
+        bool lockedOut = _users.IsLockedOut(name, source);
         bool usable = user is { Enabled: true, IpmiMessagingAllowed: true } && user.Key.Length <= RakpCrypto.MaxKeyLength && !lockedOut;
         byte[] key = usable ? user!.Key.ToArray() : RandomNumberGenerator.GetBytes(RakpCrypto.MaxKeyLength);
 
         payload.Slice(Rakp1.RemoteRandomOffset, RakpCrypto.RandomLength).CopyTo(session.RemoteRandom);
         RandomPool.Fill(session.ManagedRandom);
-        session.BeginRakp(message.Role, nameBytes, name, usable ? user : null, key, lockedOut);
+        session.BeginRakp(message.Role, nameBytes, name, usable ? user : null, key, lockedOut, _time.GetTimestamp());
 
         Span<byte> body = stackalloc byte[RakpCrypto.RandomLength + RakpCrypto.GuidLength + RakpCrypto.MaxHmacLength];
         session.ManagedRandom.CopyTo(body);
@@ -246,6 +273,18 @@ public sealed partial class IpmiServer
             return;
         }
 
+        RmcpPlusStatus room = _sessions.CheckActivation(session, requested, user.UserId, _options.MaxSessionsPerUser, _options.SessionsReservedForAdministrators);
+        if (room != RmcpPlusStatus.NoErrors)
+        {
+            // The password was right, so this is no failure; the user may not have another session now.
+            _users.RecordAuthenticationSuccess(user.Name, session.RemoteEndPoint.Address);
+            _rateLimiter.RecordSuccess(session.RemoteEndPoint.Address);
+            Interlocked.Increment(ref Statistics.SessionsRefusedCount);
+            Close(session, $"no room for another session at {requested} (per-user limit or the administrators' reserve)");
+            SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, room, session.RemoteSessionId)], from);
+            return;
+        }
+
         Span<byte> sik = stackalloc byte[RakpCrypto.MaxHmacLength];
         int sikLength = RakpCrypto.SessionIntegrityKey(
             session.Suite, _kg, session.RakpKey, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
@@ -254,10 +293,29 @@ public sealed partial class IpmiServer
         int icvLength = RakpCrypto.Rakp4Icv(session.Suite, sik[..sikLength], session.RemoteRandom, session.ManagedSessionId, _guid, icv);
         CryptographicOperations.ZeroMemory(sik);
         session.Activate(crypto, authCode.ToArray(), requested, _options.ChannelNumber, this);
-        _users.RecordAuthenticationSuccess(user.Name);
+        _users.RecordAuthenticationSuccess(user.Name, session.RemoteEndPoint.Address);
+        _rateLimiter.RecordSuccess(session.RemoteEndPoint.Address);
         Interlocked.Increment(ref Statistics.SessionsOpenedCount);
         LogSessionOpened(_sessionLogger, session.ManagedSessionId, user.Name, session.RemoteEndPoint, session.Suite.Id, requested);
         SendClear(PayloadType.Rakp4, reply[..Rakp.WriteReply(reply, message.MessageTag, session.RemoteSessionId, icv[..icvLength])], from);
+        if (requested >= PrivilegeLevel.Administrator)
+        {
+            MakeRoomForTheNextLogin();
+        }
+    }
+
+    /// <summary>
+    /// After an administrator's login took the last handle: the longest-idle session below
+    /// Administrator, idle for <see cref="IpmiServerOptions.IdleBeforeGivingWay"/>, is closed, so
+    /// that the next administrator finds room.
+    /// </summary>
+    private void MakeRoomForTheNextLogin()
+    {
+        long idleSince = _time.GetTimestamp() - (long)(_options.IdleBeforeGivingWay.TotalSeconds * _time.TimestampFrequency);
+        if (_sessions.GiveWayCandidate(idleSince) is { } idle)
+        {
+            Close(idle, "idle; gave way to an administrator's login");
+        }
     }
 
     private void SendRakp4(ServerSession session, byte tag, Span<byte> reply, SocketAddress to)

@@ -56,7 +56,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _sessionLogger = options.SessionLogger ?? _logger;
         _time = options.TimeProvider;
         _sessions = new SessionTable(options.MaxSessions);
-        _rateLimiter = new AuthenticationRateLimiter(_time, options.MaxAuthenticationFailuresPerAddress, options.AuthenticationFailureWindow);
+        _rateLimiter = new AuthenticationRateLimiter(_time, options.AuthenticationFailuresBeforeDelay, options.MaxAuthenticationDelay, options.AuthenticationFailureMemory);
         // The spec sends a GUID least significant byte first: the RFC 4122 byte order, reversed.
         _guid = options.SystemGuid.ToByteArray(bigEndian: true);
         Array.Reverse(_guid);
@@ -143,6 +143,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
 
         foreach (var s in _sessions.RemoveAll())
         {
+            EndSol(s, "server stopping");
             s.Dispose();
         }
     }
@@ -484,6 +485,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     /// <summary>Disposes a session already taken out of the table.</summary>
     private void Retire(ServerSession session, string reason)
     {
+        EndSol(session, "session closed");
         LogSessionClosed(_sessionLogger, session.ManagedSessionId, session.UserName, reason);
         session.Dispose();
     }
@@ -500,13 +502,14 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
             {
                 foreach (var s in expired)
                 {
-                    if (s.State == SessionState.Rakp2Sent)
+                    if (s.State == SessionState.Rakp2Sent && !s.FailureCounted)
                     {
                         // A name was offered but never proven: that counts against it.
                         RecordAuthenticationFailure(s, "RAKP 3 never arrived");
                     }
 
                     LogSessionClosed(_sessionLogger, s.ManagedSessionId, s.UserName, s.State == SessionState.Active ? "idle timeout" : "setup timeout");
+                    EndSol(s, "idle timeout");
                     s.Dispose();
                 }
             }
@@ -522,12 +525,18 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
 
     private void RecordAuthenticationFailure(ServerSession session, string reason)
     {
+        if (session.FailureCounted)
+        {
+            return;
+        }
+
+        session.FailureCounted = true;
         Interlocked.Increment(ref Statistics.AuthenticationFailuresCount);
         _rateLimiter.RecordFailure(session.RemoteEndPoint.Address);
         if (!session.WasLockedOut)
         {
             // Attempts against a locked account were never checked; counting them would stretch the lockout.
-            _users.RecordAuthenticationFailure(session.UserName);
+            _users.RecordAuthenticationFailure(session.UserName, session.RemoteEndPoint.Address);
         }
 
         LogAuthenticationFailed(_logger, session.UserName, session.RemoteEndPoint, reason);

@@ -21,12 +21,34 @@ public sealed class IpmiServerOptions
     /// <summary>Maximum simultaneous sessions, half-open ones included (15..63). Default 16.</summary>
     public int MaxSessions { get; set; } = 16;
 
+    /// <summary>
+    /// Sessions below Administrator privilege (by the session's maximum) that one user may have
+    /// active at once: half the table by default (8 of 16), so one monitoring tool may poll over
+    /// several sessions but no account can fill the table.
+    /// </summary>
+    public int MaxSessionsPerUser { get; set; } = 8;
+
+    /// <summary>
+    /// Active sessions kept for Administrator privilege: sessions below it may hold at most
+    /// <see cref="MaxSessions"/> minus this many. Default 1.
+    /// </summary>
+    public int SessionsReservedForAdministrators { get; set; } = 1;
+
+    /// <summary>
+    /// When an administrator's login takes the last session, the longest-idle session below
+    /// Administrator that has been idle at least this long is closed, so that the next login finds
+    /// room. Default 30 s.
+    /// </summary>
+    public TimeSpan IdleBeforeGivingWay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>An active session with no valid packet for this long is closed. Default 60 s.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// A session still in setup (Open Session/RAKP) this long is discarded; one that named a user counts
-    /// as a failed authentication then. Default 5 s (consoles send RAKP 3 within milliseconds of RAKP 2).
+    /// A session still in setup (Open Session/RAKP) this long is discarded; one that named a user and
+    /// was not counted yet counts as a failed authentication then. Default 5 s (consoles send RAKP 3
+    /// within milliseconds of RAKP 2; one that abandons the exchange is usually noticed sooner, when
+    /// its address starts another).
     /// </summary>
     public TimeSpan HalfOpenTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -34,19 +56,25 @@ public sealed class IpmiServerOptions
     public PrivilegeLevel ChannelPrivilegeLimit { get; set; } = PrivilegeLevel.Administrator;
 
     /// <summary>
-    /// Failed authentications from one source address within <see cref="AuthenticationFailureWindow"/>
-    /// after which that address may not open sessions until the window has passed. Default 10.
+    /// Failed authentications in a row from one source address that cost it nothing; each further one
+    /// doubles the time before that address may open a session again, starting at 1 s. Default 3.
     /// </summary>
-    public int MaxAuthenticationFailuresPerAddress { get; set; } = 10;
+    public int AuthenticationFailuresBeforeDelay { get; set; } = 3;
 
-    /// <summary>The window of <see cref="MaxAuthenticationFailuresPerAddress"/>. Default 60 s.</summary>
-    public TimeSpan AuthenticationFailureWindow { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>The longest wait one address's failures can bring upon it. Default 60 s.</summary>
+    public TimeSpan MaxAuthenticationDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>An address's failures are forgotten after this long without another. Default 10 minutes.</summary>
+    public TimeSpan AuthenticationFailureMemory { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Where each session opened or closed is logged (a line each, at Information): an access log the
     /// host can turn off. Null logs them with the server's own logger.
     /// </summary>
     public ILogger? SessionLogger { get; set; }
+
+    /// <summary>The host's serial console for Serial-over-LAN (payload type 1); null: the channel carries no SOL.</summary>
+    public Sol.ISerialOverLan? SerialOverLan { get; set; }
 
     /// <summary>Clock for timeouts (FakeTimeProvider in tests).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -65,6 +93,11 @@ public sealed class IpmiServerOptions
             throw new ArgumentOutOfRangeException(nameof(MaxSessions), MaxSessions, "MaxSessions must be 15..63");
         }
 
+        if (MaxSessionsPerUser < 1 || SessionsReservedForAdministrators < 0 || SessionsReservedForAdministrators >= MaxSessions || IdleBeforeGivingWay < TimeSpan.Zero)
+        {
+            throw new ArgumentException("MaxSessionsPerUser must be positive, SessionsReservedForAdministrators 0..MaxSessions-1, IdleBeforeGivingWay not negative");
+        }
+
         if (Kg is { Length: > 20 })
         {
             throw new ArgumentException("K_g is at most 20 bytes", nameof(Kg));
@@ -80,9 +113,9 @@ public sealed class IpmiServerOptions
             throw new ArgumentOutOfRangeException(nameof(ChannelPrivilegeLimit), ChannelPrivilegeLimit, "not a privilege level");
         }
 
-        if (MaxAuthenticationFailuresPerAddress < 1 || AuthenticationFailureWindow <= TimeSpan.Zero)
+        if (AuthenticationFailuresBeforeDelay < 0 || MaxAuthenticationDelay < TimeSpan.Zero || AuthenticationFailureMemory <= TimeSpan.Zero)
         {
-            throw new ArgumentException("the per-address failure limit and window must be positive");
+            throw new ArgumentException("the per-address failure allowance, delay and memory must not be negative");
         }
     }
 }

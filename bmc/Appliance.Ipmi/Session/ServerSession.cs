@@ -91,8 +91,15 @@ internal sealed class ServerSession : IDisposable
     /// <summary>The name was locked out when RAKP 1 arrived: the attempt was refused unseen and does not count again.</summary>
     public bool WasLockedOut { get; private set; }
 
-    public void BeginRakp(byte role, ReadOnlySpan<byte> userName, string name, IpmiUser? user, byte[] key, bool lockedOut)
+    /// <summary>This exchange's failure has been counted (RAKP 3 failed, or the console abandoned it); it never counts twice.</summary>
+    public bool FailureCounted { get; set; }
+
+    /// <summary>When RAKP 2 went out (timestamp).</summary>
+    public long Rakp2SentAt { get; private set; }
+
+    public void BeginRakp(byte role, ReadOnlySpan<byte> userName, string name, IpmiUser? user, byte[] key, bool lockedOut, long now)
     {
+        Rakp2SentAt = now;
         WasLockedOut = lockedOut;
         Role = role;
         UserNameBytes = userName.ToArray();

@@ -123,6 +123,85 @@ internal sealed class SessionTable
         }
     }
 
+    /// <summary>
+    /// Whether a session that has just proven its user may become active at
+    /// <paramref name="privilege"/>: sessions below Administrator may not take the slots reserved
+    /// for administrators, nor exceed their user's limit.
+    /// </summary>
+    public RmcpPlusStatus CheckActivation(ServerSession candidate, PrivilegeLevel privilege, byte userId, int perUserLimit, int reservedForAdministrators)
+    {
+        if (privilege >= PrivilegeLevel.Administrator)
+        {
+            return RmcpPlusStatus.NoErrors;
+        }
+
+        lock (_sync)
+        {
+            int active = 0;
+            int sameUser = 0;
+            foreach (var s in _byHandle)
+            {
+                if (s is { State: SessionState.Active, Context: { } c } && s != candidate)
+                {
+                    active++;
+                    if (c.UserId == userId && c.MaxPrivilege < PrivilegeLevel.Administrator)
+                    {
+                        sameUser++;
+                    }
+                }
+            }
+
+            return active >= MaxSessions - reservedForAdministrators || sameUser >= perUserLimit
+                ? RmcpPlusStatus.InsufficientResourcesToCreateSession
+                : RmcpPlusStatus.NoErrors;
+        }
+    }
+
+    /// <summary>
+    /// When every handle holds an active session: the active session below Administrator idle the
+    /// longest, if its last packet came at or before <paramref name="idleSince"/>; otherwise null.
+    /// </summary>
+    public ServerSession? GiveWayCandidate(long idleSince)
+    {
+        lock (_sync)
+        {
+            ServerSession? longest = null;
+            foreach (var s in _byHandle)
+            {
+                if (s is not { State: SessionState.Active })
+                {
+                    return null; // a handle is free or setting up: there is room
+                }
+
+                if (s.Context!.MaxPrivilege < PrivilegeLevel.Administrator && s.LastActivity <= idleSince
+                    && (longest is null || s.LastActivity < longest.LastActivity))
+                {
+                    longest = s;
+                }
+            }
+
+            return longest;
+        }
+    }
+
+    /// <summary>Sessions from <paramref name="address"/> whose RAKP 2 went out at or before <paramref name="sentBy"/> and that have had no RAKP 3.</summary>
+    public List<ServerSession>? AwaitingRakp3(IPAddress address, long sentBy)
+    {
+        List<ServerSession>? found = null;
+        lock (_sync)
+        {
+            foreach (var s in _byHandle)
+            {
+                if (s is { State: SessionState.Rakp2Sent, FailureCounted: false } && s.Rakp2SentAt <= sentBy && s.RemoteEndPoint.Address.Equals(address))
+                {
+                    (found ??= []).Add(s);
+                }
+            }
+        }
+
+        return found;
+    }
+
     public ServerSession? Find(uint managedSessionId)
     {
         lock (_sync)

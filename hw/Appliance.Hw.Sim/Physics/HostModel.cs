@@ -16,7 +16,8 @@ internal sealed class HostModel(
     Action<TimeSpan, Action> schedule,
     Action<string, bool> setLine,
     IHostOperatingSystem? os = null,
-    Func<byte[]>? smbios = null)
+    Func<byte[]>? smbios = null,
+    HostSerialPort? serial = null)
 {
     private int _epoch;
     private bool _powerPressed;
@@ -57,6 +58,7 @@ internal sealed class HostModel(
         setLine(LineNames.PsPowerOk, true);
         setLine(LineNames.PostComplete, true);
         os?.Boot(smbios?.Invoke() ?? []);
+        serial?.OperatingSystemRunning();
     }
 
     public void PowerButton(bool pressed)
@@ -137,9 +139,11 @@ internal sealed class HostModel(
             State = HostPowerState.Post;
             setLine(LineNames.PostComplete, false);
             os?.Kill();
+            serial?.Reset();
         }
         else
         {
+            serial?.PowerOnSelfTest();
             SchedulePostComplete();
         }
     }
@@ -158,6 +162,7 @@ internal sealed class HostModel(
         State = HostPowerState.Post;
         BootCount++;
         setLine(LineNames.PsPowerOk, true);
+        serial?.PowerOnSelfTest();
         SchedulePostComplete();
     }
 
@@ -171,6 +176,7 @@ internal sealed class HostModel(
                 State = HostPowerState.Running;
                 setLine(LineNames.PostComplete, true);
                 os?.Boot(smbios?.Invoke() ?? []);
+                serial?.PostCompleted(operatingSystem: os is not null);
             }
         });
     }
@@ -183,5 +189,6 @@ internal sealed class HostModel(
         setLine(LineNames.PostComplete, false);
         setLine(LineNames.PsPowerOk, false);
         os?.Kill();
+        serial?.PowerLost();
     }
 }

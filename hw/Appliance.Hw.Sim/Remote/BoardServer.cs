@@ -117,6 +117,12 @@ public sealed class BoardServer : IAsyncDisposable
                     break; // the connection belonged to the system interface until it ended
                 }
 
+                if (op == BoardProtocol.SerialConsole)
+                {
+                    await ServeSerialConsoleAsync(stream).ConfigureAwait(false);
+                    break; // the connection belonged to the serial console until it ended
+                }
+
                 (byte status, byte[] reply) = await HandleAsync(op, payload).ConfigureAwait(false);
                 await BoardProtocol.WriteFrameAsync(stream, status, reply, _stop.Token).ConfigureAwait(false);
             }
@@ -127,6 +133,36 @@ public sealed class BoardServer : IAsyncDisposable
         }
 
         await stream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task ServeSerialConsoleAsync(Stream stream)
+    {
+        await BoardProtocol.WriteFrameAsync(stream, BoardProtocol.Ok, ReadOnlyMemory<byte>.Empty, _stop.Token).ConfigureAwait(false);
+        using IDisposable attachment = _board.SerialPort.Attach(output =>
+        {
+            byte[] frame = new byte[1 + output.Length];
+            output.Span.CopyTo(frame.AsSpan(1));
+            lock (stream)
+            {
+                BoardProtocol.WriteFrame(stream, BoardProtocol.SerialConsole, frame);
+            }
+        });
+        while (await BoardProtocol.ReadFrameAsync(stream, _stop.Token).ConfigureAwait(false) is var (code, payload))
+        {
+            if (code != BoardProtocol.SerialConsole || payload.Length == 0)
+            {
+                continue;
+            }
+
+            if (payload[0] == BoardProtocol.SerialData)
+            {
+                _board.SerialPort.FromBmc(payload.AsSpan(1));
+            }
+            else if (payload[0] == BoardProtocol.SerialBreak)
+            {
+                _board.SerialPort.Break();
+            }
+        }
     }
 
     private async Task<(byte, byte[])> HandleAsync(byte op, byte[] p)

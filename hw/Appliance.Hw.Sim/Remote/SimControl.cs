@@ -40,6 +40,12 @@ public sealed record SimControlResponse
     public required IReadOnlyDictionary<string, double> FanDutyPercent { get; init; }
     public required IReadOnlyList<string> Lcd { get; init; }
     public required bool LcdBacklight { get; init; }
+
+    /// <summary>Serial breaks the BMC has sent the host's console.</summary>
+    public int SerialBreaks { get; init; }
+
+    /// <summary>Whether the host's console command (its login on the serial port) runs.</summary>
+    public bool HostConsoleRunning { get; init; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,

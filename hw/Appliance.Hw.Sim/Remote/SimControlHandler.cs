@@ -57,6 +57,8 @@ public static class SimControlHandler
             FanDutyPercent = d.Fans.ToDictionary(f => f.Name, f => Math.Round(board.FanDutyPercent(f.Name), 1)),
             Lcd = board.LcdLines,
             LcdBacklight = board.LcdBacklight,
+            SerialBreaks = board.SerialPort.BreakCount,
+            HostConsoleRunning = board.SerialPort.ConsoleRunning,
         };
     }
 

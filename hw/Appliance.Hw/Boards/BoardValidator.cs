@@ -19,6 +19,8 @@ internal sealed class BoardValidator(BoardDescription board)
         ValidatePanel();
         ValidateProcessors();
         ValidateMemory();
+        ValidateSystemInterface();
+        ValidateSerialConsole();
         ValidateSimulation();
         ValidateSimulatedParts();
     }
@@ -277,6 +279,27 @@ internal sealed class BoardValidator(BoardDescription board)
             Require(p.Sockets[i].Length is > 0 and <= 32, $"$.processors.sockets[{i}]", Quote(p.Sockets[i]), "must be 1..32 characters");
             Require(names.Add(p.Sockets[i]), $"$.processors.sockets[{i}]", Quote(p.Sockets[i]), "is defined twice");
         }
+    }
+
+    private void ValidateSystemInterface()
+    {
+        if (board.SystemInterface is SystemInterfaceDescription s)
+        {
+            Require(s.KcsDevice.StartsWith("/dev/", StringComparison.Ordinal) && s.KcsDevice.Length > 5 && !s.KcsDevice.Contains("/../", StringComparison.Ordinal),
+                "$.systemInterface.kcsDevice", Quote(s.KcsDevice), "must be a device under /dev, such as /dev/ipmi-kcs3");
+        }
+    }
+
+    private void ValidateSerialConsole()
+    {
+        if (board.SerialConsole is not SerialConsoleDescription c)
+        {
+            return;
+        }
+
+        Require(c.Device.StartsWith("/dev/", StringComparison.Ordinal) && c.Device.Length > 5, "$.serialConsole.device", Quote(c.Device), "must be a device under /dev");
+        Require(UartHostSerialPort.IsSupportedBaudRate(c.BaudRate), "$.serialConsole.baudRate", Num(c.BaudRate),
+            "must be one of 9600, 19200, 38400, 57600, 115200");
     }
 
     private void ValidateMemory()
