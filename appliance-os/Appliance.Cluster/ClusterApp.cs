@@ -51,6 +51,7 @@ public static class ClusterApp
         services.AddSingleton<ClusterInitializer>();
         services.AddSingleton<SeatKeeper>();
         services.AddSingleton<RedfishCertificates>();
+        services.AddSingleton<BmcRefusals>();
         services.AddSingleton<BmcPower>();
         services.AddSingleton<NodeAgents>();
         services.AddSingleton<ImageCopier>();

@@ -7,8 +7,8 @@ namespace Appliance.Cluster.Tests;
 
 /// <summary>
 /// The cluster's power control of a node, against a real BMC on a simulated board, with the cluster's
-/// own operator account: IPMI first; Redfish when IPMI does not answer; neither with a password the BMC
-/// no longer takes, and then the error says what each door answered.
+/// own operator account: IPMI first; Redfish when IPMI does not answer; a password the BMC no longer
+/// takes is tried once and then left alone for a while, so that the cluster never locks its own account.
 /// </summary>
 public sealed class BmcPowerTests
 {
@@ -17,7 +17,7 @@ public sealed class BmcPowerTests
     {
         await using var bmc = await SimulatedBmc.StartAsync();
         var account = await ClusterAccountAsync(bmc);
-        var power = new BmcPower(new RedfishCertificates(), NullLogger<BmcPower>.Instance);
+        var power = new BmcPower(new RedfishCertificates(), new BmcRefusals(), NullLogger<BmcPower>.Instance);
         var ipmi = new BmcAccess("n7", new BmcEndpoint("127.0.0.1", bmc.IpmiPort, bmc.RedfishUrl), account.User, account.Password);
 
         Assert.Equal(("off", "ipmi"), Read(await power.ReadAsync(ipmi, default)));
@@ -40,20 +40,36 @@ public sealed class BmcPowerTests
     }
 
     [Fact]
-    public async Task A_password_the_bmc_no_longer_takes_fails_on_both_doors_and_says_so()
+    public async Task A_password_the_bmc_no_longer_takes_is_tried_once_not_again_for_a_while_and_the_account_is_not_locked()
     {
         await using var bmc = await SimulatedBmc.StartAsync();
         var account = await ClusterAccountAsync(bmc);
-        var (exit, output) = bmc.AsAdmin("user", "set", "password", account.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture), "Changed-1234");
+        string id = account.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (exit, output) = bmc.AsAdmin("user", "set", "password", id, "Changed-1234");
         Assert.True(exit == 0, output);
-        var power = new BmcPower(new RedfishCertificates(), NullLogger<BmcPower>.Instance);
+        var power = new BmcPower(new RedfishCertificates(), new BmcRefusals(), NullLogger<BmcPower>.Instance);
         var access = new BmcAccess("n7", new BmcEndpoint("127.0.0.1", bmc.IpmiPort, bmc.RedfishUrl), account.User, account.Password);
 
-        var refused = await Assert.ThrowsAsync<BmcUnreachableException>(() => power.PowerOffAsync(access, default));
+        var refused = await Assert.ThrowsAsync<BmcRefusedException>(() => power.PowerOffAsync(access, default));
+        Assert.StartsWith($"n7's BMC refused the cluster's account at {refused.Refusal.At:HH:mm:ss} (IPMI at 127.0.0.1:{bmc.IpmiPort}: ", refused.Message);
+        Assert.EndsWith($"not asked again before {refused.Refusal.At + BmcRefusals.FirstWait:HH:mm:ss}, so that the refusals do not lock the account", refused.Message);
 
-        Assert.StartsWith($"n7's BMC refused or did not answer: IPMI at 127.0.0.1:{bmc.IpmiPort}: ", refused.Message);
-        Assert.Contains($"; Redfish at {bmc.RedfishUrl}/: the BMC's Redfish service at {bmc.RedfishUrl}/ refused the cluster's account", refused.Message);
-        await Assert.ThrowsAsync<BmcUnreachableException>(() => power.ReadAsync(access, default));
+        // The power manager, the fence and the BMC poller ask again and again: the BMC sees none of it until the wait is over.
+        for (int i = 0; i < 12; i++)
+        {
+            var again = await Assert.ThrowsAsync<BmcRefusedException>(() => i % 2 == 0 ? power.ReadAsync(access, default) : power.PowerOffAsync(access, default));
+            Assert.Equal(refused.Refusal, again.Refusal);
+        }
+
+        // The BMC locks an account at its fifth refused login in five minutes: the cluster's has one.
+        var (code, body, error) = Tool.RunSplit("curl", ["-sk", "--fail-with-body", "-u", $"{SimulatedBmc.AdminUser}:{bmc.AdminPassword}", $"{bmc.RedfishUrl}/redfish/v1/AccountService/Accounts/{id}"]);
+        Assert.True(code == 0, body + error);
+        using var shown = System.Text.Json.JsonDocument.Parse(body);
+        Assert.False(shown.RootElement.GetProperty("Locked").GetBoolean(), body);
+
+        // Another account on the same BMC is not held back by this one's refusals.
+        var answered = await power.ReadAsync(access with { User = SimulatedBmc.AdminUser, Password = bmc.AdminPassword }, default);
+        Assert.Equal("ipmi", answered.Via);
     }
 
     /// <summary>The cluster's dedicated account, made as enrolment makes it (an administrator's session, used once).</summary>

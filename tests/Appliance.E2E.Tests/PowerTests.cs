@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Appliance.Cluster.Bmc;
 
 namespace Appliance.E2E.Tests;
 
@@ -7,7 +8,8 @@ namespace Appliance.E2E.Tests;
 /// Power on demand and HA on the simulated rack (real BMCs on simulated boards, real hosts with libvirt
 /// and etcd, TCG guests): the cluster powers an idle node off through its BMC, wakes it with IPMI when a
 /// VM fits nowhere else, powers it off again when it is emptied, and fences a lost node through its BMC
-/// before its HA VM starts elsewhere — or, when the BMC refuses, restarts nothing and says so.
+/// before its HA VM starts elsewhere — or, when the BMC refuses, restarts nothing, says so, and backs off
+/// rather than lock the cluster's account there.
 /// </summary>
 public sealed partial class PowerTests(ClusterRack rack) : IClassFixture<ClusterRack>
 {
@@ -20,7 +22,7 @@ public sealed partial class PowerTests(ClusterRack rack) : IClassFixture<Cluster
     [Fact]
     public async Task A_vm_that_fits_nowhere_wakes_the_dormant_node_through_ipmi_and_the_emptied_node_is_drained_and_powered_off_once()
     {
-        // node2 is off and idle (the cluster powers an idle node off through its BMC).
+        // node2 is dormant: enrolled by its BMC with a join token there, or powered off by the cluster once idle.
         await DormantAsync("node2");
         Assert.Equal("off", rack[2].BoardStatus().GetProperty("hostOs").GetString());
         var before = await rack.PowerLogAsync("node2");
@@ -104,20 +106,23 @@ public sealed partial class PowerTests(ClusterRack rack) : IClassFixture<Cluster
             Assert.Contains("not restarted", lost.GetProperty("message").GetString());
             Assert.Contains(await rack.PowerLogAsync("node2"), e => e.Action == "fence-failed" && e.Reason.Contains("never two copies", StringComparison.Ordinal));
 
-            // Room on node1 and another try at the fence (every 30 s) change nothing while the BMC refuses.
+            // Room on node1 and another try at the fence change nothing while the BMC refuses. The cluster backs off
+            // after a refusal rather than asking again every few seconds: the BMC has not locked its account.
             await rack.AdminOkAsync("vm", "delete", "filler");
             DateTimeOffset firstTry = fault.GetProperty("lastAttempt").GetDateTimeOffset();
             await rack.UntilAsync(async () => (await rack.NodeAsync("node2")).GetProperty("fault").GetProperty("lastAttempt").GetDateTimeOffset() > firstTry,
-                TimeSpan.FromMinutes(2), "the cluster to try the fence again");
+                BmcRefusals.FirstWait + TimeSpan.FromMinutes(2), "the cluster to try the fence again");
             Assert.Equal("lost", (await rack.AdminJsonAsync("vm", "show", "precious")).GetProperty("state").GetString());
             Assert.DoesNotContain("precious", ClusterRack.VmsOn(rack[1]));
+            JsonElement clusterAccount = rack[2].Redfish($"/redfish/v1/AccountService/Accounts/{account}");
+            Assert.Equal((false, false), (clusterAccount.GetProperty("Enabled").GetBoolean(), clusterAccount.GetProperty("Locked").GetBoolean()));
 
-            // The person puts the account back (enabled, and unlocked: the BMC locked it after the refused logins);
-            // the next try powers node2 off, confirms it off, and only then starts the VM on node1, once.
-            Unlock(rack[2], account);
+            // The person enables the account again; the cluster's next try (once its wait is over) powers node2 off,
+            // confirms it off, and only then starts the VM on node1, once.
+            Enable(rack[2], account);
             JsonElement vm = default;
             await rack.UntilAsync(async () => (vm = await rack.AdminJsonAsync("vm", "show", "precious")).GetProperty("state").GetString() == "running",
-                PowerLimit, "precious to run again");
+                BmcRefusals.LongestWait + PowerLimit, "precious to run again");
             Assert.Equal("node1", vm.GetProperty("node").GetString());
             JsonElement restarted = vm.GetProperty("restarted");
             Assert.Equal(("node2", 1), (restarted.GetProperty("from").GetString(), restarted.GetProperty("count").GetInt32()));
@@ -144,7 +149,7 @@ public sealed partial class PowerTests(ClusterRack rack) : IClassFixture<Cluster
             // Back as it was for the next test: the account enabled, no VMs, node2 cleared for the cluster to power.
             if (account is not null)
             {
-                Unlock(rack[2], account);
+                Enable(rack[2], account);
             }
 
             await rack.AdminAsync("vm", "delete", "precious");
@@ -179,13 +184,13 @@ public sealed partial class PowerTests(ClusterRack rack) : IClassFixture<Cluster
     [GeneratedRegex(@"^(\d+)\s+cluster\s", RegexOptions.Multiline)]
     private static partial Regex ClusterAccount();
 
-    /// <summary>Enables the account and lifts its lockout through Redfish (PATCH Enabled and Locked), as the BMC's administrator.</summary>
-    private static void Unlock(RackNode node, string account)
+    /// <summary>Enables the account through Redfish (PATCH Enabled), as the BMC's administrator.</summary>
+    private static void Enable(RackNode node, string account)
     {
         (int code, string output) = Command.Run("curl", ["-sk", "--fail-with-body", "-u", $"{node.User}:{node.Password}", "-X", "PATCH",
-            "-H", "Content-Type: application/json", "-d", """{"Enabled": true, "Locked": false}""",
+            "-H", "Content-Type: application/json", "-d", """{"Enabled": true}""",
             $"{node.RedfishUrl}/redfish/v1/AccountService/Accounts/{account}"]);
-        Assert.True(code == 0, $"unlocking account {account} on node{node.Node}: {output}");
+        Assert.True(code == 0, $"enabling account {account} on node{node.Node}: {output}");
     }
 
     private static void Press(RackNode node, string button, string ms)

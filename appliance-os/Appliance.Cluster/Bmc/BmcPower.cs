@@ -31,9 +31,11 @@ public sealed record BmcReading(string Power, int? Watts, string Via, string? Ip
 /// Power control of the cluster's nodes through their BMCs, with the node's dedicated account:
 /// IPMI over LAN with the project's own client first (Chassis Control, Get Chassis Status, DCMI
 /// Get Power Reading, OEM Get Cluster Membership), Redfish (ComputerSystem.Reset, PowerState, PowerSubsystem) when IPMI does not
-/// answer or refuses.
+/// answer. A BMC that refuses the account is not asked on its other door with the same account, and
+/// not asked again before <see cref="BmcRefusals"/> allows: every refused login counts towards the
+/// account's lockout there.
 /// </summary>
-public sealed class BmcPower(RedfishCertificates certificates, ILogger<BmcPower> logger)
+public sealed class BmcPower(RedfishCertificates certificates, BmcRefusals refusals, ILogger<BmcPower> logger)
 {
     private static readonly TimeSpan IpmiTimeout = TimeSpan.FromMilliseconds(700);
     private static readonly TimeSpan RedfishTimeout = TimeSpan.FromSeconds(10);
@@ -55,6 +57,7 @@ public sealed class BmcPower(RedfishCertificates certificates, ILogger<BmcPower>
     /// <exception cref="BmcUnreachableException">Neither IPMI nor Redfish answered.</exception>
     public async Task<BmcReading> ReadAsync(BmcAccess bmc, CancellationToken ct)
     {
+        HoldBack(bmc);
         string ipmiError;
         try
         {
@@ -79,7 +82,12 @@ public sealed class BmcPower(RedfishCertificates certificates, ILogger<BmcPower>
             {
                 // A BMC without the OEM command: no word on the host's joins.
             }
+            refusals.Accepted(bmc);
             return new BmcReading(chassis.PowerOn ? "on" : "off", watts, "ipmi", null, refused);
+        }
+        catch (IpmiSessionException e)
+        {
+            throw Refused(bmc, "IPMI", e.Message);
         }
         catch (IpmiException e)
         {
@@ -98,22 +106,29 @@ public sealed class BmcPower(RedfishCertificates certificates, ILogger<BmcPower>
             {
             }
             // Only "Off" is off: a host powering on or off may still run.
+            refusals.Accepted(bmc);
             return new BmcReading(state == "Off" ? "off" : "on", watts, "redfish", ipmiError);
         }
         catch (RedfishException e)
         {
-            throw new BmcUnreachableException(bmc, ipmiError, e.Message);
+            throw Unanswered(bmc, ipmiError, e);
         }
     }
 
     private async Task<BmcAnswer> ControlAsync(BmcAccess bmc, ChassisControl ipmi, string resetType, string what, CancellationToken ct)
     {
+        HoldBack(bmc);
         string ipmiError;
         try
         {
             await using var session = await OpenAsync(bmc, ct);
             await session.ChassisControlAsync(ipmi, ct);
+            refusals.Accepted(bmc);
             return new BmcAnswer("ipmi", null);
+        }
+        catch (IpmiSessionException e)
+        {
+            throw Refused(bmc, "IPMI", e.Message);
         }
         catch (IpmiException e)
         {
@@ -125,13 +140,32 @@ public sealed class BmcPower(RedfishCertificates certificates, ILogger<BmcPower>
         {
             using var redfish = Redfish(bmc);
             await redfish.ResetAsync(resetType, ct);
+            refusals.Accepted(bmc);
             return new BmcAnswer("redfish", ipmiError);
         }
         catch (RedfishException e)
         {
-            throw new BmcUnreachableException(bmc, ipmiError, e.Message);
+            throw Unanswered(bmc, ipmiError, e);
         }
     }
+
+    /// <summary>Asks nothing while an earlier refusal holds the account back.</summary>
+    private void HoldBack(BmcAccess bmc)
+    {
+        if (refusals.HoldingBack(bmc) is { } refusal)
+            throw new BmcRefusedException(bmc, refusal);
+    }
+
+    private BmcRefusedException Refused(BmcAccess bmc, string door, string error)
+    {
+        var refusal = refusals.Refused(bmc, $"{door} at {(door == "IPMI" ? bmc.Endpoint.ToString() : bmc.Endpoint.RedfishUrl)}: {error}");
+        logger.LogWarning("{Node}'s BMC refused the cluster's account: {Reason}; not asked again before {NextTry:HH:mm:ss} (refused {Count} times in a row)",
+            bmc.Node, refusal.Reason, refusal.NextTry, refusal.Count);
+        return new BmcRefusedException(bmc, refusal);
+    }
+
+    private BmcUnreachableException Unanswered(BmcAccess bmc, string ipmiError, RedfishException e) =>
+        e.Refused ? Refused(bmc, "Redfish", e.Message) : new BmcUnreachableException(bmc, ipmiError, e.Message);
 
     private static Task<IpmiSession> OpenAsync(BmcAccess bmc, CancellationToken ct) => new IpmiClient(new IpmiClientOptions
     {
@@ -148,5 +182,23 @@ public sealed class BmcPower(RedfishCertificates certificates, ILogger<BmcPower>
 }
 
 /// <summary>Neither of the BMC's doors did what was asked; the message has both answers.</summary>
-public sealed class BmcUnreachableException(BmcAccess bmc, string ipmiError, string redfishError)
-    : Exception($"{bmc.Node}'s BMC refused or did not answer: IPMI at {bmc.Endpoint}: {ipmiError}; Redfish at {bmc.Endpoint.RedfishUrl}: {redfishError}");
+public class BmcUnreachableException : Exception
+{
+    public BmcUnreachableException(BmcAccess bmc, string ipmiError, string redfishError)
+        : base($"{bmc.Node}'s BMC refused or did not answer: IPMI at {bmc.Endpoint}: {ipmiError}; Redfish at {bmc.Endpoint.RedfishUrl}: {redfishError}")
+    {
+    }
+
+    protected BmcUnreachableException(string message)
+        : base(message)
+    {
+    }
+}
+
+/// <summary>The BMC refused the cluster's account (now or lately): it is left alone until <see cref="BmcRefusals.Refusal.NextTry"/>.</summary>
+public sealed class BmcRefusedException(BmcAccess bmc, BmcRefusals.Refusal refusal)
+    : BmcUnreachableException($"{bmc.Node}'s BMC refused the cluster's account at {refusal.At:HH:mm:ss} ({refusal.Reason}); "
+        + $"not asked again before {refusal.NextTry:HH:mm:ss}, so that the refusals do not lock the account")
+{
+    public BmcRefusals.Refusal Refusal { get; } = refusal;
+}

@@ -118,10 +118,12 @@ public sealed class RedfishClient : IDisposable
         catch (System.Text.Json.JsonException)
         {
         }
-        string what = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-            ? "refused the cluster's account"
+        // 429: the BMC holds this address back after refused logins; asking again only lengthens the wait.
+        bool refused = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests;
+        string what = response.StatusCode is HttpStatusCode.TooManyRequests ? "holds the cluster's logins back after refused ones"
+            : refused ? "refused the cluster's account"
             : $"answered {(int)response.StatusCode} {response.ReasonPhrase}";
-        throw new RedfishException($"the BMC's Redfish service at {_root} {what}{(detail.Length > 0 ? $": {detail}" : "")}");
+        throw new RedfishException($"the BMC's Redfish service at {_root} {what}{(detail.Length > 0 ? $": {detail}" : "")}", refused);
     }
 
     private static string Innermost(Exception e)
@@ -132,4 +134,8 @@ public sealed class RedfishClient : IDisposable
 }
 
 /// <summary>A Redfish request that did not get the answer it needed; the message says what the BMC did.</summary>
-public sealed class RedfishException(string message) : Exception(message);
+/// <param name="Refused">The BMC refused the account (401, 403) or held its logins back (429).</param>
+public sealed class RedfishException(string message, bool refused = false) : Exception(message)
+{
+    public bool Refused { get; } = refused;
+}

@@ -8,7 +8,8 @@ namespace Appliance.Cluster.Controller;
 /// <summary>
 /// The cluster's energy, from its BMCs' power readings: what the nodes that are on draw, integrated
 /// over time (trapezoids between the controller's readings), and what the rack would have drawn with
-/// every node on — each dormant node counted at the idle draw its BMC measured when it last ran. Kept
+/// every node on — each dormant node counted at the idle draw its BMC measured when it last ran (one
+/// that never ran at the mean idle draw of those that did). Kept
 /// in etcd (<see cref="Keys.Energy"/>), so a new controller carries the meter on; a sample every
 /// <see cref="SampleEvery"/> for the power plot, kept <see cref="SamplesKept"/>. Each node's power
 /// profile (idle, and full load extrapolated from busy readings) is learnt here too.
@@ -30,6 +31,8 @@ public sealed class EnergyMeter(ClusterMember member, ILogger<EnergyMeter> logge
     {
         double watts = 0, allOn = 0;
         int on = 0;
+        // A node that never ran (enrolled, dormant) has no measured draw: the rack's own nodes are alike, so the others' idle stands in.
+        double? alikeIdle = state.Profiles.Count > 0 ? state.Profiles.Values.Average(p => p.IdleWatts) : null;
         foreach (var node in state.Cluster.Nodes.Values)
         {
             var reading = state.Cluster.BmcStatus.GetValueOrDefault(node.Name);
@@ -43,6 +46,10 @@ public sealed class EnergyMeter(ClusterMember member, ILogger<EnergyMeter> logge
             else if (state.Profiles.TryGetValue(node.Name, out var profile))
             {
                 allOn += profile.IdleWatts;
+            }
+            else if (alikeIdle is { } estimate)
+            {
+                allOn += estimate;
             }
         }
 

@@ -21,6 +21,7 @@ public sealed class Fencing(ClusterMember member, BmcPower bmc, ILogger<Fencing>
     private static readonly TimeSpan ConfirmLimit = TimeSpan.FromSeconds(20);
     public const string RestartedDisks = "its image with a fresh overlay: what it wrote on its old node is not carried over (no replicated storage)";
     private readonly Dictionary<string, DateTimeOffset> _lostSince = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _triedAt = new(StringComparer.Ordinal);
 
     public async Task RoundAsync(EtcdStore store, PowerState state, CancellationToken ct)
     {
@@ -29,6 +30,7 @@ public sealed class Fencing(ClusterMember member, BmcPower bmc, ILogger<Fencing>
             if (state.Cluster.IsAlive(node.Name) || state.TransitionOf(node.Name) is not null || state.PoweredOff.Contains(node.Name))
             {
                 _lostSince.Remove(node.Name);
+                _triedAt.Remove(node.Name);
                 continue;
             }
             // The clock starts when this controller first sees the node gone: a new controller waits the whole time again.
@@ -41,7 +43,8 @@ public sealed class Fencing(ClusterMember member, BmcPower bmc, ILogger<Fencing>
                 await RestartAsync(store, state, node.Name, ct); // again, in case the last controller stopped half-way
                 continue;
             }
-            if (fault?.Kind == NodeFaultRecord.FenceUnconfirmed && state.Now - (fault.LastAttempt ?? fault.At) < RetryEvery) continue;
+            if (fault?.Kind == NodeFaultRecord.FenceUnconfirmed && _triedAt.TryGetValue(node.Name, out var tried) && state.Now - tried < RetryEvery) continue;
+            _triedAt[node.Name] = state.Now;
             await FenceAsync(store, state, node.Name, state.Now - since, fault, ct);
         }
     }
@@ -58,6 +61,8 @@ public sealed class Fencing(ClusterMember member, BmcPower bmc, ILogger<Fencing>
         var access = await BmcAccess.LoadAsync(store, identity.ClusterKey, node, ct);
         string? failure = null;
         string? confirmedBy = null;
+        // When the BMC was last asked: a BMC that refused the account lately is not asked again yet.
+        DateTimeOffset asked = DateTimeOffset.UtcNow;
         if (access is null)
         {
             failure = "the cluster has no BMC account on it, so it cannot power it off";
@@ -84,6 +89,11 @@ public sealed class Fencing(ClusterMember member, BmcPower bmc, ILogger<Fencing>
                     await Task.Delay(1000, ct);
                 }
             }
+            catch (BmcRefusedException e)
+            {
+                failure = e.Message;
+                asked = e.Refusal.At;
+            }
             catch (BmcUnreachableException e)
             {
                 failure = e.Message;
@@ -92,9 +102,11 @@ public sealed class Fencing(ClusterMember member, BmcPower bmc, ILogger<Fencing>
 
         if (confirmedBy is null)
         {
+            // The reason names no time of its own, so that a try held back leaves the record as it was.
             var fault = new NodeFaultRecord(NodeFaultRecord.FenceUnconfirmed,
-                $"{lostFor} and not confirmed off ({failure}): its VMs are not restarted elsewhere; a person must check it", earlier?.At ?? DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
-            await store.TxnAsync([Guarded.Leader(member)], [EtcdStore.PutOp(Keys.NodeFaults + node, fault, StoreJsonContext.Default.NodeFaultRecord)], ct: ct);
+                $"lost (no lease) and not confirmed off ({failure}): its VMs are not restarted elsewhere; a person must check it", earlier?.At ?? DateTimeOffset.UtcNow, asked);
+            if (fault != earlier)
+                await store.TxnAsync([Guarded.Leader(member)], [EtcdStore.PutOp(Keys.NodeFaults + node, fault, StoreJsonContext.Default.NodeFaultRecord)], ct: ct);
             if (earlier?.Kind != NodeFaultRecord.FenceUnconfirmed)
             {
                 logger.LogError("{Node} could not be fenced: {Failure}; its VMs stay where they are", node, failure);
