@@ -15,7 +15,7 @@ public sealed class BmcPowerTests
     [Fact]
     public async Task The_host_is_powered_on_and_off_over_ipmi_and_over_redfish_when_ipmi_does_not_answer()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         var account = await ClusterAccountAsync(bmc);
         var power = new BmcPower(new RedfishCertificates(), new BmcRefusals(), NullLogger<BmcPower>.Instance);
         var ipmi = new BmcAccess("n7", new BmcEndpoint("127.0.0.1", bmc.IpmiPort, bmc.RedfishUrl), account.User, account.Password);
@@ -42,7 +42,7 @@ public sealed class BmcPowerTests
     [Fact]
     public async Task A_password_the_bmc_no_longer_takes_is_tried_once_not_again_for_a_while_and_the_account_is_not_locked()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         var account = await ClusterAccountAsync(bmc);
         string id = account.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var (exit, output) = bmc.AsAdmin("user", "set", "password", id, "Changed-1234");
@@ -62,22 +62,22 @@ public sealed class BmcPowerTests
         }
 
         // The BMC locks an account at its fifth refused login in five minutes: the cluster's has one.
-        var (code, body, error) = Tool.RunSplit("curl", ["-sk", "--fail-with-body", "-u", $"{SimulatedBmc.AdminUser}:{bmc.AdminPassword}", $"{bmc.RedfishUrl}/redfish/v1/AccountService/Accounts/{id}"]);
+        var (code, body, error) = Tool.RunSplit("curl", ["-sk", "--fail-with-body", "-u", $"{NodeBmc.AdminUser}:{bmc.AdminPassword}", $"{bmc.RedfishUrl}/redfish/v1/AccountService/Accounts/{id}"]);
         Assert.True(code == 0, body + error);
         using var shown = System.Text.Json.JsonDocument.Parse(body);
         Assert.False(shown.RootElement.GetProperty("Locked").GetBoolean(), body);
 
         // Another account on the same BMC is not held back by this one's refusals.
-        var answered = await power.ReadAsync(access with { User = SimulatedBmc.AdminUser, Password = bmc.AdminPassword }, default);
+        var answered = await power.ReadAsync(access with { User = NodeBmc.AdminUser, Password = bmc.AdminPassword }, default);
         Assert.Equal("ipmi", answered.Via);
     }
 
     /// <summary>The cluster's dedicated account, made as enrolment makes it (an administrator's session, used once).</summary>
-    private static async Task<BmcAccount> ClusterAccountAsync(SimulatedBmc bmc)
+    private static async Task<BmcAccount> ClusterAccountAsync(NodeBmc bmc)
     {
         await using var session = await new IpmiClient(new IpmiClientOptions
         {
-            Host = "127.0.0.1", Port = bmc.IpmiPort, UserName = SimulatedBmc.AdminUser, Password = bmc.AdminPassword,
+            Host = "127.0.0.1", Port = bmc.IpmiPort, UserName = NodeBmc.AdminUser, Password = bmc.AdminPassword,
         }).OpenSessionAsync();
         return await BmcAccountProvisioner.CreateAsync(session, default);
     }

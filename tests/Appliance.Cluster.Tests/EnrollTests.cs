@@ -16,7 +16,7 @@ public sealed class EnrollTests
     [Fact]
     public async Task Enrolling_makes_the_clusters_own_bmc_account_and_keeps_nothing_of_the_administrators_password()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         await using var rack = await TestRack.StartAsync(1);
 
         var enrolled = await rack.AdminAsync("node", "enroll", "n7", "--bmc", bmc.Endpoint, "--user", "admin", "--password-file", bmc.AdminPasswordFile, "--json");
@@ -67,7 +67,7 @@ public sealed class EnrollTests
     [Fact]
     public async Task A_wrong_administrator_password_makes_nothing()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         await using var rack = await TestRack.StartAsync(1);
         string wrong = Path.Combine(rack.Root, "wrong-password");
         File.WriteAllText(wrong, "not-the-password\n");
@@ -83,7 +83,7 @@ public sealed class EnrollTests
     [Fact]
     public async Task Enrolling_with_missing_arguments_is_refused_before_the_bmc_is_touched_and_a_node_enrolled_once_is_refused_again()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         await using var rack = await TestRack.StartAsync(1);
 
         var noBmc = await rack.AdminAsync("node", "enroll", "n9", "--user", "admin", "--password-file", bmc.AdminPasswordFile);

@@ -17,7 +17,7 @@ public sealed class InBandJoinTests
     [Fact]
     public async Task A_host_joins_with_the_token_its_bmc_holds_and_makes_the_clusters_bmc_account_in_band()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         await using var rack = await TestRack.StartAsync(1);
         bmc.SetJoin(await rack.TokenAsync(), $"{rack["n1"].Address}:7443");
 
@@ -43,7 +43,7 @@ public sealed class InBandJoinTests
     [Fact]
     public async Task A_token_the_cluster_refuses_is_reported_to_the_bmc_with_the_reason_and_not_tried_again()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         await using var rack = await TestRack.StartAsync(1);
         string expired = await rack.TokenAsync("--ttl", "1s");
         await Task.Delay(TimeSpan.FromSeconds(1.5));

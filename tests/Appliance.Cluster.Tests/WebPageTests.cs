@@ -13,7 +13,7 @@ public sealed class WebPageTests(NodeAgent agent) : IClassFixture<NodeAgent>
     [Fact]
     public async Task A_person_logs_in_with_the_link_from_the_cli_and_sees_nodes_watts_vms_the_power_log_and_the_plot()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         await using var rack = await TestRack.StartAsync(1, settings: _ => new() { ["NodeAgent"] = agent.Url });
         await VmTests.WaitForCapacityAsync(rack, "n1");
         Assert.Equal(0, bmc.AsAdmin("chassis", "power", "on").Exit);
