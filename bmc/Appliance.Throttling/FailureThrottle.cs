@@ -4,7 +4,8 @@ namespace Appliance.Throttling;
 /// A growing delay per key (a source address, or an address and a user name) that keeps failing to
 /// log in, as its <see cref="FailureThrottlePolicy"/> says. Only the failing key waits; a success
 /// forgets its failures. Time is the monotonic clock of the <see cref="TimeProvider"/>, so a change
-/// of the wall clock neither frees nor holds anyone.
+/// of the wall clock neither frees nor holds anyone. Every key passes through the key function first
+/// (e.g. <see cref="SourceAddress.Of"/>), so the callers hand over what they have.
 /// </summary>
 public sealed class FailureThrottle<TKey>
     where TKey : notnull
@@ -12,11 +13,14 @@ public sealed class FailureThrottle<TKey>
     private readonly Lock _sync = new();
     private readonly Dictionary<TKey, Record> _records = [];
     private readonly TimeProvider _time;
+    private readonly Func<TKey, TKey> _keyOf;
 
-    public FailureThrottle(FailureThrottlePolicy policy, TimeProvider time)
+    /// <param name="keyOf">The key as the throttle counts it; the key itself when not given.</param>
+    public FailureThrottle(FailureThrottlePolicy policy, TimeProvider time, Func<TKey, TKey>? keyOf = null)
     {
         Policy = policy;
         _time = time;
+        _keyOf = keyOf ?? (key => key);
     }
 
     public FailureThrottlePolicy Policy { get; }
@@ -24,6 +28,7 @@ public sealed class FailureThrottle<TKey>
     /// <summary>How long <paramref name="key"/> must still wait before it may try again; zero when it may now.</summary>
     public TimeSpan Wait(TKey key)
     {
+        key = _keyOf(key);
         long now = _time.GetTimestamp();
         lock (_sync)
         {
@@ -39,6 +44,7 @@ public sealed class FailureThrottle<TKey>
 
     public void Failure(TKey key)
     {
+        key = _keyOf(key);
         long now = _time.GetTimestamp();
         lock (_sync)
         {
@@ -60,7 +66,7 @@ public sealed class FailureThrottle<TKey>
     {
         lock (_sync)
         {
-            _records.Remove(key);
+            _records.Remove(_keyOf(key));
         }
     }
 

@@ -19,18 +19,19 @@ public sealed class SourceThrottle
     private const int MaxNameLength = 64;
     private readonly FailureThrottle<(IPAddress Source, string Name)> _throttle;
 
-    public SourceThrottle(TimeProvider time) => _throttle = new(Policy, time);
+    public SourceThrottle(TimeProvider time) => _throttle = new(Policy, time, Key);
 
     /// <summary>How long <paramref name="source"/> must still wait before it may try <paramref name="userName"/>; zero when it may now.</summary>
-    public TimeSpan Wait(IPAddress source, string userName) => _throttle.Wait(Key(source, userName));
+    public TimeSpan Wait(IPAddress source, string userName) => _throttle.Wait((source, userName));
 
-    public void Failure(IPAddress source, string userName) => _throttle.Failure(Key(source, userName));
+    public void Failure(IPAddress source, string userName) => _throttle.Failure((source, userName));
 
-    public void Success(IPAddress source, string userName) => _throttle.Success(Key(source, userName));
+    public void Success(IPAddress source, string userName) => _throttle.Success((source, userName));
 
     /// <summary>Forgets every address's failures for <paramref name="userName"/> (an unlock).</summary>
     public void Forget(string userName) => _throttle.Forget(key => key.Name == userName);
 
-    private static (IPAddress, string) Key(IPAddress source, string userName) =>
-        (SourceAddress.Of(source), userName.Length > MaxNameLength ? userName[..MaxNameLength] : userName);
+    /// <summary>The address as one source and the name cut to a bounded length, so no request can grow the table's keys.</summary>
+    private static (IPAddress Source, string Name) Key((IPAddress Source, string Name) key) =>
+        (SourceAddress.Of(key.Source), key.Name.Length > MaxNameLength ? key.Name[..MaxNameLength] : key.Name);
 }

@@ -5,7 +5,6 @@ using System.Text;
 using Appliance.Ipmi.Crypto;
 using Appliance.Ipmi.Rmcp;
 using Appliance.Ipmi.Session;
-using Appliance.Throttling;
 
 namespace Appliance.Ipmi.Server;
 
@@ -30,7 +29,7 @@ public sealed partial class IpmiServer
         RmcpPlusStatus status = CheckOpenSessionRequest(request, out CipherSuite? suite, out PrivilegeLevel maxPrivilege);
         var remote = ToEndPoint(from);
         CountAbandonedExchanges(remote.Address);
-        if (status == RmcpPlusStatus.NoErrors && _sourceThrottle.Wait(SourceAddress.Of(remote.Address)) > TimeSpan.Zero)
+        if (status == RmcpPlusStatus.NoErrors && _sourceThrottle.Wait(remote.Address) > TimeSpan.Zero)
         {
             status = RmcpPlusStatus.InsufficientResourcesToCreateSession;
         }
@@ -279,7 +278,7 @@ public sealed partial class IpmiServer
         {
             // The password was right, so this is no failure; the user may not have another session now.
             _users.RecordAuthenticationSuccess(user.Name, session.RemoteEndPoint.Address);
-            _sourceThrottle.Success(SourceAddress.Of(session.RemoteEndPoint.Address));
+            _sourceThrottle.Success(session.RemoteEndPoint.Address);
             Interlocked.Increment(ref Statistics.SessionsRefusedCount);
             Close(session, $"no room for another session at {requested} (per-user limit or the administrators' reserve)");
             SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, room, session.RemoteSessionId)], from);
@@ -295,7 +294,7 @@ public sealed partial class IpmiServer
         CryptographicOperations.ZeroMemory(sik);
         session.Activate(crypto, authCode.ToArray(), requested, _options.ChannelNumber, this);
         _users.RecordAuthenticationSuccess(user.Name, session.RemoteEndPoint.Address);
-        _sourceThrottle.Success(SourceAddress.Of(session.RemoteEndPoint.Address));
+        _sourceThrottle.Success(session.RemoteEndPoint.Address);
         Interlocked.Increment(ref Statistics.SessionsOpenedCount);
         LogSessionOpened(_sessionLogger, session.ManagedSessionId, user.Name, session.RemoteEndPoint, session.Suite.Id, requested);
         SendClear(PayloadType.Rakp4, reply[..Rakp.WriteReply(reply, message.MessageTag, session.RemoteSessionId, icv[..icvLength])], from);

@@ -60,7 +60,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _sessions = new SessionTable(options.MaxSessions);
         _sourceThrottle = new FailureThrottle<IPAddress>(
             new FailureThrottlePolicy(options.AuthenticationFailuresBeforeDelay, options.MaxAuthenticationDelay, options.AuthenticationFailureMemory, MaxTracked: 1024),
-            _time);
+            _time, SourceAddress.Of);
         // The spec sends a GUID least significant byte first: the RFC 4122 byte order, reversed.
         _guid = options.SystemGuid.ToByteArray(bigEndian: true);
         Array.Reverse(_guid);
@@ -536,7 +536,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
 
         session.FailureCounted = true;
         Interlocked.Increment(ref Statistics.AuthenticationFailuresCount);
-        _sourceThrottle.Failure(SourceAddress.Of(session.RemoteEndPoint.Address));
+        _sourceThrottle.Failure(session.RemoteEndPoint.Address);
         if (!session.WasLockedOut)
         {
             // Attempts against a locked account were never checked; counting them would stretch the lockout.
