@@ -59,18 +59,22 @@ internal sealed class VmProgress(ApiClient api, string name, bool quiet)
         {
             return null; // not written yet, or gone: the create's answer says what happened
         }
-        if (vm?["message"] is { } message && message.GetValue<string>() is { Length: > 0 } text && text != _said)
+        // Every step the cluster recorded since the last look, even one that came and went in between.
+        var steps = vm?["progress"] is JsonArray progress ? progress.Select(p => p?.GetValue<string>() ?? "").ToList() : [];
+        if (steps.Count == 0 && vm?["message"] is JsonValue message && message.GetValue<string>() is { Length: > 0 } text) steps.Add(text);
+        int next = _said is null ? 0 : steps.LastIndexOf(_said) + 1;
+        foreach (string step in steps.Skip(next).Where(s => s.Length > 0))
         {
-            _said = text;
-            if (quiet) return vm;
+            _said = step;
+            if (quiet) continue;
             if (status is null)
             {
-                Console.Out.WriteLine(text);
+                Console.Out.WriteLine(step);
             }
             else
             {
-                AnsiConsole.MarkupLine($"[grey]{Markup.Escape(DateTime.Now.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture))}[/] {Markup.Escape(text)}");
-                status.Status(Markup.Escape(text));
+                AnsiConsole.MarkupLine($"[grey]{Markup.Escape(DateTime.Now.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture))}[/] {Markup.Escape(step)}");
+                status.Status(Markup.Escape(step));
             }
         }
         return vm;

@@ -111,7 +111,8 @@ public sealed record VmView(
     DateTimeOffset CreatedAt,
     bool Ha,
     VmRestart? Restarted,
-    VmSpec? Spec);
+    VmSpec? Spec,
+    IReadOnlyList<string> Progress);
 
 /// <summary>The power plot's data: the cluster's samples, oldest first.</summary>
 public sealed record PowerHistory(IReadOnlyList<PowerSampleRecord> Samples);

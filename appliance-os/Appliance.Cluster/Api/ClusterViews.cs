@@ -66,7 +66,7 @@ public sealed class ClusterViews(ClusterMember member)
 
     public static VmView View(VmRecord vm, bool withSpec) => new(
         vm.Name, vm.Node, vm.Observed.State, vm.Desired, vm.Spec.Vcpus, vm.Spec.MemoryMiB, vm.Observed.Message, vm.RequestedNode, vm.CreatedAt,
-        vm.Ha, vm.Restarted, withSpec ? vm.Spec : null);
+        vm.Ha, vm.Restarted, withSpec ? vm.Spec : null, vm.Progress ?? []);
 
     private static async Task<NodeView> ViewAsync(EtcdStore store, NodeRecord node, ClusterSnapshot snapshot, ViewContext context, bool withLog, CancellationToken ct)
     {

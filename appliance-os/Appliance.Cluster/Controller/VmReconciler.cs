@@ -69,7 +69,9 @@ public sealed class VmReconciler(ClusterMember member, PowerManager power, Power
         }
         // A VM that waited for its node to come on hears that it did.
         bool waited = vm.Observed.Message is { } before && before.Contains(place.Node, StringComparison.Ordinal);
-        var placed = vm with { Node = place.Node, Observed = Observed("creating", $"{(waited ? $"{place.Node} joined; " : "")}starting {vm.Name} on {place.Node}") };
+        string starting = $"{(waited ? $"{place.Node} joined; " : "")}starting {vm.Name} on {place.Node}";
+        // The progress goes in here rather than only at the write, for the create below carries this record on.
+        var placed = (vm with { Node = place.Node, Observed = Observed("creating", starting) }).WithProgress(starting);
         if (await WriteAsync(store, entry, placed, ct) is { } revision)
         {
             logger.LogInformation("Placed VM {Vm} on {Node}: {Reason}", vm.Name, place.Node, place.Reason);
@@ -210,6 +212,7 @@ public sealed class VmReconciler(ClusterMember member, PowerManager power, Power
     /// <summary>Writes the record if it is unchanged and this node still leads; returns the new revision, or null when the write lost.</summary>
     private async Task<long?> WriteAsync(EtcdStore store, Entry<VmRecord> entry, VmRecord updated, CancellationToken ct)
     {
+        if (updated.Observed.State is "pending" or "creating") updated = updated.WithProgress(updated.Observed.Message);
         bool sameObservation = updated.Observed.State == entry.Value.Observed.State && updated.Observed.Message == entry.Value.Observed.Message;
         if (sameObservation && (updated with { Observed = entry.Value.Observed }) == entry.Value) return entry.ModRevision;
         var txn = await store.TxnAsync(Guard(entry), [EtcdStore.PutOp(Keys.Vms + updated.Name, updated, StoreJsonContext.Default.VmRecord)], ct: ct);

@@ -75,11 +75,21 @@ public sealed record PowerLogEntry(DateTimeOffset Time, string Node, string Acti
 /// <param name="Node">The node it was placed on.</param>
 /// <param name="Ha">Restarted on another node when its node is lost (once the lost node is fenced).</param>
 /// <param name="Restarted">The last HA restart: from which node, when, and what it means for its disks.</param>
+/// <param name="Progress">Each message the cluster gave while placing and starting it, oldest first (the last
+/// <see cref="ProgressKept"/>): a client that looks now and then still sees every step, however short.</param>
 public sealed record VmRecord(string Name, VmSpec Spec, string? RequestedNode, string Desired, string? Node, VmObserved Observed, DateTimeOffset CreatedAt,
-    bool Ha = false, VmRestart? Restarted = null)
+    bool Ha = false, VmRestart? Restarted = null, IReadOnlyList<string>? Progress = null)
 {
     public const string Running = "running";
     public const string Deleted = "deleted";
+    public const int ProgressKept = 20;
+
+    /// <summary>This record with <paramref name="message"/> added to its progress, unless it is the last one there.</summary>
+    public VmRecord WithProgress(string? message)
+    {
+        if (string.IsNullOrEmpty(message) || Progress?.LastOrDefault() == message) return this;
+        return this with { Progress = [.. (Progress ?? []).TakeLast(ProgressKept - 1), message] };
+    }
 }
 
 /// <param name="State">"pending" (not placed yet), "creating", the agent's state ("running", "shut off", ...),
