@@ -11,15 +11,6 @@ namespace Appliance.Bmc.Tests;
 /// </summary>
 public class TestNameTests
 {
-    /// <summary>
-    /// Test projects whose tests still carry PascalCase names; the rule passes over them until they
-    /// are renamed, and fails once one of them has no such name left, so the entry is removed.
-    /// </summary>
-    private static readonly string[] StillPascalCase =
-    [
-        "tests/Appliance.Cluster.Tests",
-    ];
-
     [Fact]
     public void Every_test_is_named_as_a_sentence_with_its_words_joined_by_underscores()
     {
@@ -27,7 +18,6 @@ public class TestNameTests
         Assert.True(tests.Length > 100, $"only {tests.Length} tests found under tests/: the rule would check next to nothing");
 
         string[] unnamed = tests
-            .Where(t => !StillPascalCase.Any(t.IsIn))
             .Where(t => !t.Name.Contains('_', StringComparison.Ordinal))
             .Select(t => $"{t.File}:{t.Line} {t.Name}")
             .ToArray();
@@ -35,22 +25,7 @@ public class TestNameTests
         Assert.True(unnamed.Length == 0, "name these tests as sentences (First_word_then_the_rest_in_lower_case):\n" + string.Join('\n', unnamed));
     }
 
-    [Fact]
-    public void Every_project_passed_over_still_has_a_test_to_rename()
-    {
-        TestMethod[] tests = TestMethods().ToArray();
-
-        string[] done = StillPascalCase
-            .Where(project => !tests.Any(t => t.IsIn(project) && !t.Name.Contains('_', StringComparison.Ordinal)))
-            .ToArray();
-
-        Assert.True(done.Length == 0, "every test here is named as a sentence: take these out of StillPascalCase:\n" + string.Join('\n', done));
-    }
-
-    private sealed record TestMethod(string File, int Line, string Name)
-    {
-        public bool IsIn(string project) => File.StartsWith(project + "/", StringComparison.Ordinal);
-    }
+    private sealed record TestMethod(string File, int Line, string Name);
 
     /// <summary>Every method marked [Fact] or [Theory] in the sources under tests/, with its file relative to the repository.</summary>
     private static IEnumerable<TestMethod> TestMethods()
