@@ -14,7 +14,7 @@ public sealed class SerialOverLanTests
     private const string HostShell = "PS1='host$ ' exec /bin/bash --norc --noprofile -i";
 
     [Fact]
-    public async Task IpmitoolSolShowsWhatTheHostPrintedBeforeAndRunsWhatIsTyped()
+    public async Task Ipmitool_sol_shows_what_the_host_printed_before_and_runs_what_is_typed()
     {
         await using ProcessRig rig = await HostWithShellAsync();
         await using TerminalProgram sol = Ipmitool(rig, "sol", "activate");
@@ -37,7 +37,7 @@ public sealed class SerialOverLanTests
     }
 
     [Fact]
-    public async Task ASecondActivationIsRefusedAndDeactivateFreesTheConsoleForAnother()
+    public async Task A_second_activation_is_refused_and_deactivate_frees_the_console_for_another()
     {
         await using ProcessRig rig = await HostWithShellAsync();
         await using TerminalProgram first = Ipmitool(rig, "sol", "activate");
@@ -73,7 +73,7 @@ public sealed class SerialOverLanTests
     }
 
     [Fact]
-    public async Task IpmiconsoleRunsWhatIsTyped()
+    public async Task Ipmiconsole_runs_what_is_typed()
     {
         await using ProcessRig rig = await HostWithShellAsync(LowUdpPort());
         await using TerminalProgram console = TerminalProgram.Start("ipmiconsole",
@@ -96,7 +96,7 @@ public sealed class SerialOverLanTests
     }
 
     [Fact]
-    public async Task TheBmcHasOneConsoleWhicheverEndpointItIsAskedFor()
+    public async Task The_bmc_has_one_console_whichever_endpoint_it_is_asked_for()
     {
         // Two endpoints of one BMC, as in the rack (loopback and the management address): 127.0.0.1 and 127.0.0.2.
         int secondPort = LowUdpPort(OtherLoopback);
@@ -152,7 +152,7 @@ public sealed class SerialOverLanTests
     }
 
     [Fact]
-    public async Task ABreakTypedAtIpmitoolReachesTheHostsSerialPort()
+    public async Task A_break_typed_at_ipmitool_reaches_the_hosts_serial_port()
     {
         await using ProcessRig rig = await HostWithShellAsync();
         await using TerminalProgram sol = Ipmitool(rig, "sol", "activate");
@@ -165,7 +165,7 @@ public sealed class SerialOverLanTests
     }
 
     [Fact]
-    public async Task SolConfigurationIsKeptAcrossBmcRestartsAndBadValuesChangeNothing()
+    public async Task Sol_configuration_is_kept_across_bmc_restarts_and_bad_values_change_nothing()
     {
         await using ProcessRig rig = await ProcessRig.StartAsync();
         foreach (string[] set in new[]
@@ -196,7 +196,7 @@ public sealed class SerialOverLanTests
     }
 
     [Fact]
-    public async Task ActivationNeedsSolsPrivilegeAndSolEnabled()
+    public async Task Activation_needs_sols_privilege_and_sol_enabled()
     {
         await using ProcessRig rig = await ProcessRig.StartAsync();
         Assert.Equal(0, (await rig.IpmitoolAsync("sol", "set", "privilege-level", "admin")).ExitCode);

@@ -6,7 +6,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class UserTests
 {
     [Fact]
-    public async Task UserListShowsTheAccountsInTheirSlots()
+    public async Task User_list_shows_the_accounts_in_their_slots()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -25,7 +25,7 @@ public sealed class UserTests
     }
 
     [Fact]
-    public async Task ANewUserCreatedOverIpmiCanLogInAndIsTheSameAccountForRedfish()
+    public async Task A_new_user_created_over_ipmi_can_log_in_and_is_the_same_account_for_redfish()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -50,7 +50,7 @@ public sealed class UserTests
     }
 
     [Fact]
-    public async Task PasswordsCanBeSetAndTestedInBothForms()
+    public async Task Passwords_can_be_set_and_tested_in_both_forms()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -70,7 +70,7 @@ public sealed class UserTests
     }
 
     [Fact]
-    public async Task PasswordsBreakingTheAccountPolicyAreRefused()
+    public async Task Passwords_breaking_the_account_policy_are_refused()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -83,7 +83,7 @@ public sealed class UserTests
     }
 
     [Fact]
-    public async Task DisabledUsersAndUsersWithoutIpmiAccessCannotLogIn()
+    public async Task Disabled_users_and_users_without_ipmi_access_cannot_log_in()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -101,7 +101,7 @@ public sealed class UserTests
     }
 
     [Fact]
-    public async Task TheLastAdministratorCannotBeDisabledOrDemoted()
+    public async Task The_last_administrator_cannot_be_disabled_or_demoted()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -115,7 +115,7 @@ public sealed class UserTests
     }
 
     [Fact]
-    public async Task AnEmptyNameDeletesTheUserAndTheNullUserCannotBeNamed()
+    public async Task An_empty_name_deletes_the_user_and_the_null_user_cannot_be_named()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 

@@ -14,7 +14,7 @@ public sealed class SharedSessionsTests
     private static readonly IPAddress OtherLoopback = IPAddress.Parse("127.0.0.2");
 
     [Fact]
-    public async Task EndpointsOfOneBmcShareItsSessionTableAndStopOnlyTheirOwnSessions()
+    public async Task Endpoints_of_one_bmc_share_its_session_table_and_stop_only_their_own_sessions()
     {
         var shared = new BmcSessions();
         await using var first = await TestBmc.StartAsync(o => o.Sessions = shared);
