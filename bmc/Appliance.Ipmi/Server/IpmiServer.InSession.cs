@@ -13,9 +13,10 @@ public sealed partial class IpmiServer
 {
     private void HandleInSessionPacket(Span<byte> datagram, in SessionPacket packet, SocketAddress from)
     {
+        // A session's packets count only on the endpoint it was opened on.
         var session = _sessions.Find(packet.SessionId);
         var crypto = session?.Crypto;
-        if (session is null || crypto is null || session.State != SessionState.Active)
+        if (session is null || crypto is null || session.State != SessionState.Active || session.Server != this)
         {
             Drop();
             return;

@@ -105,7 +105,7 @@ public sealed partial class IpmiServer
 
         if (detached)
         {
-            Retire(toClose!, toClose == session ? "Close Session" : $"Close Session from session {session.ManagedSessionId:X8}");
+            toClose!.Server.Retire(toClose, toClose == session ? "Close Session" : $"Close Session from session {session.ManagedSessionId:X8}");
         }
         else
         {

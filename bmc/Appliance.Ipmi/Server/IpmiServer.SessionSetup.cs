@@ -39,23 +39,24 @@ public sealed partial class IpmiServer
         {
             // A console whose Open Session Response was lost or late asks again: it gets the same
             // session, so retransmissions do not fill the table with half-open ones.
-            session = _sessions.FindOpenedBy(from, request.RemoteSessionId, suite!, maxPrivilege);
+            session = _sessions.FindOpenedBy(this, from, request.RemoteSessionId, suite!, maxPrivilege);
         }
 
         if (status == RmcpPlusStatus.NoErrors && session is null)
         {
             long now = _time.GetTimestamp();
             session = _sessions.TryAdd(
-                (id, handle) => new ServerSession(id, request.RemoteSessionId, handle, suite!, maxPrivilege, Copy(from), remote, now, new RecentRequests(_time, DuplicateWindow)),
+                (id, handle) => new ServerSession(id, request.RemoteSessionId, handle, suite!, maxPrivilege, Copy(from), remote, now, new RecentRequests(_time, DuplicateWindow)) { Server = this },
                 out var evicted);
             if (evicted is not null)
             {
+                // The half-open session may be another endpoint's: it counts and logs its own.
                 if (evicted.State == SessionState.Rakp2Sent)
                 {
-                    RecordAuthenticationFailure(evicted, "RAKP 3 never arrived");
+                    evicted.Server.RecordAuthenticationFailure(evicted, "RAKP 3 never arrived");
                 }
 
-                LogSessionClosed(_sessionLogger, evicted.ManagedSessionId, evicted.UserName, "setup displaced by a newer request (table full)");
+                LogSessionClosed(evicted.Server._sessionLogger, evicted.ManagedSessionId, evicted.UserName, "setup displaced by a newer request (table full)");
                 evicted.Dispose();
             }
 
@@ -81,7 +82,7 @@ public sealed partial class IpmiServer
     private void CountAbandonedExchanges(IPAddress address)
     {
         long sentBy = _time.GetTimestamp() - (long)(AbandonedAfter.TotalSeconds * _time.TimestampFrequency);
-        var abandoned = _sessions.AwaitingRakp3(address, sentBy);
+        var abandoned = _sessions.AwaitingRakp3(this, address, sentBy);
         if (abandoned is not null)
         {
             foreach (var s in abandoned)
@@ -156,7 +157,7 @@ public sealed partial class IpmiServer
 
         Span<byte> reply = stackalloc byte[Rakp.ErrorReplyLength + RakpCrypto.RandomLength + RakpCrypto.GuidLength + RakpCrypto.MaxHmacLength];
         var session = _sessions.Find(message.ManagedSessionId);
-        if (session is null || session.State == SessionState.Active)
+        if (session is null || session.State == SessionState.Active || session.Server != this)
         {
             SendClear(PayloadType.Rakp2, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.InvalidSessionId, 0)], from);
             return;
@@ -219,7 +220,7 @@ public sealed partial class IpmiServer
 
         Span<byte> reply = stackalloc byte[Rakp.ErrorReplyLength + RakpCrypto.MaxHmacLength];
         var session = _sessions.Find(message.SessionId);
-        if (session is null || session.State == SessionState.OpenSessionResponded)
+        if (session is null || session.State == SessionState.OpenSessionResponded || session.Server != this)
         {
             SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.InvalidSessionId, 0)], from);
             return;

@@ -31,6 +31,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     private readonly ILogger _logger;
     private readonly ILogger _sessionLogger;
     private readonly TimeProvider _time;
+    private readonly BmcSessions _bmc;
     private readonly SessionTable _sessions;
     // Slows password guessing per source address (IPv6: per /64), for all names: IpmiServerOptions.AuthenticationFailuresBeforeDelay.
     private readonly FailureThrottle<IPAddress> _sourceThrottle;
@@ -57,7 +58,8 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _logger = logger ?? NullLogger.Instance;
         _sessionLogger = options.SessionLogger ?? _logger;
         _time = options.TimeProvider;
-        _sessions = new SessionTable(options.MaxSessions);
+        _bmc = options.Sessions ?? new BmcSessions(options.MaxSessions);
+        _sessions = _bmc.Table;
         _sourceThrottle = new FailureThrottle<IPAddress>(
             new FailureThrottlePolicy(options.AuthenticationFailuresBeforeDelay, options.MaxAuthenticationDelay, options.AuthenticationFailureMemory, MaxTracked: 1024),
             _time, SourceAddress.Of);
@@ -73,11 +75,14 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     /// <summary>Counters for diagnostics.</summary>
     public IpmiServerStatistics Statistics { get; } = new();
 
-    /// <summary>Sessions in the table, half-open ones included.</summary>
+    /// <summary>Sessions in the BMC's table, half-open ones included (every endpoint's, when endpoints share it).</summary>
     public int SessionCount => _sessions.Count;
 
-    /// <summary>A snapshot of the active (authenticated) sessions.</summary>
+    /// <summary>A snapshot of the BMC's active (authenticated) sessions, on every endpoint sharing its sessions.</summary>
     public IReadOnlyList<IpmiSessionInfo> ActiveSessions => GetActiveSessions();
+
+    /// <summary>The sessions and payload instances this server shares with the BMC's other endpoints.</summary>
+    public BmcSessions Sessions => _bmc;
 
     /// <summary>Binds the socket and starts the receive loop and the session expiry timer.</summary>
     public Task StartAsync(CancellationToken ct = default)
@@ -115,7 +120,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops the receive loop and drops every session.</summary>
+    /// <summary>Stops the receive loop and drops every session opened on this endpoint.</summary>
     public async Task StopAsync(CancellationToken ct = default)
     {
         if (_socket is null || _stopping.IsCancellationRequested)
@@ -145,7 +150,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
             await _loop.WaitAsync(ct).ConfigureAwait(false);
         }
 
-        foreach (var s in _sessions.RemoveAll())
+        foreach (var s in _sessions.RemoveAll(this))
         {
             EndSol(s, "server stopping");
             s.Dispose();
@@ -159,7 +164,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _stopping.Dispose();
     }
 
-    /// <summary>Closes an active session; false when there is no such session.</summary>
+    /// <summary>Closes an active session (on whichever endpoint it is); false when there is no such session.</summary>
     public bool CloseSession(uint sessionId)
     {
         var s = _sessions.Find(sessionId);
@@ -173,19 +178,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     }
 
     /// <inheritdoc cref="ActiveSessions"/>
-    public IReadOnlyList<IpmiSessionInfo> GetActiveSessions()
-    {
-        var list = _sessions.ActiveSnapshot();
-        var result = new IpmiSessionInfo[list.Count];
-        for (int i = 0; i < list.Count; i++)
-        {
-            var s = list[i];
-            var c = s.Context!;
-            result[i] = new IpmiSessionInfo(s.ManagedSessionId, s.Handle, c.UserId, c.UserName, c.Privilege, c.ChannelNumber, s.RemoteEndPoint, s.Suite.Id);
-        }
-
-        return result;
-    }
+    public IReadOnlyList<IpmiSessionInfo> GetActiveSessions() => _bmc.Active;
 
     // A dedicated thread blocked in the kernel: no thread-pool hop per datagram, and handlers that
     // complete synchronously are answered from this thread too. On Linux it takes and answers
@@ -478,15 +471,16 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         }
     }
 
+    /// <summary>Closes a session, which may be another endpoint's: that endpoint logs it.</summary>
     private void Close(ServerSession session, string reason)
     {
         if (_sessions.Remove(session))
         {
-            Retire(session, reason);
+            session.Server.Retire(session, reason);
         }
     }
 
-    /// <summary>Disposes a session already taken out of the table.</summary>
+    /// <summary>Disposes a session of this endpoint already taken out of the table.</summary>
     private void Retire(ServerSession session, string reason)
     {
         EndSol(session, "session closed");
@@ -499,9 +493,9 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         try
         {
             long now = _time.GetTimestamp();
-            var expired = _sessions.RemoveExpired(s => s.State == SessionState.Active
+            var expired = _sessions.RemoveExpired(s => s.Server == this && (s.State == SessionState.Active
                 ? _time.GetElapsedTime(s.LastActivity, now) >= _options.IdleTimeout
-                : _time.GetElapsedTime(s.CreatedAt, now) >= _options.HalfOpenTimeout);
+                : _time.GetElapsedTime(s.CreatedAt, now) >= _options.HalfOpenTimeout));
             if (expired is not null)
             {
                 foreach (var s in expired)

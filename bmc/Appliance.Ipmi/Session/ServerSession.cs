@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Appliance.Ipmi.Crypto;
+using Appliance.Ipmi.Server;
 
 namespace Appliance.Ipmi.Session;
 
@@ -34,6 +35,9 @@ internal sealed class ServerSession : IDisposable
         _lastActivity = now;
         CreatedAt = now;
     }
+
+    /// <summary>The endpoint the session was opened on: the only one whose packets it accepts and that it answers from.</summary>
+    public required IpmiServer Server { get; init; }
 
     public uint ManagedSessionId { get; }
 
