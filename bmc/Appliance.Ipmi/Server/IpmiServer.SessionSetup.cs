@@ -193,7 +193,18 @@ public sealed partial class IpmiServer
         var source = session.RemoteEndPoint.Address;
         bool lockedOut = _users.IsLockedOut(name, source);
         bool usable = user is { Enabled: true, IpmiMessagingAllowed: true } && user.Key.Length <= RakpCrypto.MaxKeyLength && !lockedOut;
-        byte[] key = usable ? user!.Key.ToArray() : RandomNumberGenerator.GetBytes(RakpCrypto.MaxKeyLength);
+        ManagedHmac key;
+        if (usable)
+        {
+            key = RakpCrypto.Keyed(session.Suite, user!.Key.Span);
+        }
+        else
+        {
+            Span<byte> decoy = stackalloc byte[RakpCrypto.MaxKeyLength];
+            RandomPool.Fill(decoy);
+            key = RakpCrypto.Keyed(session.Suite, decoy);
+            CryptographicOperations.ZeroMemory(decoy);
+        }
 
         payload.Slice(Rakp1.RemoteRandomOffset, RakpCrypto.RandomLength).CopyTo(session.RemoteRandom);
         RandomPool.Fill(session.ManagedRandom);
@@ -203,7 +214,7 @@ public sealed partial class IpmiServer
         session.ManagedRandom.CopyTo(body);
         _guid.CopyTo(body[RakpCrypto.RandomLength..]);
         int authLength = RakpCrypto.Rakp2AuthCode(
-            session.Suite, key, session.RemoteSessionId, session.ManagedSessionId, session.RemoteRandom,
+            key, session.RemoteSessionId, session.ManagedSessionId, session.RemoteRandom,
             session.ManagedRandom, _guid, message.Role, nameBytes, body[(RakpCrypto.RandomLength + RakpCrypto.GuidLength)..]);
         int length = Rakp.WriteReply(reply, message.MessageTag, session.RemoteSessionId, body[..(RakpCrypto.RandomLength + RakpCrypto.GuidLength + authLength)]);
         SendClear(PayloadType.Rakp2, reply[..length], from);
@@ -252,7 +263,7 @@ public sealed partial class IpmiServer
 
         Span<byte> expected = stackalloc byte[RakpCrypto.MaxHmacLength];
         int expectedLength = RakpCrypto.Rakp3AuthCode(
-            session.Suite, session.RakpKey, session.ManagedRandom, session.RemoteSessionId, session.Role, session.UserNameBytes, expected);
+            session.RakpKey!, session.ManagedRandom, session.RemoteSessionId, session.Role, session.UserNameBytes, expected);
         bool proven = session.User is not null
             && CryptographicOperations.FixedTimeEquals(authCode, expected[..expectedLength]);
         if (!proven)
@@ -285,13 +296,11 @@ public sealed partial class IpmiServer
             return;
         }
 
-        Span<byte> sik = stackalloc byte[RakpCrypto.MaxHmacLength];
-        int sikLength = RakpCrypto.SessionIntegrityKey(
-            session.Suite, _kg, session.RakpKey, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
-        var crypto = new SessionCrypto(session.Suite, sik[..sikLength]);
+        ManagedHmac sik = SessionIntegrityKey(session);
+        var crypto = new SessionCrypto(session.Suite, sik);
         Span<byte> icv = stackalloc byte[RakpCrypto.MaxHmacLength];
-        int icvLength = RakpCrypto.Rakp4Icv(session.Suite, sik[..sikLength], session.RemoteRandom, session.ManagedSessionId, _guid, icv);
-        CryptographicOperations.ZeroMemory(sik);
+        int icvLength = RakpCrypto.Rakp4Icv(session.Suite, sik, session.RemoteRandom, session.ManagedSessionId, _guid, icv);
+        sik.Clear();
         session.Activate(crypto, authCode.ToArray(), requested, _options.ChannelNumber, this);
         _users.RecordAuthenticationSuccess(user.Name, session.RemoteEndPoint.Address);
         _rateLimiter.RecordSuccess(session.RemoteEndPoint.Address);
@@ -320,12 +329,24 @@ public sealed partial class IpmiServer
 
     private void SendRakp4(ServerSession session, byte tag, Span<byte> reply, SocketAddress to)
     {
+        ManagedHmac sik = SessionIntegrityKey(session);
+        Span<byte> icv = stackalloc byte[RakpCrypto.MaxHmacLength];
+        int icvLength = RakpCrypto.Rakp4Icv(session.Suite, sik, session.RemoteRandom, session.ManagedSessionId, _guid, icv);
+        sik.Clear();
+        SendClear(PayloadType.Rakp4, reply[..Rakp.WriteReply(reply, tag, session.RemoteSessionId, icv[..icvLength])], to);
+    }
+
+    /// <summary>An HMAC keyed with the session's SIK (K1, K2 and RAKP 4 are computed with it); the caller clears it.</summary>
+    private ManagedHmac SessionIntegrityKey(ServerSession session)
+    {
+        byte[] kg = _kg;
+        ManagedHmac? keyGenerating = RakpCrypto.IsKgSet(kg) ? RakpCrypto.Keyed(session.Suite, kg) : null;
         Span<byte> sik = stackalloc byte[RakpCrypto.MaxHmacLength];
         int sikLength = RakpCrypto.SessionIntegrityKey(
-            session.Suite, _kg, session.RakpKey, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
-        Span<byte> icv = stackalloc byte[RakpCrypto.MaxHmacLength];
-        int icvLength = RakpCrypto.Rakp4Icv(session.Suite, sik[..sikLength], session.RemoteRandom, session.ManagedSessionId, _guid, icv);
+            keyGenerating ?? session.RakpKey!, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
+        keyGenerating?.Clear();
+        ManagedHmac keyed = RakpCrypto.Keyed(session.Suite, sik[..sikLength]);
         CryptographicOperations.ZeroMemory(sik);
-        SendClear(PayloadType.Rakp4, reply[..Rakp.WriteReply(reply, tag, session.RemoteSessionId, icv[..icvLength])], to);
+        return keyed;
     }
 }

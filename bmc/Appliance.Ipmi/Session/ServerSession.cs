@@ -68,8 +68,11 @@ internal sealed class ServerSession : IDisposable
 
     public string UserName { get; private set; } = string.Empty;
 
-    /// <summary>The key RAKP 2 was computed with: the user's, or a random decoy for an unknown or locked-out name.</summary>
-    public byte[] RakpKey { get; private set; } = [];
+    /// <summary>
+    /// The HMAC keyed with what RAKP 2 was computed with: the user's key, or a random decoy for an
+    /// unknown or locked-out name. RAKP 3 and the SIK (without K_G) take the same key.
+    /// </summary>
+    public ManagedHmac? RakpKey { get; private set; }
 
     public IpmiUser? User { get; private set; }
 
@@ -97,8 +100,9 @@ internal sealed class ServerSession : IDisposable
     /// <summary>When RAKP 2 went out (timestamp).</summary>
     public long Rakp2SentAt { get; private set; }
 
-    public void BeginRakp(byte role, ReadOnlySpan<byte> userName, string name, IpmiUser? user, byte[] key, bool lockedOut, long now)
+    public void BeginRakp(byte role, ReadOnlySpan<byte> userName, string name, IpmiUser? user, ManagedHmac key, bool lockedOut, long now)
     {
+        RakpKey?.Clear();
         Rakp2SentAt = now;
         WasLockedOut = lockedOut;
         Role = role;
@@ -130,7 +134,7 @@ internal sealed class ServerSession : IDisposable
 
     public void Dispose()
     {
-        CryptographicOperations.ZeroMemory(RakpKey);
+        RakpKey?.Clear();
         var crypto = Crypto;
         if (crypto is not null)
         {
