@@ -22,6 +22,7 @@ public sealed class PowerOnHours : IDisposable
     private readonly SettingsStore _settings;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
+    private bool _disposed;
     private IDisposable? _subscription;
     private ITimer? _heartbeat;
 
@@ -67,7 +68,7 @@ public sealed class PowerOnHours : IDisposable
             }
 
             _subscription = _board.Lines.OnChange("PS_PWROK", Changed);
-            _heartbeat = _time.CreateTimer(_ => Beat(), null, Heartbeat, Heartbeat);
+            _heartbeat = _time.CreateTimer(_ => Tick(), null, Heartbeat, Heartbeat);
         }
     }
 
@@ -75,6 +76,12 @@ public sealed class PowerOnHours : IDisposable
     {
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             _subscription?.Dispose();
             _heartbeat?.Dispose();
             Beat();
@@ -85,6 +92,12 @@ public sealed class PowerOnHours : IDisposable
     {
         lock (_lock)
         {
+            // An edge already on its way when the BMC stopped: the store may be closed by now.
+            if (_disposed)
+            {
+                return;
+            }
+
             DateTimeOffset? since = OnSince();
             if (on && since is null)
             {
@@ -93,6 +106,17 @@ public sealed class PowerOnHours : IDisposable
             else if (!on && since is DateTimeOffset start)
             {
                 Close(start, _time.GetUtcNow());
+            }
+        }
+    }
+
+    private void Tick()
+    {
+        lock (_lock)
+        {
+            if (!_disposed)
+            {
+                Beat();
             }
         }
     }
