@@ -32,7 +32,7 @@ internal static class NodeCommands
                 nodes?.AsArray().Select(n => new[]
                 {
                     Cli.Text(n, "node") + (n?["controller"]?.GetValue<bool>() == true ? " *" : ""),
-                    Cli.Text(n, "state"), Cli.Text(n, "watts"), Cli.Text(n, "rackAddress"), Cli.Text(n, "seat"),
+                    Cli.Text(n, "state") + (n?["joinRefused"] is null ? "" : " (join refused)"), Cli.Text(n, "watts"), Cli.Text(n, "rackAddress"), Cli.Text(n, "seat"),
                     Cli.Text(n?["allocation"], "vms"),
                 }) ?? []);
         });
@@ -54,6 +54,8 @@ internal static class NodeCommands
             }
             foreach (string field in new[] { "node", "state", "phase", "power", "watts", "rackAddress", "seat", "controller", "bmc", "bmcAccount", "clusterApi", "nodeAgent", "joinedAt", "enrolledAt" })
                 Console.Out.WriteLine($"{field,-12} {Cli.Text(node, field)}");
+            if (node?["joinRefused"]?.GetValue<string>() is { } refused)
+                Console.Out.WriteLine($"{"join",-12} refused: {refused}");
             var capacity = node?["capacity"];
             var allocation = node?["allocation"];
             Console.Out.WriteLine($"{"capacity",-12} {(capacity is null ? "unknown" : $"{Cli.Text(capacity, "cpus")} CPUs, {Cli.Text(capacity, "memoryMiB")} MiB")}");

@@ -30,6 +30,8 @@
 #   SMBIOS=/path/DMI                   optional: the firmware's SMBIOS table (default <host-dir>/firmware/dmi/tables/DMI,
 #                                      where the board leaves it, as /sys/firmware/dmi/tables/DMI on hardware)
 #   VM_SHUTDOWN_TIMEOUT=60             optional: seconds a VM has to answer its ACPI shutdown
+#   IMAGES=NAME:KIND:PATH ...          optional: images the OS comes with, imported into the agent at boot
+#                                      (KIND kernel, initrd or disk; one already there is kept)
 #
 # What the host keeps on its disk: hypervisor/ (node-hypervisor.sh's folder: libvirt's state and
 # logs, log/qemu/<vm>.log says how each VM stopped), node/ (the agent's images, VMs and console
@@ -44,7 +46,7 @@ AGENT_PORT=8770
 CLUSTER_PORT=7443
 # The host's services log with the time, as the journal would record it.
 LOG_TIME='yyyy-MM-dd HH:mm:ss.fff '
-SETTINGS=(HOSTNAME RACK_BRIDGE ADDRESS GATEWAY NODE_AGENT CLUSTER_SERVICE ETCD SYSTEM_INTERFACE SMBIOS VM_SHUTDOWN_TIMEOUT)
+SETTINGS=(HOSTNAME RACK_BRIDGE ADDRESS GATEWAY NODE_AGENT CLUSTER_SERVICE ETCD SYSTEM_INTERFACE SMBIOS VM_SHUTDOWN_TIMEOUT IMAGES)
 
 cmd=${1:-}
 dir=${2:-}
@@ -103,7 +105,29 @@ load_config() {
   [[ -n $conf_VM_SHUTDOWN_TIMEOUT ]] || conf_VM_SHUTDOWN_TIMEOUT=60
   [[ $conf_VM_SHUTDOWN_TIMEOUT =~ ^[0-9]+$ && $conf_VM_SHUTDOWN_TIMEOUT -ge 1 && $conf_VM_SHUTDOWN_TIMEOUT -le 3600 ]] \
     || fail "$conf: VM_SHUTDOWN_TIMEOUT='$conf_VM_SHUTDOWN_TIMEOUT' must be a number of seconds from 1 to 3600"
+  local image
+  for image in $conf_IMAGES; do
+    [[ $image =~ ^[a-z0-9][a-z0-9._-]*:(kernel|initrd|disk):/[^:]+$ ]] || fail "$conf: IMAGES item '$image' must be NAME:KIND:PATH (KIND kernel, initrd or disk; PATH absolute)"
+  done
   address=${conf_ADDRESS%/*}
+}
+
+# The images the OS comes with, through the agent's API as any client would import them.
+import_images() {
+  local image name kind path code
+  for image in $conf_IMAGES; do
+    IFS=: read -r name kind path <<<"$image"
+    [[ -f $path ]] || { say "image $name: $path is missing; not imported"; continue; }
+    code=$(nsenter -t "$(holder_pid)" -n -- curl -s -o "$run/image.out" -w '%{http_code}' --max-time 120 -X POST \
+      -H 'Content-Type: application/json' -d "{\"name\": \"$name\", \"kind\": \"$kind\", \"path\": \"$path\"}" \
+      "http://$address:$AGENT_PORT/api/v1/images") || code=000
+    case $code in
+      201) say "image $name: imported from $path" ;;
+      409) ;; # imported at an earlier boot
+      *) say "image $name: the agent answered $code: $(head -c 300 "$run/image.out" 2>/dev/null)" ;;
+    esac
+  done
+  rm -f "$run/image.out"
 }
 
 # A service of the host: started in its namespaces, in a session of its own, logging to log/<name>.log.
@@ -211,6 +235,7 @@ boot() {
   nsenter -t "$(holder_pid)" -n -- bash -c "exec 3<>/dev/tcp/$address/$AGENT_PORT" 2>/dev/null \
     || fail "appliance-node did not listen on $address:$AGENT_PORT within 120 s (see $dir/log/appliance-node.log)"
   say "appliance-node $agent: http://$address:$AGENT_PORT"
+  import_images
 
   if [[ -n $conf_CLUSTER_SERVICE ]]; then
     mkdir -p "$dir/cluster"

@@ -25,6 +25,15 @@ public interface IPanelBmc
     ClusterMembership Membership { get; }
     string? ClusterName { get; }
 
+    /// <summary>The host's name in the cluster as it reported it; empty when unknown.</summary>
+    string NodeName { get; }
+
+    /// <summary>Why the cluster refused the host's join; empty unless refused.</summary>
+    string RefusalReason { get; }
+
+    /// <summary>The cluster address the host joins through (<c>host:port</c>); null when none is set.</summary>
+    string? ClusterAddress { get; }
+
     bool PinRequired { get; }
     int PinLength { get; }
     int PinAttemptsLeft { get; }
@@ -33,6 +42,8 @@ public interface IPanelBmc
     string? UpdateHostName(string hostName);
     string? SetJoinToken(string token);
     void ClearJoinToken();
+    string? SetClusterAddress(string address);
+    void ClearClusterAddress();
     string? RequestPower(PowerAction action);
     void SetIdentify(bool on);
     PinCheck CheckPin(string pin);

@@ -13,6 +13,10 @@ namespace Appliance.Bmc.FrontPanel;
 internal sealed class IdlePage : PanelPage
 {
     public static readonly TimeSpan RotateEvery = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long each step of a refusal's reason stays before it scrolls up by a row.</summary>
+    public static readonly TimeSpan ScrollEvery = TimeSpan.FromSeconds(2);
+
     private const int StatusScreens = 4;
     private const string Footer = "SELECT: menu";
 
@@ -27,11 +31,19 @@ internal sealed class IdlePage : PanelPage
         _shownSince = now;
     }
 
+    /// <param name="bmc">For how long the cluster screen stays: until a refusal's whole reason has scrolled past.</param>
     public void Rotate(DateTimeOffset now, IPanelBmc bmc)
     {
-        if (now - _shownSince >= RotateEvery)
+        List<Screen> screens = Screens(bmc);
+        TimeSpan stay = RotateEvery;
+        if (screens[Math.Min(_screen, screens.Count - 1)] == Screen.Cluster && bmc.Membership == ClusterMembership.Refused)
         {
-            Show((_screen + 1) % Screens(bmc).Count, now);
+            stay += ScrollEvery * Math.Max(0, ReasonRows(bmc).Count - 2);
+        }
+
+        if (now - _shownSince >= stay)
+        {
+            Show((_screen + 1) % screens.Count, now);
         }
     }
 
@@ -47,7 +59,7 @@ internal sealed class IdlePage : PanelPage
             Screen.Status => [bmc.HostName, "Power: " + PowerPages.Describe(bmc.PowerState), bmc.IdentifyOn ? "Identify LED on" : "", footer],
             Screen.Health => Health(bmc.Health, footer),
             Screen.Addresses => Addresses(bmc, footer),
-            Screen.Cluster => Cluster(bmc, footer),
+            Screen.Cluster => Cluster(bmc, footer, panel.Now - _shownSince),
             _ => LockedOut(bmc.LockedAccounts, footer),
         };
     }
@@ -134,10 +146,23 @@ internal sealed class IdlePage : PanelPage
         LockedOut,
     }
 
-    private static string[] Cluster(IPanelBmc bmc, string footer) => bmc.Membership switch
+    /// <summary>
+    /// The node's part in a cluster: the cluster's name when a member; a refusal's reason two rows at
+    /// a time, scrolling up a row every <see cref="ScrollEvery"/>.
+    /// </summary>
+    private static string[] Cluster(IPanelBmc bmc, string footer, TimeSpan shownFor) => bmc.Membership switch
     {
-        ClusterMembership.Member => ["Cluster: member of", bmc.ClusterName ?? "", "", footer],
-        ClusterMembership.Joining => ["Cluster: joining", "(join token set)", "", footer],
+        ClusterMembership.Member => ["Cluster: member of", bmc.ClusterName ?? "", bmc.NodeName.Length > 0 ? "node " + bmc.NodeName : "", footer],
+        ClusterMembership.Joining => ["Cluster: joining", bmc.ClusterAddress is { } address ? "via " + address : "(join token set)", "", footer],
+        ClusterMembership.Refused => Refusal(ReasonRows(bmc), shownFor, footer),
         _ => ["Cluster: none", "", "", footer],
     };
+
+    private static string[] Refusal(List<string> reason, TimeSpan shownFor, string footer)
+    {
+        int first = Math.Min(Math.Max(0, reason.Count - 2), (int)(shownFor / ScrollEvery));
+        return ["Cluster join refused", reason.ElementAtOrDefault(first) ?? "", reason.ElementAtOrDefault(first + 1) ?? "", footer];
+    }
+
+    private static List<string> ReasonRows(IPanelBmc bmc) => PanelText.Wrap(bmc.RefusalReason.Length > 0 ? bmc.RefusalReason : "no reason given");
 }

@@ -19,6 +19,9 @@ internal sealed class PanelBmc(BmcCore host, string adminUser, string? configure
     public IPAddress? HostAddress => host.ClusterJoin.HostAddress;
     public ClusterMembership Membership => host.ClusterJoin.Membership;
     public string? ClusterName => host.ClusterJoin.ClusterName;
+    public string NodeName => host.ClusterJoin.Report.NodeName;
+    public string RefusalReason => host.ClusterJoin.Membership == ClusterMembership.Refused ? host.ClusterJoin.Report.Message : "";
+    public string? ClusterAddress => host.ClusterJoin.ClusterAddress;
     public bool PinRequired => host.FrontPanelPolicy.PinSet;
     public int PinLength => host.FrontPanelPolicy.PinLength;
     public int PinAttemptsLeft => host.FrontPanelPolicy.PinAttemptsLeft;
@@ -108,6 +111,21 @@ internal sealed class PanelBmc(BmcCore host, string adminUser, string? configure
     }
 
     public void ClearJoinToken() => host.ClusterJoin.ClearToken();
+
+    public string? SetClusterAddress(string address)
+    {
+        try
+        {
+            host.ClusterJoin.SetClusterAddress(address);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
+
+    public void ClearClusterAddress() => host.ClusterJoin.ClearClusterAddress();
 
     public string? RequestPower(PowerAction action)
     {

@@ -131,7 +131,7 @@ internal static class SetupMenu
 
     private static MenuPage Cluster(PanelController panel) => new("Cluster join",
     [
-        new(() => "State: " + MembershipName(panel.Bmc.Membership), p => p.Push(new MessagePage(Membership(p.Bmc)))),
+        new(() => "State: " + MembershipName(panel.Bmc.Membership), p => p.Push(Membership(p.Bmc))),
         new("Enter join token", p => p.Push(new TextEntryPage("Join token", ClusterJoin.TokenAlphabet, ClusterJoin.MaxTokenLength, "", (p2, token) =>
         {
             Saved(p2, p2.Bmc.SetJoinToken(token), new MessagePage(["Join token stored", "Cluster: joining", "", MessagePage.AnyKey]), "Not stored");
@@ -141,14 +141,72 @@ internal static class SetupMenu
             p2.Bmc.ClearJoinToken();
             p2.Replace(new MessagePage(["Join token cleared", "Cluster: " + MembershipName(p2.Bmc.Membership), "", MessagePage.AnyKey]));
         }))),
+        new("Cluster address", p => p.Push(ClusterAddressEditor(p))),
+        new("Clear address", p => p.Push(new ConfirmPage(["Clear the cluster", "address?", "SELECT: yes", "BACK: no"], p2 =>
+        {
+            p2.Bmc.ClearClusterAddress();
+            p2.Replace(new MessagePage(["Cluster address", "cleared", "", MessagePage.AnyKey]));
+        }))),
     ]);
 
-    private static string[] Membership(IPanelBmc bmc) => bmc.Membership switch
+    private static PanelPage Membership(IPanelBmc bmc) => bmc.Membership switch
     {
-        ClusterMembership.Member => ["Cluster: member of", bmc.ClusterName ?? "", "", MessagePage.AnyKey],
-        ClusterMembership.Joining => ["Cluster: joining", "token stored for", "the host to use", MessagePage.AnyKey],
-        _ => ["Cluster: none", "no join token", "", MessagePage.AnyKey],
+        ClusterMembership.Member => new MessagePage(["Cluster: member of", bmc.ClusterName ?? "", bmc.NodeName.Length > 0 ? "node " + bmc.NodeName : "", MessagePage.AnyKey]),
+        ClusterMembership.Joining => new MessagePage(["Cluster: joining", "token stored for", "the host to use", MessagePage.AnyKey]),
+        ClusterMembership.Refused => new ReasonPage("Cluster join refused", bmc.RefusalReason.Length > 0 ? bmc.RefusalReason : "no reason given"),
+        _ => new MessagePage(["Cluster: none", "no join token", "", MessagePage.AnyKey]),
     };
+
+    /// <summary>
+    /// The cluster's address in two digit editors, as the network pages edit addresses: the IPv4
+    /// address, then the port (the cluster API's, 7443 unless it was set otherwise).
+    /// </summary>
+    private static DigitEntryPage ClusterAddressEditor(PanelController panel)
+    {
+        (byte[] octets, int port) = CurrentClusterAddress(panel.Bmc.ClusterAddress);
+        string shown = string.Join('.', octets.Select(o => o.ToString("D3", CultureInfo.InvariantCulture)));
+        return new DigitEntryPage("Cluster address", shown, masked: false, (p, text) =>
+        {
+            int[] parts = text.Split('.').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+            if (parts.Any(part => part > 255))
+            {
+                p.Push(MessagePage.Explain("Not saved", "each part of an address is 0 to 255"));
+                return;
+            }
+
+            var address = new IPAddress(parts.Select(part => (byte)part).ToArray());
+            p.Push(new DigitEntryPage("Cluster API port", port.ToString("D5", CultureInfo.InvariantCulture), masked: false, (p2, digits) =>
+            {
+                int chosen = int.Parse(digits, CultureInfo.InvariantCulture);
+                if (chosen is < 1 or > 65535)
+                {
+                    p2.Push(MessagePage.Explain("Not saved", "a port is 1 to 65535"));
+                    return;
+                }
+
+                string value = address + ":" + chosen.ToString(CultureInfo.InvariantCulture);
+                if (p2.Bmc.SetClusterAddress(value) is string refused)
+                {
+                    p2.Push(MessagePage.Explain("Not saved", refused));
+                    return;
+                }
+
+                p2.Pop();
+                p2.Replace(new MessagePage(["Cluster address", "saved", value, MessagePage.AnyKey]));
+            }));
+        });
+    }
+
+    /// <summary>The stored address when it is an IPv4 address (and port); zeros and the default port otherwise.</summary>
+    private static (byte[] Octets, int Port) CurrentClusterAddress(string? address)
+    {
+        if (address is not null && IPEndPoint.TryParse(address, out IPEndPoint? endpoint) && endpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            return (endpoint.Address.GetAddressBytes(), endpoint.Port == 0 ? ClusterJoin.DefaultPort : endpoint.Port);
+        }
+
+        return (new byte[4], ClusterJoin.DefaultPort);
+    }
 
     /// <summary>Two confirmations, then the reset and how to log in afterwards.</summary>
     private static ConfirmPage FactoryReset() =>
@@ -183,6 +241,7 @@ internal static class SetupMenu
     {
         ClusterMembership.Member => "member",
         ClusterMembership.Joining => "joining",
+        ClusterMembership.Refused => "refused",
         _ => "none",
     };
 }

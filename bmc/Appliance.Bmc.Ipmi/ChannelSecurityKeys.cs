@@ -21,7 +21,7 @@ public sealed class ChannelSecurityKeys
     private readonly SecretProtector _protector;
     private readonly byte[]? _deployed;
     private readonly Lock _lock = new();
-    private IpmiServer? _server;
+    private readonly List<IpmiServer> _servers = [];
 
     /// <param name="deployed">The key from the deployment file, or null to use the stored one.</param>
     public ChannelSecurityKeys(SettingsStore settings, SecretProtector protector, byte[]? deployed)
@@ -37,12 +37,12 @@ public sealed class ChannelSecurityKeys
     /// <summary>True when the key cannot be changed or read over IPMI: locked, or given at deployment.</summary>
     public bool Locked => _deployed is not null || _settings.Get(LockedKey) is not null;
 
-    /// <summary>Puts the key in force on the server that sets up sessions, and keeps it there after changes.</summary>
+    /// <summary>Puts the key in force on a server that sets up sessions (one per LAN endpoint), and keeps it there after changes.</summary>
     public void Attach(IpmiServer server)
     {
         lock (_lock)
         {
-            _server = server;
+            _servers.Add(server);
             server.SetKg(Kg);
         }
     }
@@ -59,7 +59,10 @@ public sealed class ChannelSecurityKeys
             }
 
             _settings.Set(KgKey, Convert.ToBase64String(_protector.Protect(key)));
-            _server?.SetKg(key);
+            foreach (IpmiServer server in _servers)
+            {
+                server.SetKg(key);
+            }
             return true;
         }
     }
@@ -80,7 +83,11 @@ public sealed class ChannelSecurityKeys
         {
             _settings.Remove(KgKey);
             _settings.Remove(LockedKey);
-            _server?.SetKg(Kg);
+            byte[] kg = Kg;
+            foreach (IpmiServer server in _servers)
+            {
+                server.SetKg(kg);
+            }
         }
     }
 

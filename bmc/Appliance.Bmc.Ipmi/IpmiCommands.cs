@@ -16,9 +16,10 @@ namespace Appliance.Bmc.Ipmi;
 
 /// <summary>
 /// Every IPMI command the BMC answers, with the privilege it needs (IPMI v2.0 appendix G), and
-/// the handler that answers it. The session layer in Appliance.Ipmi answers the session commands
-/// itself (Get Channel Authentication Capabilities, Get Channel Cipher Suites, Get System GUID,
-/// Set Session Privilege Level, Close Session, Get Session Info).
+/// the handler that answers it, over LAN and through the system interface alike. The session layer
+/// in Appliance.Ipmi answers the session commands itself over LAN (Get Channel Authentication
+/// Capabilities, Get Channel Cipher Suites, Get System GUID, Set Session Privilege Level, Close
+/// Session, Get Session Info); <see cref="SystemInterface.SystemInterfaceSessionCommands"/> answers them from the host.
 /// </summary>
 public sealed class IpmiCommands : IDisposable
 {
@@ -32,7 +33,7 @@ public sealed class IpmiCommands : IDisposable
     private readonly UserLinkAuthentication _linkAuthentication;
 
     /// <param name="trapPort">UDP port PEF's PET traps go to (162; tests on loopback give another).</param>
-    public IpmiCommands(BmcCore host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, BmcLifetime lifetime, ILogger logger,
+    public IpmiCommands(BmcCore host, HostWatchdog watchdog, LanChannel channel, ChannelSecurityKeys keys, LanSessions sessions, BmcLifetime lifetime, ILogger logger,
         int trapPort = PlatformEventTrap.DefaultPort)
     {
         _channel = channel;
@@ -73,7 +74,7 @@ public sealed class IpmiCommands : IDisposable
         Add(NetFn.App, AppCommand.SetChannelAccess, admin, new SetChannelAccessHandler(channel).Handle);
         Add(NetFn.App, AppCommand.GetChannelAccess, user, new GetChannelAccessHandler(channel).Handle);
         Add(NetFn.App, AppCommand.SetChannelSecurityKeys, admin, new SetChannelSecurityKeysHandler(keys).Handle);
-        Add(NetFn.App, AppCommand.GetChannelInfo, user, new GetChannelInfoHandler().Handle);
+        Add(NetFn.App, AppCommand.GetChannelInfo, user, new GetChannelInfoHandler(sessions).Handle);
         Add(NetFn.App, AppCommand.SetUserAccess, admin, new SetUserAccessHandler(host.Accounts, _linkAuthentication).Handle);
         Add(NetFn.App, AppCommand.GetUserAccess, operatorLevel, new GetUserAccessHandler(host.Accounts, _linkAuthentication).Handle);
         Add(NetFn.App, AppCommand.SetUserName, admin, new SetUserNameHandler(host.Accounts).Handle);
@@ -140,6 +141,10 @@ public sealed class IpmiCommands : IDisposable
 
         // OEM (README.md in this folder)
         Add(OemCommand.NetFn, OemCommand.FrontPanelPin, admin, new FrontPanelPinHandler(host.FrontPanelPolicy).Handle);
+        Add(OemCommand.NetFn, OemCommand.GetClusterJoin, admin, new GetClusterJoinHandler(host.ClusterJoin).Handle);
+        Add(OemCommand.NetFn, OemCommand.SetClusterJoin, admin, new SetClusterJoinHandler(host.ClusterJoin).Handle);
+        Add(OemCommand.NetFn, OemCommand.ReportClusterMembership, admin, new ReportClusterMembershipHandler(host.ClusterJoin).Handle);
+        Add(OemCommand.NetFn, OemCommand.GetClusterMembership, operatorLevel, new GetClusterMembershipHandler(host.ClusterJoin).Handle);
     }
 
     public IpmiCommandTable Table { get; }
@@ -160,6 +165,9 @@ public sealed class IpmiCommands : IDisposable
 
     /// <summary>Every registered command and the privilege it needs.</summary>
     public IReadOnlyList<(NetFn NetFn, byte Command, PrivilegeLevel Required)> Registered => _registered;
+
+    /// <summary>The commands only the host may send, through the system interface; over LAN they get D4h.</summary>
+    public static IReadOnlyList<(NetFn NetFn, byte Command)> SystemInterfaceOnly { get; } = [(OemCommand.NetFn, OemCommand.ReportClusterMembership)];
 
     /// <summary>Puts the settings only IPMI keeps back to their factory values.</summary>
     public void ResetSettings()

@@ -5,29 +5,38 @@ using Microsoft.Extensions.Logging;
 namespace Appliance.Bmc.Ipmi;
 
 /// <summary>
-/// IPMI v2.0 over LAN: the RMCP+ server of Appliance.Ipmi on the configured UDP endpoint, with the
-/// BMC's command handlers (<see cref="IpmiCommands"/>) and its accounts (<see cref="AccountDirectory"/>).
+/// IPMI v2.0 over LAN: the RMCP+ server of Appliance.Ipmi on each configured UDP endpoint (the
+/// management network's address, and loopback, say), with the BMC's command handlers
+/// (<see cref="IpmiCommands"/>) and its accounts (<see cref="AccountDirectory"/>). Every endpoint
+/// is LAN channel 1; each keeps its own sessions. With no endpoint, LAN is off, and the command
+/// table is still what the system interface answers with.
 /// </summary>
 public sealed class IpmiService : IFrontDoor
 {
     private readonly BmcCore _host;
-    private readonly IPEndPoint _endpoint;
+    private readonly IReadOnlyList<IPEndPoint> _endpoints;
     private readonly ILogger _log;
     private readonly AccountDirectory _accounts;
-    private IpmiServer? _server;
+    private readonly List<IpmiServer> _servers = [];
 
+    /// <param name="endpoints">Where to serve, in order; the first non-loopback one is the management address.</param>
     /// <param name="deployedKg">K_g given at deployment (--ipmi-kg-file); it wins over a key set over IPMI.</param>
     /// <param name="trapPort">UDP port PEF sends PET traps to (SNMP's 162 unless a test on loopback needs its own).</param>
-    public IpmiService(BmcCore host, IPEndPoint endpoint, BmcLifetime lifetime, byte[]? deployedKg = null, int trapPort = Pef.PlatformEventTrap.DefaultPort)
+    public IpmiService(BmcCore host, IReadOnlyList<IPEndPoint> endpoints, BmcLifetime lifetime, byte[]? deployedKg = null, int trapPort = Pef.PlatformEventTrap.DefaultPort)
     {
         _host = host;
-        _endpoint = endpoint;
+        _endpoints = endpoints;
         _log = host.Loggers.CreateLogger("Appliance.Bmc.Ipmi");
         Channel = new LanChannel(host.Settings);
         Keys = new ChannelSecurityKeys(host.Settings, host.Secrets, deployedKg);
-        Commands = new IpmiCommands(host, host.Watchdog, Channel, Keys, lifetime, _log, trapPort);
+        Commands = new IpmiCommands(host, host.Watchdog, Channel, Keys, Sessions, lifetime, _log, trapPort);
         _accounts = new AccountDirectory(host.Accounts, host.Time);
         host.FactoryReset.Performed += OnFactoryReset;
+    }
+
+    public IpmiService(BmcCore host, IPEndPoint endpoint, BmcLifetime lifetime, byte[]? deployedKg = null, int trapPort = Pef.PlatformEventTrap.DefaultPort)
+        : this(host, [endpoint], lifetime, deployedKg, trapPort)
+    {
     }
 
     public IpmiCommands Commands { get; }
@@ -37,43 +46,78 @@ public sealed class IpmiService : IFrontDoor
     /// <summary>The channel's BMC key K_g (Set Channel Security Keys, --ipmi-kg-file).</summary>
     public ChannelSecurityKeys Keys { get; }
 
-    /// <summary>The running server (statistics, sessions); null before <see cref="StartAsync"/>.</summary>
-    public IpmiServer? Server => _server;
+    /// <summary>The sessions of every endpoint, for the system interface and Get Channel Info.</summary>
+    public LanSessions Sessions { get; } = new();
 
-    /// <summary>The bound endpoint (the real port when 0 was asked for).</summary>
-    public IPEndPoint LocalEndPoint => _server?.LocalEndPoint ?? _endpoint;
+    /// <summary>The first endpoint's running server (statistics, sessions); null before <see cref="StartAsync"/> or with LAN off.</summary>
+    public IpmiServer? Server => _servers.Count > 0 ? _servers[0] : null;
 
-    public string Description => $"IPMI over LAN on udp {LocalEndPoint} (channel {LanChannel.Number}, RMCP+ cipher suites 3 and 17)";
+    /// <summary>The first bound endpoint (the real port when 0 was asked for).</summary>
+    public IPEndPoint LocalEndPoint => LocalEndPoints.Count > 0 ? LocalEndPoints[0] : throw new InvalidOperationException("IPMI over LAN is off");
+
+    /// <summary>Every bound endpoint, in the order given.</summary>
+    public IReadOnlyList<IPEndPoint> LocalEndPoints => _servers.Count == _endpoints.Count ? [.. _servers.Select(s => s.LocalEndPoint)] : _endpoints;
+
+    public string Description => LocalEndPoints.Count == 0
+        ? "IPMI over LAN off"
+        : $"IPMI over LAN on {string.Join(", ", LocalEndPoints.Select(e => $"udp {e}"))} (channel {LanChannel.Number}, RMCP+ cipher suites 3 and 17)";
 
     public async Task StartAsync(CancellationToken ct)
     {
-        var options = new IpmiServerOptions
+        try
         {
-            EndPoint = _endpoint,
-            ChannelNumber = LanChannel.Number,
-            SystemGuid = _host.SystemGuid,
-            TimeProvider = _host.Time,
-            SessionLogger = _host.Loggers.CreateLogger(AccessLog.Category),
-            SerialOverLan = new Sol.SerialOverLan(_host.HostConsole, _host.Sol),
-        };
-        Channel.Attach(options);
-        var server = new IpmiServer(options, Commands.Table, _accounts, _log);
-        Keys.Attach(server);
-        await server.StartAsync(ct).ConfigureAwait(false);
-        Commands.PayloadPort = server.LocalEndPoint.Port;
-        _server = server;
+            // One console, one SOL configuration: every endpoint carries the same Serial-over-LAN.
+            var serialOverLan = new Sol.SerialOverLan(_host.HostConsole, _host.Sol);
+            foreach (IPEndPoint endpoint in _endpoints)
+            {
+                var options = new IpmiServerOptions
+                {
+                    EndPoint = endpoint,
+                    ChannelNumber = LanChannel.Number,
+                    SystemGuid = _host.SystemGuid,
+                    TimeProvider = _host.Time,
+                    SessionLogger = _host.Loggers.CreateLogger(AccessLog.Category),
+                    SerialOverLan = serialOverLan,
+                };
+                Channel.Attach(options);
+                var server = new IpmiServer(options, Commands.Table, _accounts, _log);
+                Keys.Attach(server);
+                _servers.Add(server);
+                await server.StartAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await StopServersAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        Sessions.Set(_servers, new IpmiServerOptions().MaxSessions);
+
+        // SOL parameter 8 names one port: the management network's (the first endpoint not on loopback), else the first's.
+        if ((_servers.FirstOrDefault(s => !IPAddress.IsLoopback(s.LocalEndPoint.Address)) ?? _servers.FirstOrDefault()) is { } management)
+        {
+            Commands.PayloadPort = management.LocalEndPoint.Port;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync().ConfigureAwait(false);
-        }
-
+        await StopServersAsync().ConfigureAwait(false);
         _host.FactoryReset.Performed -= OnFactoryReset;
         Commands.Dispose();
         _accounts.Dispose();
+    }
+
+    private async Task StopServersAsync()
+    {
+        Sessions.Set([], 0);
+        foreach (IpmiServer server in _servers)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _servers.Clear();
     }
 
     // The core put its own configuration back; IPMI's own settings follow.

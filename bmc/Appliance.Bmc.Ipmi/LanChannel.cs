@@ -23,7 +23,7 @@ public sealed class LanChannel
     private readonly SettingsStore _settings;
     private readonly ConcurrentDictionary<uint, CipherSuiteId> _sessionSuites = new();
     private readonly PrivilegeLevel[] _suiteLimits = new PrivilegeLevel[32];
-    private IpmiServerOptions? _server;
+    private readonly List<IpmiServerOptions> _servers = [];
     private volatile bool _suitesLimited;
     private PrivilegeLevel _limit;
 
@@ -46,21 +46,27 @@ public sealed class LanChannel
 
     public PrivilegeLevel SuiteLimit(CipherSuiteId suite) => _suiteLimits[(byte)suite];
 
-    /// <summary>Connects the channel limit to the server that opens sessions (it reads it at every Open Session).</summary>
+    /// <summary>Connects the channel limit to a server that opens sessions (it reads it at every Open Session).</summary>
     public void Attach(IpmiServerOptions server)
     {
-        server.ChannelPrivilegeLimit = PrivilegeLimit;
-        _server = server;
+        lock (_servers)
+        {
+            server.ChannelPrivilegeLimit = PrivilegeLimit;
+            _servers.Add(server);
+        }
     }
 
     public void SetPrivilegeLimit(PrivilegeLevel level)
     {
         CheckLevel(level);
         _settings.Set(LimitKey, ((byte)level).ToString(CultureInfo.InvariantCulture));
-        _limit = level;
-        if (_server is not null)
+        lock (_servers)
         {
-            _server.ChannelPrivilegeLimit = level;
+            _limit = level;
+            foreach (IpmiServerOptions server in _servers)
+            {
+                server.ChannelPrivilegeLimit = level;
+            }
         }
     }
 
@@ -78,7 +84,8 @@ public sealed class LanChannel
     /// </summary>
     public PrivilegeLevel EffectivePrivilege(IpmiCallContext context)
     {
-        if (!_suitesLimited)
+        // Requests that came in any other way (the system interface) have no cipher suite to limit them.
+        if (!_suitesLimited || context.ChannelNumber != Number)
         {
             return context.Privilege;
         }

@@ -8,8 +8,7 @@ using Appliance.Bmc.Redfish.Protocol;
 using Appliance.Bmc.Redfish.Sessions;
 using Appliance.Bmc.Redfish.Systems;
 using Appliance.Bmc.Web;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 
@@ -27,17 +26,18 @@ public sealed class RedfishService : IFrontDoor
     public const int MaxConnections = 128;
 
     private readonly BmcCore _host;
-    private readonly IPEndPoint _endpoint;
+    private readonly IPEndPoint[] _endpoints;
+    private readonly List<ListenOptions> _listening = [];
     private readonly ILogger _log;
     private WebApplication? _app;
 
     public RedfishService(BmcCore host, RedfishOptions options, BmcLifetime lifetime)
     {
         _host = host;
-        _endpoint = options.Endpoint;
+        _endpoints = [options.Endpoint, .. options.OtherEndpoints];
         _log = host.Loggers.CreateLogger<RedfishService>();
         string[] names = new[] { options.HostName, host.Network.Current.HostName }.OfType<string>().Distinct().ToArray();
-        IPAddress[] addresses = new[] { _endpoint.Address, host.Network.Current.Address }.Where(a => !a.Equals(IPAddress.Any)).ToArray();
+        IPAddress[] addresses = _endpoints.Select(e => e.Address).Append(host.Network.Current.Address).Where(a => !a.Equals(IPAddress.Any)).Distinct().ToArray();
         var certificate = new HttpsCertificate(host.StateDirectory, names, addresses, host.Loggers.CreateLogger<HttpsCertificate>());
         Services = new RedfishServices(host, options, lifetime, certificate);
     }
@@ -47,7 +47,12 @@ public sealed class RedfishService : IFrontDoor
     /// <summary>The bound port (the configured one, or the one the system chose for port 0).</summary>
     public int Port => Services.Port;
 
-    public string Description => $"Redfish and web console on https://{_endpoint.Address}:{Port}";
+    /// <summary>Every endpoint, in the order given: once started, as bound (the port the system chose for port 0).</summary>
+    public IReadOnlyList<IPEndPoint> LocalEndPoints => _listening.Count == _endpoints.Length
+        ? [.. _listening.Select((l, i) => l.IPEndPoint ?? _endpoints[i])]
+        : _endpoints;
+
+    public string Description => $"Redfish and web console on {string.Join(", ", LocalEndPoints.Select(e => $"https://{e}"))}";
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -65,10 +70,19 @@ public sealed class RedfishService : IFrontDoor
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
-            kestrel.Listen(_endpoint, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+            _listening.Clear();
+            foreach (IPEndPoint endpoint in _endpoints)
             {
-                OnConnection = _ => ValueTask.FromResult(Services.Certificate.ServerOptions),
-            }));
+                kestrel.Listen(endpoint, listen =>
+                {
+                    // Kestrel puts the endpoint it bound here, so a port 0 becomes the real one.
+                    _listening.Add(listen);
+                    listen.UseHttps(new TlsHandshakeCallbackOptions
+                    {
+                        OnConnection = _ => ValueTask.FromResult(Services.Certificate.ServerOptions),
+                    });
+                });
+            }
         });
 
         WebApplication app = builder.Build();
@@ -95,8 +109,9 @@ public sealed class RedfishService : IFrontDoor
 
         await app.StartAsync(ct).ConfigureAwait(false);
         _app = app;
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Services.Port = new Uri(address).Port;
+        // The port ManagerNetworkProtocol reports: the management address's (the first not on loopback), else the first endpoint's.
+        IReadOnlyList<IPEndPoint> bound = LocalEndPoints;
+        Services.Port = bound.FirstOrDefault(e => !IPAddress.IsLoopback(e.Address) && !e.Address.Equals(IPAddress.Any))?.Port ?? bound[0].Port;
         try
         {
             Services.Ssdp.Start();

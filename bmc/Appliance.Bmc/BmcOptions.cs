@@ -14,11 +14,13 @@ public sealed record BmcOptions
           --run-dir DIR           runtime state, cleared when the board loses AC power (default /run/appliance-bmc)
           --hostname NAME         BMC host name (default <model>-bmc)
           --ipmi ADDR:PORT        IPMI over LAN endpoint (default 0.0.0.0:623; "off" to disable; port 0: a free
-                                  port, which the log names when the BMC is up)
+                                  port, which the log names when the BMC is up); give it again for more endpoints
+                                  (loopback and the management address): LAN parameter 3 reports the first one
+                                  not on loopback
           --ipmi-kg-file F        BMC key K_g from F, one line "hex KEY" (as ipmitool -y) or "plain KEY" (as -k);
                                   it wins over a key set with Set Channel Security Keys, which then refuses changes
           --redfish ADDR:PORT     Redfish and web console endpoint (default 0.0.0.0:443; "off" to disable; port 0
-                                  as for --ipmi)
+                                  as for --ipmi); may be given again, as --ipmi
           --admin-user NAME       initial administrator's name (default admin)
           --admin-password-file F initial administrator's password; without it one is generated, shown on the
                                   front panel until changed (and on a terminal, never in the log)
@@ -32,11 +34,14 @@ public sealed record BmcOptions
     public string StateDirectory { get; init; } = "/var/lib/appliance-bmc";
     public string RunDirectory { get; init; } = "/run/appliance-bmc";
     public string? HostName { get; init; }
-    public IPEndPoint? IpmiEndpoint { get; init; } = new(IPAddress.Any, 623);
+    /// <summary>Where IPMI over LAN is served; empty when it is off.</summary>
+    public IReadOnlyList<IPEndPoint> IpmiEndpoints { get; init; } = [new(IPAddress.Any, 623)];
 
     /// <summary>The BMC key K_g given at deployment (--ipmi-kg-file); null to use the one set over IPMI.</summary>
     public byte[]? IpmiKg { get; init; }
-    public IPEndPoint? RedfishEndpoint { get; init; } = new(IPAddress.Any, 443);
+
+    /// <summary>Where Redfish and the web console are served; empty when they are off.</summary>
+    public IReadOnlyList<IPEndPoint> RedfishEndpoints { get; init; } = [new(IPAddress.Any, 443)];
     public string AdminUser { get; init; } = "admin";
     public string? AdminPassword { get; init; }
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
@@ -49,6 +54,8 @@ public sealed record BmcOptions
     {
         string? board = null;
         var options = new BmcOptions { BoardFile = "" };
+        var ipmi = new EndpointList("--ipmi");
+        var redfish = new EndpointList("--redfish");
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
@@ -61,9 +68,9 @@ public sealed record BmcOptions
                 "--state-dir" => options with { StateDirectory = Value() },
                 "--run-dir" => options with { RunDirectory = Value() },
                 "--hostname" => options with { HostName = Value() },
-                "--ipmi" => options with { IpmiEndpoint = Endpoint(arg, Value()) },
+                "--ipmi" => ipmi.Add(Value(), options),
                 "--ipmi-kg-file" => options with { IpmiKg = Ipmi.ChannelSecurityKeys.ReadKeyFile(Value()) },
-                "--redfish" => options with { RedfishEndpoint = Endpoint(arg, Value()) },
+                "--redfish" => redfish.Add(Value(), options),
                 "--admin-user" => options with { AdminUser = Value() },
                 "--admin-password-file" => options with { AdminPassword = ReadSecret(Value()) },
                 "--log-level" => options with { LogLevel = Enum.TryParse(Value(), true, out Microsoft.Extensions.Logging.LogLevel l) ? l : throw new ArgumentException($"{arg}: unknown level") },
@@ -76,13 +83,57 @@ public sealed record BmcOptions
             throw new ArgumentException("--board is required");
         }
 
-        return options;
+        return options with
+        {
+            IpmiEndpoints = ipmi.Given ?? options.IpmiEndpoints,
+            RedfishEndpoints = redfish.Given ?? options.RedfishEndpoints,
+        };
     }
 
-    private static IPEndPoint? Endpoint(string option, string text) =>
-        text == "off" ? null
-        : IPEndPoint.TryParse(text, out IPEndPoint? endpoint) && HasPort(text) ? endpoint
-        : throw new ArgumentException($"{option}: '{text}' is not ADDRESS:PORT");
+    /// <summary>
+    /// The first endpoint not on loopback (nor the wildcard address), else the first: where the BMC is
+    /// reached on its management network, as LAN parameter 3 and Redfish report it.
+    /// </summary>
+    public static IPEndPoint? ManagementEndpoint(IReadOnlyList<IPEndPoint> endpoints) =>
+        endpoints.FirstOrDefault(e => !IPAddress.IsLoopback(e.Address) && !e.Address.Equals(IPAddress.Any)) ?? endpoints.FirstOrDefault();
+
+    /// <summary>The endpoints one option collects: each occurrence adds one; "off" alone means none.</summary>
+    private sealed class EndpointList(string option)
+    {
+        private List<IPEndPoint>? _given;
+        private bool _off;
+
+        public IReadOnlyList<IPEndPoint>? Given => _off ? [] : _given;
+
+        public BmcOptions Add(string text, BmcOptions options)
+        {
+            if (text == "off")
+            {
+                _off = true;
+            }
+            else if (IPEndPoint.TryParse(text, out IPEndPoint? endpoint) && HasPort(text))
+            {
+                _given ??= [];
+                if (_given.Contains(endpoint))
+                {
+                    throw new ArgumentException($"{option}: {text} is given twice");
+                }
+
+                _given.Add(endpoint);
+            }
+            else
+            {
+                throw new ArgumentException($"{option}: '{text}' is not ADDRESS:PORT");
+            }
+
+            if (_off && _given is not null)
+            {
+                throw new ArgumentException($"{option}: \"off\" and endpoints cannot be given together");
+            }
+
+            return options;
+        }
+    }
 
     // IPEndPoint.TryParse takes a bare address as port 0, which here means "any free port": that must be asked for
     // outright. An IPv6 address carries its port only in brackets.

@@ -98,15 +98,15 @@ public static class BmcProcess
 
     /// <summary>
     /// What the management network looks like until someone configures it: the host name from
-    /// the command line, and the address the BMC was told to serve on when it names one.
+    /// the command line, and the address the BMC was told to serve on when it names one (the first
+    /// not on loopback: the address other hosts reach it at, which LAN parameter 3 reports).
     /// </summary>
     private static NetworkConfiguration NetworkDefaults(BmcOptions options, BoardDescription board)
     {
-        IPAddress address = options.IpmiEndpoint?.Address is { } ipmi && !ipmi.Equals(IPAddress.Any) ? ipmi
-            : options.RedfishEndpoint?.Address is { } redfish && !redfish.Equals(IPAddress.Any) ? redfish
-            : IPAddress.Loopback;
+        IPAddress[] named = [.. options.IpmiEndpoints.Concat(options.RedfishEndpoints).Select(e => e.Address).Where(a => !a.Equals(IPAddress.Any))];
+        IPAddress address = named.FirstOrDefault(a => !IPAddress.IsLoopback(a)) ?? named.FirstOrDefault() ?? IPAddress.Loopback;
         byte[] mac = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
-        if (options.IpmiEndpoint is { } endpoint)
+        if (options.IpmiEndpoints.FirstOrDefault() is { } endpoint)
         {
             // Locally administered and distinct per node on one machine (their ports differ).
             mac[4] = (byte)(endpoint.Port >> 8);

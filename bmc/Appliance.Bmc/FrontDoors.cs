@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Appliance.Bmc;
 
 /// <summary>The front doors the BMC process opens on its services; each is started after the core is running.</summary>
@@ -13,24 +11,31 @@ public static class FrontDoors
     public static IEnumerable<IFrontDoor> For(BmcCore host, BmcOptions options, BmcLifetime lifetime, string? generatedAdminPassword = null)
     {
         yield return new FrontPanel.FrontPanelService(host, options.AdminUser, options.AdminPassword, generatedAdminPassword);
-        Ipmi.IpmiService? ipmi = options.IpmiEndpoint is { } endpoint ? new Ipmi.IpmiService(host, endpoint, lifetime, options.IpmiKg) : null;
-        if (ipmi is not null)
+
+        // The IPMI door holds the command table the system interface answers with, even with LAN off.
+        var ipmi = new Ipmi.IpmiService(host, options.IpmiEndpoints, lifetime, options.IpmiKg);
+        yield return ipmi;
+        if (options.RedfishEndpoints.Count > 0)
         {
-            yield return ipmi;
+            yield return new Redfish.RedfishService(host, new Redfish.RedfishOptions
+            {
+                Endpoint = options.RedfishEndpoints[0],
+                OtherEndpoints = [.. options.RedfishEndpoints.Skip(1)],
+                HostName = options.HostName,
+                IpmiEndpoint = BmcOptions.ManagementEndpoint(ipmi.LocalEndPoints),
+            }, lifetime);
         }
 
-        if (options.RedfishEndpoint is { } redfish)
+        if (host.Board.OpenSystemInterface() is { } device)
         {
-            yield return new Redfish.RedfishService(host, new Redfish.RedfishOptions { Endpoint = redfish, HostName = options.HostName, IpmiEndpoint = ipmi?.LocalEndPoint }, lifetime);
+            yield return new Ipmi.SystemInterface.SystemInterfaceService(host, ipmi, device);
         }
     }
 
     /// <summary>The options with the endpoints the started doors really bound.</summary>
     public static BmcOptions Bound(BmcOptions options, IEnumerable<IFrontDoor> doors) => options with
     {
-        IpmiEndpoint = doors.OfType<Ipmi.IpmiService>().FirstOrDefault()?.LocalEndPoint ?? options.IpmiEndpoint,
-        RedfishEndpoint = doors.OfType<Redfish.RedfishService>().FirstOrDefault() is { } redfish
-            ? new IPEndPoint(options.RedfishEndpoint!.Address, redfish.Port)
-            : options.RedfishEndpoint,
+        IpmiEndpoints = doors.OfType<Ipmi.IpmiService>().FirstOrDefault()?.LocalEndPoints ?? options.IpmiEndpoints,
+        RedfishEndpoints = doors.OfType<Redfish.RedfishService>().FirstOrDefault()?.LocalEndPoints ?? options.RedfishEndpoints,
     };
 }

@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using System.Device.I2c;
 using Appliance.Hw.Boards;
+using Appliance.Hw.SystemInterface;
 
 namespace Appliance.Hw.Remote;
 
@@ -16,6 +17,9 @@ public sealed class RemoteBoardPlatform(string socketPath) : IBoardPlatform, IDi
     public int LineOffset(GpioLineDescription line) => line.Offset!.Value;
 
     public I2cDevice CreateI2cDevice(int bus, int address) => new RemoteI2cDevice(_client, new I2cConnectionSettings(bus, address));
+
+    /// <summary>The host's system interface, relayed by the board process (serve --system-interface).</summary>
+    public ISystemInterfaceDevice? OpenSystemInterface() => new RemoteSystemInterface(socketPath);
 
     public IHostSerialPort? OpenHostSerialPort() => new RemoteHostSerialPort(socketPath);
 

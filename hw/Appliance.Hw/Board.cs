@@ -1,6 +1,7 @@
 using Appliance.Hw.Boards;
 using Appliance.Hw.Devices;
 using Appliance.Hw.Fru;
+using Appliance.Hw.SystemInterface;
 using Iot.Device.CharacterLcd;
 using UnitsNet;
 
@@ -135,6 +136,12 @@ public sealed class Board : IDisposable
             d.Read(0, image);
             return image;
         });
+
+    /// <summary>
+    /// Opens the BMC's end of the host's system interface (a KCS device, or a simulated board's
+    /// socket); null when the board has none. The caller owns what it gets.
+    /// </summary>
+    public ISystemInterfaceDevice? OpenSystemInterface() => _platform.OpenSystemInterface();
 
     /// <summary>
     /// Runs an action on the front-panel LCD (HD44780 behind a PCF8574 backpack wired

@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using System.Device.I2c;
 using Appliance.Hw.Boards;
+using Appliance.Hw.SystemInterface;
 
 namespace Appliance.Hw;
 
@@ -17,6 +18,9 @@ public interface IBoardPlatform
     int LineOffset(GpioLineDescription line);
 
     I2cDevice CreateI2cDevice(int bus, int address);
+
+    /// <summary>The BMC's end of the host's system interface (KCS); null when the board has none.</summary>
+    ISystemInterfaceDevice? OpenSystemInterface() => null;
 
     /// <summary>The host's serial console; null on a board that gives the BMC none.</summary>
     IHostSerialPort? OpenHostSerialPort() => null;

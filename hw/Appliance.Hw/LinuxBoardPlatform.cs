@@ -3,6 +3,7 @@ using System.Device.Gpio.Drivers;
 using System.Device.I2c;
 using System.Runtime.InteropServices;
 using Appliance.Hw.Boards;
+using Appliance.Hw.SystemInterface;
 
 namespace Appliance.Hw;
 
@@ -17,6 +18,10 @@ public sealed partial class LinuxBoardPlatform(BoardDescription board) : IBoardP
     public int LineOffset(GpioLineDescription line) => line.Offset ?? FindLineByName(line.Name);
 
     public I2cDevice CreateI2cDevice(int bus, int address) => I2cDevice.Create(new I2cConnectionSettings(bus, address));
+
+    /// <summary>The kcs_bmc device the board file names; the same door answers it as a simulated board's socket.</summary>
+    public ISystemInterfaceDevice? OpenSystemInterface() =>
+        board.SystemInterface is { } systemInterface ? new KcsBmcDevice(systemInterface.KcsDevice) : null;
 
     public IHostSerialPort? OpenHostSerialPort() =>
         board.SerialConsole is { } console ? new UartHostSerialPort(console.Device, console.BaudRate) : null;

@@ -67,6 +67,8 @@ public sealed class FactoryResetTests
         Assert.False(rig.Host.FrontPanelPolicy.PinSet);
         Assert.Equal(FrontPanelButtons.None, rig.Host.FrontPanelPolicy.Disabled);
         Assert.Null(rig.Host.ClusterJoin.Token);
+        Assert.Null(rig.Host.ClusterJoin.ClusterAddress);
+        Assert.Equal(ClusterReport.Nothing, rig.Host.ClusterJoin.Report);
         Assert.Equal(ClusterMembership.None, rig.Host.ClusterJoin.Membership);
         Assert.False(rig.Host.Identify.Active);
         Assert.False(rig.Sim.IsAsserted("STATUS_LED_BLUE"));
@@ -130,6 +132,8 @@ public sealed class FactoryResetTests
         rig.Host.FrontPanelPolicy.SetPin(SettingsPin);
         rig.Host.FrontPanelPolicy.SetDisabled(FrontPanelButtons.Reset);
         rig.Host.ClusterJoin.SetToken("abcdef.0123456789");
+        rig.Host.ClusterJoin.SetClusterAddress("10.77.0.1:7443");
+        rig.Host.ClusterJoin.ReportMembership(new ClusterReport(ClusterMembership.Member, "lab", "n1", "", IPAddress.Parse("10.77.0.1")));
         rig.Host.Identify.TurnOn();
         Assert.True(rig.Sim.IsAsserted("STATUS_LED_BLUE"));
         var inlet = rig.Host.Sensors.ByName("Inlet Temp")!;

@@ -1,3 +1,4 @@
+using Appliance.Bmc.Cluster;
 using System.Net;
 
 namespace Appliance.Bmc.FrontPanel.Tests;
@@ -113,7 +114,7 @@ public sealed class IdleScreenTests : IDisposable
     [Fact]
     public void Addresses_and_cluster_membership_follow_what_the_host_reports()
     {
-        _rig.Host.ClusterJoin.ReportMembership("rack-a", IPAddress.Parse("10.1.2.3"));
+        _rig.Host.ClusterJoin.ReportMembership(new ClusterReport(ClusterMembership.Member, "rack-a", "n3", "", IPAddress.Parse("10.1.2.3")));
         _rig.Down();
         _rig.Down();
         _rig.AssertLcd(
@@ -124,6 +125,50 @@ public sealed class IdleScreenTests : IDisposable
         _rig.PressAndExpect("PANEL_DOWN",
             "Cluster: member of",
             "rack-a",
+            "node n3",
+            "[4/4]   SELECT: menu");
+    }
+
+    [Fact]
+    public void A_refused_join_shows_its_reason_scrolling_a_row_at_a_time_before_the_screens_rotate_on()
+    {
+        const string Reason = "join token abc123 expired at 2030-01-02T03:04:05Z: make a new one with 'appliance cluster join-token'";
+        _rig.Host.ClusterJoin.SetToken("abc123.0123456789abcdef");
+        _rig.Host.ClusterJoin.ReportMembership(new ClusterReport(ClusterMembership.Refused, "", "n3", Reason, null));
+        _rig.Up();
+        _rig.AssertLcd(
+            "Cluster join refused",
+            "join token abc123",
+            "expired at",
+            "[4/4]   SELECT: menu");
+
+        // The reason is six rows: it scrolls a row every 2 s, and the screen stays until its last rows were shown.
+        _rig.Run(TimeSpan.FromSeconds(2.3));
+        _rig.AssertLcd(
+            "Cluster join refused",
+            "expired at",
+            "2030-01-02T03:04:05Z",
+            "[4/4]   SELECT: menu");
+        _rig.Run(TimeSpan.FromSeconds(6));
+        _rig.AssertLcd(
+            "Cluster join refused",
+            "'appliance cluster",
+            "join-token'",
+            "[4/4]   SELECT: menu");
+        _rig.Run(TimeSpan.FromSeconds(5));
+        _rig.AssertLcd(
+            "hc1-bmc",
+            "Power: Off",
+            "",
+            "[1/4]   SELECT: menu");
+
+        // Another token: the refusal was about the old one.
+        _rig.Host.ClusterJoin.SetToken("def456.0123456789abcdef");
+        Assert.Equal(ClusterMembership.Joining, _rig.Host.ClusterJoin.Membership);
+        _rig.Up();
+        _rig.AssertLcd(
+            "Cluster: joining",
+            "(join token set)",
             "",
             "[4/4]   SELECT: menu");
     }

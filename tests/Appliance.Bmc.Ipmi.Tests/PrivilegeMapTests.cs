@@ -11,6 +11,9 @@ namespace Appliance.Bmc.Ipmi.Tests;
 /// </summary>
 public sealed class PrivilegeMapTests
 {
+    /// <summary>Report Cluster Membership (OEM 30h/73h): the host's own report, refused over LAN whatever the privilege.</summary>
+    private static readonly HashSet<(NetFn, byte)> SystemInterfaceOnly = [((NetFn)0x30, 0x73)];
+
     [Fact]
     public async Task EveryCommandAnswersEachPrivilegeAsTheDeclaredMapSays()
     {
@@ -33,6 +36,17 @@ public sealed class PrivilegeMapTests
             foreach ((NetFn netFn, byte command, PrivilegeLevel required) in declared)
             {
                 IpmiResponse response = await session.SendAsync(netFn, command, junk);
+                if (SystemInterfaceOnly.Contains((netFn, command)))
+                {
+                    // Only the host may send it: over LAN it is refused at every privilege.
+                    if (response.CompletionCode != CompletionCode.InsufficientPrivilege)
+                    {
+                        wrong.Add($"{netFn} {command:X2}h at {level} over LAN: completion code {response.CompletionCode:X2}h, not D4h");
+                    }
+
+                    continue;
+                }
+
                 bool may = level >= required;
                 refusals += may ? 0 : 1;
                 if (may == (response.CompletionCode == CompletionCode.InsufficientPrivilege))

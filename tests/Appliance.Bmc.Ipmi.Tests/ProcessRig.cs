@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Appliance.Hw.Remote;
 using Appliance.Hw.Sim.Remote;
 using Appliance.Ipmi.Client;
@@ -7,66 +5,71 @@ using Appliance.Ipmi.Client;
 namespace Appliance.Bmc.Ipmi.Tests;
 
 /// <summary>
-/// A simulated board served by an appliance-board-sim process and the real appliance-bmc process
-/// on it, as the rack runs them, so the BMC can be killed (-9) and started again while the board
-/// and its host carry on. The BMC binds a free port itself (--ipmi 127.0.0.1:0) and the rig reads
-/// which from its log, so no other test can take the port between a choice and its use.
+/// The board and BMC processes as the rack runs them (<see cref="BmcProcesses"/>), with what the IPMI
+/// tests ask of them: the BMC is started until it answers IPMI, a client of the project's own, and
+/// what the board says its host is doing.
 /// </summary>
 public sealed class ProcessRig : IAsyncDisposable
 {
-    public const string AdminUser = "admin";
+    public const string AdminUser = BmcProcesses.AdminUser;
     public const string AdminPassword = "Rig-admin-pass1";
 
-    private readonly string _root;
-    private Process? _board;
-    private Process? _bmc;
-    private int _bmcStarts;
-    private int _ipmiBind;
+    private readonly BmcProcesses _processes;
 
-    private ProcessRig()
-    {
-        _root = Directory.CreateTempSubdirectory("bmc-ipmi-process-").FullName;
-        BoardSocket = Path.Combine(_root, "board.sock");
-        File.WriteAllText(Path.Combine(_root, "admin-password"), AdminPassword);
-    }
+    private ProcessRig(BmcProcesses processes) => _processes = processes;
 
-    public string BoardSocket { get; }
+    public string BoardSocket => _processes.BoardSocket;
+
+    /// <summary>The host's system interface (its /dev/ipmi0), served by the board when the rig was started with one.</summary>
+    public string SystemInterface => _processes.SystemInterface;
+
+    /// <summary>Redfish on https://127.0.0.1:RedfishPort, when the rig was started with it; a restarted BMC binds a port afresh.</summary>
+    public int? RedfishPort => _processes.RedfishPort;
 
     /// <summary>Where the running BMC answers IPMI; a restarted BMC binds a port afresh.</summary>
-    public int IpmiPort { get; private set; }
+    public int IpmiPort => _processes.IpmiPort;
 
-    public string StateDirectory => Path.Combine(_root, "state");
+    public string StateDirectory => _processes.StateDirectory;
 
     /// <summary>Options added to the BMC's command line from the next <see cref="StartBmcAsync"/> on.</summary>
-    public string[] ExtraBmcArguments { get; set; } = [];
-
-    /// <summary>Writes a file in the rig's folder (a deployment file for the BMC) and returns its path.</summary>
-    public string WriteFile(string name, string text)
+    public string[] ExtraBmcArguments
     {
-        string path = Path.Combine(_root, name);
-        File.WriteAllText(path, text);
-        return path;
+        get => _processes.ExtraBmcArguments;
+        set => _processes.ExtraBmcArguments = value;
     }
 
     /// <param name="boardArguments">More options for appliance-board-sim serve (--host-console ...).</param>
     /// <param name="ipmiPort">The port the BMC serves IPMI on; 0 lets it take a free one.</param>
-    public static async Task<ProcessRig> StartAsync(string[]? boardArguments = null, int ipmiPort = 0)
+    /// <param name="systemInterface">The board serves the host's system interface (serve --system-interface).</param>
+    /// <param name="redfish">The BMC serves Redfish on a loopback port of its own too.</param>
+    /// <param name="bmcArguments">More options for appliance-bmc (<see cref="ExtraBmcArguments"/>).</param>
+    public static async Task<ProcessRig> StartAsync(string[]? boardArguments = null, int ipmiPort = 0, bool systemInterface = false, bool redfish = false,
+        string[]? bmcArguments = null)
     {
-        var rig = new ProcessRig { _ipmiBind = ipmiPort };
-        boardArguments ??= [];
+        var rig = new ProcessRig(await BmcProcesses.StartAsync("bmc-ipmi-process-", AdminPassword, boardArguments, bmcArguments, ipmiPort, systemInterface, redfish));
         try
         {
-            rig._board = Launch(Repo.Executable("appliance-board-sim"), ["serve", "--board", Repo.Hc1, "--socket", rig.BoardSocket, .. boardArguments], Path.Combine(rig._root, "board.log"));
-            await Wait.UntilAsync(() => File.Exists(rig.BoardSocket), "the simulated board's socket");
-            await rig.StartBmcAsync();
+            await rig.AnswersAsync();
             return rig;
         }
         catch
         {
-            await rig.DisposeAsync(); // no process outlives a failed start
+            await rig.DisposeAsync();
             throw;
         }
     }
+
+    /// <summary>Writes a file in the rig's folder (a deployment file for the BMC) and returns its path.</summary>
+    public string WriteFile(string name, string text) => _processes.WriteFile(name, text);
+
+    /// <summary>Starts the board process again: a board that comes back while the BMC runs on.</summary>
+    public Task StartBoardAsync() => _processes.StartBoardAsync();
+
+    /// <summary>kill -9 of the board process: AC power lost, for the board.</summary>
+    public void KillBoard() => _processes.KillBoard();
+
+    /// <summary>Runs appliance-board-sim ctl on the board, as a person at the rack would.</summary>
+    public Task<Tool.Result> BoardCtlAsync(params string[] command) => _processes.BoardCtlAsync(command);
 
     /// <summary>What the board process says its host is doing.</summary>
     public SimControlResponse BoardStatus()
@@ -78,28 +81,32 @@ public sealed class ProcessRig : IAsyncDisposable
     /// <summary>Starts appliance-bmc on the board and waits until it answers IPMI.</summary>
     public async Task StartBmcAsync()
     {
-        string log = Path.Combine(_root, $"bmc-{++_bmcStarts}.log");
-        _bmc = Launch(Repo.Executable("appliance-bmc"),
-            ["--board", Repo.Hc1, "--board-socket", BoardSocket, "--state-dir", StateDirectory, "--run-dir", Path.Combine(_root, "run"),
-             "--ipmi", $"127.0.0.1:{_ipmiBind}", "--redfish", "off", "--admin-user", AdminUser, "--admin-password-file", Path.Combine(_root, "admin-password"), .. ExtraBmcArguments],
-            log);
-        Match bound = Match.Empty;
-        await Wait.UntilAsync(() =>
-        {
-            Assert.False(_bmc.HasExited, $"appliance-bmc exited with {(_bmc.HasExited ? _bmc.ExitCode : 0)}:\n{BmcLog()}");
-            bound = Regex.Match(BmcLog(), @"IPMI over LAN on udp 127\.0\.0\.1:(\d+)");
-            return bound.Success;
-        }, "the BMC to say where it serves IPMI", seconds: 60);
-        IpmiPort = int.Parse(bound.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        var ping = new IpmiClient(new IpmiClientOptions { Host = "127.0.0.1", Port = IpmiPort, UserName = AdminUser, Password = AdminPassword, Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 });
+        await _processes.StartBmcAsync();
+        await AnswersAsync();
+    }
+
+    /// <summary>kill -9: no chance to finish anything.</summary>
+    public void KillBmc() => _processes.KillBmc();
+
+    /// <summary>What the current BMC process has logged so far.</summary>
+    public string BmcLog() => _processes.BmcLog();
+
+    public Task<Tool.Result> IpmitoolAsync(params string[] command) => _processes.IpmitoolAsync(command);
+
+    public IpmiClient Client(TimeSpan? timeout = null) => new(new IpmiClientOptions
+    {
+        Host = "127.0.0.1", Port = IpmiPort, UserName = AdminUser, Password = AdminPassword,
+        Timeout = timeout ?? TimeSpan.FromSeconds(1), Retries = timeout is null ? 3 : 0,
+    });
+
+    public ValueTask DisposeAsync() => _processes.DisposeAsync();
+
+    private async Task AnswersAsync()
+    {
+        IpmiClient ping = Client(TimeSpan.FromMilliseconds(200));
         DateTime deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            if (_bmc.HasExited)
-            {
-                Assert.Fail($"appliance-bmc exited with {_bmc.ExitCode}:\n{(File.Exists(log) ? File.ReadAllText(log) : "")}");
-            }
-
             try
             {
                 await ping.PingAsync();
@@ -110,56 +117,4 @@ public sealed class ProcessRig : IAsyncDisposable
             }
         }
     }
-
-    /// <summary>kill -9: no chance to finish anything.</summary>
-    public void KillBmc()
-    {
-        _bmc!.Kill();
-        Assert.True(_bmc.WaitForExit(TimeSpan.FromSeconds(30)), "appliance-bmc did not die on SIGKILL");
-        _bmc.Dispose();
-        _bmc = null;
-    }
-
-    /// <summary>What the current BMC process has logged so far.</summary>
-    public string BmcLog()
-    {
-        string log = Path.Combine(_root, $"bmc-{_bmcStarts}.log");
-        return File.Exists(log) ? File.ReadAllText(log) : "";
-    }
-
-    public Task<Tool.Result> IpmitoolAsync(params string[] command) => Tool.IpmitoolAsync(IpmiPort, AdminUser, AdminPassword, 17, command);
-
-    public IpmiClient Client(TimeSpan? timeout = null) => new(new IpmiClientOptions
-    {
-        Host = "127.0.0.1", Port = IpmiPort, UserName = AdminUser, Password = AdminPassword,
-        Timeout = timeout ?? TimeSpan.FromSeconds(1), Retries = timeout is null ? 3 : 0,
-    });
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (Process? p in new[] { _bmc, _board })
-        {
-            if (p is not null && !p.HasExited)
-            {
-                p.Kill();
-                p.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
-            }
-
-            p?.Dispose();
-        }
-
-        Directory.Delete(_root, recursive: true);
-    }
-
-    private static Process Launch(string executable, string[] args, string log)
-    {
-        // exec keeps the process ID, so Kill reaches the program itself; output goes to a file for diagnosis.
-        string command = "exec " + string.Join(' ', new[] { executable }.Concat(args).Select(Quote)) + " > " + Quote(log) + " 2>&1";
-        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(command);
-        return Process.Start(info) ?? throw new InvalidOperationException($"cannot start {executable}");
-    }
-
-    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

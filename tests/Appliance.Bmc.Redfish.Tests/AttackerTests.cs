@@ -8,22 +8,12 @@ namespace Appliance.Bmc.Redfish.Tests;
 /// Password guessing from many addresses (127.0.0.x) against Redfish: it locks the account against
 /// the guessers, never against the administrator's own address.
 /// </summary>
-public sealed class AttackerTests : IAsyncLifetime
+public sealed class AttackerTests : PausedRigTests
 {
-    private RedfishRig _rig = null!;
-
-    public async Task InitializeAsync()
-    {
-        _rig = await RedfishRig.StartAsync();
-        _rig.Paused = true;
-    }
-
-    public async Task DisposeAsync() => await _rig.DisposeAsync();
-
     [Fact]
     public async Task Wrong_passwords_for_the_administrator_from_many_addresses_never_keep_it_out_of_its_own()
     {
-        using HttpClient admin = _rig.Admin();
+        using HttpClient admin = Rig.Admin();
         var administrator = new List<HttpStatusCode> { await StatusAsync(admin) };
 
         var guesses = new List<HttpStatusCode>();
@@ -31,14 +21,14 @@ public sealed class AttackerTests : IAsyncLifetime
         {
             using HttpClient guesser = From(IPAddress.Parse($"127.0.0.{10 + i}"));
             guesses.Add(await LoginAsync(guesser, "Guess-pass-" + i));
-            _rig.Run(TimeSpan.FromSeconds(1));
+            Rig.Run(TimeSpan.FromSeconds(1));
             administrator.Add(await StatusAsync(admin));
         }
 
         Assert.All(guesses, g => Assert.Equal(HttpStatusCode.Unauthorized, g));
         Assert.All(administrator, s => Assert.Equal(HttpStatusCode.OK, s));
-        Assert.True(_rig.Host.Accounts.IsLockedOut(RedfishRig.AdminUser));
-        Assert.Single(_rig.Host.Sel.Entries(), e => e.Record.SensorType == BuiltInSensors.SessionAuditType);
+        Assert.True(Rig.Host.Accounts.IsLockedOut(RedfishRig.AdminUser));
+        Assert.Single(Rig.Host.Sel.Entries(), e => e.Record.SensorType == BuiltInSensors.SessionAuditType);
 
         // A guesser with the right password is refused like a wrong one; a stranger gets in after a short wait.
         using (HttpClient guesser = From(IPAddress.Parse("127.0.0.10")))
@@ -46,7 +36,7 @@ public sealed class AttackerTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Unauthorized, await LoginAsync(guesser, RedfishRig.AdminPassword));
         }
 
-        _rig.Run(TimeSpan.FromSeconds(31));
+        Rig.Run(TimeSpan.FromSeconds(31));
         using HttpClient stranger = From(IPAddress.Parse("127.0.0.200"));
         Assert.Equal(HttpStatusCode.Created, await LoginAsync(stranger, RedfishRig.AdminPassword));
     }
@@ -54,8 +44,8 @@ public sealed class AttackerTests : IAsyncLifetime
     [Fact]
     public async Task With_lockout_off_one_address_guessing_waits_longer_after_each_failure_and_others_do_not_wait()
     {
-        _rig.Host.Accounts.Policy = new Appliance.Bmc.Accounts.AccountPolicy { AccountLockoutThreshold = 0 };
-        _rig.Host.Accounts.Create("carol", "Carol-pass1", Appliance.Bmc.Accounts.AccountRole.Operator);
+        Rig.Host.Accounts.Policy = new Appliance.Bmc.Accounts.AccountPolicy { AccountLockoutThreshold = 0 };
+        Rig.Host.Accounts.Create("carol", "Carol-pass1", Appliance.Bmc.Accounts.AccountRole.Operator);
         using HttpClient guesser = From(IPAddress.Parse("127.0.0.77"));
         var statuses = new List<HttpStatusCode>();
         for (int i = 0; i < 6; i++)
@@ -65,7 +55,7 @@ public sealed class AttackerTests : IAsyncLifetime
 
         (HttpStatusCode waited, _, HttpResponseMessage response) = await guesser.SendAsync(HttpMethod.Post, "/redfish/v1/SessionService/Sessions",
             """{"UserName": "carol", "Password": "Carol-pass1"}""");
-        using HttpClient other = _rig.Client();
+        using HttpClient other = Rig.Client();
         HttpStatusCode fromElsewhere = await LoginAsync(other, "Carol-pass1", "carol");
 
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 5).Append(HttpStatusCode.TooManyRequests), statuses);
@@ -73,13 +63,13 @@ public sealed class AttackerTests : IAsyncLifetime
         Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
         Assert.Equal(HttpStatusCode.Created, fromElsewhere);
 
-        _rig.Run(TimeSpan.FromSeconds(1));
+        Rig.Run(TimeSpan.FromSeconds(1));
         Assert.Equal(HttpStatusCode.Unauthorized, await LoginAsync(guesser, "Guess-pass-6", "carol"));
         (waited, _, response) = await guesser.SendAsync(HttpMethod.Post, "/redfish/v1/SessionService/Sessions",
             """{"UserName": "carol", "Password": "Carol-pass1"}""");
         Assert.Equal(HttpStatusCode.TooManyRequests, waited);
         Assert.Equal("2", response.Headers.GetValues("Retry-After").Single()); // twice as long after one more failure
-        _rig.Run(TimeSpan.FromSeconds(2));
+        Rig.Run(TimeSpan.FromSeconds(2));
         Assert.Equal(HttpStatusCode.Created, await LoginAsync(guesser, "Carol-pass1", "carol"));
     }
 
@@ -87,8 +77,7 @@ public sealed class AttackerTests : IAsyncLifetime
         (await client.SendAsync(HttpMethod.Get, "/redfish/v1/Systems/system")).Status;
 
     private static async Task<HttpStatusCode> LoginAsync(HttpClient client, string password, string user = RedfishRig.AdminUser) =>
-        (await client.SendAsync(HttpMethod.Post, "/redfish/v1/SessionService/Sessions",
-            $$"""{"UserName": "{{user}}", "Password": "{{password}}"}""")).Status;
+        (await client.LoginAsync(user, password)).Status;
 
     /// <summary>A client whose connections come from <paramref name="source"/>, as from another machine.</summary>
     private HttpClient From(IPAddress source)
@@ -112,6 +101,6 @@ public sealed class AttackerTests : IAsyncLifetime
                 }
             },
         };
-        return new HttpClient(handler) { BaseAddress = new Uri(_rig.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        return new HttpClient(handler) { BaseAddress = new Uri(Rig.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
     }
 }

@@ -71,7 +71,7 @@ public sealed class AuthTests : IAsyncLifetime
                 $$"""{"UserName": "{{RedfishRig.AdminUser}}", "Password": "wrong-password"}""");
             Assert.Equal(HttpStatusCode.Unauthorized, status);
             Assert.Equal(["Base.ResourceAtUriUnauthorized"], Http.MessageIds(error));
-            _rig.Time.Advance(SourceThrottle.DelayAfter(i + 1)); // this address's own wait, which grows with its failures
+            _rig.Time.Advance(SourceThrottle.Policy.DelayAfter(i + 1)); // this address's own wait, which grows with its failures
         }
 
         // Locked out: even the right password fails from the address the failures came from, until
@@ -98,7 +98,7 @@ public sealed class AuthTests : IAsyncLifetime
         {
             (HttpStatusCode refused, _, _) = await guesser.SendAsync(HttpMethod.Get, "/redfish/v1/Systems/system");
             Assert.Equal(HttpStatusCode.Unauthorized, refused);
-            _rig.Time.Advance(SourceThrottle.DelayAfter(i + 1));
+            _rig.Time.Advance(SourceThrottle.Policy.DelayAfter(i + 1));
         }
 
         Assert.True((await admin.GetJsonAsync($"/redfish/v1/AccountService/Accounts/{id}"))["Locked"]!.GetValue<bool>());

@@ -12,30 +12,20 @@ namespace Appliance.Bmc.Redfish.Tests;
 /// 403 InsufficientPrivilege (401 without credentials), one with it is never refused. Writes the
 /// caller may make carry malformed JSON (DELETEs name nothing that exists), so nothing changes.
 /// </summary>
-public sealed partial class PrivilegeMapTests : IAsyncLifetime
+public sealed partial class PrivilegeMapTests : PausedRigTests
 {
-    private RedfishRig _rig = null!;
-
-    public async Task InitializeAsync()
-    {
-        _rig = await RedfishRig.StartAsync();
-        _rig.Paused = true;
-    }
-
-    public async Task DisposeAsync() => await _rig.DisposeAsync();
-
     [Fact]
     public async Task Every_route_and_method_answers_each_role_as_the_declared_privilege_map_says()
     {
-        var clients = Roles.Redfish.ToDictionary(role => role, role => _rig.ClientAs(role, "as-" + role.ToString().ToLowerInvariant()));
-        using HttpClient anonymous = _rig.Client();
+        var clients = Roles.Redfish.ToDictionary(role => role, role => Rig.ClientAs(role, "as-" + role.ToString().ToLowerInvariant()));
+        using HttpClient anonymous = Rig.Client();
         var wrong = new List<string>();
         int calls = 0;
         int refusals = 0;
-        int sessionsBefore = _rig.Service.Services.Sessions.All.Count;
-        int accountsBefore = _rig.Host.Accounts.List().Count;
+        int sessionsBefore = Rig.Service.Services.Sessions.All.Count;
+        int accountsBefore = Rig.Host.Accounts.List().Count;
 
-        foreach (RedfishResource resource in _rig.Service.Services.Router.Resources)
+        foreach (RedfishResource resource in Rig.Service.Services.Router.Resources)
         {
             string path = Parameter().Replace(resource.Template, "privilege-probe");
             if (resource.Get is not null)
@@ -95,8 +85,8 @@ public sealed partial class PrivilegeMapTests : IAsyncLifetime
 
         Assert.Empty(wrong);
         Assert.True(calls > 200 && refusals > 30, $"{calls} calls, {refusals} refusals: fewer routes than the service has");
-        Assert.Equal(sessionsBefore, _rig.Service.Services.Sessions.All.Count);
-        Assert.Equal(accountsBefore, _rig.Host.Accounts.List().Count);
+        Assert.Equal(sessionsBefore, Rig.Service.Services.Sessions.All.Count);
+        Assert.Equal(accountsBefore, Rig.Host.Accounts.List().Count);
     }
 
     [GeneratedRegex(@"\{[^}]+\}")]

@@ -217,6 +217,14 @@ public static class Http
         return body!;
     }
 
+    /// <summary>Logs in at the session service (POST to Sessions): the status, the session, and its token if one was given.</summary>
+    public static async Task<(HttpStatusCode Status, JsonObject? Body, string? Token)> LoginAsync(this HttpClient client, string user, string password)
+    {
+        (HttpStatusCode status, JsonObject? body, HttpResponseMessage response) = await client.SendAsync(HttpMethod.Post,
+            "/redfish/v1/SessionService/Sessions", $$"""{"UserName": "{{user}}", "Password": "{{password}}"}""");
+        return (status, body, response.Headers.TryGetValues("X-Auth-Token", out var tokens) ? tokens.Single() : null);
+    }
+
     /// <summary>The MessageIds of an error response, without the registry version ("Base.PropertyUnknown").</summary>
     public static string[] MessageIds(JsonObject? error) =>
         error?["error"]?["@Message.ExtendedInfo"]?.AsArray().Select(m => Short(m!["MessageId"]!.GetValue<string>())).ToArray() ?? [];

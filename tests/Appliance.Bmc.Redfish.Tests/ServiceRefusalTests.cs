@@ -8,24 +8,14 @@ using Appliance.Bmc.Redfish.Events;
 namespace Appliance.Bmc.Redfish.Tests;
 
 /// <summary>EventService subscriptions and CertificateService replacements the BMC refuses, and that the refusals change nothing.</summary>
-public sealed class ServiceRefusalTests : IAsyncLifetime
+public sealed class ServiceRefusalTests : PausedRigTests
 {
     private const string Subscriptions = "/redfish/v1/EventService/Subscriptions";
     private const string ReplaceCertificate = "/redfish/v1/CertificateService/Actions/CertificateService.ReplaceCertificate";
-    private RedfishRig _rig = null!;
-
-    public async Task InitializeAsync()
-    {
-        _rig = await RedfishRig.StartAsync();
-        _rig.Paused = true;
-    }
-
-    public async Task DisposeAsync() => await _rig.DisposeAsync();
-
     [Fact]
     public async Task Subscriptions_that_cannot_be_kept_are_refused_and_change_nothing()
     {
-        using HttpClient admin = _rig.Admin();
+        using HttpClient admin = Rig.Admin();
         (HttpStatusCode created, _, _) = await admin.SendAsync(HttpMethod.Post, Subscriptions,
             """{"Destination": "https://198.51.100.7/events", "Context": "first"}""");
         Assert.Equal(HttpStatusCode.Created, created);
@@ -61,15 +51,15 @@ public sealed class ServiceRefusalTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, pastLimit);
         Assert.Equal(["Base.EventSubscriptionLimitExceeded"], Http.MessageIds(limitError));
         Assert.Equal(full, await MembersAsync(admin));
-        Assert.Equal(SubscriptionStore.MaxSubscriptions, _rig.Service.Services.Subscriptions.All().Count);
+        Assert.Equal(SubscriptionStore.MaxSubscriptions, Rig.Service.Services.Subscriptions.All().Count);
     }
 
     [Fact]
     public async Task Certificate_replacements_that_do_not_fit_are_refused_and_the_running_certificate_stays()
     {
-        using HttpClient admin = _rig.Admin();
-        using HttpClient operatorClient = _rig.ClientAs(AccountRole.Operator, "certop");
-        string running = (await BmcProcessRig.PresentedCertificateAsync(_rig.Port)).Thumbprint;
+        using HttpClient admin = Rig.Admin();
+        using HttpClient operatorClient = Rig.ClientAs(AccountRole.Operator, "certop");
+        string running = (await BmcProcessRig.PresentedCertificateAsync(Rig.Port)).Thumbprint;
         (string certificate, string key) = HttpsCertificate.CreateSelfSigned(["replacement.example"], [IPAddress.Loopback]);
         (_, string otherKey) = HttpsCertificate.CreateSelfSigned(["other.example"], [IPAddress.Loopback]);
 
@@ -84,14 +74,14 @@ public sealed class ServiceRefusalTests : IAsyncLifetime
             (HttpStatusCode answered, JsonObject? error, _) = await client.SendAsync(HttpMethod.Post, ReplaceCertificate, body.ToJsonString());
             Assert.True(answered == status, $"{messageId}: {answered} {error?.ToJsonString()}");
             Assert.Contains(messageId, Http.MessageIds(error));
-            Assert.Equal(running, (await BmcProcessRig.PresentedCertificateAsync(_rig.Port)).Thumbprint);
+            Assert.Equal(running, (await BmcProcessRig.PresentedCertificateAsync(Rig.Port)).Thumbprint);
         }
 
         // The same certificate with its own key is taken: the refusals were about the request, not the certificate.
         (HttpStatusCode accepted, _, _) = await admin.SendAsync(HttpMethod.Post, ReplaceCertificate,
             Replacement(certificate + "\n" + key, CertificateService.HttpsCertificateUri).ToJsonString());
         Assert.Equal(HttpStatusCode.OK, accepted);
-        Assert.Equal(X509Certificate2.CreateFromPem(certificate).Thumbprint, (await BmcProcessRig.PresentedCertificateAsync(_rig.Port)).Thumbprint);
+        Assert.Equal(X509Certificate2.CreateFromPem(certificate).Thumbprint, (await BmcProcessRig.PresentedCertificateAsync(Rig.Port)).Thumbprint);
     }
 
     private static JsonObject Replacement(string pem, string certificateUri) => new()

@@ -10,53 +10,43 @@ namespace Appliance.Bmc.Redfish.Tests;
 /// Administrator, a session kept for administrators, idle sessions below Administrator giving way
 /// to an administrator's login; and a non-administrator sees and ends only its own sessions.
 /// </summary>
-public sealed class SessionLimitTests : IAsyncLifetime
+public sealed class SessionLimitTests : PausedRigTests
 {
-    private RedfishRig _rig = null!;
-
-    public async Task InitializeAsync()
-    {
-        _rig = await RedfishRig.StartAsync();
-        _rig.Paused = true;
-    }
-
-    public async Task DisposeAsync() => await _rig.DisposeAsync();
-
     [Fact]
     public async Task An_account_below_administrator_logs_in_until_refused_and_an_administrator_still_gets_in()
     {
-        _rig.Host.Accounts.Create("reader", "Reader-pass1", AccountRole.ReadOnly);
-        using HttpClient client = _rig.Client();
+        Rig.Host.Accounts.Create("reader", "Reader-pass1", AccountRole.ReadOnly);
+        using HttpClient client = Rig.Client();
         var tokens = new List<string>();
         (HttpStatusCode status, JsonObject? body, string? token) last;
-        while ((last = await LoginAsync(client, "reader", "Reader-pass1")).status == HttpStatusCode.Created)
+        while ((last = await client.LoginAsync("reader", "Reader-pass1")).status == HttpStatusCode.Created)
         {
             tokens.Add(last.token!);
             Assert.True(tokens.Count <= SessionStore.MaxSessions, "never refused");
         }
 
-        (HttpStatusCode adminStatus, _, _) = await LoginAsync(client, RedfishRig.AdminUser, RedfishRig.AdminPassword);
+        (HttpStatusCode adminStatus, _, _) = await client.LoginAsync(RedfishRig.AdminUser, RedfishRig.AdminPassword);
 
         Assert.Equal(SessionStore.MaxSessionsPerUser, tokens.Count);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, last.status);
         Assert.Equal(["Base.SessionLimitExceeded"], Http.MessageIds(last.body));
         Assert.Equal(HttpStatusCode.Created, adminStatus);
-        Assert.True(_rig.Host.Accounts.Find("reader")!.LockedUntil is null); // no room is no failed login
+        Assert.True(Rig.Host.Accounts.Find("reader")!.LockedUntil is null); // no room is no failed login
     }
 
     [Fact]
     public async Task Sessions_below_administrator_leave_one_for_an_administrator_and_idle_ones_give_way_to_the_next()
     {
-        using HttpClient client = _rig.Client();
+        using HttpClient client = Rig.Client();
         var readerTokens = new List<string>();
         HttpStatusCode refused = HttpStatusCode.Created;
         for (int account = 0; refused == HttpStatusCode.Created; account++)
         {
             string name = "reader" + account;
-            _rig.Host.Accounts.Create(name, "Reader-pass1", AccountRole.ReadOnly);
+            Rig.Host.Accounts.Create(name, "Reader-pass1", AccountRole.ReadOnly);
             for (int i = 0; i < SessionStore.MaxSessionsPerUser; i++)
             {
-                (HttpStatusCode status, _, string? token) = await LoginAsync(client, name, "Reader-pass1");
+                (HttpStatusCode status, _, string? token) = await client.LoginAsync(name, "Reader-pass1");
                 if (status != HttpStatusCode.Created)
                 {
                     refused = status;
@@ -69,24 +59,24 @@ public sealed class SessionLimitTests : IAsyncLifetime
 
         Assert.Equal(SessionStore.MaxSessions - SessionStore.ReservedForAdministrators, readerTokens.Count);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused);
-        (HttpStatusCode first, _, _) = await LoginAsync(client, RedfishRig.AdminUser, RedfishRig.AdminPassword);
-        (HttpStatusCode secondWhileBusy, _, _) = await LoginAsync(client, RedfishRig.AdminUser, RedfishRig.AdminPassword);
+        (HttpStatusCode first, _, _) = await client.LoginAsync(RedfishRig.AdminUser, RedfishRig.AdminPassword);
+        (HttpStatusCode secondWhileBusy, _, _) = await client.LoginAsync(RedfishRig.AdminUser, RedfishRig.AdminPassword);
         Assert.Equal(HttpStatusCode.Created, first);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, secondWhileBusy); // every session is in use: none gives way
 
         // A minute later, one reader session was used half-way through; the others were idle.
-        _rig.Run(TimeSpan.FromSeconds(30));
+        Rig.Run(TimeSpan.FromSeconds(30));
         using (HttpClient busy = WithToken(readerTokens[0]))
         {
             await busy.GetJsonAsync("/redfish/v1/Systems/system");
         }
 
-        _rig.Run(TimeSpan.FromSeconds(31));
-        (HttpStatusCode second, _, _) = await LoginAsync(client, RedfishRig.AdminUser, RedfishRig.AdminPassword);
+        Rig.Run(TimeSpan.FromSeconds(31));
+        (HttpStatusCode second, _, _) = await client.LoginAsync(RedfishRig.AdminUser, RedfishRig.AdminPassword);
 
         Assert.Equal(HttpStatusCode.Created, second);
-        Assert.Equal(SessionStore.MaxSessions, _rig.Service.Services.Sessions.All.Count);
-        Assert.Equal(SessionStore.MaxSessions - 2, _rig.Service.Services.Sessions.All.Count(s => s.Account.Role != AccountRole.Administrator));
+        Assert.Equal(SessionStore.MaxSessions, Rig.Service.Services.Sessions.All.Count);
+        Assert.Equal(SessionStore.MaxSessions - 2, Rig.Service.Services.Sessions.All.Count(s => s.Account.Role != AccountRole.Administrator));
         using HttpClient stillBusy = WithToken(readerTokens[0]);
         await stillBusy.GetJsonAsync("/redfish/v1/Systems/system");
     }
@@ -94,12 +84,12 @@ public sealed class SessionLimitTests : IAsyncLifetime
     [Fact]
     public async Task A_non_administrator_sees_and_ends_only_its_own_sessions()
     {
-        _rig.Host.Accounts.Create("alice", "Alice-pass1", AccountRole.Operator);
-        _rig.Host.Accounts.Create("bob", "Bob-pass-1", AccountRole.ReadOnly);
-        using HttpClient client = _rig.Client();
-        (_, JsonObject? aliceSession, string? aliceToken) = await LoginAsync(client, "alice", "Alice-pass1");
-        (_, JsonObject? bobSession, string? bobToken) = await LoginAsync(client, "bob", "Bob-pass-1");
-        (_, JsonObject? adminSession, _) = await LoginAsync(client, RedfishRig.AdminUser, RedfishRig.AdminPassword);
+        Rig.Host.Accounts.Create("alice", "Alice-pass1", AccountRole.Operator);
+        Rig.Host.Accounts.Create("bob", "Bob-pass-1", AccountRole.ReadOnly);
+        using HttpClient client = Rig.Client();
+        (_, JsonObject? aliceSession, string? aliceToken) = await client.LoginAsync("alice", "Alice-pass1");
+        (_, JsonObject? bobSession, string? bobToken) = await client.LoginAsync("bob", "Bob-pass-1");
+        (_, JsonObject? adminSession, _) = await client.LoginAsync(RedfishRig.AdminUser, RedfishRig.AdminPassword);
         string alices = aliceSession!["@odata.id"]!.GetValue<string>();
         string bobs = bobSession!["@odata.id"]!.GetValue<string>();
         string admins = adminSession!["@odata.id"]!.GetValue<string>();
@@ -117,24 +107,17 @@ public sealed class SessionLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, endBobs);
         Assert.Equal(HttpStatusCode.NotFound, endAdmins);
         await bob.GetJsonAsync("/redfish/v1/Systems/system"); // bob's session lives on
-        Assert.Equal(3, _rig.Service.Services.Sessions.All.Count);
+        Assert.Equal(3, Rig.Service.Services.Sessions.All.Count);
 
         (HttpStatusCode endOwn, _, _) = await alice.SendAsync(HttpMethod.Delete, alices);
         Assert.Equal(HttpStatusCode.OK, endOwn);
-        Assert.Equal(2, _rig.Service.Services.Sessions.All.Count);
+        Assert.Equal(2, Rig.Service.Services.Sessions.All.Count);
     }
 
     private HttpClient WithToken(string token)
     {
-        HttpClient client = _rig.Client();
+        HttpClient client = Rig.Client();
         client.DefaultRequestHeaders.Add("X-Auth-Token", token);
         return client;
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonObject? Body, string? Token)> LoginAsync(HttpClient client, string user, string password)
-    {
-        (HttpStatusCode status, JsonObject? body, HttpResponseMessage response) = await client.SendAsync(HttpMethod.Post,
-            "/redfish/v1/SessionService/Sessions", $$"""{"UserName": "{{user}}", "Password": "{{password}}"}""");
-        return (status, body, response.Headers.TryGetValues("X-Auth-Token", out var tokens) ? tokens.Single() : null);
     }
 }

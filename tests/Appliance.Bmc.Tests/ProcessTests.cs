@@ -50,8 +50,8 @@ public class ProcessTests
         try
         {
             string[] firstLcd = [];
-            string first = StartAndStop(state, run, board.Socket, () => firstLcd = WaitForLcdRow(panel, "First login: admin"));
-            string password = firstLcd[1].Trim();
+            string first = StartAndStop(state, run, board.Socket, () => firstLcd = WaitForLcdRow(panel, "First login: admin", "^[A-Za-z0-9]{16}$"));
+            string password = firstLcd[Array.FindIndex(firstLcd, row => row.StartsWith("First login: admin", StringComparison.Ordinal)) + 1].Trim();
 
             // Its output is not a terminal, so it is a log: the password is on the panel only.
             Assert.Matches("^[A-Za-z0-9]{16}$", password);
@@ -71,18 +71,27 @@ public class ProcessTests
         }
     }
 
-    /// <summary>The LCD's rows once one of them starts with <paramref name="start"/> (the idle screens rotate).</summary>
-    private static string[] WaitForLcdRow(BoardClient panel, string start)
+    /// <summary>
+    /// The LCD's rows once one of them starts with <paramref name="start"/> and the row under it matches
+    /// <paramref name="next"/>: the idle screens rotate, and the BMC writes a screen a row at a time.
+    /// </summary>
+    private static string[] WaitForLcdRow(BoardClient panel, string start, string next)
     {
+        bool Shown(IReadOnlyList<string> rows)
+        {
+            int at = rows.ToList().FindIndex(row => row.StartsWith(start, StringComparison.Ordinal));
+            return at >= 0 && at + 1 < rows.Count && System.Text.RegularExpressions.Regex.IsMatch(rows[at + 1].Trim(), next);
+        }
+
         var clock = Stopwatch.StartNew();
         IReadOnlyList<string> shown = panel.Status().Lcd;
-        while (!shown.Any(row => row.StartsWith(start, StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromSeconds(30))
+        while (!Shown(shown) && clock.Elapsed < TimeSpan.FromSeconds(30))
         {
             Thread.Sleep(50);
             shown = panel.Status().Lcd;
         }
 
-        Assert.True(shown.Any(row => row.StartsWith(start, StringComparison.Ordinal)), $"the LCD shows [{string.Join("|", shown)}]");
+        Assert.True(Shown(shown), $"the LCD shows [{string.Join("|", shown)}]");
         return [.. shown];
     }
 

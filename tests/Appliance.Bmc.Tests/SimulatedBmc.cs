@@ -81,6 +81,14 @@ public sealed class SimulatedBmc : IDisposable
     public Board Board { get; }
     public BmcCore Host { get; }
 
+    /// <summary>Powers the host on through this BMC and runs simulated time until it has booted.</summary>
+    public void PowerOnHost()
+    {
+        Assert.True(Rig.RunUntil(Host.Power.Request(Power.PowerAction.On).Completion, TimeSpan.FromSeconds(9)).Succeeded);
+        Rig.Run(TimeSpan.FromSeconds(4));
+        Assert.Equal(Hw.Sim.Physics.HostPowerState.Running, Rig.Sim.HostState);
+    }
+
     /// <summary>Stops the BMC service; the board and the host keep running.</summary>
     public void Dispose()
     {

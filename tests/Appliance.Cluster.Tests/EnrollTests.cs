@@ -16,7 +16,7 @@ public sealed class EnrollTests
     [Fact]
     public async Task Enrolling_makes_the_clusters_own_bmc_account_and_keeps_nothing_of_the_administrators_password()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         await using var rack = await TestRack.StartAsync(1);
 
         var enrolled = await rack.AdminAsync("node", "enroll", "n7", "--bmc", bmc.Endpoint, "--user", "admin", "--password-file", bmc.AdminPasswordFile, "--json");
@@ -57,16 +57,17 @@ public sealed class EnrollTests
         await Wait.UntilAsync(async () =>
         {
             var n7 = await rack.AdminJsonAsync("node", "show", "n7");
-            return n7.GetProperty("state").GetString() == "on" && n7.TryGetProperty("watts", out var w) && w.GetInt32() > 0;
-        }, "n7 to show as on, drawing power", 60);
+            // Seen going from off to on: booting, until its host joins (or for ten minutes, then "on").
+            return n7.GetProperty("state").GetString() == "booting" && n7.TryGetProperty("watts", out var w) && w.GetInt32() > 0;
+        }, "n7 to show as booting, drawing power", 60);
         var list = await rack.AdminAsync("node", "list");
-        Assert.Matches(@"n7\s+on\s+[1-9]\d*\s+-\s+-", list.Stdout);
+        Assert.Matches(@"n7\s+booting\s+[1-9]\d*\s+-\s+-", list.Stdout);
     }
 
     [Fact]
     public async Task A_wrong_administrator_password_makes_nothing()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         await using var rack = await TestRack.StartAsync(1);
         string wrong = Path.Combine(rack.Root, "wrong-password");
         File.WriteAllText(wrong, "not-the-password\n");
@@ -82,7 +83,7 @@ public sealed class EnrollTests
     [Fact]
     public async Task Enrolling_a_known_name_or_with_missing_arguments_is_refused_before_the_bmc_is_touched()
     {
-        await using var bmc = await SimulatedBmc.StartAsync();
+        await using var bmc = await NodeBmc.StartAsync();
         await using var rack = await TestRack.StartAsync(1);
 
         var known = await rack.AdminAsync("node", "enroll", "n1", "--bmc", bmc.Endpoint, "--user", "admin", "--password-file", bmc.AdminPasswordFile);

@@ -7,15 +7,23 @@ namespace Appliance.E2E.Tests;
 /// <summary>
 /// A simulated rack started the way `./build.sh run` starts it (tools/rack.sh), on a bridge, subnet and
 /// ports of its own so that it never meets another rack on this machine; stopped (hosts, bridge and
-/// all) and its folder removed at the end.
+/// all) and its folder removed at the end. With <c>cluster</c>, the hosts run the cluster service and
+/// the rack forms the cluster as `./build.sh run` does (node 1 initialises it, the others get join
+/// tokens on their BMCs); the rack is up once it says "node 1 ready".
 /// </summary>
 internal sealed class Rack : IDisposable
 {
     private Process _process = null!;
     private readonly System.Text.StringBuilder _output = new();
 
-    public Rack(int nodes, string? boardFile = null)
+    /// <summary>The longest rack.sh may wait for node 1's host to boot and form the cluster (a loaded two-core machine).</summary>
+    private static readonly TimeSpan ClusterLimit = TimeSpan.FromMinutes(12);
+
+    private readonly bool _cluster;
+
+    public Rack(int nodes, string? boardFile = null, bool cluster = false)
     {
+        _cluster = cluster;
         for (int attempt = 1; ; attempt++)
         {
             Dir = Directory.CreateTempSubdirectory("rack-").FullName;
@@ -73,7 +81,11 @@ internal sealed class Rack : IDisposable
                 ["BMC_BIN"] = Path.Combine(AppContext.BaseDirectory, "appliance-bmc"),
                 ["BOARD_SIM_BIN"] = Path.Combine(AppContext.BaseDirectory, "appliance-board-sim"),
                 ["NODE_BIN"] = Path.Combine(AppContext.BaseDirectory, "appliance-node"),
-                ["CLUSTER_BIN"] = "",
+                ["CLUSTER_BIN"] = _cluster ? Path.Combine(AppContext.BaseDirectory, "appliance-cluster") : "",
+                ["CLI_BIN"] = Path.Combine(AppContext.BaseDirectory, "appliance"),
+                ["RACK_WAIT"] = ((int)ClusterLimit.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+                // Hosts come with the test guest's images only in a cluster rack: other tests import what they need themselves.
+                ["RACK_GUEST"] = _cluster ? Path.Combine(Repo.Root, ".cache", "guest") : "",
             },
         };
         if (boardFile is not null)
@@ -88,7 +100,8 @@ internal sealed class Rack : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var deadline = Stopwatch.StartNew();
-        while (!ready.Wait(TimeSpan.FromMilliseconds(200)) && !process.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(120))
+        TimeSpan limit = _cluster ? ClusterLimit + TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(120);
+        while (!ready.Wait(TimeSpan.FromMilliseconds(200)) && !process.HasExited && deadline.Elapsed < limit)
         {
         }
 
@@ -101,6 +114,22 @@ internal sealed class Rack : IDisposable
     public int IpmiBase { get; private set; }
     public int RedfishBase { get; private set; }
     public IReadOnlyList<RackNode> Nodes { get; } = [];
+
+    /// <summary>The administrator's credentials rack.sh wrote when node 1 initialised the cluster.</summary>
+    public string ClusterConfig => Path.Combine(Dir, "cluster.json");
+
+    /// <summary>The appliance command against this rack's cluster, with --json.</summary>
+    public (int Exit, string Output) Appliance(params string[] command) =>
+        Command.Run(Path.Combine(AppContext.BaseDirectory, "appliance"), [.. command, "--config", ClusterConfig, "--json"]);
+
+    /// <summary>The appliance command's JSON answer; a failure fails the test with the command's output.</summary>
+    public JsonElement ApplianceJson(params string[] command)
+    {
+        (int exit, string output) = Appliance(command);
+        Assert.True(exit == 0, $"appliance {string.Join(' ', command)}: {output}");
+        using JsonDocument json = JsonDocument.Parse(output);
+        return json.RootElement.Clone();
+    }
 
     public string Output
     {
@@ -129,7 +158,8 @@ internal sealed class Rack : IDisposable
         }
 
         _process.Dispose();
-        Directory.Delete(Dir, recursive: true);
+        // E2E_KEEP_RACK=1 leaves the logs and state of every node for a look after a failure.
+        if (Environment.GetEnvironmentVariable("E2E_KEEP_RACK") is null) Directory.Delete(Dir, recursive: true);
     }
 
     private void Collect(string? line, ManualResetEventSlim ready)
@@ -144,7 +174,7 @@ internal sealed class Rack : IDisposable
             _output.AppendLine(line);
         }
 
-        if (line.StartsWith("logs:", StringComparison.Ordinal))
+        if (_cluster ? line.StartsWith("node 1 ready", StringComparison.Ordinal) : line.StartsWith("logs:", StringComparison.Ordinal))
         {
             ready.Set();
         }
@@ -154,7 +184,7 @@ internal sealed class Rack : IDisposable
 /// <summary>One node of a rack, as nodes.json describes it.</summary>
 internal sealed record RackNode(
     int Node, int IpmiPort, string RedfishUrl, string User, string Password, string BoardSocket,
-    string RackAddress, string AgentUrl, string HostDir, string SystemInterface)
+    string RackAddress, string AgentUrl, string HostDir, string SystemInterface, string BmcAddress)
 {
     public static RackNode From(JsonElement e) => new(
         e.GetProperty("node").GetInt32(),
@@ -166,7 +196,8 @@ internal sealed record RackNode(
         e.GetProperty("rackAddress").GetString()!,
         e.GetProperty("agentUrl").GetString()!,
         e.GetProperty("hostDir").GetString()!,
-        e.GetProperty("systemInterface").GetString()!);
+        e.GetProperty("systemInterface").GetString()!,
+        e.GetProperty("bmcAddress").GetString()!);
 
     /// <summary>This node's hypervisor, as local clients (virsh) reach it.</summary>
     public string LibvirtUri => $"qemu:///system?socket={HostDir}/hypervisor/run/libvirt-sock";
@@ -174,6 +205,34 @@ internal sealed record RackNode(
     public (int Exit, string Output) Ipmitool(params string[] command) =>
         Command.Run("ipmitool", ["-I", "lanplus", "-H", "127.0.0.1", "-p", IpmiPort.ToString(CultureInfo.InvariantCulture),
             "-U", User, "-P", Password, "-C", "17", .. command]);
+
+    /// <summary>ipmitool against the BMC's management address on the rack network, on IPMI's own port (623).</summary>
+    public (int Exit, string Output) IpmitoolOnRack(params string[] command) =>
+        Command.Run("ipmitool", ["-I", "lanplus", "-H", BmcAddress, "-U", User, "-P", Password, "-C", "17", .. command]);
+
+    /// <summary>A Redfish resource through curl, as the administrator.</summary>
+    public JsonElement Redfish(string path)
+    {
+        (int exit, string body) = Command.Run("curl", ["-sk", "--fail-with-body", "-u", $"{User}:{Password}", RedfishUrl + path]);
+        Assert.True(exit == 0, $"GET {path}: {body}");
+        using JsonDocument json = JsonDocument.Parse(body);
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>What the host last reported to its BMC and what it joins with: Managers/bmc Oem.Appliance.Cluster.</summary>
+    public JsonElement ClusterOem() => Redfish("/redfish/v1/Managers/bmc").GetProperty("Oem").GetProperty("Appliance").GetProperty("Cluster");
+
+    /// <summary>Sets the join token and the cluster's address on the BMC, as an administrator does through Redfish.</summary>
+    public void SetJoin(string token, string clusterAddress)
+    {
+        string body = JsonSerializer.Serialize(new { Oem = new { Appliance = new { Cluster = new { JoinToken = token, ClusterAddress = clusterAddress } } } });
+        (int exit, string output) = Command.Run("curl", ["-sk", "--fail-with-body", "-u", $"{User}:{Password}", "-X", "PATCH",
+            "-H", "Content-Type: application/json", "-d", body, RedfishUrl + "/redfish/v1/Managers/bmc"]);
+        Assert.True(exit == 0, $"PATCH Oem.Appliance.Cluster: {output}");
+    }
+
+    /// <summary>The front panel's LCD, as the BMC mirrors it to Redfish.</summary>
+    public string Lcd() => string.Join('\n', Redfish("/redfish/v1/Managers/bmc/Oem/Appliance/FrontPanel").GetProperty("Lines").EnumerateArray().Select(l => l.GetString()!.TrimEnd()));
 
     /// <summary>The board as a person at the rack sees it (appliance-board-sim ctl status).</summary>
     public JsonElement BoardStatus()

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 
 namespace Appliance.E2E.Tests;
@@ -27,6 +28,7 @@ public sealed class RackTests : IDisposable
             Assert.Equal($"https://127.0.0.1:{_rack.RedfishBase + k}", node.RedfishUrl);
             Assert.Equal($"{_rack.Subnet}.{k}", node.RackAddress);
             Assert.Equal($"http://{_rack.Subnet}.{k}:8770", node.AgentUrl);
+            Assert.Equal($"{_rack.Subnet}.{100 + k}", node.BmcAddress);
 
             (int exit, string status) = node.Ipmitool("chassis", "status");
             Assert.True(exit == 0, status);
@@ -46,6 +48,18 @@ public sealed class RackTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             using JsonDocument system = JsonDocument.Parse(response.Content.ReadAsStream());
             Assert.Equal("Off", system.RootElement.GetProperty("PowerState").GetString());
+
+            // The same BMC on the rack network, at its management address, on the ports IPMI and HTTPS have there;
+            // LAN parameter 3 says where, for a host asking its BMC in-band.
+            (exit, string onRack) = node.IpmitoolOnRack("lan", "print", "1");
+            Assert.True(exit == 0, onRack);
+            Assert.Matches($@"IP Address\s+: {Regex.Escape(node.BmcAddress)}\n", onRack);
+            (exit, string curl) = Command.Run("curl", ["-sk", "--fail-with-body", "-u", $"{node.User}:{node.Password}", $"https://{node.BmcAddress}/redfish/v1/Managers/bmc/NetworkProtocol"]);
+            Assert.True(exit == 0, curl);
+            using (JsonDocument protocol = JsonDocument.Parse(curl))
+            {
+                Assert.Equal((443, 623), (protocol.RootElement.GetProperty("HTTPS").GetProperty("Port").GetInt32(), protocol.RootElement.GetProperty("IPMI").GetProperty("Port").GetInt32()));
+            }
 
             // A powered-off node runs nothing of its host.
             Assert.Equal("off", node.BoardStatus().GetProperty("hostOs").GetString());

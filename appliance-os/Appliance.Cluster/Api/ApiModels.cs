@@ -54,7 +54,8 @@ public sealed record ClusterStatus(
     ClusterSettings Settings,
     IReadOnlyList<string> ApiEndpoints);
 
-/// <summary>A node as the API shows it. <see cref="State"/>: on, dormant, booting, joining, ready or lost.</summary>
+/// <summary>A node as the API shows it. <see cref="State"/>: on, dormant, booting, joining, ready or lost.
+/// <see cref="JoinRefused"/>: why the cluster refused its host's last join, as its BMC tells (null otherwise).</summary>
 public sealed record NodeView(
     string Node,
     string State,
@@ -72,6 +73,7 @@ public sealed record NodeView(
     string? NodeAgent,
     DateTimeOffset? JoinedAt,
     DateTimeOffset? EnrolledAt,
+    string? JoinRefused,
     IReadOnlyList<PowerLogEntry>? PowerLog);
 
 /// <summary>What the cluster's VM records place on a node.</summary>

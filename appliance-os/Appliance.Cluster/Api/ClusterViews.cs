@@ -70,6 +70,7 @@ public sealed class ClusterViews(ClusterMember member)
             node.NodeAgent,
             node.JoinedAt,
             node.EnrolledAt,
+            node.Phase == NodeRecord.Member ? null : bmc?.JoinRefused,
             withLog ? context.PowerLog.Where(e => e.Node == node.Name).ToList() : null);
     }
 

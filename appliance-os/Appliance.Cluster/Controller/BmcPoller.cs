@@ -4,12 +4,14 @@ using Appliance.Cluster.Membership;
 using Appliance.Cluster.Store;
 using Appliance.Ipmi.Client;
 using Appliance.Ipmi.Commands;
+using Appliance.Ipmi.SystemInterface;
 
 namespace Appliance.Cluster.Controller;
 
 /// <summary>
 /// Asks every node's BMC, over LAN with the cluster's dedicated account, for the chassis power
-/// state and the DCMI power reading, and keeps the answers in etcd for the API.
+/// state, the DCMI power reading and what the host last reported about joining (OEM Get Cluster
+/// Membership), and keeps the answers in etcd for the API.
 /// </summary>
 public sealed class BmcPoller(ClusterMember member, ILogger<BmcPoller> logger)
 {
@@ -23,16 +25,28 @@ public sealed class BmcPoller(ClusterMember member, ILogger<BmcPoller> logger)
         var key = member.RequireIdentity().ClusterKey;
         var nodes = (await store.ListAsync(Keys.Nodes, StoreJsonContext.Default.NodeRecord, ct)).ToDictionary(n => n.Name, n => n.Value);
         var accounts = await store.ListAsync(Keys.BmcCredentials, StoreJsonContext.Default.BmcCredentialRecord, ct);
+        // The previous readings from etcd, not from memory, so that a new controller still sees a node that was off come on.
+        var previous = (await store.ListAsync(Keys.BmcStatus, StoreJsonContext.Default.BmcStatusRecord, ct)).ToDictionary(s => s.Name, s => s.Value);
         await Task.WhenAll(accounts.Where(a => nodes.TryGetValue(a.Name, out var n) && n.Bmc is not null).Select(async account =>
         {
             var endpoint = nodes[account.Name].Bmc!;
             var status = await ReadAsync(endpoint, account.Value.User, BmcCredentials.OpenPassword(account.Name, account.Value, key), ct);
-            if (_written.TryGetValue(account.Name, out var last) && (last.Power, last.Watts, last.Error) == (status.Power, status.Watts, status.Error)
+            status = status with { PoweredOnAt = PoweredOnAt(previous.GetValueOrDefault(account.Name), status) };
+            if (_written.TryGetValue(account.Name, out var last)
+                && (last.Power, last.Watts, last.Error, last.PoweredOnAt, last.JoinRefused) == (status.Power, status.Watts, status.Error, status.PoweredOnAt, status.JoinRefused)
                 && status.ReadAt - last.ReadAt < Refresh) return;
             await store.PutAsync(Keys.BmcStatus + account.Name, status, StoreJsonContext.Default.BmcStatusRecord, ct: ct);
             _written[account.Name] = status;
         }));
     }
+
+    /// <summary>Off to on is a boot starting; on it stays, the time it started is kept; a BMC that cannot be asked changes nothing.</summary>
+    private static DateTimeOffset? PoweredOnAt(BmcStatusRecord? previous, BmcStatusRecord now) => (previous?.Power, now.Power) switch
+    {
+        ("off", "on") => now.ReadAt,
+        (_, "on") or (_, null) => previous?.PoweredOnAt,
+        _ => null,
+    };
 
     /// <summary>Power state and watts from one BMC; an unreachable or refusing BMC gives a record with the error.</summary>
     public async Task<BmcStatusRecord> ReadAsync(BmcEndpoint endpoint, string user, string password, CancellationToken ct)
@@ -60,7 +74,17 @@ public sealed class BmcPoller(ClusterMember member, ILogger<BmcPoller> logger)
             {
                 // A BMC without a power monitor: power state only.
             }
-            return new BmcStatusRecord(chassis.PowerOn ? "on" : "off", watts, DateTimeOffset.UtcNow, null);
+            string? refused = null;
+            try
+            {
+                var report = await session.GetClusterMembershipAsync(ct);
+                if (report.State == ClusterMembershipState.Refused) refused = report.Message.Length > 0 ? report.Message : "no reason given";
+            }
+            catch (IpmiCompletionCodeException)
+            {
+                // A BMC without the OEM command: no word on the host's joins.
+            }
+            return new BmcStatusRecord(chassis.PowerOn ? "on" : "off", watts, DateTimeOffset.UtcNow, null, JoinRefused: refused);
         }
         catch (IpmiException e)
         {

@@ -5,7 +5,8 @@ namespace Appliance.Cluster.Controller;
 /// <summary>
 /// A node's state as people see it, from its records, its lease and its BMC:
 /// ready (a member whose host side is up), joining (up, not through joining yet), booting (off or
-/// down, its BMC says on, and the cluster powered it on less than <see cref="BootWindow"/> ago),
+/// down, its BMC says on, and it was powered on, by the cluster or by anyone at its BMC, less than
+/// <see cref="BootWindow"/> ago),
 /// on (its BMC says on, but the host has never been up in the cluster), lost (was a member, its host
 /// side is down, its BMC says on or cannot say), dormant (its BMC says off, or an enrolled node not
 /// yet heard of).
@@ -23,8 +24,11 @@ public static class NodeStates
         {
             var lastOn = powerLog.LastOrDefault(e => e.Node == node.Name && e.Action == "on");
             if (lastOn is not null && now - lastOn.Time < BootWindow) return "booting";
+            if (bmc!.PoweredOnAt is { } poweredOn && now - poweredOn < BootWindow) return "booting";
             return node.Phase == NodeRecord.Enrolled ? "on" : "lost";
         }
+        // A BMC that did not answer this time (a busy one) does not undo a boot seen starting.
+        if (power is null && bmc?.PoweredOnAt is { } started && now - started < BootWindow) return "booting";
         return node.Phase == NodeRecord.Enrolled ? "dormant" : "lost";
     }
 }

@@ -53,7 +53,11 @@ public sealed record BmcCredentialRecord(string User, string PasswordSealed, int
 
 /// <summary>/appliance/bmc-status/NAME: what the node's BMC said last.</summary>
 /// <param name="Power">"on", "off", or null when the BMC could not be asked.</param>
-public sealed record BmcStatusRecord(string? Power, int? Watts, DateTimeOffset ReadAt, string? Error);
+/// <param name="PoweredOnAt">When the cluster saw the power go from off to on (by anyone: the cluster, ipmitool, the
+/// front panel), while it stays on; null when it was never seen off.</param>
+/// <param name="JoinRefused">Why the cluster refused the node's join, as its host last reported to the BMC (Get Cluster
+/// Membership); null unless the host's last report was a refusal.</param>
+public sealed record BmcStatusRecord(string? Power, int? Watts, DateTimeOffset ReadAt, string? Error, DateTimeOffset? PoweredOnAt = null, string? JoinRefused = null);
 
 /// <summary>/appliance/seat-released/NAME: the node gave up its etcd seat while it held this lease (to be powered off).</summary>
 public sealed record SeatReleasedRecord(long Lease, DateTimeOffset At);

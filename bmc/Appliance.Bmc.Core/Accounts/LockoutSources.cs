@@ -1,4 +1,5 @@
 using System.Net;
+using Appliance.Throttling;
 
 namespace Appliance.Bmc.Accounts;
 
@@ -38,7 +39,7 @@ internal sealed class LockoutSources
             return false;
         }
 
-        IPAddress key = SourceThrottle.Key(source);
+        IPAddress key = SourceAddress.Of(source);
         lock (_sync)
         {
             State state = StateOf(accountId);
@@ -80,7 +81,7 @@ internal sealed class LockoutSources
         lock (_sync)
         {
             return _byAccount.TryGetValue(accountId, out State? state)
-                && state.Suspects.TryGetValue(SourceThrottle.Key(source), out Failures f) && f.Last >= suspectSince;
+                && state.Suspects.TryGetValue(SourceAddress.Of(source), out Failures f) && f.Last >= suspectSince;
         }
     }
 
@@ -92,7 +93,7 @@ internal sealed class LockoutSources
             return;
         }
 
-        IPAddress key = SourceThrottle.Key(source);
+        IPAddress key = SourceAddress.Of(source);
         lock (_sync)
         {
             State state = StateOf(accountId);
@@ -125,7 +126,7 @@ internal sealed class LockoutSources
             return 0;
         }
 
-        IPAddress key = SourceThrottle.Key(source);
+        IPAddress key = SourceAddress.Of(source);
         lock (_sync)
         {
             State state = StateOf(accountId);
@@ -145,7 +146,7 @@ internal sealed class LockoutSources
 
         lock (_sync)
         {
-            Trust(StateOf(accountId), SourceThrottle.Key(source));
+            Trust(StateOf(accountId), SourceAddress.Of(source));
         }
     }
 

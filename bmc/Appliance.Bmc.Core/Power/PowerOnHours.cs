@@ -68,7 +68,7 @@ public sealed class PowerOnHours : IDisposable
             }
 
             _subscription = _board.Lines.OnChange("PS_PWROK", Changed);
-            _heartbeat = _time.CreateTimer(_ => Tick(), null, Heartbeat, Heartbeat);
+            _heartbeat = _time.CreateTimer(_ => BeatUnlessDisposed(), null, Heartbeat, Heartbeat);
         }
     }
 
@@ -76,11 +76,7 @@ public sealed class PowerOnHours : IDisposable
     {
         lock (_lock)
         {
-            if (_disposed)
-            {
-                return;
-            }
-
+            // A line change already on its way (the board dispatches on its own timer) finds this set and writes nothing.
             _disposed = true;
             _subscription?.Dispose();
             _heartbeat?.Dispose();
@@ -92,7 +88,6 @@ public sealed class PowerOnHours : IDisposable
     {
         lock (_lock)
         {
-            // An edge already on its way when the BMC stopped: the store may be closed by now.
             if (_disposed)
             {
                 return;
@@ -110,7 +105,7 @@ public sealed class PowerOnHours : IDisposable
         }
     }
 
-    private void Tick()
+    private void BeatUnlessDisposed()
     {
         lock (_lock)
         {

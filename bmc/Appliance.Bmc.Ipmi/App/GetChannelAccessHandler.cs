@@ -20,7 +20,7 @@ public sealed class GetChannelAccessHandler(LanChannel channel)
         }
 
         int which = d[1] >> 6; // 01b non-volatile, 10b volatile (present) settings: both are the same here
-        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0]) || which is not (1 or 2) || (d[1] & 0x3F) != 0)
+        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0], context) || which is not (1 or 2) || (d[1] & 0x3F) != 0)
         {
             return Reply.BadField();
         }

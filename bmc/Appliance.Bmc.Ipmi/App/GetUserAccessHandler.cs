@@ -20,7 +20,7 @@ public sealed class GetUserAccessHandler(AccountStore accounts, UserLinkAuthenti
         }
 
         int id = d[1] & 0x3F;
-        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0]) || (d[1] & 0xC0) != 0 || !UserSlots.IsValidId(id))
+        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0], context) || (d[1] & 0xC0) != 0 || !UserSlots.IsValidId(id))
         {
             return Reply.BadField();
         }

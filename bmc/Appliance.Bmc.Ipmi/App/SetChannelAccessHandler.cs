@@ -23,7 +23,7 @@ public sealed class SetChannelAccessHandler(LanChannel channel)
         int setAccess = d[1] >> 6;
         int setLimit = d[2] >> 6;
         int limit = d[2] & 0x0F;
-        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0]) || setAccess == 3 || setLimit == 3 || (d[2] & 0x30) != 0)
+        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0], context) || setAccess == 3 || setLimit == 3 || (d[2] & 0x30) != 0)
         {
             return Reply.BadField();
         }

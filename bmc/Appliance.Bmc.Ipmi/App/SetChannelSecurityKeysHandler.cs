@@ -36,7 +36,7 @@ public sealed class SetChannelSecurityKeysHandler(ChannelSecurityKeys keys)
             return Reply.BadLength();
         }
 
-        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0]) || (d[1] & 0xFC) != 0 || (d[1] & 0x03) == 0x03)
+        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0], context) || (d[1] & 0xFC) != 0 || (d[1] & 0x03) == 0x03)
         {
             return Reply.BadField();
         }

@@ -28,7 +28,7 @@ public sealed class SetUserAccessHandler(AccountStore accounts, UserLinkAuthenti
         bool changeBits = (d[0] & ChangeBits) != 0;
         int id = d[1] & 0x3F;
         int limit = d[2] & 0x0F;
-        if (!Channel.IsLan(d[0]) || (d[1] & 0xC0) != 0 || (d[2] & 0xF0) != 0 || !UserSlots.IsValidId(id)
+        if (!Channel.IsLan(d[0], context) || (d[1] & 0xC0) != 0 || (d[2] & 0xF0) != 0 || !UserSlots.IsValidId(id)
             || limit is not (>= 1 and <= 4 or UserSlots.NoAccess)
             || (changeBits && (d[0] & RestrictedToCallback) != 0) || (d.Length == 4 && (d[3] & 0x0F) != 0))
         {

@@ -11,14 +11,9 @@ public sealed class GetSolConfigurationParametersHandler(SolConfiguration config
     public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
     {
         ReadOnlySpan<byte> d = request.Span;
-        if (d.Length != 4)
+        if (GetConfigurationParametersRequest.Refusal(d, context) is { } refusal)
         {
-            return Reply.BadLength();
-        }
-
-        if ((d[0] & 0x70) != 0 || !Channel.IsLan(d[0]))
-        {
-            return Reply.BadField();
+            return refusal;
         }
 
         SolParameters s = configuration.Current;

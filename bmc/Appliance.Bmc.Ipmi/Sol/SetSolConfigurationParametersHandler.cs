@@ -1,4 +1,3 @@
-using Appliance.Bmc.Ipmi.App;
 using Appliance.Bmc.Serial;
 using Appliance.Bmc.Ipmi.Transport;
 using Appliance.Ipmi;
@@ -11,44 +10,23 @@ namespace Appliance.Bmc.Ipmi.Sol;
 /// bit rate) is refused with CCh and changes nothing; the payload channel and port are read-only.
 /// </summary>
 public sealed class SetSolConfigurationParametersHandler(SolConfiguration configuration, LanSetInProgress progress)
+    : SetConfigurationParametersHandler(progress)
 {
-    public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
+    protected override int? LengthOf(byte parameter) => parameter switch
     {
-        ReadOnlySpan<byte> d = request.Span;
-        if (d.Length < 2)
-        {
-            return Reply.BadLength();
-        }
+        SolParameter.Enable or SolParameter.Authentication or SolParameter.NonVolatileBitRate or SolParameter.VolatileBitRate => 1,
+        SolParameter.CharacterAccumulate or SolParameter.Retry => 2,
+        _ => null,
+    };
 
-        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0]))
-        {
-            return Reply.BadField();
-        }
+    protected override bool IsReadOnly(byte parameter) => parameter is SolParameter.PayloadChannel or SolParameter.PayloadPort;
 
-        byte parameter = d[1];
-        byte[] v = d[2..].ToArray();
-        int? expected = parameter switch
-        {
-            SolParameter.SetInProgress or SolParameter.Enable or SolParameter.Authentication
-                or SolParameter.NonVolatileBitRate or SolParameter.VolatileBitRate => 1,
-            SolParameter.CharacterAccumulate or SolParameter.Retry => 2,
-            _ => null,
-        };
-        if (expected is null)
-        {
-            return Reply.Error(parameter is SolParameter.PayloadChannel or SolParameter.PayloadPort
-                ? SolParameter.ReadOnlyParameter
-                : SolParameter.ParameterNotSupported);
-        }
+    protected override bool RefusesSetInProgressTwice => true;
 
-        if (v.Length != expected)
-        {
-            return Reply.BadLength();
-        }
-
+    protected override ValueTask<IpmiResponse> Set(byte parameter, byte[] v)
+    {
         bool valid = parameter switch
         {
-            SolParameter.SetInProgress => v[0] <= 2,
             SolParameter.Enable => (v[0] & 0xFE) == 0,
             SolParameter.Authentication => (v[0] & 0x30) == 0 && (v[0] & 0x0F) is >= (byte)PrivilegeLevel.User and <= (byte)PrivilegeLevel.Oem,
             SolParameter.CharacterAccumulate => v[0] != 0 && v[1] != 0,
@@ -58,17 +36,6 @@ public sealed class SetSolConfigurationParametersHandler(SolConfiguration config
         if (!valid)
         {
             return Reply.BadField();
-        }
-
-        if (parameter == SolParameter.SetInProgress)
-        {
-            if (v[0] == 1 && progress.State == 1)
-            {
-                return Reply.Error(SolParameter.SetInProgressAlready);
-            }
-
-            progress.Set(v[0]);
-            return Reply.Ok();
         }
 
         if (parameter == SolParameter.VolatileBitRate)

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Appliance.Bmc.Accounts;
-using Appliance.Bmc.Ipmi.App;
 using Appliance.Bmc.Network;
 using Appliance.Ipmi;
 
@@ -15,61 +14,30 @@ namespace Appliance.Bmc.Ipmi.Transport;
 /// bad password threshold to the account store's lockout policy.
 /// </summary>
 public sealed class SetLanConfigurationParametersHandler(NetworkSettings network, LanChannel channel, LanSetInProgress progress, DisabledVlan disabledVlan, AccountStore accounts,
-    Pef.PefConfiguration alerts)
+    Pef.PefConfiguration alerts) : SetConfigurationParametersHandler(progress)
 {
-    public ValueTask<IpmiResponse> Handle(IpmiRequest request, IpmiCallContext context, CancellationToken ct)
+    protected override int? LengthOf(byte parameter) => parameter switch
     {
-        ReadOnlySpan<byte> d = request.Span;
-        if (d.Length < 2)
-        {
-            return Reply.BadLength();
-        }
+        LanParameter.IpAddressSource => 1,
+        LanParameter.IpAddress or LanParameter.SubnetMask or LanParameter.DefaultGatewayAddress => 4,
+        LanParameter.MacAddress => 6,
+        LanParameter.VlanId => 2,
+        LanParameter.CipherSuitePrivilegeLevels => 9,
+        LanParameter.BadPasswordThreshold => Transport.BadPasswordThreshold.Length,
+        Pef.PefParameter.LanCommunityString => Pef.PefConfiguration.CommunityLength,
+        Pef.PefParameter.LanDestinationType => 1 + Pef.PefConfiguration.DestinationTypeLength,
+        Pef.PefParameter.LanDestinationAddresses => 1 + Pef.PefConfiguration.DestinationAddressLength,
+        _ => null,
+    };
 
-        if ((d[0] & 0xF0) != 0 || !Channel.IsLan(d[0]))
-        {
-            return Reply.BadField();
-        }
+    protected override bool IsReadOnly(byte parameter) =>
+        parameter is LanParameter.AuthenticationTypeSupport or LanParameter.AuthenticationTypeEnables
+            or LanParameter.Ipv4HeaderParameters or LanParameter.DefaultGatewayMacAddress or LanParameter.BackupGatewayAddress
+            or LanParameter.BackupGatewayMacAddress or LanParameter.VlanPriority or LanParameter.CipherSuiteEntrySupport
+            or LanParameter.CipherSuiteEntries or Pef.PefParameter.LanNumberOfDestinations;
 
-        byte parameter = d[1];
-        byte[] data = d[2..].ToArray();
-        int? expected = parameter switch
-        {
-            LanParameter.SetInProgress or LanParameter.IpAddressSource => 1,
-            LanParameter.IpAddress or LanParameter.SubnetMask or LanParameter.DefaultGatewayAddress => 4,
-            LanParameter.MacAddress => 6,
-            LanParameter.VlanId => 2,
-            LanParameter.CipherSuitePrivilegeLevels => 9,
-            LanParameter.BadPasswordThreshold => Transport.BadPasswordThreshold.Length,
-            Pef.PefParameter.LanCommunityString => Pef.PefConfiguration.CommunityLength,
-            Pef.PefParameter.LanDestinationType => 1 + Pef.PefConfiguration.DestinationTypeLength,
-            Pef.PefParameter.LanDestinationAddresses => 1 + Pef.PefConfiguration.DestinationAddressLength,
-            _ => null,
-        };
-        if (expected is null)
-        {
-            bool known = parameter is LanParameter.AuthenticationTypeSupport or LanParameter.AuthenticationTypeEnables
-                or LanParameter.Ipv4HeaderParameters or LanParameter.DefaultGatewayMacAddress or LanParameter.BackupGatewayAddress
-                or LanParameter.BackupGatewayMacAddress or LanParameter.VlanPriority or LanParameter.CipherSuiteEntrySupport
-                or LanParameter.CipherSuiteEntries or Pef.PefParameter.LanNumberOfDestinations;
-            return Reply.Error(known ? LanParameter.ReadOnlyParameter : LanParameter.ParameterNotSupported);
-        }
-
-        if (data.Length != expected)
-        {
-            return Reply.BadLength();
-        }
-
-        if (parameter == LanParameter.SetInProgress)
-        {
-            if (data[0] > 2)
-            {
-                return Reply.BadField();
-            }
-
-            progress.Set(data[0]);
-            return Reply.Ok();
-        }
-
+    protected override ValueTask<IpmiResponse> Set(byte parameter, byte[] data)
+    {
         if (parameter is Pef.PefParameter.LanCommunityString or Pef.PefParameter.LanDestinationType or Pef.PefParameter.LanDestinationAddresses)
         {
             return SetAlerting(parameter, data);

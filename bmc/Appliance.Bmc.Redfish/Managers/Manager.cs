@@ -85,6 +85,7 @@ public static class Manager
                 {
                     ["@odata.type"] = "#ApplianceManager.v1_0_0.Manager",
                     ["FrontPanel"] = RedfishJson.Link(FrontPanelOem.Uri),
+                    ["Cluster"] = ClusterOem.Json(host),
                 },
             },
         };
@@ -92,11 +93,13 @@ public static class Manager
 
     /// <summary>
     /// Sets the BMC's clock: DateTime moves the SEL time, as IPMI Set SEL Time does, so both
-    /// protocols see one clock. The offset is fixed at UTC.
+    /// protocols see one clock. The offset is fixed at UTC. Oem.Appliance.Cluster sets the join
+    /// token and the cluster address (<see cref="ClusterOem"/>).
     /// </summary>
     private static Task<RedfishResult> PatchAsync(RedfishRequest request)
     {
         var body = new BodyReader(request.Body, request.Current);
+        Action<BmcCore>? cluster = body.Object("Oem")?.Object("Appliance")?.Object("Cluster") is BodyReader reader ? ClusterOem.Read(reader) : null;
         string? text = body.String("DateTime");
         DateTimeOffset? at = null;
         if (text is not null)
@@ -122,7 +125,7 @@ public static class Manager
         }
 
         body.Finish();
-        if (text is null && offset is null)
+        if (text is null && offset is null && cluster is null)
         {
             throw new RedfishException(StatusCodes.Status400BadRequest, BaseMessages.EmptyJSON());
         }
@@ -131,6 +134,8 @@ public static class Manager
         {
             request.Host.Sel.SelTime = time;
         }
+
+        cluster?.Invoke(request.Host);
 
         return Task.FromResult(RedfishResult.Ok(Get(request)!));
     }

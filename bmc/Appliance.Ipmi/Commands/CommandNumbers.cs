@@ -200,4 +200,12 @@ public static class OemCommand
     public const Appliance.Ipmi.NetFn NetFn = (Appliance.Ipmi.NetFn)0x30;
     /// <summary>Front Panel PIN: get status, set or clear the setup PIN.</summary>
     public const byte FrontPanelPin = 0x70;
+    /// <summary>Get Cluster Join: the join token and cluster address the BMC holds for its host.</summary>
+    public const byte GetClusterJoin = 0x71;
+    /// <summary>Set Cluster Join: set or clear the join token or the cluster address.</summary>
+    public const byte SetClusterJoin = 0x72;
+    /// <summary>Report Cluster Membership: the host tells its BMC where it stands (system interface only).</summary>
+    public const byte ReportClusterMembership = 0x73;
+    /// <summary>Get Cluster Membership: what the host last reported (Operator over LAN, as the cluster polls it).</summary>
+    public const byte GetClusterMembership = 0x74;
 }

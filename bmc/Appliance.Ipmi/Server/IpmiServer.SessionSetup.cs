@@ -29,7 +29,7 @@ public sealed partial class IpmiServer
         RmcpPlusStatus status = CheckOpenSessionRequest(request, out CipherSuite? suite, out PrivilegeLevel maxPrivilege);
         var remote = ToEndPoint(from);
         CountAbandonedExchanges(remote.Address);
-        if (status == RmcpPlusStatus.NoErrors && _rateLimiter.IsBlocked(remote.Address))
+        if (status == RmcpPlusStatus.NoErrors && _sourceThrottle.Wait(remote.Address) > TimeSpan.Zero)
         {
             status = RmcpPlusStatus.InsufficientResourcesToCreateSession;
         }
@@ -289,7 +289,7 @@ public sealed partial class IpmiServer
         {
             // The password was right, so this is no failure; the user may not have another session now.
             _users.RecordAuthenticationSuccess(user.Name, session.RemoteEndPoint.Address);
-            _rateLimiter.RecordSuccess(session.RemoteEndPoint.Address);
+            _sourceThrottle.Success(session.RemoteEndPoint.Address);
             Interlocked.Increment(ref Statistics.SessionsRefusedCount);
             Close(session, $"no room for another session at {requested} (per-user limit or the administrators' reserve)");
             SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, room, session.RemoteSessionId)], from);
@@ -303,7 +303,7 @@ public sealed partial class IpmiServer
         sik.Clear();
         session.Activate(crypto, authCode.ToArray(), requested, _options.ChannelNumber, this);
         _users.RecordAuthenticationSuccess(user.Name, session.RemoteEndPoint.Address);
-        _rateLimiter.RecordSuccess(session.RemoteEndPoint.Address);
+        _sourceThrottle.Success(session.RemoteEndPoint.Address);
         Interlocked.Increment(ref Statistics.SessionsOpenedCount);
         LogSessionOpened(_sessionLogger, session.ManagedSessionId, user.Name, session.RemoteEndPoint, session.Suite.Id, requested);
         SendClear(PayloadType.Rakp4, reply[..Rakp.WriteReply(reply, message.MessageTag, session.RemoteSessionId, icv[..icvLength])], from);

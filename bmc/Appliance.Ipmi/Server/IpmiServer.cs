@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Appliance.Ipmi.Messages;
 using Appliance.Ipmi.Rmcp;
 using Appliance.Ipmi.Session;
+using Appliance.Throttling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,7 +32,8 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     private readonly ILogger _sessionLogger;
     private readonly TimeProvider _time;
     private readonly SessionTable _sessions;
-    private readonly AuthenticationRateLimiter _rateLimiter;
+    // Slows password guessing per source address (IPv6: per /64), for all names: IpmiServerOptions.AuthenticationFailuresBeforeDelay.
+    private readonly FailureThrottle<IPAddress> _sourceThrottle;
     private readonly byte[] _guid;
     private byte[] _kg;
     private readonly CancellationTokenSource _stopping = new();
@@ -56,7 +58,9 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _sessionLogger = options.SessionLogger ?? _logger;
         _time = options.TimeProvider;
         _sessions = new SessionTable(options.MaxSessions);
-        _rateLimiter = new AuthenticationRateLimiter(_time, options.AuthenticationFailuresBeforeDelay, options.MaxAuthenticationDelay, options.AuthenticationFailureMemory);
+        _sourceThrottle = new FailureThrottle<IPAddress>(
+            new FailureThrottlePolicy(options.AuthenticationFailuresBeforeDelay, options.MaxAuthenticationDelay, options.AuthenticationFailureMemory, MaxTracked: 1024),
+            _time, SourceAddress.Of);
         // The spec sends a GUID least significant byte first: the RFC 4122 byte order, reversed.
         _guid = options.SystemGuid.ToByteArray(bigEndian: true);
         Array.Reverse(_guid);
@@ -514,7 +518,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
                 }
             }
 
-            _rateLimiter.Prune();
+            _sourceThrottle.Prune();
         }
         catch (Exception ex)
         {
@@ -532,7 +536,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
 
         session.FailureCounted = true;
         Interlocked.Increment(ref Statistics.AuthenticationFailuresCount);
-        _rateLimiter.RecordFailure(session.RemoteEndPoint.Address);
+        _sourceThrottle.Failure(session.RemoteEndPoint.Address);
         if (!session.WasLockedOut)
         {
             // Attempts against a locked account were never checked; counting them would stretch the lockout.

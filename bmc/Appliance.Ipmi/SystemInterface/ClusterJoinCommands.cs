@@ -31,21 +31,25 @@ public sealed record ClusterMembershipReport(ClusterMembershipState State, strin
 
 /// <summary>
 /// The BMC's OEM commands for joining a cluster (NetFn 30h, no IANA number; docs/rack.md "In-band"):
-/// 71h Get Cluster Join and 73h Report Cluster Membership, sent by the host through its system interface.
+/// 71h Get Cluster Join and 73h Report Cluster Membership, sent by the host through its system interface,
+/// and 74h Get Cluster Membership, which the cluster asks over LAN.
 /// </summary>
 public static class ClusterJoinCommands
 {
     /// <summary>NetFn 30h, the first OEM/Group NetFn.</summary>
-    public const NetFn OemNetFn = (NetFn)0x30;
+    public const NetFn OemNetFn = OemCommand.NetFn;
 
     /// <summary>Get Cluster Join: response token length, token, address length, address.</summary>
-    public const byte GetClusterJoin = 0x71;
+    public const byte GetClusterJoin = OemCommand.GetClusterJoin;
 
     /// <summary>Set Cluster Join (Administrator): 01h set token, 02h clear token, 03h set address, 04h clear address.</summary>
-    public const byte SetClusterJoin = 0x72;
+    public const byte SetClusterJoin = OemCommand.SetClusterJoin;
 
     /// <summary>Report Cluster Membership: state, three length-prefixed strings, the host's IPv4 address.</summary>
-    public const byte ReportClusterMembership = 0x73;
+    public const byte ReportClusterMembership = OemCommand.ReportClusterMembership;
+
+    /// <summary>Get Cluster Membership: the report the host last made, encoded as Report Cluster Membership's request.</summary>
+    public const byte GetClusterMembership = OemCommand.GetClusterMembership;
 
     /// <summary>Request data the report's strings may take in all, so the message fits the driver's 272 bytes.</summary>
     private const int MaxReportStrings = 240;
@@ -60,6 +64,34 @@ public static class ClusterJoinCommands
     /// <summary>Tells the BMC (and so the front panel) where the host stands.</summary>
     public static Task ReportClusterMembershipAsync(this IIpmiRequester bmc, ClusterMembershipReport report, CancellationToken ct = default) =>
         UserManagement.SendCheckedAsync(bmc, OemNetFn, ReportClusterMembership, EncodeReport(report), ct);
+
+    /// <summary>Reads what the host last reported to the BMC (over LAN with an Operator account, or in-band).</summary>
+    public static async Task<ClusterMembershipReport> GetClusterMembershipAsync(this IIpmiRequester bmc, CancellationToken ct = default)
+    {
+        var data = await UserManagement.SendCheckedAsync(bmc, OemNetFn, GetClusterMembership, [], ct).ConfigureAwait(false);
+        return DecodeReport(data);
+    }
+
+    /// <summary>Decodes a report: Report Cluster Membership's request, Get Cluster Membership's response.</summary>
+    /// <exception cref="IpmiException">The lengths do not add up, or the state is unknown.</exception>
+    public static ClusterMembershipReport DecodeReport(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 1 || data[0] > (byte)ClusterMembershipState.Refused)
+        {
+            throw new IpmiException($"Get Cluster Membership answered no known state ({data.Length} bytes)");
+        }
+
+        int offset = 1;
+        string cluster = ReadString(data, ref offset, "cluster name") ?? "";
+        string node = ReadString(data, ref offset, "node name") ?? "";
+        string message = ReadString(data, ref offset, "message") ?? "";
+        if (data.Length - offset != 4)
+        {
+            throw new IpmiException($"Get Cluster Membership answered {data.Length - offset} bytes where the host's address takes 4");
+        }
+
+        return new ClusterMembershipReport((ClusterMembershipState)data[0], cluster, node, message, new IPAddress(data[offset..]));
+    }
 
     /// <summary>Decodes the Get Cluster Join response data.</summary>
     /// <exception cref="IpmiException">The lengths do not add up.</exception>
@@ -102,7 +134,7 @@ public static class ClusterJoinCommands
     {
         if (offset >= data.Length || offset + 1 + data[offset] > data.Length)
         {
-            throw new IpmiException($"Get Cluster Join's {what} length runs past its {data.Length} bytes");
+            throw new IpmiException($"the {what}'s length runs past the {data.Length} bytes answered");
         }
 
         int length = data[offset];

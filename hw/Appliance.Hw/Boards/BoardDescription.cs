@@ -25,6 +25,9 @@ public sealed record BoardDescription
     /// <summary>Processor sockets and the SMBIOS mailbox; null on a board that does not inventory processors.</summary>
     public ProcessorsDescription? Processors { get; init; }
 
+    /// <summary>The host's system interface (KCS) on the BMC's side; null on a board without one.</summary>
+    public SystemInterfaceDescription? SystemInterface { get; init; }
+
     /// <summary>The UART carrying the host's serial console; null on a board whose BMC has none.</summary>
     public SerialConsoleDescription? SerialConsole { get; init; }
 

@@ -19,6 +19,7 @@ internal sealed class BoardValidator(BoardDescription board)
         ValidatePanel();
         ValidateProcessors();
         ValidateMemory();
+        ValidateSystemInterface();
         ValidateSerialConsole();
         ValidateSimulation();
         ValidateSimulatedParts();
@@ -277,6 +278,15 @@ internal sealed class BoardValidator(BoardDescription board)
         {
             Require(p.Sockets[i].Length is > 0 and <= 32, $"$.processors.sockets[{i}]", Quote(p.Sockets[i]), "must be 1..32 characters");
             Require(names.Add(p.Sockets[i]), $"$.processors.sockets[{i}]", Quote(p.Sockets[i]), "is defined twice");
+        }
+    }
+
+    private void ValidateSystemInterface()
+    {
+        if (board.SystemInterface is SystemInterfaceDescription s)
+        {
+            Require(s.KcsDevice.StartsWith("/dev/", StringComparison.Ordinal) && s.KcsDevice.Length > 5 && !s.KcsDevice.Contains("/../", StringComparison.Ordinal),
+                "$.systemInterface.kcsDevice", Quote(s.KcsDevice), "must be a device under /dev, such as /dev/ipmi-kcs3");
         }
     }
 
