@@ -193,18 +193,7 @@ public sealed partial class IpmiServer
         var source = session.RemoteEndPoint.Address;
         bool lockedOut = _users.IsLockedOut(name, source);
         bool usable = user is { Enabled: true, IpmiMessagingAllowed: true } && user.Key.Length <= RakpCrypto.MaxKeyLength && !lockedOut;
-        ManagedHmac key;
-        if (usable)
-        {
-            key = RakpCrypto.Keyed(session.Suite, user!.Key.Span);
-        }
-        else
-        {
-            Span<byte> decoy = stackalloc byte[RakpCrypto.MaxKeyLength];
-            RandomPool.Fill(decoy);
-            key = RakpCrypto.Keyed(session.Suite, decoy);
-            CryptographicOperations.ZeroMemory(decoy);
-        }
+        ManagedHmac key = usable ? UserKey(user!, session.Suite) : _decoyKey.For(session.Suite);
 
         payload.Slice(Rakp1.RemoteRandomOffset, RakpCrypto.RandomLength).CopyTo(session.RemoteRandom);
         RandomPool.Fill(session.ManagedRandom);
@@ -336,15 +325,30 @@ public sealed partial class IpmiServer
         SendClear(PayloadType.Rakp4, reply[..Rakp.WriteReply(reply, tag, session.RemoteSessionId, icv[..icvLength])], to);
     }
 
+    /// <summary>
+    /// The user's K_uid prepared for the suite. A directory hands out a new <see cref="IpmiUser"/>
+    /// when an account changes, and a key changed in place is noticed, so a new password counts
+    /// from the next RAKP 1 on.
+    /// </summary>
+    private ManagedHmac UserKey(IpmiUser user, CipherSuite suite)
+    {
+        var prepared = _userKeys.GetValue(user, static u => new PreparedKey(u.Key.Span));
+        if (!prepared.Holds(user.Key.Span))
+        {
+            prepared = new PreparedKey(user.Key.Span);
+            _userKeys.AddOrUpdate(user, prepared);
+        }
+
+        return prepared.For(suite);
+    }
+
     /// <summary>An HMAC keyed with the session's SIK (K1, K2 and RAKP 4 are computed with it); the caller clears it.</summary>
     private ManagedHmac SessionIntegrityKey(ServerSession session)
     {
-        byte[] kg = _kg;
-        ManagedHmac? keyGenerating = RakpCrypto.IsKgSet(kg) ? RakpCrypto.Keyed(session.Suite, kg) : null;
+        ManagedHmac keyGenerating = Volatile.Read(ref _kg)?.For(session.Suite) ?? session.RakpKey!;
         Span<byte> sik = stackalloc byte[RakpCrypto.MaxHmacLength];
         int sikLength = RakpCrypto.SessionIntegrityKey(
-            keyGenerating ?? session.RakpKey!, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
-        keyGenerating?.Clear();
+            keyGenerating, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
         ManagedHmac keyed = RakpCrypto.Keyed(session.Suite, sik[..sikLength]);
         CryptographicOperations.ZeroMemory(sik);
         return keyed;

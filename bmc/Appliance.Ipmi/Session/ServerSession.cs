@@ -69,8 +69,9 @@ internal sealed class ServerSession : IDisposable
     public string UserName { get; private set; } = string.Empty;
 
     /// <summary>
-    /// The HMAC keyed with what RAKP 2 was computed with: the user's key, or a random decoy for an
-    /// unknown or locked-out name. RAKP 3 and the SIK (without K_G) take the same key.
+    /// The HMAC keyed with what RAKP 2 was computed with: the user's key, or the server's random decoy
+    /// for an unknown or locked-out name. RAKP 3 and the SIK (without K_G) take the same key. It is
+    /// the server's prepared key, shared with other setups: the session never clears it.
     /// </summary>
     public ManagedHmac? RakpKey { get; private set; }
 
@@ -102,7 +103,6 @@ internal sealed class ServerSession : IDisposable
 
     public void BeginRakp(byte role, ReadOnlySpan<byte> userName, string name, IpmiUser? user, ManagedHmac key, bool lockedOut, long now)
     {
-        RakpKey?.Clear();
         Rakp2SentAt = now;
         WasLockedOut = lockedOut;
         Role = role;
@@ -134,7 +134,6 @@ internal sealed class ServerSession : IDisposable
 
     public void Dispose()
     {
-        RakpKey?.Clear();
         var crypto = Crypto;
         if (crypto is not null)
         {
