@@ -193,7 +193,7 @@ public sealed partial class IpmiServer
         var source = session.RemoteEndPoint.Address;
         bool lockedOut = _users.IsLockedOut(name, source);
         bool usable = user is { Enabled: true, IpmiMessagingAllowed: true } && user.Key.Length <= RakpCrypto.MaxKeyLength && !lockedOut;
-        ManagedHmac key = usable ? UserKey(user!, session.Suite) : _decoyKey.For(session.Suite);
+        ManagedHmac key = UserKey(usable ? user! : _decoy, session.Suite);
 
         payload.Slice(Rakp1.RemoteRandomOffset, RakpCrypto.RandomLength).CopyTo(session.RemoteRandom);
         RandomPool.Fill(session.ManagedRandom);

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Appliance.Ipmi.Crypto;
 using Appliance.Ipmi.Messages;
 using Appliance.Ipmi.Rmcp;
@@ -42,9 +41,9 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     private PreparedKey? _kg;
     // Each user's K_uid prepared for RAKP, for as long as the directory hands out that IpmiUser.
     private readonly ConditionalWeakTable<IpmiUser, PreparedKey> _userKeys = new();
-    // What RAKP 2 is keyed with for a name that cannot log in: random, and prepared like a user's key,
-    // so that neither the answer nor the time it takes tells such a name from a real one.
-    private readonly PreparedKey _decoyKey;
+    // Whom RAKP 2 is computed for when the name cannot log in: a random key, looked up and prepared
+    // as a user's is, so that neither the answer nor the time it takes tells such a name from a real one.
+    private readonly IpmiUser _decoy;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
     private Task? _loop;
@@ -74,10 +73,9 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _guid = options.SystemGuid.ToByteArray(bigEndian: true);
         Array.Reverse(_guid);
         _kg = options.Kg is { } kg && RakpCrypto.IsKgSet(kg) ? new PreparedKey(kg) : null;
-        Span<byte> decoy = stackalloc byte[RakpCrypto.MaxKeyLength];
+        byte[] decoy = new byte[RakpCrypto.MaxKeyLength];
         RandomPool.Fill(decoy);
-        _decoyKey = new PreparedKey(decoy);
-        CryptographicOperations.ZeroMemory(decoy);
+        _decoy = new IpmiUser(0, string.Empty, decoy, PrivilegeLevel.Callback, Enabled: false, IpmiMessagingAllowed: false);
     }
 
     /// <summary>The bound UDP endpoint (with the real port when 0 was asked for). Valid after <see cref="StartAsync"/>.</summary>
