@@ -332,15 +332,18 @@ public sealed partial class IpmiServer
     /// </summary>
     private ManagedHmac UserKey(IpmiUser user, CipherSuite suite)
     {
-        var prepared = _userKeys.GetValue(user, static u => new PreparedKey(u.Key.Span));
-        if (!prepared.Holds(user.Key.Span))
+        ref PreparedUserKey? slot = ref _userKeys[user.UserId & (_userKeys.Length - 1)];
+        var prepared = Volatile.Read(ref slot);
+        if (prepared is null || !ReferenceEquals(prepared.User, user) || !prepared.Key.Holds(user.Key.Span))
         {
-            prepared = new PreparedKey(user.Key.Span);
-            _userKeys.AddOrUpdate(user, prepared);
+            prepared = new PreparedUserKey(user, new PreparedKey(user.Key.Span));
+            Volatile.Write(ref slot, prepared);
         }
 
-        return prepared.For(suite);
+        return prepared.Key.For(suite);
     }
+
+    private sealed record PreparedUserKey(IpmiUser User, PreparedKey Key);
 
     /// <summary>An HMAC keyed with the session's SIK (K1, K2 and RAKP 4 are computed with it); the caller clears it.</summary>
     private ManagedHmac SessionIntegrityKey(ServerSession session)

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using Appliance.Ipmi.Crypto;
 using Appliance.Ipmi.Messages;
 using Appliance.Ipmi.Rmcp;
@@ -39,8 +38,8 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     private readonly byte[] _guid;
     // K_g prepared for RAKP; null while it is not set (the spec then keys the SIK with K_uid).
     private PreparedKey? _kg;
-    // Each user's K_uid prepared for RAKP, for as long as the directory hands out that IpmiUser.
-    private readonly ConditionalWeakTable<IpmiUser, PreparedKey> _userKeys = new();
+    // Each user's K_uid prepared for RAKP, by user ID, for as long as the directory hands out that IpmiUser.
+    private readonly PreparedUserKey?[] _userKeys = new PreparedUserKey?[64];
     // Whom RAKP 2 is computed for when the name cannot log in: a random key, looked up and prepared
     // as a user's is, so that neither the answer nor the time it takes tells such a name from a real one.
     private readonly IpmiUser _decoy;
