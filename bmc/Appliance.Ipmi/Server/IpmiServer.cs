@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Appliance.Ipmi.Crypto;
 using Appliance.Ipmi.Messages;
 using Appliance.Ipmi.Rmcp;
 using Appliance.Ipmi.Session;
@@ -36,7 +37,13 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     // Slows password guessing per source address (IPv6: per /64), for all names: IpmiServerOptions.AuthenticationFailuresBeforeDelay.
     private readonly FailureThrottle<IPAddress> _sourceThrottle;
     private readonly byte[] _guid;
-    private byte[] _kg;
+    // K_g prepared for RAKP; null while it is not set (the spec then keys the SIK with K_uid).
+    private PreparedKey? _kg;
+    // Each user's K_uid prepared for RAKP, by user ID, for as long as the directory hands out that IpmiUser.
+    private readonly PreparedUserKey?[] _userKeys = new PreparedUserKey?[64];
+    // Whom RAKP 2 is computed for when the name cannot log in: a random key, looked up and prepared
+    // as a user's is, so that neither the answer nor the time it takes tells such a name from a real one.
+    private readonly IpmiUser _decoy;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
     private Task? _loop;
@@ -66,7 +73,10 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         // The spec sends a GUID least significant byte first: the RFC 4122 byte order, reversed.
         _guid = options.SystemGuid.ToByteArray(bigEndian: true);
         Array.Reverse(_guid);
-        _kg = options.Kg is null ? [] : (byte[])options.Kg.Clone();
+        _kg = options.Kg is { } kg && RakpCrypto.IsKgSet(kg) ? new PreparedKey(kg) : null;
+        byte[] decoy = new byte[RakpCrypto.MaxKeyLength];
+        RandomPool.Fill(decoy);
+        _decoy = new IpmiUser(0, string.Empty, decoy, PrivilegeLevel.Callback, Enabled: false, IpmiMessagingAllowed: false);
     }
 
     /// <summary>The bound UDP endpoint (with the real port when 0 was asked for). Valid after <see cref="StartAsync"/>.</summary>
