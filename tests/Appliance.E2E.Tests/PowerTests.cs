@@ -62,7 +62,8 @@ public sealed partial class PowerTests(ClusterRack rack) : IClassFixture<Cluster
             // Emptied, node2 is powered off once more, and stays off: one power-off per emptying, no flapping.
             await rack.AdminOkAsync("vm", "delete", "spills");
             await DormantAsync("node2");
-            log = await rack.PowerLogAsync("node2");
+            // The BMC poller may see the power go off before the controller's transition logs it: wait for the log too.
+            await rack.UntilAsync(async () => Count(log = await rack.PowerLogAsync("node2"), "off") > offs, PowerLimit, "node2's power-off in the power log");
             Assert.Equal(offs + 1, Count(log, "off"));
             Assert.Contains(log[log.FindLastIndex(e => e.Action == "ready")..], e => e.Action == "power-off" && e.Reason.Contains("it runs no VMs", StringComparison.Ordinal));
             await rack.AdminOkAsync("vm", "delete", "fits");
