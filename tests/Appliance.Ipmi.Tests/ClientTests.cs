@@ -197,10 +197,14 @@ public sealed class ClientTests
         await using var session = await client.OpenSessionAsync();
 
         relay.DropNextResponses = 2; // the first answer and the first retransmission's answer are lost
+        int before = relay.FromClient.Count;
         await session.ChassisControlAsync(ChassisControl.PowerCycle);
+        int sent = relay.FromClient.Count - before;
 
         Assert.Equal([ChassisControl.PowerCycle], bmc.ControlRequests);
-        Assert.Equal(2, bmc.Server.Statistics.DuplicateRequests);
+        // A slow answer on a loaded machine can draw one more retransmission than the two lost answers
+        // did: each one is a duplicate, and none runs the control again.
+        Assert.InRange(bmc.Server.Statistics.DuplicateRequests, 2, sent - 1);
         await session.ChassisControlAsync(ChassisControl.PowerCycle); // a new request (new rqSeq) runs again
         Assert.Equal([ChassisControl.PowerCycle, ChassisControl.PowerCycle], bmc.ControlRequests);
     }
@@ -216,7 +220,7 @@ public sealed class ClientTests
 
         await using (var session = await client.OpenSessionAsync())
         {
-            Assert.Equal(2, lost); // the first answer was lost; the retransmission was answered
+            Assert.True(lost >= 2, $"{lost} answers"); // the first answer was lost; a retransmission was answered
             Assert.Equal(1, bmc.Server.SessionCount);
             Assert.Equal(session.SessionId, Assert.Single(bmc.Server.ActiveSessions).SessionId);
         }
