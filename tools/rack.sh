@@ -245,7 +245,8 @@ form_cluster() {
   echo "  $CLI vm create web1 --vcpus 1 --memory 128 --kernel guest-kernel --initrd guest-initrd --cmdline 'console=ttyS0 quiet'"
   echo "  ipmitool -I lanplus -H 127.0.0.1 -p $((IPMI_BASE + 2)) -U admin -P $(cat "$RACK/node2/admin-password" 2>/dev/null) chassis power on   (node 2 boots and joins)"
   echo "  $CLI node list     (node2: booting, joining, ready)"
-  echo "  ipmitool -I lanplus -H 127.0.0.1 -p $((IPMI_BASE + 2)) -U admin -P $(cat "$RACK/node2/admin-password" 2>/dev/null) chassis power soft   (node 2 leaves)"
+  echo "  $CLI cluster settings --set minimumOnTime=1m --set powerOffWindow=1m --set demandWindow=1m   (an idle node is powered off within minutes)"
+  echo "  $CLI power log     (every power decision and action: a VM that fits nowhere wakes a dormant node; README.md tells the rest)"
 }
 
 if [[ -n $CLUSTER ]]; then

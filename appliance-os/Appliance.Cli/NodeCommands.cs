@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Appliance.Cli;
 
-/// <summary>appliance node list | show | enroll | seat-handover</summary>
+/// <summary>appliance node list | show | enroll | seat-handover | pin | unpin | clear</summary>
 internal static class NodeCommands
 {
     public static Command Build()
@@ -13,6 +13,9 @@ internal static class NodeCommands
         node.Add(Show());
         node.Add(Enroll());
         node.Add(SeatHandover());
+        node.Add(Mark("pin", "Keep a node on: the cluster never powers it off (and wakes it when off)", HttpMethod.Post, "pin", "{0} is pinned on."));
+        node.Add(Mark("unpin", "Let the cluster power a pinned node off again", HttpMethod.Delete, "pin", "{0} is no longer pinned."));
+        node.Add(Mark("clear", "Clear a node's fault (did not come back, fenced, or not confirmed fenced) so the cluster uses it again", HttpMethod.Post, "clear", "{0}'s fault is cleared."));
         return node;
     }
 
@@ -28,12 +31,12 @@ internal static class NodeCommands
                 Cli.PrintJson(nodes);
                 return;
             }
-            Cli.PrintTable(["NODE", "STATE", "WATTS", "RACK ADDRESS", "SEAT", "VMS"],
+            Cli.PrintTable(["NODE", "STATE", "WATTS", "RACK ADDRESS", "SEAT", "VMS", "NOTES"],
                 nodes?.AsArray().Select(n => new[]
                 {
                     Cli.Text(n, "node") + (n?["controller"]?.GetValue<bool>() == true ? " *" : ""),
                     Cli.Text(n, "state") + (n?["joinRefused"] is null ? "" : " (join refused)"), Cli.Text(n, "watts"), Cli.Text(n, "rackAddress"), Cli.Text(n, "seat"),
-                    Cli.Text(n?["allocation"], "vms"),
+                    Cli.Text(n?["allocation"], "vms"), Notes(n),
                 }) ?? []);
         });
         return command;
@@ -52,8 +55,12 @@ internal static class NodeCommands
                 Cli.PrintJson(node);
                 return;
             }
-            foreach (string field in new[] { "node", "state", "phase", "power", "watts", "rackAddress", "seat", "controller", "bmc", "bmcAccount", "clusterApi", "nodeAgent", "joinedAt", "enrolledAt" })
+            foreach (string field in new[] { "node", "state", "phase", "power", "watts", "rackAddress", "seat", "controller", "pinned", "transition", "bmc", "bmcAccount", "clusterApi", "nodeAgent", "joinedAt", "enrolledAt" })
                 Console.Out.WriteLine($"{field,-12} {Cli.Text(node, field)}");
+            if (node?["fault"] is { } fault)
+                Console.Out.WriteLine($"{"fault",-12} {Cli.Text(fault, "kind")} since {Cli.Text(fault, "at")}: {Cli.Text(fault, "reason")} ('appliance node clear {Cli.Text(node, "node")}' once dealt with)");
+            if (node?["powerProfile"] is { } profile)
+                Console.Out.WriteLine($"{"draws",-12} {Cli.Text(profile, "idleWatts")} W idle, {Cli.Text(profile, "fullLoadWatts")} W at full load{(profile["fullLoadMeasured"]?.GetValue<bool>() == true ? "" : " (estimated)")}");
             if (node?["joinRefused"]?.GetValue<string>() is { } refused)
                 Console.Out.WriteLine($"{"join",-12} refused: {refused}");
             var capacity = node?["capacity"];
@@ -72,7 +79,9 @@ internal static class NodeCommands
         var bmc = new Option<string>("--bmc") { Description = "The node's BMC, HOST[:PORT] (IPMI over LAN, port 623)", Required = true };
         var user = new Option<string>("--user") { Description = "A BMC administrator's user name", Required = true };
         var passwordFile = new Option<string>("--password-file") { Description = "A file holding that administrator's password (used once, never stored)", Required = true };
-        var command = new Command("enroll", "Make a node that has never booted known by its BMC; the cluster makes its own BMC account") { name, bmc, user, passwordFile };
+        var redfish = new Option<string?>("--redfish") { Description = "The BMC's Redfish service, https://HOST[:PORT] (the fall-back when IPMI does not answer; default https://HOST)" };
+        var command = new Command("enroll", "Make a node known by its BMC (one that never booted, or one the cluster cannot power yet); the cluster makes its own BMC account")
+            { name, bmc, user, passwordFile, redfish };
         command.Action(async (parse, ct) =>
         {
             string path = parse.GetValue(passwordFile)!;
@@ -93,9 +102,34 @@ internal static class NodeCommands
                 ["bmc"] = parse.GetValue(bmc),
                 ["user"] = parse.GetValue(user),
                 ["password"] = password,
+                ["redfish"] = parse.GetValue(redfish),
             }, ct)).Body;
             if (parse.GetValue(Cli.Json)) Cli.PrintJson(node);
             else Console.Out.WriteLine($"Enrolled {Cli.Text(node, "node")} ({Cli.Text(node, "state")}, power {Cli.Text(node, "power")}); the cluster has its own account on BMC {Cli.Text(node, "bmc")}.");
+        });
+        return command;
+    }
+
+    private static string Notes(JsonNode? n)
+    {
+        var notes = new List<string>();
+        if (n?["pinned"]?.GetValue<bool>() == true) notes.Add("pinned");
+        if (n?["transition"] is { } t) notes.Add(t.GetValue<string>());
+        if (n?["fault"] is { } f) notes.Add(Cli.Text(f, "kind"));
+        return string.Join(", ", notes);
+    }
+
+    private static Command Mark(string verb, string description, HttpMethod method, string route, string done)
+    {
+        var name = new Argument<string>("NAME");
+        var command = new Command(verb, description) { name };
+        command.Action(async (parse, ct) =>
+        {
+            string node = parse.GetValue(name)!;
+            using var api = Cli.ClusterApi(parse);
+            await api.SendAsync(method, $"api/v1/nodes/{Uri.EscapeDataString(node)}/{route}", null, ct);
+            if (parse.GetValue(Cli.Json)) Cli.PrintJson(new JsonObject { ["node"] = node, ["done"] = verb });
+            else Console.Out.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, done, node));
         });
         return command;
     }

@@ -9,6 +9,7 @@ var root = new RootCommand("appliance: the cluster of hyperconverged nodes — i
     ClusterCommands.Build(),
     NodeCommands.Build(),
     VmCommands.Build(),
+    PowerCommands.Build(),
 };
 
 var parse = root.Parse(args);

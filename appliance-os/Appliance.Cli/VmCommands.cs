@@ -32,8 +32,10 @@ internal static class VmCommands
         var userData = new Option<string?>("--user-data") { Description = "A cloud-init user-data file" };
         var node = new Option<string?>("--node") { Description = "Put the VM on this node (default: the best fit)" };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the cluster has the request, before the VM runs" };
-        var command = new Command("create", "Create a VM; the controller places it on a ready node")
-            { name, vcpus, memory, image, diskSize, kernel, initrd, cmdline, networks, userData, node, noWait };
+        var ha = new Option<bool>("--ha") { Description = "Restart the VM on another node when its node is lost (once that node is fenced)" };
+        var timeout = new Option<string>("--timeout") { Description = "How long to wait for the VM to run, waking a node included (default 20m)", DefaultValueFactory = _ => "20m" };
+        var command = new Command("create", "Create a VM; the controller places it on a ready node, waking a dormant one when none has room")
+            { name, vcpus, memory, image, diskSize, kernel, initrd, cmdline, networks, userData, node, noWait, ha, timeout };
         command.Action(async (parse, ct) =>
         {
             int cpus = parse.GetValue(vcpus);
@@ -68,21 +70,24 @@ internal static class VmCommands
                 }
             }
             if (parse.GetValue(node) is { } n2) spec["node"] = n2;
+            if (parse.GetValue(ha)) spec["ha"] = true;
+            var limit = Cli.ParseDuration(parse.GetValue(timeout)!, "--timeout");
 
             using var api = Cli.ClusterApi(parse);
-            string path = "api/v1/vms" + (parse.GetValue(noWait) ? "?wait=0" : "");
-            ApiAnswer answer = parse.GetValue(Cli.Json) || Console.IsOutputRedirected
-                ? await api.PostAsync(path, spec, ct)
-                : await AnsiConsole.Status().StartAsync($"Creating {Markup.Escape(parse.GetValue(name)!)}...", _ => api.PostAsync(path, spec, ct));
+            var progress = new VmProgress(api, parse.GetValue(name)!, parse.GetValue(Cli.Json));
+            ApiAnswer answer = parse.GetValue(noWait)
+                ? await api.PostAsync("api/v1/vms?wait=0", spec, ct)
+                : await progress.CreateAsync(spec, limit, ct);
             if (parse.GetValue(Cli.Json))
             {
                 Cli.PrintJson(answer.Body);
                 return;
             }
             var vm = answer.Body;
-            Console.Out.WriteLine(answer.Status == HttpStatusCode.Created
-                ? $"VM {Cli.Text(vm, "name")} is {Cli.Text(vm, "state")} on {Cli.Text(vm, "node")}."
-                : $"VM {Cli.Text(vm, "name")} is {Cli.Text(vm, "state")}{(vm?["node"] is null ? "" : $" on {Cli.Text(vm, "node")}")}: {Cli.Text(vm, "message")} (see 'appliance vm show {Cli.Text(vm, "name")}')");
+            string state = Cli.Text(vm, "state");
+            Console.Out.WriteLine(state is not ("pending" or "creating")
+                ? $"VM {Cli.Text(vm, "name")} is {state} on {Cli.Text(vm, "node")}."
+                : $"VM {Cli.Text(vm, "name")} is {state}{(vm?["node"] is null ? "" : $" on {Cli.Text(vm, "node")}")}: {Cli.Text(vm, "message")} (see 'appliance vm show {Cli.Text(vm, "name")}')");
         });
         return command;
     }
@@ -99,10 +104,11 @@ internal static class VmCommands
                 Cli.PrintJson(vms);
                 return;
             }
-            Cli.PrintTable(["VM", "NODE", "STATE", "VCPUS", "MEMORY MIB", "MESSAGE"],
+            Cli.PrintTable(["VM", "NODE", "STATE", "VCPUS", "MEMORY MIB", "HA", "MESSAGE"],
                 vms?.AsArray().Select(v => new[]
                 {
                     Cli.Text(v, "name"), Cli.Text(v, "node"), Cli.Text(v, "state"), Cli.Text(v, "vcpus"), Cli.Text(v, "memoryMiB"),
+                    v?["ha"]?.GetValue<bool>() == true ? "yes" : "",
                     v?["message"] is null ? "" : Cli.Text(v, "message"),
                 }) ?? []);
         });
@@ -122,8 +128,10 @@ internal static class VmCommands
                 Cli.PrintJson(vm);
                 return;
             }
-            foreach (string field in new[] { "name", "node", "state", "desired", "vcpus", "memoryMiB", "requestedNode", "createdAt", "message" })
+            foreach (string field in new[] { "name", "node", "state", "desired", "vcpus", "memoryMiB", "ha", "requestedNode", "createdAt", "message" })
                 Console.Out.WriteLine($"{field,-14} {Cli.Text(vm, field)}");
+            if (vm?["restarted"] is { } restarted)
+                Console.Out.WriteLine($"{"restarted",-14} {Cli.Text(restarted, "count")} time(s), last at {Cli.Text(restarted, "at")} from {Cli.Text(restarted, "from")}: booted from {Cli.Text(restarted, "disks")}");
             Console.Out.WriteLine($"{"spec",-14} {vm?["spec"]?.ToJsonString()}");
         });
         return command;

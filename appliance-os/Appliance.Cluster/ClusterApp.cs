@@ -50,6 +50,16 @@ public static class ClusterApp
         services.AddSingleton<JoinTokens>();
         services.AddSingleton<ClusterInitializer>();
         services.AddSingleton<SeatKeeper>();
+        services.AddSingleton<RedfishCertificates>();
+        services.AddSingleton<BmcRefusals>();
+        services.AddSingleton<BmcPower>();
+        services.AddSingleton<NodeAgents>();
+        services.AddSingleton<ImageCopier>();
+        services.AddSingleton<VmCpuMeter>();
+        services.AddSingleton<PowerTransitions>();
+        services.AddSingleton<Fencing>();
+        services.AddSingleton<EnergyMeter>();
+        services.AddSingleton<PowerManager>();
         services.AddSingleton<VmReconciler>();
         services.AddSingleton<BmcPoller>();
         services.AddSingleton<ClusterController>();
@@ -73,6 +83,8 @@ public static class ClusterApp
         app.MapClusterEndpoints();
         app.MapNodeEndpoints();
         app.MapVmEndpoints();
+        app.MapPowerEndpoints();
+        app.MapWebEndpoints();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             // The control socket is for a person on the host: its owner (root) only.

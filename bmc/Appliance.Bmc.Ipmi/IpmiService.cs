@@ -8,7 +8,9 @@ namespace Appliance.Bmc.Ipmi;
 /// IPMI v2.0 over LAN: the RMCP+ server of Appliance.Ipmi on each configured UDP endpoint (the
 /// management network's address, and loopback, say), with the BMC's command handlers
 /// (<see cref="IpmiCommands"/>) and its accounts (<see cref="AccountDirectory"/>). Every endpoint
-/// is LAN channel 1; each keeps its own sessions. With no endpoint, LAN is off, and the command
+/// is LAN channel 1, and they share the BMC's sessions and its Serial-over-LAN instance
+/// (<see cref="BmcSessions"/>): a session opened on one endpoint is answered there only, and a console
+/// active through one endpoint keeps SOL from every other. With no endpoint, LAN is off, and the command
 /// table is still what the system interface answers with.
 /// </summary>
 public sealed class IpmiService : IFrontDoor
@@ -46,7 +48,7 @@ public sealed class IpmiService : IFrontDoor
     /// <summary>The channel's BMC key K_g (Set Channel Security Keys, --ipmi-kg-file).</summary>
     public ChannelSecurityKeys Keys { get; }
 
-    /// <summary>The sessions of every endpoint, for the system interface and Get Channel Info.</summary>
+    /// <summary>The BMC's LAN sessions (every endpoint's), for the system interface and Get Channel Info.</summary>
     public LanSessions Sessions { get; } = new();
 
     /// <summary>The first endpoint's running server (statistics, sessions); null before <see cref="StartAsync"/> or with LAN off.</summary>
@@ -66,8 +68,9 @@ public sealed class IpmiService : IFrontDoor
     {
         try
         {
-            // One console, one SOL configuration: every endpoint carries the same Serial-over-LAN.
+            // One console, one SOL configuration, one session table and SOL instance: every endpoint carries the same Serial-over-LAN.
             var serialOverLan = new Sol.SerialOverLan(_host.HostConsole, _host.Sol);
+            var sessions = new BmcSessions();
             foreach (IPEndPoint endpoint in _endpoints)
             {
                 var options = new IpmiServerOptions
@@ -78,6 +81,8 @@ public sealed class IpmiService : IFrontDoor
                     TimeProvider = _host.Time,
                     SessionLogger = _host.Loggers.CreateLogger(AccessLog.Category),
                     SerialOverLan = serialOverLan,
+                    Sessions = sessions,
+                    MaxSessions = sessions.MaxSessions,
                 };
                 Channel.Attach(options);
                 var server = new IpmiServer(options, Commands.Table, _accounts, _log);
@@ -92,7 +97,7 @@ public sealed class IpmiService : IFrontDoor
             throw;
         }
 
-        Sessions.Set(_servers, new IpmiServerOptions().MaxSessions);
+        Sessions.Set(_servers.Count > 0 ? _servers[0].Sessions : null);
 
         // SOL parameter 8 names one port: the management network's (the first endpoint not on loopback), else the first's.
         if ((_servers.FirstOrDefault(s => !IPAddress.IsLoopback(s.LocalEndPoint.Address)) ?? _servers.FirstOrDefault()) is { } management)
@@ -111,7 +116,7 @@ public sealed class IpmiService : IFrontDoor
 
     private async Task StopServersAsync()
     {
-        Sessions.Set([], 0);
+        Sessions.Set(null);
         foreach (IpmiServer server in _servers)
         {
             await server.DisposeAsync().ConfigureAwait(false);

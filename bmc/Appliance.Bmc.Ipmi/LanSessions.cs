@@ -4,29 +4,23 @@ using Appliance.Ipmi.Server;
 namespace Appliance.Bmc.Ipmi;
 
 /// <summary>
-/// The LAN channel's sessions over all its endpoints (appliance-bmc --ipmi, given more than once):
-/// each endpoint's server keeps its own sessions, with handles of its own. What the system
-/// interface's Get Session Info and Close Session, and Get Channel Info, see of them.
+/// The LAN channel's sessions: one table for the BMC, whatever endpoints answer for it
+/// (appliance-bmc --ipmi, given more than once), with handles unique across them and the one
+/// Serial-over-LAN instance. What the system interface's Get Session Info and Close Session, and
+/// Get Channel Info, see of them.
 /// </summary>
 public sealed class LanSessions
 {
-    private volatile IpmiServer[] _servers = [];
+    private volatile BmcSessions? _sessions;
 
-    /// <summary>The servers answering on the channel's endpoints, in the order given.</summary>
-    public IReadOnlyList<IpmiServer> Servers => _servers;
+    /// <summary>How many sessions the channel can hold at once (0 with LAN off).</summary>
+    public int MaxSessions => _sessions?.MaxSessions ?? 0;
 
-    /// <summary>How many sessions the channel can hold at once.</summary>
-    public int MaxSessions { get; private set; }
-
-    /// <summary>Every active session, endpoint by endpoint.</summary>
-    public IReadOnlyList<IpmiSessionInfo> Active => _servers.Length == 1 ? _servers[0].ActiveSessions : [.. _servers.SelectMany(s => s.ActiveSessions)];
+    /// <summary>Every active session, on every endpoint.</summary>
+    public IReadOnlyList<IpmiSessionInfo> Active => _sessions?.Active ?? [];
 
     /// <summary>Closes an active session on whichever endpoint holds it; false when none does.</summary>
-    public bool Close(uint sessionId) => _servers.Any(s => s.CloseSession(sessionId));
+    public bool Close(uint sessionId) => _sessions?.Close(sessionId) ?? false;
 
-    internal void Set(IReadOnlyList<IpmiServer> servers, int maxSessionsEach)
-    {
-        _servers = [.. servers];
-        MaxSessions = servers.Count * maxSessionsEach;
-    }
+    internal void Set(BmcSessions? sessions) => _sessions = sessions;
 }

@@ -14,7 +14,7 @@ public sealed class AttackerTests
     private static readonly IPAddress AdministratorsAddress = IPAddress.Loopback;
 
     [Fact]
-    public async Task WrongPasswordsForTheAdministratorFromManyAddressesNeverKeepItOutOfItsOwnAddress()
+    public async Task Wrong_passwords_for_the_administrator_from_many_addresses_never_keep_it_out_of_its_own_address()
     {
         FakeTimeProvider time = InProcessBmc.SimulatedTime();
         await using var bmc = await InProcessBmc.StartAsync(time: time);
@@ -69,7 +69,7 @@ public sealed class AttackerTests
     }
 
     [Fact]
-    public async Task ARakpFloodNamingTheAdministratorSlowsTheFlooderAndKeepsNobodyElseOut()
+    public async Task A_rakp_flood_naming_the_administrator_slows_the_flooder_and_keeps_nobody_else_out()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         var server = new IPEndPoint(IPAddress.Loopback, bmc.Port);

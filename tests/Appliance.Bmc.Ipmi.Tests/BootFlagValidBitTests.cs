@@ -16,7 +16,7 @@ public sealed class BootFlagValidBitTests
     private static readonly BootOverride PxeOnce = new(BootSource.Pxe, BootOverrideEnabled.Once, BootMode.Legacy);
 
     [Fact]
-    public async Task FlagsWithoutARestartLoseTheirValidBitAfter60Seconds()
+    public async Task Flags_without_a_restart_lose_their_valid_bit_after_60_seconds()
     {
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
 
@@ -34,7 +34,7 @@ public sealed class BootFlagValidBitTests
     }
 
     [Fact]
-    public async Task EachChassisControlCommandStartsTheCountdownAgain()
+    public async Task Each_chassis_control_command_starts_the_countdown_again()
     {
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
 
@@ -52,7 +52,7 @@ public sealed class BootFlagValidBitTests
     }
 
     [Fact]
-    public async Task ABootWithinTheTimeoutKeepsPersistentFlags()
+    public async Task A_boot_within_the_timeout_keeps_persistent_flags()
     {
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
 
@@ -70,7 +70,7 @@ public sealed class BootFlagValidBitTests
     }
 
     [Fact]
-    public async Task Parameter3Bit3KeepsTheFlagsAndReadsBack()
+    public async Task Parameter_3_bit_3_keeps_the_flags_and_reads_back()
     {
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
 
@@ -90,7 +90,7 @@ public sealed class BootFlagValidBitTests
     [InlineData(0x00, false)]
     [InlineData(0x01, true)] // don't clear on power up via the power button
     [InlineData(0x0E, false)] // every bit but that one
-    public async Task APowerButtonStartClearsTheFlagsUnlessBit0KeepsThem(int clearing, bool kept)
+    public async Task A_power_button_start_clears_the_flags_unless_bit_0_keeps_them(int clearing, bool kept)
     {
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
 
@@ -113,7 +113,7 @@ public sealed class BootFlagValidBitTests
     [Theory]
     [InlineData(0x00, false)]
     [InlineData(0x04, true)] // don't clear on a watchdog reset
-    public async Task AWatchdogResetClearsTheFlagsUnlessBit2KeepsThem(int clearing, bool kept)
+    public async Task A_watchdog_reset_clears_the_flags_unless_bit_2_keeps_them(int clearing, bool kept)
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true, time: InProcessBmc.SimulatedTime());
 
@@ -133,7 +133,7 @@ public sealed class BootFlagValidBitTests
     }
 
     [Fact]
-    public async Task FlagsKeptPastTheTimeoutAreStillClearedByAPowerButtonStart()
+    public async Task Flags_kept_past_the_timeout_are_still_cleared_by_a_power_button_start()
     {
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
 
@@ -151,7 +151,7 @@ public sealed class BootFlagValidBitTests
     }
 
     [Fact]
-    public async Task AnOverrideSetOutsideIpmiDoesNotExpire()
+    public async Task An_override_set_outside_ipmi_does_not_expire()
     {
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
 
@@ -164,7 +164,7 @@ public sealed class BootFlagValidBitTests
     }
 
     [Fact]
-    public async Task ARedfishOverrideSurvivesAPowerButtonStart()
+    public async Task A_redfish_override_survives_a_power_button_start()
     {
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
         var redfish = new BootOverride(BootSource.Hdd, BootOverrideEnabled.Continuous, BootMode.Uefi);
@@ -179,7 +179,7 @@ public sealed class BootFlagValidBitTests
     }
 
     [Fact]
-    public async Task ReservedBitsInParameter3AreRefused()
+    public async Task Reserved_bits_in_parameter_3_are_refused()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 

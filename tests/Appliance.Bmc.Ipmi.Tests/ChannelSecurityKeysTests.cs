@@ -11,7 +11,7 @@ public sealed class ChannelSecurityKeysTests
     private const string KeyHex = "0102030405";
 
     [Fact]
-    public async Task AKeySetWithBmcConfigIsNeededForEveryNewSession()
+    public async Task A_key_set_with_bmc_config_is_needed_for_every_new_session()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -39,7 +39,7 @@ public sealed class ChannelSecurityKeysTests
     }
 
     [Fact]
-    public async Task TheKeySurvivesARestartAndIsNotStoredInTheClear()
+    public async Task The_key_survives_a_restart_and_is_not_stored_in_the_clear()
     {
         await using var first = await InProcessBmc.StartAsync();
         const string plain = "Rack-7-secret-Kg";
@@ -59,7 +59,7 @@ public sealed class ChannelSecurityKeysTests
     }
 
     [Fact]
-    public async Task ALockedKeyCannotBeChangedOrReadBack()
+    public async Task A_locked_key_cannot_be_changed_or_read_back()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         await bmc.FreeIpmiAsync("bmc-config", "--commit", "--key-pair=Lan_Conf_Security_Keys:K_G=0x" + KeyHex);
@@ -88,7 +88,7 @@ public sealed class ChannelSecurityKeysTests
     [InlineData("0x01 0x03 0x01", "0xcc")] // reserved operation
     [InlineData("0x01 0x00 0x07", "0xcc")] // unknown key ID
     [InlineData("0x01 0x02 0x01 0x00", "0xc7")] // lock with a key value
-    public async Task MalformedRequestsAreRefusedAndChangeNothing(string data, string code)
+    public async Task Malformed_requests_are_refused_and_change_nothing(string data, string code)
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -103,7 +103,7 @@ public sealed class ChannelSecurityKeysTests
     }
 
     [Fact]
-    public async Task OperatorsGetInsufficientPrivilege()
+    public async Task Operators_get_insufficient_privilege()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -116,7 +116,7 @@ public sealed class ChannelSecurityKeysTests
     }
 
     [Fact]
-    public async Task AKeyFileGivenAtDeploymentWinsOverTheStoredKeyAndLocksIt()
+    public async Task A_key_file_given_at_deployment_wins_over_the_stored_key_and_locks_it()
     {
         await using var rig = await ProcessRig.StartAsync();
         var stored = await Tool.FreeIpmiAsync("bmc-config", rig.IpmiPort, ProcessRig.AdminUser, ProcessRig.AdminPassword, null,
@@ -140,7 +140,7 @@ public sealed class ChannelSecurityKeysTests
     }
 
     [Fact]
-    public async Task ABadKeyFileStopsTheBmcWithAMessageNamingIt()
+    public async Task A_bad_key_file_stops_the_bmc_with_a_message_naming_it()
     {
         string folder = Directory.CreateTempSubdirectory("bmc-kg-").FullName;
         try

@@ -18,7 +18,7 @@ public sealed class ChassisPowerTests
     [InlineData(17)]
     [InlineData(3)]
     [InlineData(null)]
-    public async Task PowerOnBootsTheHostAndChassisStatusFollowsPowerGood(int? suite)
+    public async Task Power_on_boots_the_host_and_chassis_status_follows_power_good(int? suite)
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -41,7 +41,7 @@ public sealed class ChassisPowerTests
     }
 
     [Fact]
-    public async Task PowerOffHoldsThePowerButtonUntilTheHostIsOff()
+    public async Task Power_off_holds_the_power_button_until_the_host_is_off()
     {
         // Simulated time: the press and its release are stamped exactly, however busy the machine is.
         FakeTimeProvider time = InProcessBmc.SimulatedTime();
@@ -72,7 +72,7 @@ public sealed class ChassisPowerTests
     }
 
     [Fact]
-    public async Task SoftShutdownAsksTheOperatingSystem()
+    public async Task Soft_shutdown_asks_the_operating_system()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true);
 
@@ -84,7 +84,7 @@ public sealed class ChassisPowerTests
     }
 
     [Fact]
-    public async Task PowerCycleTurnsTheHostOffAndBackOn()
+    public async Task Power_cycle_turns_the_host_off_and_back_on()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true);
         int boots = bmc.Sim.HostBootCount;
@@ -98,7 +98,7 @@ public sealed class ChassisPowerTests
     }
 
     [Fact]
-    public async Task HardResetAndDiagnosticInterruptPulseTheirLines()
+    public async Task Hard_reset_and_diagnostic_interrupt_pulse_their_lines()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true);
 
@@ -115,7 +115,7 @@ public sealed class ChassisPowerTests
     }
 
     [Fact]
-    public async Task ResetOrCycleWhileOffIsNotSupportedInThePresentState()
+    public async Task Reset_or_cycle_while_off_is_not_supported_in_the_present_state()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -130,7 +130,7 @@ public sealed class ChassisPowerTests
     }
 
     [Fact]
-    public async Task OperatorsMayControlPowerButReadOnlyUsersMayNot()
+    public async Task Operators_may_control_power_but_read_only_users_may_not()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -146,7 +146,7 @@ public sealed class ChassisPowerTests
     }
 
     [Fact]
-    public async Task IpmipowerReadsAndSwitchesPower()
+    public async Task Ipmipower_reads_and_switches_power()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -167,7 +167,7 @@ public sealed class ChassisPowerTests
     }
 
     [Fact]
-    public async Task IpmiChassisShowsTheChassisStatus()
+    public async Task Ipmi_chassis_shows_the_chassis_status()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true);
         bmc.Sim.SetInput(LineNames.ChassisIntrusion, true);
@@ -183,7 +183,7 @@ public sealed class ChassisPowerTests
     }
 
     [Fact]
-    public async Task TheProjectsOwnClientSwitchesPowerAsTheClusterWill()
+    public async Task The_projects_own_client_switches_power_as_the_cluster_will()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         var client = bmc.Client(InProcessBmc.OperatorUser, InProcessBmc.OperatorPassword, privilege: PrivilegeLevel.Operator);
@@ -201,7 +201,7 @@ public sealed class ChassisPowerTests
     }
 
     [Fact]
-    public async Task ARepeatedCycleOnOneSessionWhileTheFirstRunsIsTheSameRequest()
+    public async Task A_repeated_cycle_on_one_session_while_the_first_runs_is_the_same_request()
     {
         // FreeIPMI's ipmipower retransmits with a new sequence number; the BMC must not cycle twice.
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true);

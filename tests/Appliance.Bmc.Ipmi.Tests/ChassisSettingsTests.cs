@@ -9,7 +9,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class ChassisSettingsTests
 {
     [Fact]
-    public async Task IdentifyTurnsTheIdLedOnForAWhileOrUntilTurnedOff()
+    public async Task Identify_turns_the_id_led_on_for_a_while_or_until_turned_off()
     {
         // Simulated time: the timed identify lasts its two seconds however long the clients take to look.
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
@@ -40,7 +40,7 @@ public sealed class ChassisSettingsTests
     }
 
     [Fact]
-    public async Task BootdevPxeSetsAOneTimeOverrideThatTheNextBootUses()
+    public async Task Bootdev_pxe_sets_a_one_time_override_that_the_next_boot_uses()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -63,7 +63,7 @@ public sealed class ChassisSettingsTests
     [InlineData("disk", BootSource.Hdd)]
     [InlineData("cdrom", BootSource.Cd)]
     [InlineData("bios", BootSource.BiosSetup)]
-    public async Task BootdevPersistentEfiOverridesStayAfterBooting(string device, BootSource target)
+    public async Task Bootdev_persistent_efi_overrides_stay_after_booting(string device, BootSource target)
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -77,7 +77,7 @@ public sealed class ChassisSettingsTests
     }
 
     [Fact]
-    public async Task BootFlagsWrittenWithoutTheValidBitAreKeptButNotInForce()
+    public async Task Boot_flags_written_without_the_valid_bit_are_kept_but_not_in_force()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true);
 
@@ -99,7 +99,7 @@ public sealed class ChassisSettingsTests
     }
 
     [Fact]
-    public async Task BootFlagsTheHostFirmwareCannotHonourAreRefusedAndChangeNothing()
+    public async Task Boot_flags_the_host_firmware_cannot_honour_are_refused_and_change_nothing()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         await bmc.IpmitoolAsync("chassis", "bootdev", "disk", "options=persistent");
@@ -112,7 +112,7 @@ public sealed class ChassisSettingsTests
     }
 
     [Fact]
-    public async Task RawBootOptionsAsIronicSendsThem()
+    public async Task Raw_boot_options_as_ironic_sends_them_set_a_persistent_efi_pxe_override()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -128,7 +128,7 @@ public sealed class ChassisSettingsTests
     }
 
     [Fact]
-    public async Task FrontPanelEnablesDisableThePowerButtonAndShowAsLockout()
+    public async Task Front_panel_enables_disable_the_power_button_and_show_as_lockout()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -153,7 +153,7 @@ public sealed class ChassisSettingsTests
     }
 
     [Fact]
-    public async Task PowerRestorePolicyIsStoredAndShown()
+    public async Task Power_restore_policy_is_stored_and_shown()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -168,7 +168,7 @@ public sealed class ChassisSettingsTests
     }
 
     [Fact]
-    public async Task RestartCauseNamesTheChassisControlCommand()
+    public async Task Restart_cause_names_the_chassis_control_command()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 

@@ -7,7 +7,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class ChassisUsageTests
 {
     [Fact]
-    public async Task AHardPowerOffAfterASoftOneTakesEffectWhileTheHostIsStillInPost()
+    public async Task A_hard_power_off_after_a_soft_one_takes_effect_while_the_host_is_still_in_post()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         bmc.Sim.Faults.HangAtPost = true;
@@ -28,7 +28,7 @@ public sealed class ChassisUsageTests
     }
 
     [Fact]
-    public async Task PowerOnHoursCountTheTimeWithPowerGoodAndSurviveABmcRestart()
+    public async Task Power_on_hours_count_the_time_with_power_good_and_survive_a_bmc_restart()
     {
         var time = InProcessBmc.SimulatedTime();
         await using var first = await InProcessBmc.StartAsync(time: time);
@@ -55,7 +55,7 @@ public sealed class ChassisUsageTests
     }
 
     [Fact]
-    public async Task ChannelSetaccessTakesLinkAuthenticationAndIpmiMessaging()
+    public async Task Channel_setaccess_takes_link_authentication_and_ipmi_messaging()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 

@@ -4,7 +4,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class DcmiCapabilitiesTests
 {
     [Fact]
-    public async Task DiscoverShowsTheLanChannelTheSelAndPowerLimiting()
+    public async Task Discover_shows_the_lan_channel_the_sel_and_power_limiting()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -26,7 +26,7 @@ public sealed class DcmiCapabilitiesTests
     }
 
     [Fact]
-    public async Task FreeIpmiReadsTheSameAttributesIncludingHowTheSelRollsOver()
+    public async Task Freeipmi_reads_the_same_attributes_including_how_the_sel_rolls_over()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -52,7 +52,7 @@ public sealed class DcmiCapabilitiesTests
     [InlineData("0xdc", "0xc7")]
     [InlineData("0xdc 0x01 0x00", "0xc7")]
     [InlineData("0xdd 0x01", "0xcc")] // not the DCMI group extension
-    public async Task UnknownParametersAndMalformedRequestsAreRefused(string data, string code)
+    public async Task Unknown_parameters_and_malformed_requests_are_refused(string data, string code)
     {
         await using var bmc = await InProcessBmc.StartAsync();
 

@@ -8,7 +8,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class DcmiTests
 {
     [Fact]
-    public async Task PowerReadingShowsTheHostsDraw()
+    public async Task Power_reading_shows_the_hosts_draw()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true, time: InProcessBmc.SimulatedTime());
         bmc.Sim.HostLoad = 0.2;
@@ -28,7 +28,7 @@ public sealed class DcmiTests
     }
 
     [Fact]
-    public async Task NoMeasurementWhileTheHostIsOff()
+    public async Task Power_reading_is_zero_and_deactivated_while_the_host_is_off()
     {
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
         bmc.Run(TimeSpan.FromSeconds(2));

@@ -4,7 +4,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class FactoryResetTests
 {
     [Fact]
-    public async Task TheKeyTheHysteresisAndTheValidBitClearingGoBackToFactoryAndStayThere()
+    public async Task The_key_the_hysteresis_and_the_valid_bit_clearing_go_back_to_factory_and_stay_there()
     {
         await using var first = await InProcessBmc.StartAsync();
         string key = new('7', 40);

@@ -7,7 +7,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class FrontPanelPinTests
 {
     [Fact]
-    public async Task APinSetOverIpmiIsAskedForOnThePanelAndClearingItOpensSetupAgain()
+    public async Task A_pin_set_over_ipmi_is_asked_for_on_the_panel_and_clearing_it_opens_setup_again()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         await using var panel = new FrontPanelService(bmc.Host, InProcessBmc.AdminUser, InProcessBmc.AdminPassword);
@@ -39,7 +39,7 @@ public sealed class FrontPanelPinTests
     }
 
     [Fact]
-    public async Task ThePanelAcceptsExactlyThePinSetOverIpmi()
+    public async Task The_panel_accepts_exactly_the_pin_set_over_ipmi()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -57,7 +57,7 @@ public sealed class FrontPanelPinTests
     [InlineData("0x31", "0x32", "0x33", "0x41")] // "123A"
     [InlineData("0x01", "0x02", "0x03", "0x04")] // binary, not ASCII digits
     [InlineData()] // no PIN at all
-    public async Task ABadPinGetsInvalidDataFieldAndChangesNothing(params string[] pin)
+    public async Task A_bad_pin_gets_invalid_data_field_and_changes_nothing(params string[] pin)
     {
         await using var bmc = await InProcessBmc.StartAsync();
         bmc.Host.FrontPanelPolicy.SetPin("2468");
@@ -69,7 +69,7 @@ public sealed class FrontPanelPinTests
     }
 
     [Fact]
-    public async Task UnknownOperationsAndExtraBytesAreRefused()
+    public async Task Unknown_operations_and_extra_bytes_are_refused()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         bmc.Host.FrontPanelPolicy.SetPin("2468");
@@ -85,7 +85,7 @@ public sealed class FrontPanelPinTests
     }
 
     [Fact]
-    public async Task OperatorsAndReadOnlyUsersGetInsufficientPrivilege()
+    public async Task Operators_and_read_only_users_get_insufficient_privilege()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         bmc.Host.FrontPanelPolicy.SetPin("2468");

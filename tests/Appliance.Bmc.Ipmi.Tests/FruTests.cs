@@ -7,7 +7,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class FruTests
 {
     [Fact]
-    public async Task FruPrintShowsTheBoardsEeprom()
+    public async Task Fru_print_shows_the_boards_eeprom()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         FruInfo fru = bmc.Sim.Description.Simulation.Fru;
@@ -25,7 +25,7 @@ public sealed class FruTests
     }
 
     [Fact]
-    public async Task IpmiFruShowsTheBoardsEeprom()
+    public async Task Ipmi_fru_shows_the_boards_eeprom()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         FruInfo fru = bmc.Sim.Description.Simulation.Fru;
@@ -40,7 +40,7 @@ public sealed class FruTests
     }
 
     [Fact]
-    public async Task ReadsReturnTheEepromsBytesAndStopAtItsEnd()
+    public async Task Reads_return_the_eeproms_bytes_and_stop_at_its_end()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         byte[] eeprom = bmc.Sim.FruContents;
@@ -59,7 +59,7 @@ public sealed class FruTests
     }
 
     [Fact]
-    public async Task WritesReachTheEeprom()
+    public async Task Fru_writes_reach_the_eeprom_and_read_back()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         await bmc.IpmitoolAsync("fru", "print"); // read (and keep) the contents first

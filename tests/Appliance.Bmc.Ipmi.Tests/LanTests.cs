@@ -9,7 +9,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class LanTests
 {
     [Fact]
-    public async Task LanPrintShowsTheSharedNetworkSettingsAndTheCipherSuites()
+    public async Task Lan_print_shows_the_shared_network_settings_and_the_cipher_suites()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         NetworkConfiguration c = bmc.Host.Network.Current;
@@ -29,7 +29,7 @@ public sealed class LanTests
     }
 
     [Fact]
-    public async Task LanSetChangesTheSharedNetworkSettings()
+    public async Task Lan_set_changes_the_shared_network_settings()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         var changes = new List<NetworkConfiguration>();
@@ -68,7 +68,7 @@ public sealed class LanTests
     }
 
     [Fact]
-    public async Task TheBadPasswordThresholdIsTheLockoutPolicyRedfishShowsToo()
+    public async Task The_bad_password_threshold_is_the_lockout_policy_redfish_shows_too()
     {
         // FreeIPMI reads and writes LAN parameter 26; ipmitool 1.8.19's "bad_pass_thresh" asks for
         // parameter 25 (destination address VLAN tags), which this BMC rightly does not have.
@@ -116,7 +116,7 @@ public sealed class LanTests
     }
 
     [Fact]
-    public async Task BadAddressesAreRefusedAndChangeNothing()
+    public async Task Bad_addresses_are_refused_and_change_nothing()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         NetworkConfiguration before = bmc.Host.Network.Current;
@@ -138,7 +138,7 @@ public sealed class LanTests
     }
 
     [Fact]
-    public async Task ACipherSuiteLimitedToUserCannotControlPower()
+    public async Task A_cipher_suite_limited_to_user_cannot_control_power()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -158,7 +158,7 @@ public sealed class LanTests
     }
 
     [Fact]
-    public async Task ChannelAccessAndItsPrivilegeLimit()
+    public async Task Channel_access_limits_the_privilege_of_new_sessions_and_only_an_administrator_may_change_it()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 

@@ -9,7 +9,7 @@ public sealed class McTests
     [InlineData(17)]
     [InlineData(3)]
     [InlineData(null)]
-    public async Task McInfoDescribesTheBmc(int? suite)
+    public async Task Mc_info_describes_the_bmc_its_ipmi_version_and_the_devices_it_supports(int? suite)
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -29,7 +29,7 @@ public sealed class McTests
     }
 
     [Fact]
-    public async Task WithoutASuiteIpmitoolPicksSuite17FromTheAdvertisedList()
+    public async Task Without_a_suite_ipmitool_picks_suite_17_from_the_advertised_list()
     {
         // ipmitool asks Get Channel Cipher Suites first; a BMC that does not answer costs it a 10 s wait and a fallback.
         await using var bmc = await InProcessBmc.StartAsync();
@@ -41,7 +41,7 @@ public sealed class McTests
     }
 
     [Fact]
-    public async Task GuidsAreTheBmcsPersistentOnes()
+    public async Task Guids_are_the_bmcs_persistent_ones()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -57,7 +57,7 @@ public sealed class McTests
     }
 
     [Fact]
-    public async Task BmcInfoShowsTheDeviceAndTheLanChannel()
+    public async Task Bmc_info_shows_the_device_and_the_lan_channel()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -75,7 +75,7 @@ public sealed class McTests
     }
 
     [Fact]
-    public async Task SelfTestPassesAndReportsAFruEepromThatStopsAnswering()
+    public async Task Self_test_passes_and_reports_a_fru_eeprom_that_stops_answering()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -91,7 +91,7 @@ public sealed class McTests
     }
 
     [Fact]
-    public async Task UnknownCommandsGetC1AndMalformedOnesC7OrCC()
+    public async Task Unknown_commands_get_c1_and_malformed_ones_c7_or_cc()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 

@@ -8,7 +8,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class PowerLimitTests
 {
     [Fact]
-    public async Task IpmitoolSetsActivatesAndReadsThePowerLimit()
+    public async Task Ipmitool_sets_activates_and_reads_the_power_limit()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -41,7 +41,7 @@ public sealed class PowerLimitTests
     }
 
     [Fact]
-    public async Task AnOutOfRangeLimitGetsTheDcmiCodeAndChangesNothing()
+    public async Task An_out_of_range_limit_gets_the_dcmi_code_and_changes_nothing()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         await bmc.IpmitoolAsync("dcmi", "power", "set_limit", "limit", "420");
@@ -61,7 +61,7 @@ public sealed class PowerLimitTests
     }
 
     [Fact]
-    public async Task AHostAboveAnActiveLimitForTheCorrectionTimeIsLoggedAndWithPowerOffTurnedOff()
+    public async Task A_host_above_an_active_limit_for_the_correction_time_is_logged_and_with_power_off_turned_off()
     {
         FakeTimeProvider time = InProcessBmc.SimulatedTime();
         await using var bmc = await InProcessBmc.StartAsync(time: time);

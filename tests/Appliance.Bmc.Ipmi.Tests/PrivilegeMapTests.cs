@@ -15,7 +15,7 @@ public sealed class PrivilegeMapTests
     private static readonly HashSet<(NetFn, byte)> SystemInterfaceOnly = [((NetFn)0x30, 0x73)];
 
     [Fact]
-    public async Task EveryCommandAnswersEachPrivilegeAsTheDeclaredMapSays()
+    public async Task Every_command_answers_each_privilege_as_the_declared_map_says()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         var declared = bmc.Service.Commands.Table.Declared.ToList();

@@ -17,7 +17,7 @@ public sealed class ProcessTests
     private const byte GetSelEntry = 0x43;
 
     [Fact]
-    public async Task EveryAcknowledgedSelEntrySurvivesKill9()
+    public async Task Every_acknowledged_sel_entry_survives_kill_9()
     {
         await using var rig = await ProcessRig.StartAsync();
         var acknowledged = new ConcurrentDictionary<int, ushort>(); // counter -> record ID
@@ -71,7 +71,7 @@ public sealed class ProcessTests
     }
 
     [Fact]
-    public async Task AKilledBmcComesBackWithoutDisturbingARunningHost()
+    public async Task A_killed_bmc_comes_back_without_disturbing_a_running_host()
     {
         await using var rig = await ProcessRig.StartAsync();
         var on = await rig.IpmitoolAsync("chassis", "power", "on");
@@ -96,7 +96,7 @@ public sealed class ProcessTests
     }
 
     [Fact]
-    public async Task ColdResetRestartsTheBmcServicesAndLeavesTheHostAlone()
+    public async Task Cold_reset_restarts_the_bmc_services_and_leaves_the_host_alone()
     {
         await using var rig = await ProcessRig.StartAsync();
         await rig.IpmitoolAsync("chassis", "power", "on");

@@ -12,7 +12,7 @@ public sealed class RefusalTests
     [InlineData(0, "invalid authentication algorithm")]
     [InlineData(1, "invalid integrity algorithm")]
     [InlineData(2, "invalid confidentiality algorithm")]
-    public async Task CipherSuitesWithoutIntegrityOrConfidentialityAreRefused(int suite, string reason)
+    public async Task Cipher_suites_without_integrity_or_confidentiality_are_refused(int suite, string reason)
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -25,7 +25,7 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task Ipmi15SessionsAreRefused()
+    public async Task Ipmi_1_5_sessions_are_refused()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -41,7 +41,7 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task NullAndAnonymousUsersAreRefused()
+    public async Task Null_and_anonymous_users_are_refused()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -54,7 +54,7 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task WrongPasswordAndUnknownUserLookTheSameAndRepeatedFailuresLockTheAccount()
+    public async Task Wrong_password_and_unknown_user_look_the_same_and_repeated_failures_lock_the_account()
     {
         FakeTimeProvider time = InProcessBmc.SimulatedTime();
         await using var bmc = await InProcessBmc.StartAsync(time: time);
@@ -84,7 +84,7 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task ASessionCannotRiseAboveItsUsersPrivilege()
+    public async Task A_session_cannot_rise_above_its_users_privilege()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 

@@ -21,7 +21,7 @@ public sealed class RobustnessTests
         [0x00, 0x80, 0x81, 0x82, 0x83, 0xC0, 0xC5, 0xC7, 0xC8, 0xC9, 0xCB, 0xCC, 0xCD, 0xCE, 0xD5, 0xD6];
 
     [Fact]
-    public async Task RandomAndMutatedDatagramsDoNotHurtTheBmc()
+    public async Task Random_and_mutated_datagrams_do_not_hurt_the_bmc()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true);
         var server = new IPEndPoint(IPAddress.Loopback, bmc.Port);
@@ -168,7 +168,7 @@ public sealed class RobustnessTests
     }
 
     [Fact]
-    public async Task MalformedRequestsToEveryCommandGetProperCompletionCodes()
+    public async Task Malformed_requests_to_every_command_get_proper_completion_codes()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true);
         var random = new Random(20261126);

@@ -9,7 +9,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class SelTests
 {
     [Fact]
-    public async Task PowerEventsAreListedUnderTheirSensorsName()
+    public async Task Power_events_are_listed_under_their_sensors_name()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         await bmc.IpmitoolAsync("chassis", "power", "on");
@@ -26,7 +26,7 @@ public sealed class SelTests
     }
 
     [Fact]
-    public async Task AddSelEntryStoresTheRecordWithTheBmcsIdAndTimestamp()
+    public async Task Add_sel_entry_stores_the_record_with_the_bmcs_id_and_timestamp()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -46,7 +46,7 @@ public sealed class SelTests
     }
 
     [Fact]
-    public async Task RecordTypesOutsideSystemAndOemAreRefused()
+    public async Task Record_types_outside_system_and_oem_are_refused()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -59,7 +59,7 @@ public sealed class SelTests
     }
 
     [Fact]
-    public async Task PlatformEventsFromIpmitoolEventAreLogged()
+    public async Task Platform_events_from_ipmitool_event_are_logged()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -71,7 +71,7 @@ public sealed class SelTests
     }
 
     [Fact]
-    public async Task ClearingLeavesOnlyTheEventSayingTheLogWasCleared()
+    public async Task Clearing_leaves_only_the_event_saying_the_log_was_cleared()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         for (int i = 0; i < 3; i++)
@@ -93,7 +93,7 @@ public sealed class SelTests
     }
 
     [Fact]
-    public async Task DeleteTakesOneEntryAndNeedsTheCurrentReservation()
+    public async Task Delete_takes_one_entry_and_needs_the_current_reservation()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         for (int i = 0; i < 3; i++)
@@ -110,7 +110,7 @@ public sealed class SelTests
     }
 
     [Fact]
-    public async Task PartialReadsNeedTheCurrentReservationAndFollowTheNextRecordId()
+    public async Task Partial_reads_need_the_current_reservation_and_follow_the_next_record_id()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         await bmc.IpmitoolAsync("event", "1");
@@ -131,7 +131,7 @@ public sealed class SelTests
     }
 
     [Fact]
-    public async Task SelTimeCanBeSetAndStampsNewEntries()
+    public async Task Sel_time_can_be_set_and_stamps_new_entries()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         var when = new DateTimeOffset(2030, 6, 1, 12, 0, 0, TimeSpan.Zero);
@@ -148,7 +148,7 @@ public sealed class SelTests
     }
 
     [Fact]
-    public async Task ManyEntriesAreListedInOrderByBothTools()
+    public async Task Many_entries_are_listed_in_order_by_both_tools()
     {
         await using var bmc = await InProcessBmc.StartAsync();
         for (int i = 0; i < 60; i++)

@@ -6,7 +6,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class SensorHysteresisTests
 {
     [Fact]
-    public async Task HysteresisCommittedWithSensorsConfigHoldsCrossingsUntilTheReadingIsBackPastIt()
+    public async Task Hysteresis_committed_with_sensors_config_holds_crossings_until_the_reading_is_back_past_it()
     {
         await using var bmc = await RunningBmcAsync();
         SensorState cpu = bmc.Host.Sensors.ByName("CPU0 Temp")!;
@@ -44,7 +44,7 @@ public sealed class SensorHysteresisTests
     }
 
     [Fact]
-    public async Task HysteresisSetWithRawSurvivesARestartAndShowsInTheSdr()
+    public async Task Hysteresis_set_with_raw_survives_a_restart_and_shows_in_the_sdr()
     {
         var time = InProcessBmc.SimulatedTime();
         using var sim = InProcessBmc.NewBoard(hostOn: false, time);
@@ -79,7 +79,7 @@ public sealed class SensorHysteresisTests
     [InlineData("0x99 0xff 0x01 0x01", "0xcb")] // no such sensor
     [InlineData("0x03 0xff 0x01", "0xc7")]
     [InlineData("0x03 0xff 0x01 0x01 0x00", "0xc7")]
-    public async Task NonThresholdSensorsAndBadLengthsAreRefusedAndChangeNothing(string data, string code)
+    public async Task Non_threshold_sensors_and_bad_lengths_are_refused_and_change_nothing(string data, string code)
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -91,7 +91,7 @@ public sealed class SensorHysteresisTests
     }
 
     [Fact]
-    public async Task ReadOnlyUsersMayReadButNotSetHysteresis()
+    public async Task Read_only_users_may_read_but_not_set_hysteresis()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 

@@ -43,7 +43,7 @@ public sealed class SensorTests
     [Theory]
     [InlineData(17)]
     [InlineData(3)]
-    public async Task SdrElistShowsEveryBoardSensorWithItsValueAndUnit(int suite)
+    public async Task Sdr_elist_shows_every_board_sensor_with_its_value_and_unit(int suite)
     {
         await using var bmc = await RunningBmcAsync();
 
@@ -69,7 +69,7 @@ public sealed class SensorTests
     }
 
     [Fact]
-    public async Task IpmiSensorsShowsEveryBoardSensorWithItsValueAndUnit()
+    public async Task Ipmi_sensors_shows_every_board_sensor_with_its_value_and_unit()
     {
         await using var bmc = await RunningBmcAsync();
 
@@ -87,7 +87,7 @@ public sealed class SensorTests
     }
 
     [Fact]
-    public async Task SensorGetShowsTheBoardFilesThresholdsAndHysteresis()
+    public async Task Sensor_get_shows_the_board_files_thresholds_and_hysteresis()
     {
         await using var bmc = await RunningBmcAsync();
 
@@ -113,7 +113,7 @@ public sealed class SensorTests
     }
 
     [Fact]
-    public async Task SensorsThatNeedHostPowerHaveNoReadingWhileTheHostIsOff()
+    public async Task Sensors_that_need_host_power_have_no_reading_while_the_host_is_off()
     {
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
         bmc.Run(TimeSpan.FromSeconds(2));
@@ -129,7 +129,7 @@ public sealed class SensorTests
     }
 
     [Fact]
-    public async Task AReadingPastACriticalThresholdShowsAndIsLogged()
+    public async Task A_reading_past_a_critical_threshold_shows_and_is_logged()
     {
         await using var bmc = await RunningBmcAsync();
 
@@ -145,7 +145,7 @@ public sealed class SensorTests
     }
 
     [Fact]
-    public async Task ASensorWhoseDeviceStopsAnsweringHasNoReading()
+    public async Task A_sensor_whose_device_stops_answering_has_no_reading()
     {
         await using var bmc = await RunningBmcAsync();
 
@@ -158,7 +158,7 @@ public sealed class SensorTests
     }
 
     [Fact]
-    public async Task ThresholdsSetOverIpmiApplyAtOnceAndSurviveABmcRestart()
+    public async Task Thresholds_set_over_ipmi_apply_at_once_and_survive_a_bmc_restart()
     {
         var time = InProcessBmc.SimulatedTime();
         using var sim = InProcessBmc.NewBoard(hostOn: true, time);
@@ -199,7 +199,7 @@ public sealed class SensorTests
     }
 
     [Fact]
-    public async Task TheSdrDescribesNewHysteresisAtOnceAndSdrCachesStayValid()
+    public async Task The_sdr_describes_new_hysteresis_at_once_and_sdr_caches_stay_valid()
     {
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
         var cached = await bmc.FreeIpmiAsync("ipmi-sensors", "--sensors=2"); // fills FreeIPMI's SDR cache
@@ -231,7 +231,7 @@ public sealed class SensorTests
     }
 
     [Fact]
-    public async Task ThresholdsOutOfOrderOrForLevelsTheSensorLacksAreRefused()
+    public async Task Thresholds_out_of_order_or_for_levels_the_sensor_lacks_are_refused()
     {
         await using var bmc = await RunningBmcAsync();
 
@@ -244,7 +244,7 @@ public sealed class SensorTests
     }
 
     [Fact]
-    public async Task EventsCanBeSwitchedOffForASensor()
+    public async Task Events_can_be_switched_off_for_a_sensor()
     {
         await using var bmc = await RunningBmcAsync();
 

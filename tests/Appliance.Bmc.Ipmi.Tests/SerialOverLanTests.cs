@@ -9,10 +9,12 @@ namespace Appliance.Bmc.Ipmi.Tests;
 /// </summary>
 public sealed class SerialOverLanTests
 {
+    private const string OtherLoopback = "127.0.0.2";
+
     private const string HostShell = "PS1='host$ ' exec /bin/bash --norc --noprofile -i";
 
     [Fact]
-    public async Task IpmitoolSolShowsWhatTheHostPrintedBeforeAndRunsWhatIsTyped()
+    public async Task Ipmitool_sol_shows_what_the_host_printed_before_and_runs_what_is_typed()
     {
         await using ProcessRig rig = await HostWithShellAsync();
         await using TerminalProgram sol = Ipmitool(rig, "sol", "activate");
@@ -35,7 +37,7 @@ public sealed class SerialOverLanTests
     }
 
     [Fact]
-    public async Task ASecondActivationIsRefusedAndDeactivateFreesTheConsoleForAnother()
+    public async Task A_second_activation_is_refused_and_deactivate_frees_the_console_for_another()
     {
         await using ProcessRig rig = await HostWithShellAsync();
         await using TerminalProgram first = Ipmitool(rig, "sol", "activate");
@@ -71,7 +73,7 @@ public sealed class SerialOverLanTests
     }
 
     [Fact]
-    public async Task IpmiconsoleRunsWhatIsTyped()
+    public async Task Ipmiconsole_runs_what_is_typed()
     {
         await using ProcessRig rig = await HostWithShellAsync(LowUdpPort());
         await using TerminalProgram console = TerminalProgram.Start("ipmiconsole",
@@ -94,7 +96,63 @@ public sealed class SerialOverLanTests
     }
 
     [Fact]
-    public async Task ABreakTypedAtIpmitoolReachesTheHostsSerialPort()
+    public async Task The_bmc_has_one_console_whichever_endpoint_it_is_asked_for()
+    {
+        // Two endpoints of one BMC, as in the rack (loopback and the management address): 127.0.0.1 and 127.0.0.2.
+        int secondPort = LowUdpPort(OtherLoopback);
+        await using ProcessRig rig = await HostWithShellAsync(LowUdpPort(), ["--ipmi", $"{OtherLoopback}:{secondPort.ToString(CultureInfo.InvariantCulture)}"]);
+        string first = $"127.0.0.1:{rig.IpmiPort.ToString(CultureInfo.InvariantCulture)}";
+        string second = $"{OtherLoopback}:{secondPort.ToString(CultureInfo.InvariantCulture)}";
+        await using TerminalProgram holder = Ipmitool(rig, "sol", "activate");
+        await holder.WaitForAsync("host$ ");
+
+        Tool.Result refused = await IpmitoolAtAsync(OtherLoopback, secondPort, "sol", "activate");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("SOL payload already active on another session", refused.All, StringComparison.Ordinal);
+        await using (TerminalProgram polite = Ipmiconsole(second, "--dont-steal"))
+        {
+            await polite.WaitForAsync("SOL in use");
+            await polite.ExitAsync();
+            Assert.DoesNotContain("[SOL established]", polite.Output, StringComparison.Ordinal);
+        }
+
+        // One session table: asked through the other endpoint, the BMC counts the holder's session beside the asker's,
+        // and the holder's console still works.
+        Tool.Result sessions = await IpmitoolAtAsync(OtherLoopback, secondPort, "session", "info", "all");
+        Assert.Matches(@"active sessions\s+: 2\n", sessions.StdOut);
+        int mark = holder.Output.Length;
+        holder.Type("echo $((3*4))\r");
+        await holder.WaitForAsync("12", mark);
+
+        // ipmiconsole takes the console over through the other endpoint (Deactivate Payload, then its own
+        // activation): the holder is done and the console is the taker's.
+        await using TerminalProgram taker = Ipmiconsole(second);
+        await taker.WaitForAsync("[SOL established]");
+        int typedAt = holder.Output.Length;
+        holder.Type("echo lost\r");
+        Assert.NotEqual(0, await holder.ExitAsync(seconds: 60));
+        Assert.DoesNotContain("lost", holder.Output[typedAt..], StringComparison.Ordinal);
+        Assert.DoesNotContain("lost", taker.Output, StringComparison.Ordinal);
+        mark = taker.Output.Length;
+        taker.Type("echo $((9*9))\r");
+        await taker.WaitForAsync("81", mark);
+
+        // Now the first endpoint is the one refused.
+        Tool.Result refusedFirst = await IpmitoolAtAsync("127.0.0.1", rig.IpmiPort, "sol", "activate");
+        Assert.Contains("SOL payload already active on another session", refusedFirst.All, StringComparison.Ordinal);
+        await using (TerminalProgram polite = Ipmiconsole(first, "--dont-steal"))
+        {
+            await polite.WaitForAsync("SOL in use");
+            await polite.ExitAsync();
+            Assert.DoesNotContain("[SOL established]", polite.Output, StringComparison.Ordinal);
+        }
+
+        taker.Type("&.");
+        Assert.Equal(0, await taker.ExitAsync());
+    }
+
+    [Fact]
+    public async Task A_break_typed_at_ipmitool_reaches_the_hosts_serial_port()
     {
         await using ProcessRig rig = await HostWithShellAsync();
         await using TerminalProgram sol = Ipmitool(rig, "sol", "activate");
@@ -107,7 +165,7 @@ public sealed class SerialOverLanTests
     }
 
     [Fact]
-    public async Task SolConfigurationIsKeptAcrossBmcRestartsAndBadValuesChangeNothing()
+    public async Task Sol_configuration_is_kept_across_bmc_restarts_and_bad_values_change_nothing()
     {
         await using ProcessRig rig = await ProcessRig.StartAsync();
         foreach (string[] set in new[]
@@ -138,7 +196,7 @@ public sealed class SerialOverLanTests
     }
 
     [Fact]
-    public async Task ActivationNeedsSolsPrivilegeAndSolEnabled()
+    public async Task Activation_needs_sols_privilege_and_sol_enabled()
     {
         await using ProcessRig rig = await ProcessRig.StartAsync();
         Assert.Equal(0, (await rig.IpmitoolAsync("sol", "set", "privilege-level", "admin")).ExitCode);
@@ -152,9 +210,9 @@ public sealed class SerialOverLanTests
         Assert.Contains("SOL payload disabled", disabled.All, StringComparison.Ordinal);
     }
 
-    private static async Task<ProcessRig> HostWithShellAsync(int ipmiPort = 0)
+    private static async Task<ProcessRig> HostWithShellAsync(int ipmiPort = 0, string[]? bmcArguments = null)
     {
-        ProcessRig rig = await ProcessRig.StartAsync(["--host-console", HostShell], ipmiPort);
+        ProcessRig rig = await ProcessRig.StartAsync(["--host-console", HostShell], ipmiPort, bmcArguments: bmcArguments);
         try
         {
             Tool.Result on = await rig.IpmitoolAsync("chassis", "power", "on");
@@ -170,7 +228,7 @@ public sealed class SerialOverLanTests
     }
 
     // Below 32768, outside Linux's ephemeral range: FreeIPMI's ipmiconsole takes no higher port.
-    private static int LowUdpPort()
+    private static int LowUdpPort(string address = "127.0.0.1")
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -178,7 +236,7 @@ public sealed class SerialOverLanTests
             using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
             try
             {
-                probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+                probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(address), port));
                 return port;
             }
             catch (System.Net.Sockets.SocketException) when (attempt < 100)
@@ -189,4 +247,10 @@ public sealed class SerialOverLanTests
 
     private static TerminalProgram Ipmitool(ProcessRig rig, params string[] command) => TerminalProgram.Start("ipmitool",
         ["-I", "lanplus", "-H", "127.0.0.1", "-p", rig.IpmiPort.ToString(CultureInfo.InvariantCulture), "-U", ProcessRig.AdminUser, "-P", ProcessRig.AdminPassword, "-C", "17", .. command]);
+
+    private static Task<Tool.Result> IpmitoolAtAsync(string host, int port, params string[] command) => Tool.RunAsync("ipmitool",
+        ["-I", "lanplus", "-H", host, "-p", port.ToString(CultureInfo.InvariantCulture), "-U", ProcessRig.AdminUser, "-P", ProcessRig.AdminPassword, "-C", "17", .. command]);
+
+    private static TerminalProgram Ipmiconsole(string hostAndPort, params string[] options) =>
+        TerminalProgram.Start("ipmiconsole", ["-h", hostAndPort, "-u", ProcessRig.AdminUser, "-p", ProcessRig.AdminPassword, .. options]);
 }

@@ -6,7 +6,7 @@ namespace Appliance.Bmc.Ipmi.Tests;
 public sealed class UserTests
 {
     [Fact]
-    public async Task UserListShowsTheAccountsInTheirSlots()
+    public async Task User_list_shows_the_accounts_in_their_slots()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -25,7 +25,7 @@ public sealed class UserTests
     }
 
     [Fact]
-    public async Task ANewUserCreatedOverIpmiCanLogInAndIsTheSameAccountForRedfish()
+    public async Task A_new_user_created_over_ipmi_can_log_in_and_is_the_same_account_for_redfish()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -50,7 +50,7 @@ public sealed class UserTests
     }
 
     [Fact]
-    public async Task PasswordsCanBeSetAndTestedInBothForms()
+    public async Task Passwords_can_be_set_and_tested_in_both_forms()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -70,7 +70,45 @@ public sealed class UserTests
     }
 
     [Fact]
-    public async Task PasswordsBreakingTheAccountPolicyAreRefused()
+    public async Task A_password_changed_elsewhere_counts_from_the_next_login()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+        int id = bmc.Host.Accounts.Find(InProcessBmc.OperatorUser)!.Id;
+        const string NewPassword = "Oper-pass-changed-2";
+
+        // Logins with both suites first, so that the BMC has worked with the old password.
+        var before3 = await OperatorLoginAsync(bmc, InProcessBmc.OperatorPassword, 3);
+        var before17 = await OperatorLoginAsync(bmc, InProcessBmc.OperatorPassword, 17);
+        bmc.Host.Accounts.SetPassword(id, NewPassword); // as Redfish changes it
+        var new3 = await OperatorLoginAsync(bmc, NewPassword, 3);
+        var new17 = await OperatorLoginAsync(bmc, NewPassword, 17);
+        var old3 = await OperatorLoginAsync(bmc, InProcessBmc.OperatorPassword, 3);
+        var old17 = await OperatorLoginAsync(bmc, InProcessBmc.OperatorPassword, 17);
+
+        Assert.Contains("Chassis Power is off", before3.StdOut);
+        Assert.Contains("Chassis Power is off", before17.StdOut);
+        Assert.Contains("Chassis Power is off", new3.StdOut);
+        Assert.Contains("Chassis Power is off", new17.StdOut);
+        Assert.Contains("Unable to establish IPMI v2 / RMCP+ session", old3.StdErr);
+        Assert.Contains("Unable to establish IPMI v2 / RMCP+ session", old17.StdErr);
+    }
+
+    [Fact]
+    public async Task An_account_disabled_after_a_login_cannot_log_in_again()
+    {
+        await using var bmc = await InProcessBmc.StartAsync();
+        int id = bmc.Host.Accounts.Find(InProcessBmc.OperatorUser)!.Id;
+
+        var before = await OperatorLoginAsync(bmc, InProcessBmc.OperatorPassword, 3);
+        bmc.Host.Accounts.Update(id, enabled: false);
+        var after = await OperatorLoginAsync(bmc, InProcessBmc.OperatorPassword, 3);
+
+        Assert.Contains("Chassis Power is off", before.StdOut);
+        Assert.Contains("Unable to establish IPMI v2 / RMCP+ session", after.StdErr);
+    }
+
+    [Fact]
+    public async Task Passwords_breaking_the_account_policy_are_refused()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -83,7 +121,7 @@ public sealed class UserTests
     }
 
     [Fact]
-    public async Task DisabledUsersAndUsersWithoutIpmiAccessCannotLogIn()
+    public async Task Disabled_users_and_users_without_ipmi_access_cannot_log_in()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -101,7 +139,7 @@ public sealed class UserTests
     }
 
     [Fact]
-    public async Task TheLastAdministratorCannotBeDisabledOrDemoted()
+    public async Task The_last_administrator_cannot_be_disabled_or_demoted()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -115,7 +153,7 @@ public sealed class UserTests
     }
 
     [Fact]
-    public async Task AnEmptyNameDeletesTheUserAndTheNullUserCannotBeNamed()
+    public async Task An_empty_name_deletes_the_user_and_the_null_user_cannot_be_named()
     {
         await using var bmc = await InProcessBmc.StartAsync();
 
@@ -127,4 +165,7 @@ public sealed class UserTests
         Assert.NotEqual(0, nameNull.ExitCode);
         Assert.Equal(2, bmc.Host.Accounts.List().Count);
     }
+
+    private static Task<Tool.Result> OperatorLoginAsync(InProcessBmc bmc, string password, int suite) =>
+        Tool.IpmitoolAsync(bmc.Port, InProcessBmc.OperatorUser, password, suite, "-L", "OPERATOR", "chassis", "power", "status");
 }

@@ -15,7 +15,7 @@ public sealed class WatchdogTests
         ["raw", "0x06", "0x24", "0x04", $"0x{(preTimeoutInterrupt << 4) | action:x2}", $"0x{preTimeoutSeconds:x2}", "0x10", $"0x{countdown & 0xFF:x2}", $"0x{countdown >> 8:x2}"];
 
     [Fact]
-    public async Task ExpiryResetsTheHostLogsTheEventAndRecordsTheCause()
+    public async Task Expiry_resets_the_host_logs_the_event_and_records_the_cause()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true, time: InProcessBmc.SimulatedTime());
 
@@ -46,7 +46,7 @@ public sealed class WatchdogTests
     }
 
     [Fact]
-    public async Task PowerDownActionTurnsTheHostOff()
+    public async Task Power_down_action_turns_the_host_off()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true, time: InProcessBmc.SimulatedTime());
 
@@ -61,7 +61,7 @@ public sealed class WatchdogTests
     }
 
     [Fact]
-    public async Task ResettingInTimeKeepsTheHostRunning()
+    public async Task Resetting_in_time_keeps_the_host_running()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true, time: InProcessBmc.SimulatedTime());
 
@@ -81,7 +81,7 @@ public sealed class WatchdogTests
     }
 
     [Fact]
-    public async Task PreTimeoutNmiComesBeforeTheExpiry()
+    public async Task Pre_timeout_nmi_comes_before_the_expiry()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true, time: InProcessBmc.SimulatedTime());
 
@@ -98,7 +98,7 @@ public sealed class WatchdogTests
     }
 
     [Fact]
-    public async Task TheWatchdogStopsWhenTheHostPowersOff()
+    public async Task The_watchdog_stops_when_the_host_powers_off()
     {
         await using var bmc = await InProcessBmc.StartAsync(hostOn: true, time: InProcessBmc.SimulatedTime());
 
@@ -114,7 +114,7 @@ public sealed class WatchdogTests
     }
 
     [Fact]
-    public async Task BadSettingsAreRefusedAndAnUnsetWatchdogCannotStart()
+    public async Task Bad_settings_are_refused_and_an_unset_watchdog_cannot_start()
     {
         await using var bmc = await InProcessBmc.StartAsync(time: InProcessBmc.SimulatedTime());
 

@@ -81,13 +81,10 @@ public sealed class EnrollTests
     }
 
     [Fact]
-    public async Task Enrolling_a_known_name_or_with_missing_arguments_is_refused_before_the_bmc_is_touched()
+    public async Task Enrolling_with_missing_arguments_is_refused_before_the_bmc_is_touched_and_a_node_enrolled_once_is_refused_again()
     {
         await using var bmc = await NodeBmc.StartAsync();
         await using var rack = await TestRack.StartAsync(1);
-
-        var known = await rack.AdminAsync("node", "enroll", "n1", "--bmc", bmc.Endpoint, "--user", "admin", "--password-file", bmc.AdminPasswordFile);
-        Assert.Equal((1, "appliance: a node named 'n1' is already known"), (known.Exit, known.Stderr.Trim()));
 
         var noBmc = await rack.AdminAsync("node", "enroll", "n9", "--user", "admin", "--password-file", bmc.AdminPasswordFile);
         Assert.Equal((2, "appliance: Option '--bmc' is required. (see 'appliance node enroll --help')"), (noBmc.Exit, noBmc.Stderr.Trim()));
@@ -99,7 +96,19 @@ public sealed class EnrollTests
         var badBmc = await rack.AdminAsync("node", "enroll", "n9", "--bmc", "host:port", "--user", "admin", "--password-file", bmc.AdminPasswordFile);
         Assert.Equal((1, "appliance: bmc must be the BMC's HOST or HOST:PORT (IPMI over LAN, port 623 by default)"), (badBmc.Exit, badBmc.Stderr.Trim()));
 
+        var badRedfish = await rack.AdminAsync("node", "enroll", "n9", "--bmc", bmc.Endpoint, "--user", "admin", "--password-file", bmc.AdminPasswordFile, "--redfish", "http://x");
+        Assert.Equal((1, "appliance: redfish must be the BMC's Redfish service as https://HOST[:PORT]"), (badRedfish.Exit, badRedfish.Stderr.Trim()));
+
         Assert.DoesNotContain("cluster", bmc.AsAdmin("user", "list", "1").Output);
+        Assert.Single((await rack.AdminJsonAsync("node", "list")).EnumerateArray());
+
+        // n1 joined without a BMC account (its host has no system interface here): enrolling gives it one and keeps it a member.
+        var joined = await rack.AdminAsync("node", "enroll", "n1", "--bmc", bmc.Endpoint, "--user", "admin", "--password-file", bmc.AdminPasswordFile, "--json");
+        Assert.True(joined.Exit == 0, joined.ToString());
+        Assert.Equal(("member", true, bmc.Endpoint), (joined.Json.GetProperty("phase").GetString(), joined.Json.GetProperty("bmcAccount").GetBoolean(), joined.Json.GetProperty("bmc").GetString()));
+
+        var again = await rack.AdminAsync("node", "enroll", "n1", "--bmc", bmc.Endpoint, "--user", "admin", "--password-file", bmc.AdminPasswordFile);
+        Assert.Equal((1, $"appliance: node 'n1' is already known with the cluster's account on its BMC ({bmc.Endpoint})"), (again.Exit, again.Stderr.Trim()));
         Assert.Single((await rack.AdminJsonAsync("node", "list")).EnumerateArray());
     }
 }

@@ -20,6 +20,9 @@ internal sealed class NodeBmc : IAsyncDisposable
     public int IpmiPort => _processes.IpmiPort;
     public string Endpoint => $"127.0.0.1:{IpmiPort}";
 
+    /// <summary>The BMC's Redfish service.</summary>
+    public string RedfishUrl => $"https://127.0.0.1:{_processes.RedfishPort}";
+
     /// <summary>The host's system interface (its /dev/ipmi0), served by the board and answered by the BMC.</summary>
     public string SystemInterface => _processes.SystemInterface;
     public string Log => _processes.BmcLog();

@@ -65,7 +65,7 @@ public sealed class VmTests(NodeAgent agent) : IClassFixture<NodeAgent>
             (["--vcpus", "1", "--memory", "lots", "--image", NodeAgent.Data], 1, "appliance: --memory 'lots' is not a size in MiB such as 512, 512M or 2G"),
             (["--vcpus", "1", "--memory", "128"], 1, "appliance: give --image (a disk to boot) or --kernel (direct kernel boot)"),
             (["--vcpus", "1", "--memory", "128", "--image", NodeAgent.Data, "--node", "n9"], 1, "appliance: there is no node named 'n9'"),
-            (["--vcpus", "4096", "--memory", "128", "--image", NodeAgent.Data], 1, "appliance: no ready node has room for 4096 vCPUs and 128 MiB (free: n1 "),
+            (["--vcpus", "4096", "--memory", "128", "--image", NodeAgent.Data], 1, "appliance: no ready node has room for 4096 vCPUs and 128 MiB, and no dormant node could run it (free: n1 "),
             (["--memory", "128", "--image", NodeAgent.Data], 2, "appliance: Option '--vcpus' is required. (see 'appliance vm create --help')"),
         };
         foreach (var (args, exit, error) in cases)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace Appliance.E2E.Tests;
@@ -27,7 +26,7 @@ public sealed partial class HostSideTests : IDisposable
 
     public HostSideTests()
     {
-        File.WriteAllText(_boardFile, SmallBoard());
+        File.WriteAllText(_boardFile, SmallBoard.Json(BoardThreads, BoardMemoryMiB));
         try
         {
             _rack = new Rack(1, _boardFile);
@@ -370,23 +369,5 @@ public sealed partial class HostSideTests : IDisposable
         (int exit, string output) = Command.Run(file, args);
         Assert.True(exit == 0, $"{file} {string.Join(' ', args)}: {output}");
         return output;
-    }
-
-    /// <summary>hc1 with a test rack's inventory: CPU0 with one core of two threads, one 4 GiB DIMM.</summary>
-    private static string SmallBoard()
-    {
-        JsonObject board = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "hw", "boards", "hc1.json")),
-            documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!.AsObject();
-        JsonObject simulation = board["simulation"]!.AsObject();
-        JsonObject cpu0 = simulation["processors"]!["CPU0"]!.AsObject();
-        cpu0["cores"] = 1;
-        cpu0["threads"] = BoardThreads;
-        simulation["processors"] = new JsonObject { ["CPU0"] = cpu0.DeepClone() };
-        JsonObject dimm = simulation["memory"]!["CPU0_DIMM_A1"]!.AsObject();
-        dimm["capacityGiB"] = BoardMemoryMiB / 1024;
-        dimm["ranks"] = 1;
-        dimm["deviceWidth"] = 8;
-        simulation["memory"] = new JsonObject { ["CPU0_DIMM_A1"] = dimm.DeepClone() };
-        return board.ToJsonString();
     }
 }

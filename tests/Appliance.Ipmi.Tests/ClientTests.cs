@@ -24,7 +24,7 @@ public sealed class ClientTests
     [Theory]
     [InlineData(CipherSuiteId.Id17)]
     [InlineData(CipherSuiteId.Id3)]
-    public async Task OpensASessionControlsPowerAndCloses(CipherSuiteId suite)
+    public async Task The_client_opens_a_session_controls_power_and_closes_it(CipherSuiteId suite)
     {
         await using var bmc = await TestBmc.StartAsync();
         var client = ClientFor(bmc, suite);
@@ -57,7 +57,7 @@ public sealed class ClientTests
     }
 
     [Fact]
-    public async Task OneShotHelpersOpenAndCloseTheirOwnSession()
+    public async Task One_shot_helpers_open_and_close_their_own_session()
     {
         await using var bmc = await TestBmc.StartAsync();
         var client = ClientFor(bmc);
@@ -71,7 +71,7 @@ public sealed class ClientTests
     }
 
     [Fact]
-    public async Task ConcurrentSendsOnOneSessionEachGetTheirOwnAnswer()
+    public async Task Concurrent_sends_on_one_session_each_get_their_own_answer()
     {
         await using var bmc = await TestBmc.StartAsync();
         await using var session = await ClientFor(bmc).OpenSessionAsync();
@@ -97,7 +97,7 @@ public sealed class ClientTests
     }
 
     [Fact]
-    public async Task WrongPasswordAndUnknownUserFailAlike()
+    public async Task Wrong_password_and_unknown_user_fail_alike()
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -115,7 +115,7 @@ public sealed class ClientTests
     }
 
     [Fact]
-    public async Task KgMustMatchWhenTheBmcHasOne()
+    public async Task Kg_must_match_when_the_bmc_has_one()
     {
         byte[] kg = "bmc-key-0123456789ab"u8.ToArray();
         await using var bmc = await TestBmc.StartAsync(o => o.Kg = kg);
@@ -130,7 +130,7 @@ public sealed class ClientTests
     }
 
     [Fact]
-    public async Task SessionCommandsFollowTheSpec()
+    public async Task Session_commands_answer_the_specs_completion_codes_and_only_an_administrator_closes_another_session()
     {
         await using var bmc = await TestBmc.StartAsync();
         await using var oper = await ClientFor(bmc, user: TestBmc.OperatorUser, password: TestBmc.OperatorPassword, privilege: PrivilegeLevel.Operator).OpenSessionAsync();
@@ -160,7 +160,7 @@ public sealed class ClientTests
     }
 
     [Fact]
-    public async Task HandlerThatThrowsGetsFFhAndTheServerCarriesOn()
+    public async Task A_handler_that_throws_gets_ffh_and_the_server_carries_on()
     {
         await using var server = await StartWithThrowingHandlersAsync();
         var client = new IpmiClient(new IpmiClientOptions { Host = "127.0.0.1", Port = server.LocalEndPoint.Port, UserName = TestBmc.AdminUser, Password = TestBmc.AdminPassword });
@@ -189,7 +189,7 @@ public sealed class ClientTests
     }
 
     [Fact]
-    public async Task ARetransmittedChassisControlIsExecutedOnce()
+    public async Task A_retransmitted_chassis_control_is_executed_once()
     {
         await using var bmc = await TestBmc.StartAsync();
         await using var relay = new UdpRelay(bmc.EndPoint);
@@ -197,16 +197,20 @@ public sealed class ClientTests
         await using var session = await client.OpenSessionAsync();
 
         relay.DropNextResponses = 2; // the first answer and the first retransmission's answer are lost
+        int before = relay.FromClient.Count;
         await session.ChassisControlAsync(ChassisControl.PowerCycle);
+        int sent = relay.FromClient.Count - before;
 
         Assert.Equal([ChassisControl.PowerCycle], bmc.ControlRequests);
-        Assert.Equal(2, bmc.Server.Statistics.DuplicateRequests);
+        // A slow answer on a loaded machine can draw one more retransmission than the two lost answers
+        // did: each one is a duplicate, and none runs the control again.
+        Assert.InRange(bmc.Server.Statistics.DuplicateRequests, 2, sent - 1);
         await session.ChassisControlAsync(ChassisControl.PowerCycle); // a new request (new rqSeq) runs again
         Assert.Equal([ChassisControl.PowerCycle, ChassisControl.PowerCycle], bmc.ControlRequests);
     }
 
     [Fact]
-    public async Task ARetransmittedOpenSessionRequestGetsTheSameSession()
+    public async Task A_retransmitted_open_session_request_gets_the_same_session()
     {
         await using var bmc = await TestBmc.StartAsync();
         await using var relay = new UdpRelay(bmc.EndPoint);
@@ -216,7 +220,7 @@ public sealed class ClientTests
 
         await using (var session = await client.OpenSessionAsync())
         {
-            Assert.Equal(2, lost); // the first answer was lost; the retransmission was answered
+            Assert.True(lost >= 2, $"{lost} answers"); // the first answer was lost; a retransmission was answered
             Assert.Equal(1, bmc.Server.SessionCount);
             Assert.Equal(session.SessionId, Assert.Single(bmc.Server.ActiveSessions).SessionId);
         }
@@ -225,7 +229,7 @@ public sealed class ClientTests
     }
 
     [Fact]
-    public async Task AsfPresencePingIsAnswered()
+    public async Task Asf_presence_ping_is_answered()
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -235,7 +239,7 @@ public sealed class ClientTests
     }
 
     [Fact]
-    public async Task NoBmcListeningTimesOut()
+    public async Task Opening_a_session_with_no_bmc_listening_times_out()
     {
         await using var bmc = await TestBmc.StartAsync();
         int port = bmc.Port;

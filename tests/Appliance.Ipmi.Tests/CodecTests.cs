@@ -9,7 +9,7 @@ namespace Appliance.Ipmi.Tests;
 public sealed class CodecTests
 {
     [Fact]
-    public void SequenceWindowAcceptsEachNumberOnceWithin16EitherSide()
+    public void Sequence_window_accepts_each_number_once_within_16_either_side()
     {
         var window = new SequenceWindow();
         Assert.False(window.TryAccept(0));   // 0 marks unauthenticated packets
@@ -24,7 +24,7 @@ public sealed class CodecTests
     }
 
     [Fact]
-    public void SequenceWindowFollowsTheCounterAcrossWrapAround()
+    public void Sequence_window_follows_the_counter_across_wrap_around()
     {
         var window = new SequenceWindow();
         Assert.True(window.TryAccept(uint.MaxValue - 1));
@@ -35,7 +35,7 @@ public sealed class CodecTests
     }
 
     [Fact]
-    public async Task CommandTableChecksPrivilegeAndTurnsFailuresIntoCompletionCodes()
+    public async Task Command_table_checks_privilege_and_turns_failures_into_completion_codes()
     {
         var table = new IpmiCommandTable();
         int calls = 0;
@@ -58,7 +58,7 @@ public sealed class CodecTests
     }
 
     [Fact]
-    public void ChassisStatusRoundTripsThroughItsWireForm()
+    public void Chassis_status_round_trips_through_its_wire_form()
     {
         var status = new ChassisStatus(true, false, true, false, true, PowerRestorePolicy.AlwaysOn, LastPowerEvent.PowerFault | LastPowerEvent.AcFailed,
             ChassisIntrusion: true, FrontPanelLockout: true, DriveFault: false, CoolingFault: true, IdentifyState: ChassisIdentifyState.IndefiniteOn, FrontPanelButtonCapabilities: 0x11);
@@ -74,7 +74,7 @@ public sealed class CodecTests
     }
 
     [Fact]
-    public void DeviceIdRoundTripsAndEncodesFirmwareMinorAsBcd()
+    public void Device_id_round_trips_and_encodes_firmware_minor_as_bcd()
     {
         var bytes = TestBmc.Device.Encode();
 
@@ -84,7 +84,7 @@ public sealed class CodecTests
     }
 
     [Fact]
-    public void ChassisControlCodecNamesTheCompletionCodeForBadRequests()
+    public void Chassis_control_codec_names_the_completion_code_for_bad_requests()
     {
         Assert.True(ChassisControlCodec.TryDecode([0x05], out var action, out _));
         Assert.Equal(ChassisControl.SoftShutdown, action);
@@ -97,7 +97,7 @@ public sealed class CodecTests
     [Theory]
     [InlineData("SHA1")]
     [InlineData("SHA256")]
-    public void ManagedHmacAgreesWithThePlatformHmacForEveryKeyAndMessageLength(string hash)
+    public void Managed_hmac_agrees_with_the_platform_hmac_for_every_key_and_message_length(string hash)
     {
         var name = new System.Security.Cryptography.HashAlgorithmName(hash);
         byte[] expected = new byte[32];
@@ -126,7 +126,7 @@ public sealed class CodecTests
     [InlineData(CipherSuiteId.Id3, 15)]
     [InlineData(CipherSuiteId.Id17, 16)]
     [InlineData(CipherSuiteId.Id17, 200)]
-    public void SessionCryptoRoundTripsAndRejectsTampering(CipherSuiteId id, int length)
+    public void Session_crypto_round_trips_and_rejects_tampering(CipherSuiteId id, int length)
     {
         var suite = CipherSuite.FromId(id);
         byte[] sik = new byte[suite.RakpAuthCodeLength];
@@ -151,7 +151,7 @@ public sealed class CodecTests
     }
 
     [Fact]
-    public void EveryEncryptedPayloadHasAnIvOfItsOwn()
+    public void Every_encrypted_payload_has_an_iv_of_its_own()
     {
         // Two sessions encrypting on two threads, past several refills of the random pool.
         var suite = CipherSuite.FromId(CipherSuiteId.Id17);
@@ -177,7 +177,7 @@ public sealed class CodecTests
     }
 
     [Fact]
-    public void AesInstructionsMatchFips197AndThePlatformCipher()
+    public void Aes_instructions_match_fips_197_and_the_platform_cipher()
     {
         Assert.True(Aes128Ni.IsSupported, "this machine has AES instructions; the fast path must be tested");
         byte[] key = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
@@ -206,7 +206,7 @@ public sealed class CodecTests
     [Theory]
     [InlineData(CipherSuiteId.Id3)]
     [InlineData(CipherSuiteId.Id17)]
-    public void PlatformAndInstructionPathsInteroperate(CipherSuiteId id)
+    public void The_platform_and_instruction_aes_paths_decrypt_each_others_payloads(CipherSuiteId id)
     {
         var suite = CipherSuite.FromId(id);
         byte[] sik = System.Security.Cryptography.RandomNumberGenerator.GetBytes(suite.RakpAuthCodeLength);

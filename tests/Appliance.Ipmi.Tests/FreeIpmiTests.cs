@@ -14,7 +14,7 @@ public sealed class FreeIpmiTests
     [Theory]
     [InlineData(17)]
     [InlineData(3)]
-    public async Task BmcInfoShowsDeviceIdAndSystemGuid(int suite)
+    public async Task Bmc_info_shows_device_id_and_system_guid(int suite)
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -32,7 +32,7 @@ public sealed class FreeIpmiTests
     [Theory]
     [InlineData(17)]
     [InlineData(3)]
-    public async Task IpmiChassisShowsChassisStatus(int suite)
+    public async Task Ipmi_chassis_shows_chassis_status(int suite)
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -50,7 +50,7 @@ public sealed class FreeIpmiTests
     [Theory]
     [InlineData(17)]
     [InlineData(3)]
-    public async Task IpmipowerReadsAndSwitchesPower(int suite)
+    public async Task Ipmipower_reads_and_switches_power(int suite)
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -67,7 +67,7 @@ public sealed class FreeIpmiTests
     }
 
     [Fact]
-    public async Task IpmipowerRetransmissionsOfASlowPowerCycleRunItOnce()
+    public async Task Ipmipower_retransmissions_of_a_slow_power_cycle_run_it_once()
     {
         await using var bmc = await TestBmc.StartAsync();
         bmc.HoldControl = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -83,7 +83,7 @@ public sealed class FreeIpmiTests
     }
 
     [Fact]
-    public async Task IpmipowerWithAWrongPasswordReportsAPasswordError()
+    public async Task Ipmipower_with_a_wrong_password_reports_a_password_error()
     {
         await using var bmc = await TestBmc.StartAsync();
 

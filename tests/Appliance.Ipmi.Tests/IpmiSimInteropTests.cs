@@ -7,7 +7,7 @@ namespace Appliance.Ipmi.Tests;
 public sealed class IpmiSimInteropTests
 {
     [Fact]
-    public async Task ClientOpensSuite3SessionReadsDeviceIdAndControlsPower()
+    public async Task Client_opens_suite_3_session_reads_device_id_and_controls_power()
     {
         using var sim = IpmiSim.Start();
         var client = new IpmiClient(new IpmiClientOptions
@@ -43,7 +43,7 @@ public sealed class IpmiSimInteropTests
     }
 
     [Fact]
-    public async Task WrongPasswordAgainstIpmiSimIsReportedAsSuch()
+    public async Task Wrong_password_against_ipmi_sim_is_reported_as_such()
     {
         using var sim = IpmiSim.Start();
         var client = new IpmiClient(new IpmiClientOptions

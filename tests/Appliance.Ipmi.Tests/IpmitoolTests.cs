@@ -8,7 +8,7 @@ public sealed class IpmitoolTests
     [Theory]
     [InlineData(17)]
     [InlineData(3)]
-    public async Task McInfoShowsWhatGetDeviceIdReturned(int suite)
+    public async Task Mc_info_shows_what_get_device_id_returned(int suite)
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -25,7 +25,7 @@ public sealed class IpmitoolTests
     [Theory]
     [InlineData(17)]
     [InlineData(3)]
-    public async Task ChassisStatusShowsWhatTheHandlerReturned(int suite)
+    public async Task Chassis_status_shows_what_the_handler_returned(int suite)
     {
         await using var bmc = await TestBmc.StartAsync();
         bmc.PowerOn = true;
@@ -43,7 +43,7 @@ public sealed class IpmitoolTests
     [Theory]
     [InlineData(17)]
     [InlineData(3)]
-    public async Task ChassisPowerOnReachesTheHandler(int suite)
+    public async Task Chassis_power_on_reaches_the_handler(int suite)
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -57,7 +57,7 @@ public sealed class IpmitoolTests
     }
 
     [Fact]
-    public async Task WithoutCipherSuiteOptionIpmitoolPicksSuite17FromTheAdvertisedList()
+    public async Task Without_cipher_suite_option_ipmitool_picks_suite_17_from_the_advertised_list()
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -70,7 +70,7 @@ public sealed class IpmitoolTests
     }
 
     [Fact]
-    public async Task SessionInfoActiveDescribesTheCallersSession()
+    public async Task Session_info_active_describes_the_callers_session()
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -89,7 +89,7 @@ public sealed class IpmitoolTests
     }
 
     [Fact]
-    public async Task ChannelGetciphersListsExactlySuites3And17()
+    public async Task Channel_getciphers_lists_exactly_suites_3_and_17()
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -103,7 +103,7 @@ public sealed class IpmitoolTests
     }
 
     [Fact]
-    public async Task McGuidShowsTheConfiguredSystemGuid()
+    public async Task Mc_guid_shows_the_configured_system_guid()
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -114,7 +114,7 @@ public sealed class IpmitoolTests
     }
 
     [Fact]
-    public async Task KgProtectedBmcAcceptsIpmitoolWithTheRightKg()
+    public async Task Kg_protected_bmc_accepts_ipmitool_with_the_right_kg()
     {
         await using var bmc = await TestBmc.StartAsync(o => o.Kg = "0123456789abcdefghij"u8.ToArray());
 
@@ -128,7 +128,7 @@ public sealed class IpmitoolTests
     }
 
     [Fact]
-    public async Task SessionsAreClosedWhenIpmitoolExits()
+    public async Task Sessions_are_closed_when_ipmitool_exits()
     {
         await using var bmc = await TestBmc.StartAsync();
 

@@ -30,7 +30,7 @@ public sealed class PreSessionTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task ChannelAuthenticationCapabilitiesAdvertiseOnlyIpmi20WithNamedUsers(bool v2)
+    public async Task Channel_authentication_capabilities_advertise_only_ipmi_2_0_with_named_users(bool v2)
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -43,7 +43,7 @@ public sealed class PreSessionTests
     }
 
     [Fact]
-    public async Task KgStatusBitFollowsTheConfiguredKg()
+    public async Task Kg_status_bit_follows_the_configured_kg()
     {
         await using var bmc = await TestBmc.StartAsync(o => o.Kg = [1, 2, 3]);
 
@@ -53,7 +53,7 @@ public sealed class PreSessionTests
     }
 
     [Fact]
-    public async Task CipherSuiteRecordsComeIn16BytePages()
+    public async Task Cipher_suite_records_come_in_16_byte_pages()
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -67,7 +67,7 @@ public sealed class PreSessionTests
     }
 
     [Fact]
-    public async Task MalformedOrForeignRequestsGetTheSpecsCompletionCodes()
+    public async Task Malformed_or_foreign_requests_get_the_specs_completion_codes()
     {
         await using var bmc = await TestBmc.StartAsync();
 

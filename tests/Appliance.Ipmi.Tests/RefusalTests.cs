@@ -9,7 +9,7 @@ public sealed class RefusalTests
     [InlineData(0, "invalid authentication algorithm")]
     [InlineData(1, "invalid integrity algorithm")]
     [InlineData(2, "invalid confidentiality algorithm")]
-    public async Task CipherSuitesWithoutIntegrityOrConfidentialityAreRefused(int suite, string reason)
+    public async Task Cipher_suites_without_integrity_or_confidentiality_are_refused(int suite, string reason)
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -23,7 +23,7 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task Ipmi15SessionsAreRefused()
+    public async Task Ipmi_1_5_sessions_are_refused()
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -35,7 +35,7 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task FreeIpmiIpmi15DriverIsRefused()
+    public async Task Freeipmis_ipmi_1_5_driver_is_refused()
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -47,7 +47,7 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task NullUserNameIsRefused()
+    public async Task Null_user_name_is_refused()
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -59,7 +59,7 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task WrongPasswordAndUnknownUserLookTheSame()
+    public async Task Wrong_password_and_unknown_user_look_the_same()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         await using var bmc = await TestBmc.StartAsync(o => o.TimeProvider = clock);
@@ -81,7 +81,7 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task RoleAboveTheUsersLimitIsRefusedAfterThePasswordIsProven()
+    public async Task Role_above_the_users_limit_is_refused_after_the_password_is_proven()
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -94,7 +94,7 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task CommandAboveTheSessionPrivilegeGetsD4()
+    public async Task A_command_above_the_session_privilege_gets_d4()
     {
         await using var bmc = await TestBmc.StartAsync();
 
@@ -109,7 +109,7 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task AUserTheStoreHasLockedOutIsRefusedLikeAWrongPasswordAndItsAttemptsAreNotReported()
+    public async Task A_user_the_store_has_locked_out_is_refused_like_a_wrong_password_and_its_attempts_are_not_reported()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         var users = new TestUserDirectory();
@@ -139,7 +139,7 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task AnAddressThatKeepsFailingWaitsLongerAfterEachFailureAndASuccessForgetsThem()
+    public async Task An_address_that_keeps_failing_waits_longer_after_each_failure_and_a_success_forgets_them()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         await using var bmc = await TestBmc.StartAsync(o => o.TimeProvider = clock);

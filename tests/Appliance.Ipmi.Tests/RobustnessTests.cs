@@ -8,7 +8,7 @@ namespace Appliance.Ipmi.Tests;
 public sealed class RobustnessTests
 {
     [Fact]
-    public async Task GarbageMutationsAndReplaysDoNotHurtTheServer()
+    public async Task Garbage_mutations_and_replays_do_not_hurt_the_server()
     {
         // The fuzzer's own bad RAKP 3s are authentication failures from 127.0.0.1; the per-address limit
         // would rightly block it (tested elsewhere), so it is lifted here to see what comes after.

@@ -38,7 +38,7 @@ public sealed class SessionTableTests
     }
 
     [Fact]
-    public async Task AUserOpeningSessionsIsRefusedAtItsLimitWhileOthersAndAdministratorsStillGetIn()
+    public async Task A_user_opening_sessions_is_refused_at_its_limit_while_others_and_administrators_still_get_in()
     {
         await using var bmc = await TestBmc.StartAsync();
         (List<IpmiSession> viewer, IpmiSessionException refused) = await OpenViewerSessionsUntilRefusedAsync(bmc);
@@ -69,7 +69,7 @@ public sealed class SessionTableTests
     }
 
     [Fact]
-    public async Task SessionsBelowAdministratorLeaveOneForAnAdministratorAndIdleOnesGiveWayToTheNext()
+    public async Task Sessions_below_administrator_leave_one_for_an_administrator_and_idle_ones_give_way_to_the_next()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         await using var bmc = await TestBmc.StartAsync(o =>
@@ -109,7 +109,7 @@ public sealed class SessionTableTests
     }
 
     [Fact]
-    public async Task SixteenSessionsWorkAtOnceAndTheSeventeenthIsRefused()
+    public async Task Sixteen_sessions_work_at_once_and_the_seventeenth_is_refused()
     {
         await using var bmc = await TestBmc.StartAsync();
         var sessions = new List<IpmiSession>();
@@ -145,7 +145,7 @@ public sealed class SessionTableTests
     }
 
     [Fact]
-    public async Task IdleSessionsExpireAfterSixtySecondsAndBusyOnesStay()
+    public async Task Idle_sessions_expire_after_sixty_seconds_and_busy_ones_stay()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         await using var bmc = await TestBmc.StartAsync(o => o.TimeProvider = clock);
@@ -162,7 +162,7 @@ public sealed class SessionTableTests
     }
 
     [Fact]
-    public async Task HalfOpenSessionsExpireSooner()
+    public async Task Half_open_sessions_expire_within_seconds_while_an_active_one_stays()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         await using var bmc = await TestBmc.StartAsync(o => o.TimeProvider = clock);
@@ -181,7 +181,7 @@ public sealed class SessionTableTests
     }
 
     [Fact]
-    public async Task AnAbandonedRakpExchangeCountsAsAFailedAuthentication()
+    public async Task An_abandoned_rakp_exchange_counts_as_a_failed_authentication()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         await using var bmc = await TestBmc.StartAsync(o => o.TimeProvider = clock);
@@ -200,7 +200,7 @@ public sealed class SessionTableTests
     }
 
     [Fact]
-    public async Task AFloodOfUnfinishedHandshakesDoesNotLockRealUsersOut()
+    public async Task A_flood_of_unfinished_handshakes_does_not_lock_real_users_out()
     {
         await using var bmc = await TestBmc.StartAsync();
         using var raw = new RawRmcp(bmc.EndPoint);

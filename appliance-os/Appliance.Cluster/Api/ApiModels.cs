@@ -52,7 +52,18 @@ public sealed record ClusterStatus(
     IReadOnlyList<MemberView> Members,
     IReadOnlyDictionary<string, int> Nodes,
     ClusterSettings Settings,
-    IReadOnlyList<string> ApiEndpoints);
+    IReadOnlyList<string> ApiEndpoints,
+    EnergyView? Energy,
+    PowerStatusView? Power);
+
+/// <summary>
+/// The cluster's energy since metering began: used (the nodes that were on, by their BMCs' readings),
+/// and what the rack would have used with every node on (dormant nodes at their measured idle draw).
+/// </summary>
+public sealed record EnergyView(DateTimeOffset Since, DateTimeOffset At, double UsedKWh, double AllOnKWh, double SavedKWh, double Watts, double AllOnWatts, int NodesOn);
+
+/// <summary>What the power manager saw and decided last, and the power transition in flight.</summary>
+public sealed record PowerStatusView(DateTimeOffset At, double DemandMhz, double CapacityMhz, double? Utilization, string Decision, PowerTransitionRecord? Transition);
 
 /// <summary>A node as the API shows it. <see cref="State"/>: on, dormant, booting, joining, ready or lost.
 /// <see cref="JoinRefused"/>: why the cluster refused its host's last join, as its BMC tells (null otherwise).</summary>
@@ -73,13 +84,18 @@ public sealed record NodeView(
     string? NodeAgent,
     DateTimeOffset? JoinedAt,
     DateTimeOffset? EnrolledAt,
+    bool Pinned,
+    NodeFaultRecord? Fault,
+    string? Transition,
+    PowerProfileRecord? PowerProfile,
     string? JoinRefused,
     IReadOnlyList<PowerLogEntry>? PowerLog);
 
 /// <summary>What the cluster's VM records place on a node.</summary>
 public sealed record NodeAllocation(int Vms, int Vcpus, long MemoryMiB);
 
-public sealed record EnrollRequest(string? Name, string? Bmc, string? User, string? Password);
+/// <param name="Redfish">The BMC's Redfish service root (https://HOST[:PORT]), the fall-back when IPMI does not answer; default https://HOST.</param>
+public sealed record EnrollRequest(string? Name, string? Bmc, string? User, string? Password, string? Redfish = null);
 
 public sealed record SeatHandoverResult(string Node, string Outcome);
 
@@ -93,4 +109,13 @@ public sealed record VmView(
     string? Message,
     string? RequestedNode,
     DateTimeOffset CreatedAt,
-    VmSpec? Spec);
+    bool Ha,
+    VmRestart? Restarted,
+    VmSpec? Spec,
+    IReadOnlyList<string> Progress);
+
+/// <summary>The power plot's data: the cluster's samples, oldest first.</summary>
+public sealed record PowerHistory(IReadOnlyList<PowerSampleRecord> Samples);
+
+/// <summary>A one-time login for the cluster's web page: open the URL in a browser (within the TTL) to get a session.</summary>
+public sealed record WebLogin(string Url, DateTimeOffset ExpiresAt);

@@ -29,6 +29,9 @@ namespace Appliance.Cluster.Api;
 [JsonSerializable(typeof(IReadOnlyList<VmView>))]
 [JsonSerializable(typeof(IReadOnlyList<PowerLogEntry>))]
 [JsonSerializable(typeof(VmSpec))]
+[JsonSerializable(typeof(ClusterSettings))]
+[JsonSerializable(typeof(PowerHistory))]
+[JsonSerializable(typeof(WebLogin))]
 public sealed partial class ClusterJsonContext : JsonSerializerContext;
 
 /// <summary>The API's JSON as it goes out: readable messages ("it's", not "it\u0027s"), nulls left out.</summary>

@@ -13,9 +13,10 @@ using Appliance.Node.Configuration;
 namespace Appliance.Cluster.Bmc;
 
 /// <summary>
-/// <c>appliance node enroll</c>: a node that has never booted becomes known by its BMC. The person's
-/// BMC password is used once, over LAN with the project's IPMI client, to make the cluster's dedicated
-/// account; the cluster keeps that account (sealed) and never uses or keeps the person's password.
+/// <c>appliance node enroll</c>: a node that has never booted becomes known by its BMC, or a node the
+/// cluster knows but cannot power (its host could not make the account in-band) gets its BMC. The
+/// person's BMC password is used once, over LAN with the project's IPMI client, to make the cluster's
+/// dedicated account; the cluster keeps that account (sealed) and never uses or keeps the person's password.
 /// </summary>
 public sealed class EnrollService(ClusterMember member, BmcPoller poller, ILogger<EnrollService> logger)
 {
@@ -31,12 +32,21 @@ public sealed class EnrollService(ClusterMember member, BmcPoller poller, ILogge
         if (request.Password is not { Length: > 0 } password || Encoding.UTF8.GetByteCount(password) > 20)
             throw ApiException.BadRequest("password", "password must be the BMC administrator's password (1 to 20 bytes)");
 
+        string? redfish = null;
+        if (request.Redfish is { } r)
+        {
+            redfish = Uri.TryCreate(r, UriKind.Absolute, out var uri) && uri.Scheme == "https" && uri.AbsolutePath == "/" && uri.Query.Length == 0
+                ? uri.GetLeftPart(UriPartial.Authority)
+                : throw ApiException.BadRequest("redfish", "redfish must be the BMC's Redfish service as https://HOST[:PORT]");
+        }
+
         var store = member.RequireStore();
         var identity = member.RequireIdentity();
-        if (await store.GetValueAsync(Keys.Nodes + request.Name, StoreJsonContext.Default.NodeRecord, ct) is not null)
-            throw ApiException.Conflict($"a node named '{request.Name}' is already known");
+        var (known, knownRevision) = await store.GetAsync(Keys.Nodes + request.Name, StoreJsonContext.Default.NodeRecord, ct);
+        if (known is not null && await store.GetValueAsync(Keys.BmcCredentials + request.Name, StoreJsonContext.Default.BmcCredentialRecord, ct) is not null)
+            throw ApiException.Conflict($"node '{request.Name}' is already known with the cluster's account on its BMC ({known.Bmc?.ToString() ?? "no endpoint"})");
 
-        var endpoint = new BmcEndpoint(host, port);
+        var endpoint = new BmcEndpoint(host, port, redfish);
         var client = new IpmiClient(new IpmiClientOptions
         {
             Host = host,
@@ -70,14 +80,16 @@ public sealed class EnrollService(ClusterMember member, BmcPoller poller, ILogge
         if (status.Error is not null)
             throw ApiException.BadGateway($"the cluster's new account on the BMC at {endpoint} does not log in: {status.Error}");
 
-        var record = new NodeRecord(request.Name!, NodeRecord.Enrolled, null, null, null, null, null, null, endpoint, DateTimeOffset.UtcNow, null);
-        var txn = await store.TxnAsync([EtcdStore.Absent(Keys.Nodes + record.Name)],
+        var record = known is null
+            ? new NodeRecord(request.Name!, NodeRecord.Enrolled, null, null, null, null, null, null, endpoint, DateTimeOffset.UtcNow, null)
+            : known with { Bmc = endpoint, EnrolledAt = DateTimeOffset.UtcNow };
+        var txn = await store.TxnAsync([EtcdStore.Unchanged(Keys.Nodes + record.Name, knownRevision), EtcdStore.Absent(Keys.BmcCredentials + record.Name)],
         [
             EtcdStore.PutOp(Keys.Nodes + record.Name, record, StoreJsonContext.Default.NodeRecord),
             EtcdStore.PutOp(Keys.BmcCredentials + record.Name, BmcCredentials.Seal(record.Name, account, "enroll", identity.ClusterKey), StoreJsonContext.Default.BmcCredentialRecord),
             EtcdStore.PutOp(Keys.BmcStatus + record.Name, status, StoreJsonContext.Default.BmcStatusRecord),
         ], ct: ct);
-        if (!txn.Succeeded) throw ApiException.Conflict($"a node named '{request.Name}' is already known");
+        if (!txn.Succeeded) throw ApiException.Conflict($"node '{request.Name}' changed while it was being enrolled; try again");
         logger.LogInformation("Enrolled node {Node}: BMC {Endpoint}, cluster account '{User}' (user {Id}), power {Power}",
             record.Name, endpoint, account.User, account.UserId, status.Power);
         return record;

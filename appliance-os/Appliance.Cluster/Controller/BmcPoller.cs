@@ -2,18 +2,16 @@ using Appliance.Cluster.Bmc;
 using Appliance.Cluster.Etcd;
 using Appliance.Cluster.Membership;
 using Appliance.Cluster.Store;
-using Appliance.Ipmi.Client;
-using Appliance.Ipmi.Commands;
-using Appliance.Ipmi.SystemInterface;
 
 namespace Appliance.Cluster.Controller;
 
 /// <summary>
 /// Asks every node's BMC, over LAN with the cluster's dedicated account, for the chassis power
 /// state, the DCMI power reading and what the host last reported about joining (OEM Get Cluster
-/// Membership), and keeps the answers in etcd for the API.
+/// Membership), with Redfish PowerState and PowerSubsystem when IPMI does not answer, and keeps the
+/// answers in etcd for the API, the power manager and the energy meter.
 /// </summary>
-public sealed class BmcPoller(ClusterMember member, ILogger<BmcPoller> logger)
+public sealed class BmcPoller(ClusterMember member, BmcPower power, ILogger<BmcPoller> logger)
 {
     /// <summary>An unchanged reading is written again only this often: etcd keeps a revision of every write.</summary>
     private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(1);
@@ -30,7 +28,7 @@ public sealed class BmcPoller(ClusterMember member, ILogger<BmcPoller> logger)
         await Task.WhenAll(accounts.Where(a => nodes.TryGetValue(a.Name, out var n) && n.Bmc is not null).Select(async account =>
         {
             var endpoint = nodes[account.Name].Bmc!;
-            var status = await ReadAsync(endpoint, account.Value.User, BmcCredentials.OpenPassword(account.Name, account.Value, key), ct);
+            var status = await ReadAsync(endpoint, account.Value.User, BmcCredentials.OpenPassword(account.Name, account.Value, key), ct, account.Name);
             status = status with { PoweredOnAt = PoweredOnAt(previous.GetValueOrDefault(account.Name), status) };
             if (_written.TryGetValue(account.Name, out var last)
                 && (last.Power, last.Watts, last.Error, last.PoweredOnAt, last.JoinRefused) == (status.Power, status.Watts, status.Error, status.PoweredOnAt, status.JoinRefused)
@@ -48,45 +46,15 @@ public sealed class BmcPoller(ClusterMember member, ILogger<BmcPoller> logger)
         _ => null,
     };
 
-    /// <summary>Power state and watts from one BMC; an unreachable or refusing BMC gives a record with the error.</summary>
-    public async Task<BmcStatusRecord> ReadAsync(BmcEndpoint endpoint, string user, string password, CancellationToken ct)
+    /// <summary>Power state and watts from one BMC (IPMI, else Redfish); an unreachable or refusing BMC gives a record with the error.</summary>
+    public async Task<BmcStatusRecord> ReadAsync(BmcEndpoint endpoint, string user, string password, CancellationToken ct, string node = "")
     {
-        var client = new IpmiClient(new IpmiClientOptions
-        {
-            Host = endpoint.Host,
-            Port = endpoint.Port,
-            UserName = user,
-            Password = password,
-            Privilege = BmcAccountProvisioner.Privilege,
-            Timeout = TimeSpan.FromMilliseconds(700),
-            Retries = 1,
-        });
         try
         {
-            await using var session = await client.OpenSessionAsync(ct);
-            var chassis = await session.GetChassisStatusAsync(ct);
-            int? watts = null;
-            try
-            {
-                watts = (await DcmiPowerReading.ReadAsync(session, ct)).Current;
-            }
-            catch (IpmiCompletionCodeException)
-            {
-                // A BMC without a power monitor: power state only.
-            }
-            string? refused = null;
-            try
-            {
-                var report = await session.GetClusterMembershipAsync(ct);
-                if (report.State == ClusterMembershipState.Refused) refused = report.Message.Length > 0 ? report.Message : "no reason given";
-            }
-            catch (IpmiCompletionCodeException)
-            {
-                // A BMC without the OEM command: no word on the host's joins.
-            }
-            return new BmcStatusRecord(chassis.PowerOn ? "on" : "off", watts, DateTimeOffset.UtcNow, null, JoinRefused: refused);
+            var reading = await power.ReadAsync(new BmcAccess(node, endpoint, user, password), ct);
+            return new BmcStatusRecord(reading.Power, reading.Watts, DateTimeOffset.UtcNow, null, JoinRefused: reading.JoinRefused);
         }
-        catch (IpmiException e)
+        catch (BmcUnreachableException e)
         {
             logger.LogDebug("BMC {Endpoint} did not answer: {Error}", endpoint, e.Message);
             return new BmcStatusRecord(null, null, DateTimeOffset.UtcNow, e.Message);

@@ -263,7 +263,19 @@ public sealed class SeatKeeper(ClusterOptions options, ClusterMember member, ILo
         // it go to the members that stay.
         store.UseEndpoints(store.Endpoints.Except(gone.ClientURLs));
         await ReconfigureAsync(() => store.Client.MemberRemoveAsync(new MemberRemoveRequest { ID = gone.ID }, deadline: EtcdStore.NewDeadline(), cancellationToken: ct), ct);
-        await store.DeleteAsync(Keys.Seats + node, ct);
+        // The removed member stops at once; a request the client had sent its way fails with "raft: stopped": the next goes to another.
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await store.DeleteAsync(Keys.Seats + node, ct);
+                break;
+            }
+            catch (RpcException e) when (attempt < 10 && e.Status.Detail.Contains("raft: stopped", StringComparison.Ordinal))
+            {
+                await Task.Delay(200, ct);
+            }
+        }
         _deadSince.Remove(node);
         logger.LogInformation("Removed {Node}'s etcd {Role} {Member}: {Why}", node, gone.IsLearner ? "learner" : "voter", gone.ID.ToString("x"), why);
     }

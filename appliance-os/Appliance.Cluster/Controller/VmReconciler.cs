@@ -1,22 +1,23 @@
-using System.Collections.Concurrent;
 using Appliance.Cluster.Etcd;
 using Appliance.Cluster.Membership;
+using Appliance.Cluster.Policy;
 using Appliance.Cluster.Store;
 using Appliance.Node.Client;
-using Etcdserverpb;
 
 namespace Appliance.Cluster.Controller;
 
 /// <summary>
 /// Brings VMs to what their records say, from etcd alone (a new controller picks up where the last
-/// one stopped): a pending VM is placed and created through its node's agent; a VM to delete is
-/// deleted there; what the agents report is written back as the observed state. Every write is
-/// conditional on the record being unchanged and on this node still being the controller.
+/// one stopped): a pending VM is placed through the placement policy (<see cref="PowerManager.PlaceAsync"/>,
+/// which wakes a dormant node when no node that is on has room) and created through its node's agent,
+/// its images copied there first when missing; a VM to delete is deleted there; what the agents report
+/// is written back as the observed state. Every write is conditional on the record being unchanged and
+/// on this node still being the controller.
 /// </summary>
-public sealed class VmReconciler(ClusterMember member, ILogger<VmReconciler> logger)
+public sealed class VmReconciler(ClusterMember member, PowerManager power, PowerTransitions transitions, NodeAgents agents, ImageCopier images,
+    ILogger<VmReconciler> logger)
 {
     private static readonly TimeSpan ObserveEvery = TimeSpan.FromSeconds(3);
-    private readonly ConcurrentDictionary<string, HttpClient> _agents = new();
     private DateTime _lastObserved;
 
     public async Task ReconcileAsync(CancellationToken ct)
@@ -25,7 +26,6 @@ public sealed class VmReconciler(ClusterMember member, ILogger<VmReconciler> log
         var vms = await store.ListAsync(Keys.Vms, StoreJsonContext.Default.VmRecord, ct);
         if (vms.Count == 0) return;
         var snapshot = await ClusterSnapshot.ReadAsync(store, ct);
-        var settings = (await store.GetValueAsync(Keys.Cluster, StoreJsonContext.Default.ClusterRecord, ct))?.Settings ?? ClusterSettings.Default;
 
         foreach (var entry in vms)
         {
@@ -33,7 +33,7 @@ public sealed class VmReconciler(ClusterMember member, ILogger<VmReconciler> log
             try
             {
                 if (vm.Desired == VmRecord.Deleted) await DeleteAsync(store, entry, snapshot, ct);
-                else if (vm.Node is null) await PlaceAsync(store, entry, snapshot, vms.Select(v => v.Value), settings, ct);
+                else if (vm.Node is null) await PlaceAsync(store, entry, snapshot, ct);
                 else if (vm.Observed.State == "creating") await CreateAsync(store, entry, snapshot, ct);
             }
             catch (Grpc.Core.RpcException e)
@@ -49,32 +49,35 @@ public sealed class VmReconciler(ClusterMember member, ILogger<VmReconciler> log
         }
     }
 
-    private async Task PlaceAsync(EtcdStore store, Entry<VmRecord> entry, ClusterSnapshot snapshot, IEnumerable<VmRecord> all, ClusterSettings settings, CancellationToken ct)
+    private async Task PlaceAsync(EtcdStore store, Entry<VmRecord> entry, ClusterSnapshot snapshot, CancellationToken ct)
     {
         var vm = entry.Value;
-        int vcpus = vm.Spec.Vcpus ?? 1;
-        long memory = vm.Spec.MemoryMiB ?? 0;
-        var ready = snapshot.Ready.Where(n => vm.RequestedNode is null || n.Name == vm.RequestedNode);
-        string? node = ChooseNode(ready, all, vcpus, memory, settings);
-        if (node is null)
+        if (vm.RequestedNode is { } requested && !snapshot.Ready.Any(n => n.Name == requested))
         {
-            string why = vm.RequestedNode is { } requested && !snapshot.Ready.Any(n => n.Name == requested)
-                ? $"waiting for node {requested} to be ready"
-                : $"no ready node has room for {vcpus} vCPUs and {memory} MiB";
+            await WriteAsync(store, entry, vm with { Observed = Observed("pending", $"waiting for node {requested} to be ready") }, ct);
+            return;
+        }
+        var decision = await power.PlaceAsync(store, vm, ct);
+        if (decision is not PlaceVm place)
+        {
+            string why = decision is WakeNode wake ? $"waking {wake.Node}: {wake.Reason}" : decision.Reason;
+            // A restarted HA VM keeps saying why it is being placed again.
+            if (vm.Restarted is { } restart && vm.Observed.Message?.StartsWith("restarting", StringComparison.Ordinal) == true)
+                why = $"restarting elsewhere (its node {restart.From} was lost and fenced): {why}";
             await WriteAsync(store, entry, vm with { Observed = Observed("pending", why) }, ct);
             return;
         }
-        var placed = vm with { Node = node, Observed = Observed("creating", null) };
+        // A VM that waited for its node to come on hears that it did.
+        bool waited = vm.Observed.Message is { } before && before.Contains(place.Node, StringComparison.Ordinal);
+        string starting = $"{(waited ? $"{place.Node} joined; " : "")}starting {vm.Name} on {place.Node}";
+        // The progress goes in here rather than only at the write, for the create below carries this record on.
+        var placed = (vm with { Node = place.Node, Observed = Observed("creating", starting) }).WithProgress(starting);
         if (await WriteAsync(store, entry, placed, ct) is { } revision)
         {
-            logger.LogInformation("Placed VM {Vm} ({Vcpus} vCPUs, {Memory} MiB) on {Node}", vm.Name, vcpus, memory, node);
+            logger.LogInformation("Placed VM {Vm} on {Node}: {Reason}", vm.Name, place.Node, place.Reason);
             await CreateAsync(store, entry with { Value = placed, ModRevision = revision }, snapshot, ct);
         }
     }
-
-    /// <summary>The placement decision; the placement policy takes this method's place when it is wired in.</summary>
-    public static string? ChooseNode(IEnumerable<NodeRecord> ready, IEnumerable<VmRecord> vms, int vcpus, long memoryMiB, ClusterSettings settings) =>
-        BestFitPlacement.ChooseNode(ready, vms, vcpus, memoryMiB, settings);
 
     private async Task CreateAsync(EtcdStore store, Entry<VmRecord> entry, ClusterSnapshot snapshot, CancellationToken ct)
     {
@@ -84,7 +87,7 @@ public sealed class VmReconciler(ClusterMember member, ILogger<VmReconciler> log
             await WriteAsync(store, entry, vm with { Observed = Observed("creating", $"waiting for node {vm.Node} to be ready") }, ct);
             return;
         }
-        var agent = Agent(node.NodeAgent);
+        var agent = agents.For(node.NodeAgent);
         VmObserved observed;
         try
         {
@@ -95,17 +98,19 @@ public sealed class VmReconciler(ClusterMember member, ILogger<VmReconciler> log
             }
             catch (NodeApiException e) when (e.Status == 404)
             {
+                var copied = await images.EnsureAsync(vm.Spec, node, snapshot.Ready, ct);
+                if (copied.Count > 0) logger.LogInformation("Copied image {Images} to {Node} for VM {Vm}", string.Join(", ", copied), node.Name, vm.Name);
                 details = await agent.CreateVmAsync(vm.Spec, ct);
                 logger.LogInformation("Created VM {Vm} on {Node}: {State}", vm.Name, node.Name, details.State);
             }
-            observed = Observed(details.State, null);
+            observed = Observed(details.State, vm.Restarted is { } r && r.At > vm.CreatedAt ? $"restarted from {r.Disks}" : null);
         }
         catch (NodeApiException e) when (e.Status is >= 400 and < 500)
         {
             logger.LogWarning("Node {Node} refused VM {Vm}: {Error}", node.Name, vm.Name, e.Message);
             observed = Observed("refused", e.Field is null ? e.Message : $"{e.Message} (field {e.Field})");
         }
-        catch (Exception e) when (e is NodeApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (NodeAgents.Failed(e, ct))
         {
             observed = Observed("creating", $"node {node.Name}'s agent failed, trying again: {e.Message}");
         }
@@ -124,12 +129,12 @@ public sealed class VmReconciler(ClusterMember member, ILogger<VmReconciler> log
             }
             try
             {
-                await Agent(node.NodeAgent).DeleteVmAsync(vm.Name, ct);
+                await agents.For(node.NodeAgent).DeleteVmAsync(vm.Name, ct);
             }
             catch (NodeApiException e) when (e.Status == 404)
             {
             }
-            catch (Exception e) when (e is NodeApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception e) when (NodeAgents.Failed(e, ct))
             {
                 await WriteAsync(store, entry, vm with { Observed = Observed("deleting", $"node {node.Name}'s agent failed, trying again: {e.Message}") }, ct);
                 return;
@@ -141,22 +146,23 @@ public sealed class VmReconciler(ClusterMember member, ILogger<VmReconciler> log
 
     private async Task ObserveAsync(EtcdStore store, List<Entry<VmRecord>> vms, ClusterSnapshot snapshot, CancellationToken ct)
     {
-        foreach (var group in vms.Where(v => v.Value.Desired == VmRecord.Running && v.Value.Node is not null && v.Value.Observed.State is not ("creating" or "refused" or "pending"))
-                     .GroupBy(v => v.Value.Node!))
+        var observed = vms.Where(v => v.Value.Desired == VmRecord.Running && v.Value.Node is not null && !transitions.IsMigrating(v.Value.Name)
+            && v.Value.Observed.State is not ("creating" or "refused" or "pending")).ToList();
+        foreach (var group in observed.GroupBy(v => v.Value.Node!))
         {
             if (!snapshot.IsAlive(group.Key) || !snapshot.Nodes.TryGetValue(group.Key, out var node) || node.NodeAgent is null)
             {
                 foreach (var entry in group)
-                    if (entry.Value.Observed.State != "unknown")
+                    if (entry.Value.Observed.State is not ("unknown" or "lost"))
                         await WriteAsync(store, entry, entry.Value with { Observed = Observed("unknown", $"node {group.Key} is not ready") }, ct);
                 continue;
             }
             IReadOnlyList<Node.Vms.VmSummary> onNode;
             try
             {
-                onNode = await Agent(node.NodeAgent).ListVmsAsync(ct);
+                onNode = await agents.For(node.NodeAgent).ListVmsAsync(ct);
             }
-            catch (Exception e) when (e is NodeApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception e) when (NodeAgents.Failed(e, ct))
             {
                 logger.LogDebug("Node {Node}'s agent did not list its VMs: {Error}", node.Name, e.Message);
                 continue;
@@ -164,9 +170,41 @@ public sealed class VmReconciler(ClusterMember member, ILogger<VmReconciler> log
             foreach (var entry in group)
             {
                 var seen = onNode.FirstOrDefault(v => v.Name == entry.Value.Name);
-                var observed = seen is null ? Observed("missing", $"node {node.Name} has no VM of this name") : Observed(seen.State, null);
-                if (observed.State != entry.Value.Observed.State || observed.Message != entry.Value.Observed.Message)
-                    await WriteAsync(store, entry, entry.Value with { Observed = observed }, ct);
+                string? message = seen is null ? $"node {node.Name} has no VM of this name"
+                    : entry.Value.Observed.State == seen.State ? entry.Value.Observed.Message : null;
+                if ((seen?.State ?? "missing") != entry.Value.Observed.State || message != entry.Value.Observed.Message)
+                    await WriteAsync(store, entry, entry.Value with { Observed = Observed(seen?.State ?? "missing", message) }, ct);
+            }
+        }
+        await RemoveStaleCopiesAsync(vms, snapshot, ct);
+    }
+
+    /// <summary>
+    /// An HA VM restarted elsewhere leaves its old copy defined (and off: its node was fenced) on the node
+    /// it was lost with. When that node is back, the old copy goes, so one VM never has two.
+    /// </summary>
+    private async Task RemoveStaleCopiesAsync(List<Entry<VmRecord>> vms, ClusterSnapshot snapshot, CancellationToken ct)
+    {
+        foreach (var vm in vms.Select(v => v.Value).Where(v => v.Restarted is not null && v.Node != v.Restarted.From && !transitions.IsMigrating(v.Name)))
+        {
+            string old = vm.Restarted!.From;
+            if (!snapshot.IsAlive(old) || !snapshot.Nodes.TryGetValue(old, out var node) || node.NodeAgent is null) continue;
+            var agent = agents.For(node.NodeAgent);
+            try
+            {
+                var copy = (await agent.ListVmsAsync(ct)).FirstOrDefault(v => v.Name == vm.Name);
+                if (copy is null) continue;
+                if (copy.State is "running" or "paused")
+                {
+                    logger.LogError("VM {Vm} runs on {Old} as well as where it was restarted ({Node}); leaving it for a person", vm.Name, old, vm.Node);
+                    continue;
+                }
+                await agent.DeleteVmAsync(vm.Name, ct);
+                logger.LogInformation("Removed the copy of VM {Vm} left on {Old} (it was restarted on {Node} after {Old} was fenced)", vm.Name, old, vm.Node, old);
+            }
+            catch (Exception e) when (NodeAgents.Failed(e, ct))
+            {
+                logger.LogDebug("Could not remove the old copy of {Vm} from {Old}: {Error}", vm.Name, old, e.Message);
             }
         }
     }
@@ -174,20 +212,14 @@ public sealed class VmReconciler(ClusterMember member, ILogger<VmReconciler> log
     /// <summary>Writes the record if it is unchanged and this node still leads; returns the new revision, or null when the write lost.</summary>
     private async Task<long?> WriteAsync(EtcdStore store, Entry<VmRecord> entry, VmRecord updated, CancellationToken ct)
     {
+        if (updated.Observed.State is "pending" or "creating") updated = updated.WithProgress(updated.Observed.Message);
         bool sameObservation = updated.Observed.State == entry.Value.Observed.State && updated.Observed.Message == entry.Value.Observed.Message;
         if (sameObservation && (updated with { Observed = entry.Value.Observed }) == entry.Value) return entry.ModRevision;
         var txn = await store.TxnAsync(Guard(entry), [EtcdStore.PutOp(Keys.Vms + updated.Name, updated, StoreJsonContext.Default.VmRecord)], ct: ct);
         return txn.Succeeded ? txn.Header.Revision : null;
     }
 
-    private Compare[] Guard(Entry<VmRecord> entry)
-    {
-        var leader = member.ControllerKey ?? throw new OperationCanceledException("no longer the controller");
-        return [EtcdStore.Unchanged(Keys.Vms + entry.Value.Name, entry.ModRevision), EtcdStore.Created(leader.Key.ToStringUtf8(), leader.Rev)];
-    }
+    private Etcdserverpb.Compare[] Guard(Entry<VmRecord> entry) => Guarded.Unchanged(member, Keys.Vms + entry.Value.Name, entry.ModRevision);
 
     private static VmObserved Observed(string state, string? message) => new(state, message, DateTimeOffset.UtcNow);
-
-    private NodeClient Agent(string url) =>
-        new(_agents.GetOrAdd(url, u => new HttpClient { BaseAddress = new Uri(u.EndsWith('/') ? u : u + "/"), Timeout = TimeSpan.FromMinutes(2) }));
 }

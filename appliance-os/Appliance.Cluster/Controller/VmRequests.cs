@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Appliance.Cluster.Api;
 using Appliance.Cluster.Etcd;
 using Appliance.Cluster.Membership;
+using Appliance.Cluster.Policy;
 using Appliance.Cluster.Store;
 using Appliance.Node.Api;
 using Appliance.Node.Configuration;
@@ -29,6 +31,12 @@ public sealed class VmRequests(ClusterMember member)
             requestedNode = nodeField.GetValueKind() == JsonValueKind.String ? nodeField.GetValue<string>() : throw ApiException.BadRequest("node", "node must be a node's name");
             json.Remove("node");
         }
+        bool ha = false;
+        if (json["ha"] is { } haField)
+        {
+            ha = haField.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? haField.GetValue<bool>() : throw ApiException.BadRequest("ha", "ha must be true or false");
+            json.Remove("ha");
+        }
         VmSpec spec;
         try
         {
@@ -41,26 +49,17 @@ public sealed class VmRequests(ClusterMember member)
         Check(spec);
 
         var store = member.RequireStore();
-        var snapshot = await ClusterSnapshot.ReadAsync(store, ct);
+        var state = await PowerState.ReadAsync(store, ct);
         if (requestedNode is not null)
         {
-            if (!snapshot.Nodes.ContainsKey(requestedNode)) throw ApiException.BadRequest("node", $"there is no node named '{requestedNode}'");
-            if (!snapshot.Ready.Any(n => n.Name == requestedNode))
+            if (!state.Cluster.Nodes.ContainsKey(requestedNode)) throw ApiException.BadRequest("node", $"there is no node named '{requestedNode}'");
+            if (!state.Cluster.Ready.Any(n => n.Name == requestedNode))
                 throw ApiException.Conflict($"node {requestedNode} is not ready to take VMs");
         }
-        var vms = (await store.ListAsync(Keys.Vms, StoreJsonContext.Default.VmRecord, ct)).Select(v => v.Value).ToList();
-        if (vms.Any(v => v.Name == spec.Name)) throw ApiException.Conflict($"a VM named '{spec.Name}' exists");
-        var settings = (await store.GetValueAsync(Keys.Cluster, StoreJsonContext.Default.ClusterRecord, ct))?.Settings ?? ClusterSettings.Default;
-        var candidates = snapshot.Ready.Where(n => requestedNode is null || n.Name == requestedNode).ToList();
-        if (VmReconciler.ChooseNode(candidates, vms, spec.Vcpus!.Value, spec.MemoryMiB!.Value, settings) is null)
-        {
-            string room = string.Join(", ", candidates.Select(n => BestFitPlacement.RoomOn(n, vms, settings))
-                .Select(r => $"{r.Node} {Math.Max(0, r.Vcpus):0.#} vCPUs/{Math.Max(0, r.MemoryMiB):0} MiB"));
-            throw ApiException.Conflict($"no ready node has room for {spec.Vcpus} vCPUs and {spec.MemoryMiB} MiB" +
-                (room.Length > 0 ? $" (free: {room})" : " (no node is ready)"));
-        }
+        if (state.Vms.Any(v => v.Value.Name == spec.Name)) throw ApiException.Conflict($"a VM named '{spec.Name}' exists");
+        CheckRoom(state, spec, requestedNode);
 
-        var record = new VmRecord(spec.Name!, spec, requestedNode, VmRecord.Running, null, new VmObserved("pending", null, DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
+        var record = new VmRecord(spec.Name!, spec, requestedNode, VmRecord.Running, null, new VmObserved("pending", null, DateTimeOffset.UtcNow), DateTimeOffset.UtcNow, ha);
         var txn = await store.TxnAsync([EtcdStore.Absent(Keys.Vms + spec.Name)], [EtcdStore.PutOp(Keys.Vms + spec.Name, record, StoreJsonContext.Default.VmRecord)], ct: ct);
         if (!txn.Succeeded) throw ApiException.Conflict($"a VM named '{spec.Name}' exists");
 
@@ -102,6 +101,28 @@ public sealed class VmRequests(ClusterMember member)
             if (DateTime.UtcNow >= deadline) return ClusterViews.View(vm, withSpec: false);
             await Task.Delay(200, ct);
         }
+    }
+
+    /// <summary>
+    /// Refuses a VM nothing could run: no ready node has room for it, no dormant node could be woken
+    /// for it, and no power-on is under way that it could wait for. A VM that only needs a node woken is accepted.
+    /// </summary>
+    private static void CheckRoom(PowerState state, VmSpec spec, string? requestedNode)
+    {
+        var view = PowerView.Build(state, new Dictionary<string, double>(), controller: "");
+        var snapshot = requestedNode is null ? view.Snapshot : view.Only(requestedNode);
+        var vm = PowerView.VmOf(new VmRecord(spec.Name!, spec, requestedNode, VmRecord.Running, null, new VmObserved("pending", null, state.Now), state.Now), 0);
+        var decision = new VmPlacement(state.Settings.ToPolicy()).Place(snapshot, DemandHistory.For(state.Settings.ToPolicy()), vm);
+        if (decision is not NoAction || state.Transition is not null || (requestedNode is null && PowerView.UnknownDormant(state).Any())) return;
+        string room = string.Join(", ", state.Cluster.Ready.Where(n => requestedNode is null || n.Name == requestedNode).Select(n =>
+        {
+            var placed = state.Wanted.Select(v => v.Value).Where(v => v.Node == n.Name).ToList();
+            double vcpus = (n.Capacity?.Cpus ?? 0) * state.Settings.CpuOvercommit - placed.Sum(v => v.Spec.Vcpus ?? 0);
+            double memory = (n.Capacity?.MemoryMiB ?? 0) * state.Settings.MemoryOvercommit - placed.Sum(v => (long)(v.Spec.MemoryMiB ?? 0));
+            return string.Create(CultureInfo.InvariantCulture, $"{n.Name} {Math.Max(0, vcpus):0.#} vCPUs/{Math.Max(0, memory):0} MiB");
+        }));
+        throw ApiException.Conflict($"no ready node has room for {spec.Vcpus} vCPUs and {spec.MemoryMiB} MiB, and no dormant node could run it" +
+            (room.Length > 0 ? $" (free: {room})" : " (no node is ready)"));
     }
 
     /// <summary>What the cluster checks itself; the node's agent checks the rest (images, networks) and its refusal is passed on.</summary>

@@ -41,6 +41,36 @@ public static class Keys
     /// <summary>Power actions: time-ordered keys (UTC timestamp, node).</summary>
     public const string PowerLog = Root + "power-log/";
 
+    /// <summary>Nodes a person keeps on (appliance node pin).</summary>
+    public const string Pins = Root + "pins/";
+
+    /// <summary>Nodes the cluster will not power on until a person clears them: failed to come back, fenced, or not confirmed fenced.</summary>
+    public const string NodeFaults = Root + "node-faults/";
+
+    /// <summary>The one power transition in flight (a node powering on or off).</summary>
+    public const string PowerTransition = Root + "power-transition";
+
+    /// <summary>Nodes the cluster powered off itself: dormant by decision, not lost (no fencing).</summary>
+    public const string PoweredOff = Root + "powered-off/";
+
+    /// <summary>Each node's draw idle and at full load, as its BMC measured it while it ran.</summary>
+    public const string PowerProfiles = Root + "power-profiles/";
+
+    /// <summary>The cluster's energy meter: used, and what every node on would have used.</summary>
+    public const string Energy = Root + "energy";
+
+    /// <summary>The cluster's power over time (time-ordered keys), for the power plot.</summary>
+    public const string PowerSamples = Root + "power-samples/";
+
+    /// <summary>What the power manager saw and decided last.</summary>
+    public const string PowerStatus = Root + "power-status";
+
+    /// <summary>One-time logins for the web page, under short leases.</summary>
+    public const string WebLogins = Root + "web-logins/";
+
+    /// <summary>The web page's sessions, under leases.</summary>
+    public const string WebSessions = Root + "web-sessions/";
+
     /// <summary>The end of a prefix range (etcd's range_end for "every key starting with prefix").</summary>
     public static string RangeEnd(string prefix)
     {

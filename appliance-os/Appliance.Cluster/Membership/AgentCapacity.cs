@@ -12,7 +12,7 @@ public static class AgentCapacity
         {
             using var http = new HttpClient { BaseAddress = agent, Timeout = TimeSpan.FromSeconds(5) };
             var metrics = await new NodeClient(http).GetMetricsAsync(ct);
-            return new NodeCapacity(metrics.Capacity.Cpus, metrics.Capacity.MemoryMiB);
+            return new NodeCapacity(metrics.Capacity.Cpus, metrics.Capacity.MemoryMiB, metrics.Capacity.Mhz > 0 ? metrics.Capacity.Mhz : null);
         }
         catch (Exception e) when (e is NodeApiException or TaskCanceledException or HttpRequestException && !ct.IsCancellationRequested)
         {

@@ -7,11 +7,6 @@ namespace Appliance.Cluster.Store;
 /// <param name="EtcdToken">etcd's --initial-cluster-token for every member.</param>
 public sealed record ClusterRecord(string Name, DateTimeOffset CreatedAt, string CaCertificate, string CaKeySealed, string CaHash, string EtcdToken, ClusterSettings Settings);
 
-/// <summary>Placement settings: how far vCPUs and memory may be promised beyond a node's capacity.</summary>
-public sealed record ClusterSettings(double CpuOvercommit, double MemoryOvercommit)
-{
-    public static readonly ClusterSettings Default = new(4.0, 1.0);
-}
 
 /// <summary>/appliance/nodes/NAME. <see cref="Phase"/>: "enrolled" (known by its BMC only), "joining", "member".</summary>
 public sealed record NodeRecord(
@@ -32,11 +27,15 @@ public sealed record NodeRecord(
     public const string Member = "member";
 }
 
-public sealed record NodeCapacity(int Cpus, long MemoryMiB);
+/// <param name="Mhz">What one CPU (hardware thread) gives, from the firmware's processor table; null when the agent did not say.</param>
+public sealed record NodeCapacity(int Cpus, long MemoryMiB, int? Mhz = null);
 
-/// <summary>Where a node's BMC answers IPMI over LAN.</summary>
-public sealed record BmcEndpoint(string Host, int Port)
+/// <summary>Where a node's BMC answers IPMI over LAN, and Redfish (the fall-back when IPMI does not answer).</summary>
+/// <param name="Redfish">The BMC's Redfish service root, https://HOST[:PORT]; null: https://<see cref="Host"/> (port 443).</param>
+public sealed record BmcEndpoint(string Host, int Port, string? Redfish = null)
 {
+    public Uri RedfishUrl => new(Redfish ?? $"https://{(Host.Contains(':') ? $"[{Host}]" : Host)}");
+
     public override string ToString() => Configuration.HostPort.Format(Host, Port);
 }
 
@@ -66,19 +65,89 @@ public sealed record SeatReleasedRecord(long Lease, DateTimeOffset At);
 /// <param name="State">"requested", "done", "failed".</param>
 public sealed record SeatHandoverRecord(string State, DateTimeOffset RequestedAt, string? Message);
 
-/// <summary>/appliance/power-log/TIME-NODE: a power action the cluster took.</summary>
+/// <summary>/appliance/power-log/TIME-NODE: a decision or power action of the cluster's, with its reason.</summary>
+/// <param name="Action">What was done: see <see cref="Controller.PowerLog"/>'s actions.</param>
 public sealed record PowerLogEntry(DateTimeOffset Time, string Node, string Action, string Reason);
 
 /// <summary>/appliance/vms/NAME: what the VM should be and what the cluster last saw.</summary>
 /// <param name="RequestedNode">The node the VM was asked for (--node), or null for "any".</param>
 /// <param name="Desired">"running", or "deleted" while its deletion is pending.</param>
 /// <param name="Node">The node it was placed on.</param>
-public sealed record VmRecord(string Name, VmSpec Spec, string? RequestedNode, string Desired, string? Node, VmObserved Observed, DateTimeOffset CreatedAt)
+/// <param name="Ha">Restarted on another node when its node is lost (once the lost node is fenced).</param>
+/// <param name="Restarted">The last HA restart: from which node, when, and what it means for its disks.</param>
+/// <param name="Progress">Each message the cluster gave while placing and starting it, oldest first (the last
+/// <see cref="ProgressKept"/>): a client that looks now and then still sees every step, however short.</param>
+public sealed record VmRecord(string Name, VmSpec Spec, string? RequestedNode, string Desired, string? Node, VmObserved Observed, DateTimeOffset CreatedAt,
+    bool Ha = false, VmRestart? Restarted = null, IReadOnlyList<string>? Progress = null)
 {
     public const string Running = "running";
     public const string Deleted = "deleted";
+    public const int ProgressKept = 20;
+
+    /// <summary>This record with <paramref name="message"/> added to its progress, unless it is the last one there.</summary>
+    public VmRecord WithProgress(string? message)
+    {
+        if (string.IsNullOrEmpty(message) || Progress?.LastOrDefault() == message) return this;
+        return this with { Progress = [.. (Progress ?? []).TakeLast(ProgressKept - 1), message] };
+    }
 }
 
 /// <param name="State">"pending" (not placed yet), "creating", the agent's state ("running", "shut off", ...),
 /// "failed", "deleting", or "unknown" while its node is not ready.</param>
 public sealed record VmObserved(string State, string? Message, DateTimeOffset UpdatedAt);
+
+/// <summary>An HA restart: the VM's node was lost and fenced, and the VM was started again elsewhere.</summary>
+/// <param name="Disks">What the restarted VM booted from (no replicated storage: its image with a fresh overlay).</param>
+public sealed record VmRestart(string From, DateTimeOffset At, int Count, string Disks);
+
+/// <summary>/appliance/pins/NAME: a person keeps the node on (appliance node pin).</summary>
+public sealed record NodePinRecord(DateTimeOffset At);
+
+/// <summary>
+/// /appliance/node-faults/NAME: why the cluster will not power the node on again until a person
+/// clears it (appliance node clear). <see cref="Kind"/>: "power-on-failed" (it did not come back in
+/// time), "fenced" (it was lost and the cluster powered it off), "fence-unconfirmed" (it was lost and
+/// its BMC would not confirm it off: its VMs are not restarted anywhere).
+/// </summary>
+public sealed record NodeFaultRecord(string Kind, string Reason, DateTimeOffset At, DateTimeOffset? LastAttempt = null)
+{
+    public const string PowerOnFailed = "power-on-failed";
+    public const string Fenced = "fenced";
+    public const string FenceUnconfirmed = "fence-unconfirmed";
+}
+
+/// <summary>
+/// /appliance/power-transition: the one power transition in flight. <see cref="Action"/> "on": steps
+/// waking (asking the BMC), booting (the BMC said yes; the host has not joined), joining (its host is
+/// up). "off": draining (live-migrating its VMs away), seat (handing its etcd seat over), shutting-down
+/// (the BMC was asked for an ACPI shutdown), forcing-off (asked for a hard power-off after the shutdown
+/// took too long).
+/// </summary>
+public sealed record PowerTransitionRecord(string Node, string Action, string Step, DateTimeOffset Since, DateTimeOffset StepSince, string Reason,
+    IReadOnlyList<PlannedMove>? Moves = null, string? Message = null)
+{
+    public const string On = "on";
+    public const string Off = "off";
+}
+
+/// <summary>One live migration of a power-off's drain.</summary>
+public sealed record PlannedMove(string Vm, string From, string To);
+
+/// <summary>/appliance/power-profiles/NAME: what the node's BMC measured while it ran (watts idle and, extrapolated, at full load).</summary>
+/// <param name="FullLoadMeasured">False while no busy sample was seen: <see cref="FullLoadWatts"/> is then estimated from its capacity.</param>
+public sealed record PowerProfileRecord(double IdleWatts, double FullLoadWatts, bool FullLoadMeasured, DateTimeOffset UpdatedAt);
+
+/// <summary>/appliance/energy: the cluster's energy since metering started, and what every node on would have used.</summary>
+public sealed record EnergyRecord(DateTimeOffset Since, DateTimeOffset At, double UsedJoules, double AllOnJoules, double Watts, double AllOnWatts, int NodesOn);
+
+/// <summary>/appliance/power-samples/TIME: the cluster's power at one moment, for the power plot.</summary>
+public sealed record PowerSampleRecord(DateTimeOffset At, double Watts, double AllOnWatts, int NodesOn, int Nodes);
+
+/// <summary>/appliance/power-status: what the controller's power manager saw and decided last.</summary>
+public sealed record PowerStatusRecord(DateTimeOffset At, string Controller, double DemandMhz, double CapacityMhz, double? Utilization, string Decision);
+
+/// <summary>/appliance/web-logins/HASH and /appliance/web-sessions/HASH (under leases): the web page's one-time logins and sessions.</summary>
+public sealed record WebSessionRecord(DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>/appliance/powered-off/NAME: the cluster powered this node off itself (so it is dormant, not lost), and why.</summary>
+public sealed record PoweredOffRecord(DateTimeOffset At, string Reason);

@@ -17,4 +17,13 @@ namespace Appliance.Cluster.Store;
 [JsonSerializable(typeof(PowerLogEntry))]
 [JsonSerializable(typeof(VmRecord))]
 [JsonSerializable(typeof(EtcdSeat))]
+[JsonSerializable(typeof(NodePinRecord))]
+[JsonSerializable(typeof(NodeFaultRecord))]
+[JsonSerializable(typeof(PowerTransitionRecord))]
+[JsonSerializable(typeof(PowerProfileRecord))]
+[JsonSerializable(typeof(EnergyRecord))]
+[JsonSerializable(typeof(PowerSampleRecord))]
+[JsonSerializable(typeof(PowerStatusRecord))]
+[JsonSerializable(typeof(WebSessionRecord))]
+[JsonSerializable(typeof(PoweredOffRecord))]
 public sealed partial class StoreJsonContext : JsonSerializerContext;

@@ -32,11 +32,16 @@ public static class HostEndpoints
         var images = app.MapGroup("/api/v1/images");
         images.MapGet("/", (ImageStore store) => store.List());
         images.MapGet("/{name}", (string name, ImageStore store) => store.Get(name));
+        // The image as this node stores it (qcow2 for disks), for another node to import: how the cluster copies images.
+        images.MapGet("/{name}/content", (string name, ImageStore store) =>
+            Results.File(store.Get(name).Path, "application/octet-stream", enableRangeProcessing: true));
         images.MapPost("/", async (ImageImportRequest? request, ImageStore store, CancellationToken ct) =>
         {
             if (request?.Name is null) throw ApiException.BadRequest("name", "name is required");
-            if (request.Path is null) throw ApiException.BadRequest("path", "path is required");
-            var image = await store.ImportAsync(request.Name, request.Path, request.Kind ?? "disk", request.Format ?? "auto", ct);
+            if (request.Path is null == request.Url is null) throw ApiException.BadRequest("path", "give path (a file on the node) or url (where to fetch it), not both");
+            var image = request.Url is { } url
+                ? await store.ImportFromUrlAsync(request.Name, url, request.Kind ?? "disk", request.Format ?? "auto", ct)
+                : await store.ImportAsync(request.Name, request.Path!, request.Kind ?? "disk", request.Format ?? "auto", ct);
             return Results.Created($"/api/v1/images/{image.Name}", image);
         });
         images.MapPost("/ova", async (OvaImportRequest? request, OvaImporter importer, CancellationToken ct) =>

@@ -55,11 +55,21 @@ public sealed class NodeClient(HttpClient http)
 
     public Task DeleteSnapshotAsync(string vm, string name, CancellationToken ct = default) => DeleteAsync($"api/v1/vms/{Escape(vm)}/snapshots/{Escape(name)}", ct);
 
+    public Task<ImageRecord> GetImageAsync(string name, CancellationToken ct = default) => GetAsync($"api/v1/images/{Escape(name)}", NodeJsonContext.Default.ImageRecord, ct);
+
     public Task<IReadOnlyList<ImageRecord>> ListImagesAsync(CancellationToken ct = default) => GetAsync("api/v1/images", NodeJsonContext.Default.IReadOnlyListImageRecord, ct);
 
     public Task<ImageRecord> ImportImageAsync(string name, string path, string kind = "disk", string format = "auto", CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "api/v1/images", new ImageImportRequest(name, path, kind, format),
             NodeJsonContext.Default.ImageImportRequest, NodeJsonContext.Default.ImageRecord, ct);
+
+    /// <summary>Imports an image this agent fetches from <paramref name="url"/> (another agent's <see cref="ImageContentPath"/>).</summary>
+    public Task<ImageRecord> ImportImageFromAsync(string name, Uri url, string kind = "disk", CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/images", new ImageImportRequest(name, null, kind, "auto", url.ToString()),
+            NodeJsonContext.Default.ImageImportRequest, NodeJsonContext.Default.ImageRecord, ct);
+
+    /// <summary>Where an agent serves an image's stored file, relative to its base address.</summary>
+    public static string ImageContentPath(string name) => $"api/v1/images/{Escape(name)}/content";
 
     public Task<OvaImportResult> ImportOvaAsync(string path, string? name = null, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "api/v1/images/ova", new OvaImportRequest(path, name),

@@ -21,9 +21,46 @@ public sealed class ImageStore(NodeStorage storage, ILogger<ImageStore> logger)
     public ImageRecord Get(string name) =>
         Find(name) ?? throw ApiException.NotFound($"image '{name}' does not exist on this node; import it first (POST /api/v1/images)");
 
-    /// <summary>Imports a file the agent can read. Disks are validated and converted to qcow2.</summary>
-    public async Task<ImageRecord> ImportAsync(string name, string sourcePath, string kind, string format, CancellationToken ct)
+    /// <summary>
+    /// Imports an image fetched over http(s), such as another node's copy (its /api/v1/images/{name}/content):
+    /// downloaded next to the images, then imported as a file is (a disk validated and converted to qcow2).
+    /// </summary>
+    public async Task<ImageRecord> ImportFromUrlAsync(string name, string url, string kind, string format, CancellationToken ct)
     {
+        if (!Names.IsValid(name)) throw ApiException.BadRequest("name", $"image name '{name}' is invalid: {Names.Rule}");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw ApiException.BadRequest("url", $"url '{url}' must be an http:// or https:// URL");
+        if (Find(name) is not null) throw ApiException.Conflict($"image '{name}' already exists; delete it first or pick another name");
+        string download = Path.Combine(storage.Images, $".{name}.{Guid.NewGuid():N}.download");
+        try
+        {
+            try
+            {
+                using var response = await Downloads.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, ct);
+                if (!response.IsSuccessStatusCode)
+                    throw ApiException.BadRequest("url", $"fetching {url} failed: {(int)response.StatusCode} {response.ReasonPhrase}");
+                await using var file = File.Create(download);
+                await response.Content.CopyToAsync(file, ct);
+            }
+            catch (HttpRequestException e)
+            {
+                throw ApiException.BadRequest("url", $"fetching {url} failed: {e.Message}");
+            }
+            return await ImportAsync(name, download, kind, format, ct, source: url);
+        }
+        finally
+        {
+            File.Delete(download);
+        }
+    }
+
+    private static readonly HttpClient Downloads = new() { Timeout = TimeSpan.FromMinutes(30) };
+
+    /// <summary>Imports a file the agent can read. Disks are validated and converted to qcow2.</summary>
+    /// <param name="source">What the record names as the image's source (the path, unless fetched from elsewhere).</param>
+    public async Task<ImageRecord> ImportAsync(string name, string sourcePath, string kind, string format, CancellationToken ct, string? source = null)
+    {
+        source ??= sourcePath;
         if (!Names.IsValid(name)) throw ApiException.BadRequest("name", $"image name '{name}' is invalid: {Names.Rule}");
         if (!Kinds.Contains(kind)) throw ApiException.BadRequest("kind", $"kind must be one of {string.Join(", ", Kinds)}");
         if (!Path.IsPathFullyQualified(sourcePath)) throw ApiException.BadRequest("path", "path must be an absolute path on the node");
@@ -41,27 +78,27 @@ public sealed class ImageStore(NodeStorage storage, ILogger<ImageStore> logger)
             {
                 if (kind == "disk")
                 {
-                    var source = await QemuImg.InfoAsync(sourcePath, format == "auto" ? null : format, ct);
+                    var info = await QemuImg.InfoAsync(sourcePath, format == "auto" ? null : format, ct);
                     // A backing file in an uploaded image would let it read any file on the node.
-                    if (source.BackingFile is not null)
-                        throw ApiException.BadRequest("path", $"'{sourcePath}' refers to a backing file ({source.BackingFile}); flatten it first (qemu-img convert)");
-                    await QemuImg.ConvertToQcow2Async(sourcePath, source.Format, partial, ct);
+                    if (info.BackingFile is not null)
+                        throw ApiException.BadRequest("path", $"'{source}' refers to a backing file ({info.BackingFile}); flatten it first (qemu-img convert)");
+                    await QemuImg.ConvertToQcow2Async(sourcePath, info.Format, partial, ct);
                     var stored = await QemuImg.InfoAsync(partial, "qcow2", ct);
                     File.Move(partial, target);
-                    record = new ImageRecord(name, kind, "qcow2", stored.VirtualSizeBytes, (ulong)new FileInfo(target).Length, target, sourcePath, source.Format, DateTimeOffset.UtcNow);
+                    record = new ImageRecord(name, kind, "qcow2", stored.VirtualSizeBytes, (ulong)new FileInfo(target).Length, target, source, info.Format, DateTimeOffset.UtcNow);
                 }
                 else
                 {
                     File.Copy(sourcePath, partial, overwrite: true);
                     File.Move(partial, target);
                     ulong size = (ulong)new FileInfo(target).Length;
-                    record = new ImageRecord(name, kind, "raw", size, size, target, sourcePath, "raw", DateTimeOffset.UtcNow);
+                    record = new ImageRecord(name, kind, "raw", size, size, target, source, "raw", DateTimeOffset.UtcNow);
                 }
             }
             catch (ToolFailedException e)
             {
                 File.Delete(partial);
-                throw ApiException.BadRequest("path", $"cannot import '{sourcePath}': {e.Message}");
+                throw ApiException.BadRequest("path", $"cannot import '{source}': {e.Message}");
             }
             catch
             {
@@ -70,7 +107,7 @@ public sealed class ImageStore(NodeStorage storage, ILogger<ImageStore> logger)
             }
             File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             await File.WriteAllTextAsync(RecordPath(name), JsonSerializer.Serialize(record, NodeJsonContext.Default.ImageRecord), ct);
-            logger.LogInformation("Imported image {Name} ({Kind}, {Bytes} bytes) from {Source}", name, kind, record.VirtualSizeBytes, sourcePath);
+            logger.LogInformation("Imported image {Name} ({Kind}, {Bytes} bytes) from {Source}", name, kind, record.VirtualSizeBytes, source);
             return record;
         }
         finally

@@ -110,10 +110,17 @@ public sealed class VmManager(
             using (domain)
             {
                 DomainDefinition definition;
-                try { definition = DomainDefinition.Parse(domain.GetXml()); }
-                catch (LibvirtException e) when (e.Code == LibvirtErrorCode.NoDomain) { continue; } // vanished meanwhile
-                if (VmMetadata.Read(definition) is null) continue;
-                var (state, _) = domain.GetState();
+                DomainState state;
+                try
+                {
+                    definition = DomainDefinition.Parse(domain.GetXml());
+                    if (VmMetadata.Read(definition) is null) continue;
+                    (state, _) = domain.GetState();
+                }
+                catch (LibvirtException e) when (e.Code == LibvirtErrorCode.NoDomain)
+                {
+                    continue; // deleted while the list was read: it is not there any more
+                }
                 result.Add(new VmSummary(domain.Name, domain.Uuid, StateName(state), definition.VirtualCpus, (long)(definition.MemoryKiB / 1024), definition.Type));
             }
         }

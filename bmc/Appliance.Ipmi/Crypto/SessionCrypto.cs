@@ -12,15 +12,17 @@ internal sealed class SessionCrypto : IDisposable
     private const int MaxPayload = 2048;
 
     private readonly ManagedHmac _integrity;
-    private readonly Aes? _aes;
 
-    // One CBC transform per direction, created with an all-zero IV and reused: CBC with IV v equals CBC
-    // with a zero IV over a first block XORed with v. This avoids a native cipher context per packet.
+    // Without AES instructions: the platform cipher, one CBC transform per direction, created with an
+    // all-zero IV and reused (CBC with IV v equals CBC with a zero IV over a first block XORed with v),
+    // which avoids a native cipher context per packet, and its staging buffers.
+    private readonly Aes? _aes;
     private readonly ICryptoTransform? _encryptor;
     private readonly ICryptoTransform? _decryptor;
-    private readonly byte[] _in = new byte[MaxPayload];
-    private readonly byte[] _out = new byte[MaxPayload];
+    private readonly byte[]? _in;
+    private readonly byte[]? _out;
 
+    // With them: the round keys only; packets are encrypted and decrypted where they lie.
     private readonly Aes128Ni? _aesNi;
 
     public SessionCrypto(CipherSuite suite, ReadOnlySpan<byte> sik)
@@ -32,14 +34,31 @@ internal sealed class SessionCrypto : IDisposable
     /// <param name="sik">The Session Integrity Key from RAKP.</param>
     /// <param name="usePlatformAes">Use the platform cipher even where AES instructions exist (tests cross-check both).</param>
     internal SessionCrypto(CipherSuite suite, ReadOnlySpan<byte> sik, bool usePlatformAes)
+        : this(suite, RakpCrypto.Keyed(suite, sik), usePlatformAes, clearSik: true)
+    {
+    }
+
+    /// <param name="suite">The session's cipher suite.</param>
+    /// <param name="sik">An HMAC keyed with the Session Integrity Key (<see cref="RakpCrypto.Keyed"/>); the caller keeps and clears it.</param>
+    internal SessionCrypto(CipherSuite suite, ManagedHmac sik)
+        : this(suite, sik, usePlatformAes: false, clearSik: false)
+    {
+    }
+
+    private SessionCrypto(CipherSuite suite, ManagedHmac sik, bool usePlatformAes, bool clearSik)
     {
         Suite = suite;
         Span<byte> k = stackalloc byte[RakpCrypto.MaxHmacLength];
-        int k1 = RakpCrypto.K1(suite, sik, k);
+        int k1 = RakpCrypto.K1(sik, k);
         _integrity = new ManagedHmac(
             suite.Integrity == IntegrityAlgorithm.HmacSha256_128 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1,
             k[..k1]);
-        RakpCrypto.K2(suite, sik, k);
+        RakpCrypto.K2(sik, k);
+        if (clearSik)
+        {
+            sik.Clear();
+        }
+
         if (!usePlatformAes && Aes128Ni.IsSupported)
         {
             _aesNi = new Aes128Ni(k[..AesBlock]);
@@ -53,6 +72,8 @@ internal sealed class SessionCrypto : IDisposable
             _aes.IV = new byte[AesBlock];
             _encryptor = _aes.CreateEncryptor();
             _decryptor = _aes.CreateDecryptor();
+            _in = new byte[MaxPayload];
+            _out = new byte[MaxPayload];
         }
 
         CryptographicOperations.ZeroMemory(k);
@@ -100,29 +121,30 @@ internal sealed class SessionCrypto : IDisposable
         }
 
         int total = EncryptedLength(plain.Length) - AesBlock;
+        Span<byte> iv = destination[..AesBlock];
+        Span<byte> body = _aesNi is not null ? destination.Slice(AesBlock, total) : _in.AsSpan(0, total);
+        plain.CopyTo(body);
         int pad = total - plain.Length - 1;
-        plain.CopyTo(_in);
         for (int i = 0; i < pad; i++)
         {
-            _in[plain.Length + i] = (byte)(i + 1);
+            body[plain.Length + i] = (byte)(i + 1);
         }
 
-        _in[total - 1] = (byte)pad;
-        Span<byte> iv = destination[..AesBlock];
+        body[total - 1] = (byte)pad;
         RandomPool.Fill(iv);
         if (_aesNi is not null)
         {
-            _aesNi.EncryptCbc(iv, _in.AsSpan(0, total), destination.Slice(AesBlock, total));
+            _aesNi.EncryptCbc(iv, body, body);
             return AesBlock + total;
         }
 
         for (int i = 0; i < AesBlock; i++)
         {
-            _in[i] ^= iv[i];
+            body[i] ^= iv[i];
         }
 
-        _encryptor!.TransformBlock(_in, 0, total, _out, 0);
-        _encryptor.TransformFinalBlock(_in, 0, 0); // back to the zero IV for the next packet
+        _encryptor!.TransformBlock(_in!, 0, total, _out!, 0);
+        _encryptor.TransformFinalBlock(_in!, 0, 0); // back to the zero IV for the next packet
         _out.AsSpan(0, total).CopyTo(destination[AesBlock..]);
         return AesBlock + total;
     }
@@ -137,36 +159,36 @@ internal sealed class SessionCrypto : IDisposable
             return false;
         }
 
-        int written = cipherLength;
+        Span<byte> plain = destination[..cipherLength];
         if (_aesNi is not null)
         {
-            _aesNi.DecryptCbc(payload[..AesBlock], payload[AesBlock..], _out);
+            _aesNi.DecryptCbc(payload[..AesBlock], payload[AesBlock..], plain);
         }
         else
         {
             payload[AesBlock..].CopyTo(_in);
-            written = _decryptor!.TransformBlock(_in, 0, cipherLength, _out, 0);
-            _decryptor.TransformFinalBlock(_in, 0, 0);
+            int written = _decryptor!.TransformBlock(_in!, 0, cipherLength, _out!, 0);
+            _decryptor.TransformFinalBlock(_in!, 0, 0);
             if (written != cipherLength)
             {
                 return false;
             }
 
+            _out.AsSpan(0, cipherLength).CopyTo(plain);
             for (int i = 0; i < AesBlock; i++)
             {
-                _out[i] ^= payload[i];
+                plain[i] ^= payload[i];
             }
         }
 
-        int pad = _out[written - 1];
-        if (pad >= AesBlock || pad + 1 > written)
+        int pad = plain[cipherLength - 1];
+        if (pad >= AesBlock || pad + 1 > cipherLength)
         {
             return false;
         }
 
         // The pad bytes themselves are not checked: the packet's AuthCode already proved it intact.
-        length = written - 1 - pad;
-        _out.AsSpan(0, length).CopyTo(destination);
+        length = cipherLength - 1 - pad;
         return true;
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Appliance.Ipmi.Commands;
@@ -13,9 +14,10 @@ public sealed partial class IpmiServer
 {
     private void HandleInSessionPacket(Span<byte> datagram, in SessionPacket packet, SocketAddress from)
     {
+        // A session's packets count only on the endpoint it was opened on.
         var session = _sessions.Find(packet.SessionId);
         var crypto = session?.Crypto;
-        if (session is null || crypto is null || session.State != SessionState.Active)
+        if (session is null || crypto is null || session.State != SessionState.Active || session.Server != this)
         {
             Drop();
             return;
@@ -100,6 +102,12 @@ public sealed partial class IpmiServer
     {
         var context = session.Context!;
         ReadOnlySpan<byte> data = buffer.AsSpan(dataOffset, dataLength);
+        if (ClosesItself(session, request, data))
+        {
+            HandleSessionLayerCommand(session, request, data);
+            return false;
+        }
+
         Span<byte> cached = stackalloc byte[256];
         var verdict = session.Recent.Check(request.RqSeq, request.NetFnLun, request.Command, data, _time.GetTimestamp(), cached, out byte cachedCode, out int cachedLength);
         if (verdict != RequestVerdict.New)
@@ -130,6 +138,22 @@ public sealed partial class IpmiServer
 
         _ = CompleteAsync(pending, session, request, buffer);
         return true;
+    }
+
+    /// <summary>
+    /// A Close Session naming the session it comes on: it always succeeds, and the session is out of
+    /// the table before its answer goes, so a retransmission finds no session to be recognised in.
+    /// It is not recorded among the recent requests.
+    /// </summary>
+    private static bool ClosesItself(ServerSession session, in LanRequestHeader request, ReadOnlySpan<byte> data)
+    {
+        if (request.NetFn != NetFn.App || request.Command != AppCommand.CloseSession || data.Length is not (4 or 5))
+        {
+            return false;
+        }
+
+        uint id = BinaryPrimitives.ReadUInt32LittleEndian(data);
+        return id == session.ManagedSessionId || (id == 0 && data.Length == 5 && data[4] == session.Handle);
     }
 
     private async Task CompleteAsync(ValueTask<IpmiResponse> pending, ServerSession session, LanRequestHeader request, byte[] buffer)

@@ -15,6 +15,6 @@ public sealed partial class IpmiServer
             throw new ArgumentException("K_g is at most 20 bytes", nameof(kg));
         }
 
-        Volatile.Write(ref _kg, kg.ToArray());
+        Volatile.Write(ref _kg, RakpCrypto.IsKgSet(kg) ? new PreparedKey(kg) : null);
     }
 }

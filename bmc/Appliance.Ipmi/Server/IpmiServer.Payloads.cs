@@ -8,8 +8,9 @@ using Appliance.Ipmi.Sol;
 namespace Appliance.Ipmi.Server;
 
 /// <summary>
-/// Payload activation (IPMI v2.0 section 24) and the Serial-over-LAN payload: one SOL instance, held by
-/// one session at a time; a second activation is refused with "payload already active on another session".
+/// Payload activation (IPMI v2.0 section 24) and the Serial-over-LAN payload: one SOL instance per BMC
+/// (<see cref="BmcSessions"/>, whichever endpoint its sessions came in on), held by one session at a
+/// time; a second activation is refused with "payload already active on another session".
 /// </summary>
 public sealed partial class IpmiServer
 {
@@ -22,24 +23,12 @@ public sealed partial class IpmiServer
     private const byte PayloadAlreadyDeactivated = 0x80;
     private const byte PayloadTypeNotAvailable = 0x80;
 
-    private readonly Lock _solLock = new();
-    private SolSession? _sol;
-
     private static bool IsPayloadCommand(byte command) => command is
         AppCommand.ActivatePayload or AppCommand.DeactivatePayload or AppCommand.GetPayloadActivationStatus
         or AppCommand.GetPayloadInstanceInfo or AppCommand.GetChannelPayloadSupport or AppCommand.GetChannelPayloadVersion;
 
-    /// <summary>The session holding the SOL instance, if any.</summary>
-    public uint? SerialOverLanSessionId
-    {
-        get
-        {
-            lock (_solLock)
-            {
-                return _sol?.Owner.ManagedSessionId;
-            }
-        }
-    }
+    /// <summary>The session holding the BMC's SOL instance, if any (on this endpoint or another).</summary>
+    public uint? SerialOverLanSessionId => _bmc.SerialOverLanSessionId;
 
     private bool SolOffered => _options.SerialOverLan is { Available: true };
 
@@ -80,14 +69,14 @@ public sealed partial class IpmiServer
             return CannotActivateWithoutEncryption;
         }
 
-        lock (_solLock)
+        lock (_bmc.SolLock)
         {
-            if (_sol is not null)
+            if (_bmc.Sol is not null)
             {
                 return PayloadAlreadyActive;
             }
 
-            _sol = started = new SolSession(session, sol, _time, payload => SendSolPayload(session, payload));
+            _bmc.Sol = started = new SolSession(session, sol, _time, payload => SendSolPayload(session, payload));
         }
 
         LogSolActivated(_sessionLogger, session.ManagedSessionId, session.UserName);
@@ -119,20 +108,20 @@ public sealed partial class IpmiServer
             return PayloadTypeDisabled;
         }
 
-        lock (_solLock)
+        lock (_bmc.SolLock)
         {
-            if (_sol is null)
+            if (_bmc.Sol is null)
             {
                 return PayloadAlreadyDeactivated;
             }
 
-            if (_sol.Owner != session && session.Context!.Privilege < sol.Settings.Privilege)
+            if (_bmc.Sol.Owner != session && session.Context!.Privilege < sol.Settings.Privilege)
             {
                 return CompletionCode.InsufficientPrivilege;
             }
 
-            ended = _sol;
-            _sol = null;
+            ended = _bmc.Sol;
+            _bmc.Sol = null;
         }
 
         return CompletionCode.Normal;
@@ -153,9 +142,9 @@ public sealed partial class IpmiServer
         }
 
         response[0] = 1; // instance capacity
-        lock (_solLock)
+        lock (_bmc.SolLock)
         {
-            response[1] = _sol is null ? (byte)0 : (byte)0x01;
+            response[1] = _bmc.Sol is null ? (byte)0 : (byte)0x01;
         }
 
         response[2] = 0;
@@ -177,9 +166,9 @@ public sealed partial class IpmiServer
             return CompletionCode.InvalidDataFieldInRequest;
         }
 
-        lock (_solLock)
+        lock (_bmc.SolLock)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(response, _sol?.Owner.ManagedSessionId ?? 0);
+            BinaryPrimitives.WriteUInt32LittleEndian(response, _bmc.Sol?.Owner.ManagedSessionId ?? 0);
         }
 
         response[4..12].Clear();
@@ -240,9 +229,9 @@ public sealed partial class IpmiServer
     private void HandleSolPacket(ServerSession session, ReadOnlySpan<byte> payload)
     {
         SolSession? sol;
-        lock (_solLock)
+        lock (_bmc.SolLock)
         {
-            sol = _sol;
+            sol = _bmc.Sol;
         }
 
         if (sol is null || sol.Owner != session)
@@ -258,12 +247,12 @@ public sealed partial class IpmiServer
     private void EndSol(ServerSession session, string reason)
     {
         SolSession? ended = null;
-        lock (_solLock)
+        lock (_bmc.SolLock)
         {
-            if (_sol?.Owner == session)
+            if (_bmc.Sol?.Owner == session)
             {
-                ended = _sol;
-                _sol = null;
+                ended = _bmc.Sol;
+                _bmc.Sol = null;
             }
         }
 

@@ -105,7 +105,7 @@ public sealed partial class IpmiServer
 
         if (detached)
         {
-            Retire(toClose!, toClose == session ? "Close Session" : $"Close Session from session {session.ManagedSessionId:X8}");
+            toClose!.Server.Retire(toClose, toClose == session ? "Close Session" : $"Close Session from session {session.ManagedSessionId:X8}");
         }
         else
         {
@@ -139,7 +139,7 @@ public sealed partial class IpmiServer
 
         // Bit 5: K_g is set (non-zero); bit 2: non-null user names enabled. Null names and anonymous
         // login (bits 1, 0) are disabled; per-message and user-level authentication stay enabled.
-        response[2] = (byte)((RakpCrypto.IsKgSet(_kg) ? 0x20 : 0x00) | 0x04);
+        response[2] = (byte)((Volatile.Read(ref _kg) is not null ? 0x20 : 0x00) | 0x04);
 
         // Extended capabilities: the channel supports IPMI v2.0 connections only.
         response[3] = 0x02;

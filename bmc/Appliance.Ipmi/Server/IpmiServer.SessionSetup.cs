@@ -39,23 +39,24 @@ public sealed partial class IpmiServer
         {
             // A console whose Open Session Response was lost or late asks again: it gets the same
             // session, so retransmissions do not fill the table with half-open ones.
-            session = _sessions.FindOpenedBy(from, request.RemoteSessionId, suite!, maxPrivilege);
+            session = _sessions.FindOpenedBy(this, from, request.RemoteSessionId, suite!, maxPrivilege);
         }
 
         if (status == RmcpPlusStatus.NoErrors && session is null)
         {
             long now = _time.GetTimestamp();
             session = _sessions.TryAdd(
-                (id, handle) => new ServerSession(id, request.RemoteSessionId, handle, suite!, maxPrivilege, Copy(from), remote, now, new RecentRequests(_time, DuplicateWindow)),
+                (id, handle) => new ServerSession(id, request.RemoteSessionId, handle, suite!, maxPrivilege, Copy(from), remote, now, new RecentRequests(_time, DuplicateWindow)) { Server = this },
                 out var evicted);
             if (evicted is not null)
             {
+                // The half-open session may be another endpoint's: it counts and logs its own.
                 if (evicted.State == SessionState.Rakp2Sent)
                 {
-                    RecordAuthenticationFailure(evicted, "RAKP 3 never arrived");
+                    evicted.Server.RecordAuthenticationFailure(evicted, "RAKP 3 never arrived");
                 }
 
-                LogSessionClosed(_sessionLogger, evicted.ManagedSessionId, evicted.UserName, "setup displaced by a newer request (table full)");
+                LogSessionClosed(evicted.Server._sessionLogger, evicted.ManagedSessionId, evicted.UserName, "setup displaced by a newer request (table full)");
                 evicted.Dispose();
             }
 
@@ -81,7 +82,7 @@ public sealed partial class IpmiServer
     private void CountAbandonedExchanges(IPAddress address)
     {
         long sentBy = _time.GetTimestamp() - (long)(AbandonedAfter.TotalSeconds * _time.TimestampFrequency);
-        var abandoned = _sessions.AwaitingRakp3(address, sentBy);
+        var abandoned = _sessions.AwaitingRakp3(this, address, sentBy);
         if (abandoned is not null)
         {
             foreach (var s in abandoned)
@@ -156,7 +157,7 @@ public sealed partial class IpmiServer
 
         Span<byte> reply = stackalloc byte[Rakp.ErrorReplyLength + RakpCrypto.RandomLength + RakpCrypto.GuidLength + RakpCrypto.MaxHmacLength];
         var session = _sessions.Find(message.ManagedSessionId);
-        if (session is null || session.State == SessionState.Active)
+        if (session is null || session.State == SessionState.Active || session.Server != this)
         {
             SendClear(PayloadType.Rakp2, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.InvalidSessionId, 0)], from);
             return;
@@ -193,7 +194,7 @@ public sealed partial class IpmiServer
         var source = session.RemoteEndPoint.Address;
         bool lockedOut = _users.IsLockedOut(name, source);
         bool usable = user is { Enabled: true, IpmiMessagingAllowed: true } && user.Key.Length <= RakpCrypto.MaxKeyLength && !lockedOut;
-        byte[] key = usable ? user!.Key.ToArray() : RandomNumberGenerator.GetBytes(RakpCrypto.MaxKeyLength);
+        ManagedHmac key = UserKey(usable ? user! : _decoy, session.Suite);
 
         payload.Slice(Rakp1.RemoteRandomOffset, RakpCrypto.RandomLength).CopyTo(session.RemoteRandom);
         RandomPool.Fill(session.ManagedRandom);
@@ -203,7 +204,7 @@ public sealed partial class IpmiServer
         session.ManagedRandom.CopyTo(body);
         _guid.CopyTo(body[RakpCrypto.RandomLength..]);
         int authLength = RakpCrypto.Rakp2AuthCode(
-            session.Suite, key, session.RemoteSessionId, session.ManagedSessionId, session.RemoteRandom,
+            key, session.RemoteSessionId, session.ManagedSessionId, session.RemoteRandom,
             session.ManagedRandom, _guid, message.Role, nameBytes, body[(RakpCrypto.RandomLength + RakpCrypto.GuidLength)..]);
         int length = Rakp.WriteReply(reply, message.MessageTag, session.RemoteSessionId, body[..(RakpCrypto.RandomLength + RakpCrypto.GuidLength + authLength)]);
         SendClear(PayloadType.Rakp2, reply[..length], from);
@@ -219,7 +220,7 @@ public sealed partial class IpmiServer
 
         Span<byte> reply = stackalloc byte[Rakp.ErrorReplyLength + RakpCrypto.MaxHmacLength];
         var session = _sessions.Find(message.SessionId);
-        if (session is null || session.State == SessionState.OpenSessionResponded)
+        if (session is null || session.State == SessionState.OpenSessionResponded || session.Server != this)
         {
             SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.InvalidSessionId, 0)], from);
             return;
@@ -252,7 +253,7 @@ public sealed partial class IpmiServer
 
         Span<byte> expected = stackalloc byte[RakpCrypto.MaxHmacLength];
         int expectedLength = RakpCrypto.Rakp3AuthCode(
-            session.Suite, session.RakpKey, session.ManagedRandom, session.RemoteSessionId, session.Role, session.UserNameBytes, expected);
+            session.RakpKey!, session.ManagedRandom, session.RemoteSessionId, session.Role, session.UserNameBytes, expected);
         bool proven = session.User is not null
             && CryptographicOperations.FixedTimeEquals(authCode, expected[..expectedLength]);
         if (!proven)
@@ -285,13 +286,11 @@ public sealed partial class IpmiServer
             return;
         }
 
-        Span<byte> sik = stackalloc byte[RakpCrypto.MaxHmacLength];
-        int sikLength = RakpCrypto.SessionIntegrityKey(
-            session.Suite, _kg, session.RakpKey, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
-        var crypto = new SessionCrypto(session.Suite, sik[..sikLength]);
+        ManagedHmac sik = SessionIntegrityKey(session);
+        var crypto = new SessionCrypto(session.Suite, sik);
         Span<byte> icv = stackalloc byte[RakpCrypto.MaxHmacLength];
-        int icvLength = RakpCrypto.Rakp4Icv(session.Suite, sik[..sikLength], session.RemoteRandom, session.ManagedSessionId, _guid, icv);
-        CryptographicOperations.ZeroMemory(sik);
+        int icvLength = RakpCrypto.Rakp4Icv(session.Suite, sik, session.RemoteRandom, session.ManagedSessionId, _guid, icv);
+        sik.Clear();
         session.Activate(crypto, authCode.ToArray(), requested, _options.ChannelNumber, this);
         _users.RecordAuthenticationSuccess(user.Name, session.RemoteEndPoint.Address);
         _sourceThrottle.Success(session.RemoteEndPoint.Address);
@@ -320,12 +319,42 @@ public sealed partial class IpmiServer
 
     private void SendRakp4(ServerSession session, byte tag, Span<byte> reply, SocketAddress to)
     {
+        ManagedHmac sik = SessionIntegrityKey(session);
+        Span<byte> icv = stackalloc byte[RakpCrypto.MaxHmacLength];
+        int icvLength = RakpCrypto.Rakp4Icv(session.Suite, sik, session.RemoteRandom, session.ManagedSessionId, _guid, icv);
+        sik.Clear();
+        SendClear(PayloadType.Rakp4, reply[..Rakp.WriteReply(reply, tag, session.RemoteSessionId, icv[..icvLength])], to);
+    }
+
+    /// <summary>
+    /// The user's K_uid prepared for the suite. A directory hands out a new <see cref="IpmiUser"/>
+    /// when an account changes, and a key changed in place is noticed, so a new password counts
+    /// from the next RAKP 1 on.
+    /// </summary>
+    private ManagedHmac UserKey(IpmiUser user, CipherSuite suite)
+    {
+        ref PreparedUserKey? slot = ref _userKeys[user.UserId & (_userKeys.Length - 1)];
+        var prepared = Volatile.Read(ref slot);
+        if (prepared is null || !ReferenceEquals(prepared.User, user) || !prepared.Key.Holds(user.Key.Span))
+        {
+            prepared = new PreparedUserKey(user, new PreparedKey(user.Key.Span));
+            Volatile.Write(ref slot, prepared);
+        }
+
+        return prepared.Key.For(suite);
+    }
+
+    private sealed record PreparedUserKey(IpmiUser User, PreparedKey Key);
+
+    /// <summary>An HMAC keyed with the session's SIK (K1, K2 and RAKP 4 are computed with it); the caller clears it.</summary>
+    private ManagedHmac SessionIntegrityKey(ServerSession session)
+    {
+        ManagedHmac keyGenerating = Volatile.Read(ref _kg)?.For(session.Suite) ?? session.RakpKey!;
         Span<byte> sik = stackalloc byte[RakpCrypto.MaxHmacLength];
         int sikLength = RakpCrypto.SessionIntegrityKey(
-            session.Suite, _kg, session.RakpKey, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
-        Span<byte> icv = stackalloc byte[RakpCrypto.MaxHmacLength];
-        int icvLength = RakpCrypto.Rakp4Icv(session.Suite, sik[..sikLength], session.RemoteRandom, session.ManagedSessionId, _guid, icv);
+            keyGenerating, session.RemoteRandom, session.ManagedRandom, session.Role, session.UserNameBytes, sik);
+        ManagedHmac keyed = RakpCrypto.Keyed(session.Suite, sik[..sikLength]);
         CryptographicOperations.ZeroMemory(sik);
-        SendClear(PayloadType.Rakp4, reply[..Rakp.WriteReply(reply, tag, session.RemoteSessionId, icv[..icvLength])], to);
+        return keyed;
     }
 }

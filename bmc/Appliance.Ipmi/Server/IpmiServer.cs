@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Appliance.Ipmi.Crypto;
 using Appliance.Ipmi.Messages;
 using Appliance.Ipmi.Rmcp;
 using Appliance.Ipmi.Session;
@@ -31,11 +32,18 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     private readonly ILogger _logger;
     private readonly ILogger _sessionLogger;
     private readonly TimeProvider _time;
+    private readonly BmcSessions _bmc;
     private readonly SessionTable _sessions;
     // Slows password guessing per source address (IPv6: per /64), for all names: IpmiServerOptions.AuthenticationFailuresBeforeDelay.
     private readonly FailureThrottle<IPAddress> _sourceThrottle;
     private readonly byte[] _guid;
-    private byte[] _kg;
+    // K_g prepared for RAKP; null while it is not set (the spec then keys the SIK with K_uid).
+    private PreparedKey? _kg;
+    // Each user's K_uid prepared for RAKP, by user ID, for as long as the directory hands out that IpmiUser.
+    private readonly PreparedUserKey?[] _userKeys = new PreparedUserKey?[64];
+    // Whom RAKP 2 is computed for when the name cannot log in: a random key, looked up and prepared
+    // as a user's is, so that neither the answer nor the time it takes tells such a name from a real one.
+    private readonly IpmiUser _decoy;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
     private Task? _loop;
@@ -57,14 +65,18 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _logger = logger ?? NullLogger.Instance;
         _sessionLogger = options.SessionLogger ?? _logger;
         _time = options.TimeProvider;
-        _sessions = new SessionTable(options.MaxSessions);
+        _bmc = options.Sessions ?? new BmcSessions(options.MaxSessions);
+        _sessions = _bmc.Table;
         _sourceThrottle = new FailureThrottle<IPAddress>(
             new FailureThrottlePolicy(options.AuthenticationFailuresBeforeDelay, options.MaxAuthenticationDelay, options.AuthenticationFailureMemory, MaxTracked: 1024),
             _time, SourceAddress.Of);
         // The spec sends a GUID least significant byte first: the RFC 4122 byte order, reversed.
         _guid = options.SystemGuid.ToByteArray(bigEndian: true);
         Array.Reverse(_guid);
-        _kg = options.Kg is null ? [] : (byte[])options.Kg.Clone();
+        _kg = options.Kg is { } kg && RakpCrypto.IsKgSet(kg) ? new PreparedKey(kg) : null;
+        byte[] decoy = new byte[RakpCrypto.MaxKeyLength];
+        RandomPool.Fill(decoy);
+        _decoy = new IpmiUser(0, string.Empty, decoy, PrivilegeLevel.Callback, Enabled: false, IpmiMessagingAllowed: false);
     }
 
     /// <summary>The bound UDP endpoint (with the real port when 0 was asked for). Valid after <see cref="StartAsync"/>.</summary>
@@ -73,11 +85,14 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     /// <summary>Counters for diagnostics.</summary>
     public IpmiServerStatistics Statistics { get; } = new();
 
-    /// <summary>Sessions in the table, half-open ones included.</summary>
+    /// <summary>Sessions in the BMC's table, half-open ones included (every endpoint's, when endpoints share it).</summary>
     public int SessionCount => _sessions.Count;
 
-    /// <summary>A snapshot of the active (authenticated) sessions.</summary>
+    /// <summary>A snapshot of the BMC's active (authenticated) sessions, on every endpoint sharing its sessions.</summary>
     public IReadOnlyList<IpmiSessionInfo> ActiveSessions => GetActiveSessions();
+
+    /// <summary>The sessions and payload instances this server shares with the BMC's other endpoints.</summary>
+    public BmcSessions Sessions => _bmc;
 
     /// <summary>Binds the socket and starts the receive loop and the session expiry timer.</summary>
     public Task StartAsync(CancellationToken ct = default)
@@ -115,7 +130,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops the receive loop and drops every session.</summary>
+    /// <summary>Stops the receive loop and drops every session opened on this endpoint.</summary>
     public async Task StopAsync(CancellationToken ct = default)
     {
         if (_socket is null || _stopping.IsCancellationRequested)
@@ -145,7 +160,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
             await _loop.WaitAsync(ct).ConfigureAwait(false);
         }
 
-        foreach (var s in _sessions.RemoveAll())
+        foreach (var s in _sessions.RemoveAll(this))
         {
             EndSol(s, "server stopping");
             s.Dispose();
@@ -159,7 +174,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         _stopping.Dispose();
     }
 
-    /// <summary>Closes an active session; false when there is no such session.</summary>
+    /// <summary>Closes an active session (on whichever endpoint it is); false when there is no such session.</summary>
     public bool CloseSession(uint sessionId)
     {
         var s = _sessions.Find(sessionId);
@@ -173,19 +188,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     }
 
     /// <inheritdoc cref="ActiveSessions"/>
-    public IReadOnlyList<IpmiSessionInfo> GetActiveSessions()
-    {
-        var list = _sessions.ActiveSnapshot();
-        var result = new IpmiSessionInfo[list.Count];
-        for (int i = 0; i < list.Count; i++)
-        {
-            var s = list[i];
-            var c = s.Context!;
-            result[i] = new IpmiSessionInfo(s.ManagedSessionId, s.Handle, c.UserId, c.UserName, c.Privilege, c.ChannelNumber, s.RemoteEndPoint, s.Suite.Id);
-        }
-
-        return result;
-    }
+    public IReadOnlyList<IpmiSessionInfo> GetActiveSessions() => _bmc.Active;
 
     // A dedicated thread blocked in the kernel: no thread-pool hop per datagram, and handlers that
     // complete synchronously are answered from this thread too. On Linux it takes and answers
@@ -478,15 +481,16 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         }
     }
 
+    /// <summary>Closes a session, which may be another endpoint's: that endpoint logs it.</summary>
     private void Close(ServerSession session, string reason)
     {
         if (_sessions.Remove(session))
         {
-            Retire(session, reason);
+            session.Server.Retire(session, reason);
         }
     }
 
-    /// <summary>Disposes a session already taken out of the table.</summary>
+    /// <summary>Disposes a session of this endpoint already taken out of the table.</summary>
     private void Retire(ServerSession session, string reason)
     {
         EndSol(session, "session closed");
@@ -499,9 +503,9 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         try
         {
             long now = _time.GetTimestamp();
-            var expired = _sessions.RemoveExpired(s => s.State == SessionState.Active
+            var expired = _sessions.RemoveExpired(s => s.Server == this && (s.State == SessionState.Active
                 ? _time.GetElapsedTime(s.LastActivity, now) >= _options.IdleTimeout
-                : _time.GetElapsedTime(s.CreatedAt, now) >= _options.HalfOpenTimeout);
+                : _time.GetElapsedTime(s.CreatedAt, now) >= _options.HalfOpenTimeout));
             if (expired is not null)
             {
                 foreach (var s in expired)

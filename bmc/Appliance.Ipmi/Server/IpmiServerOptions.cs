@@ -18,8 +18,14 @@ public sealed class IpmiServerOptions
     /// <summary>Optional BMC key K_g (at most 20 bytes). When set, clients must know it too (ipmitool -k/-y).</summary>
     public byte[]? Kg { get; set; }
 
-    /// <summary>Maximum simultaneous sessions, half-open ones included (15..63). Default 16.</summary>
+    /// <summary>Maximum simultaneous sessions, half-open ones included (15..63). Default 16; with <see cref="Sessions"/>, its capacity.</summary>
     public int MaxSessions { get; set; } = 16;
+
+    /// <summary>
+    /// The BMC's sessions and payload instances, when other servers answer for the same BMC on other
+    /// endpoints: give each the same instance. Null: this server's own.
+    /// </summary>
+    public BmcSessions? Sessions { get; set; }
 
     /// <summary>
     /// Sessions below Administrator privilege (by the session's maximum) that one user may have
@@ -91,6 +97,11 @@ public sealed class IpmiServerOptions
         if (MaxSessions is < 15 or > 63)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxSessions), MaxSessions, "MaxSessions must be 15..63");
+        }
+
+        if (Sessions is not null && Sessions.MaxSessions != MaxSessions)
+        {
+            throw new ArgumentException("MaxSessions must be the shared sessions' capacity", nameof(MaxSessions));
         }
 
         if (MaxSessionsPerUser < 1 || SessionsReservedForAdministrators < 0 || SessionsReservedForAdministrators >= MaxSessions || IdleBeforeGivingWay < TimeSpan.Zero)

@@ -25,7 +25,8 @@ internal sealed class RecentRequests
     /// <summary>Consoles allocate rqSeq in order over 64 values; a reuse closer than this is a retransmission.</summary>
     public const int MaxRequestsBetween = 32;
 
-    private readonly Slot[] _slots = new Slot[64];
+    // Made at the first request recorded: a session that is only opened and closed never needs it.
+    private Slot[]? _slots;
     private readonly Lock _sync = new();
     private readonly TimeProvider _time;
     private readonly TimeSpan _window;
@@ -45,9 +46,10 @@ internal sealed class RecentRequests
         uint hash = Hash(data);
         lock (_sync)
         {
+            Slot[] slots = _slots ??= new Slot[64];
             long number = ++_requestNumber;
             int index = rqSeq & 0x3F;
-            ref Slot slot = ref _slots[index];
+            ref Slot slot = ref slots[index];
             if (IsRepeat(slot, netFnLun, command, data.Length, hash, now) && number - slot.RequestNumber <= MaxRequestsBetween)
             {
                 if (!slot.Answered)
@@ -66,7 +68,7 @@ internal sealed class RecentRequests
 
             if (_lastNew >= 0 && _lastNew != index)
             {
-                ref Slot original = ref _slots[_lastNew];
+                ref Slot original = ref slots[_lastNew];
                 if (!original.Answered && IsRepeat(original, netFnLun, command, data.Length, hash, now))
                 {
                     original.Followers |= 1UL << index;
@@ -86,7 +88,13 @@ internal sealed class RecentRequests
     {
         lock (_sync)
         {
-            ref Slot slot = ref _slots[rqSeq & 0x3F];
+            Slot[]? slots = _slots;
+            if (slots is null)
+            {
+                return 0;
+            }
+
+            ref Slot slot = ref slots[rqSeq & 0x3F];
             if (!slot.Used || slot.NetFnLun != netFnLun || slot.Command != command)
             {
                 return 0;
@@ -97,7 +105,7 @@ internal sealed class RecentRequests
             slot.Followers = 0;
             for (ulong rest = followers; rest != 0; rest &= rest - 1)
             {
-                ref Slot follower = ref _slots[System.Numerics.BitOperations.TrailingZeroCount(rest)];
+                ref Slot follower = ref slots[System.Numerics.BitOperations.TrailingZeroCount(rest)];
                 if (follower.Used && !follower.Answered && follower.NetFnLun == netFnLun && follower.Command == command)
                 {
                     Keep(ref follower, completionCode, answer);

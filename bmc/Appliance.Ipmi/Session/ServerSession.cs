@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Appliance.Ipmi.Crypto;
+using Appliance.Ipmi.Server;
 
 namespace Appliance.Ipmi.Session;
 
@@ -34,6 +35,9 @@ internal sealed class ServerSession : IDisposable
         _lastActivity = now;
         CreatedAt = now;
     }
+
+    /// <summary>The endpoint the session was opened on: the only one whose packets it accepts and that it answers from.</summary>
+    public required IpmiServer Server { get; init; }
 
     public uint ManagedSessionId { get; }
 
@@ -68,8 +72,12 @@ internal sealed class ServerSession : IDisposable
 
     public string UserName { get; private set; } = string.Empty;
 
-    /// <summary>The key RAKP 2 was computed with: the user's, or a random decoy for an unknown or locked-out name.</summary>
-    public byte[] RakpKey { get; private set; } = [];
+    /// <summary>
+    /// The HMAC keyed with what RAKP 2 was computed with: the user's key, or the server's random decoy
+    /// for an unknown or locked-out name. RAKP 3 and the SIK (without K_G) take the same key. It is
+    /// the server's prepared key, shared with other setups: the session never clears it.
+    /// </summary>
+    public ManagedHmac? RakpKey { get; private set; }
 
     public IpmiUser? User { get; private set; }
 
@@ -97,7 +105,7 @@ internal sealed class ServerSession : IDisposable
     /// <summary>When RAKP 2 went out (timestamp).</summary>
     public long Rakp2SentAt { get; private set; }
 
-    public void BeginRakp(byte role, ReadOnlySpan<byte> userName, string name, IpmiUser? user, byte[] key, bool lockedOut, long now)
+    public void BeginRakp(byte role, ReadOnlySpan<byte> userName, string name, IpmiUser? user, ManagedHmac key, bool lockedOut, long now)
     {
         Rakp2SentAt = now;
         WasLockedOut = lockedOut;
@@ -130,7 +138,6 @@ internal sealed class ServerSession : IDisposable
 
     public void Dispose()
     {
-        CryptographicOperations.ZeroMemory(RakpKey);
         var crypto = Crypto;
         if (crypto is not null)
         {

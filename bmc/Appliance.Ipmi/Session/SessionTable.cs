@@ -1,5 +1,6 @@
 using System.Net;
 using Appliance.Ipmi.Crypto;
+using Appliance.Ipmi.Server;
 
 namespace Appliance.Ipmi.Session;
 
@@ -106,13 +107,13 @@ internal sealed class SessionTable
     /// this request is its retransmission (same console session ID, algorithms and privilege, no RAKP
     /// yet); null otherwise.
     /// </summary>
-    public ServerSession? FindOpenedBy(SocketAddress from, uint remoteSessionId, CipherSuite suite, PrivilegeLevel maxPrivilege)
+    public ServerSession? FindOpenedBy(IpmiServer server, SocketAddress from, uint remoteSessionId, CipherSuite suite, PrivilegeLevel maxPrivilege)
     {
         lock (_sync)
         {
             foreach (var s in _byHandle)
             {
-                if (s is { State: SessionState.OpenSessionResponded } && s.RemoteSessionId == remoteSessionId && s.Suite == suite
+                if (s is { State: SessionState.OpenSessionResponded } && s.Server == server && s.RemoteSessionId == remoteSessionId && s.Suite == suite
                     && s.OpenSessionMaxPrivilege == maxPrivilege && s.RemoteAddress.Equals(from))
                 {
                     return s;
@@ -184,15 +185,15 @@ internal sealed class SessionTable
         }
     }
 
-    /// <summary>Sessions from <paramref name="address"/> whose RAKP 2 went out at or before <paramref name="sentBy"/> and that have had no RAKP 3.</summary>
-    public List<ServerSession>? AwaitingRakp3(IPAddress address, long sentBy)
+    /// <summary>Sessions of <paramref name="server"/> from <paramref name="address"/> whose RAKP 2 went out at or before <paramref name="sentBy"/> and that have had no RAKP 3.</summary>
+    public List<ServerSession>? AwaitingRakp3(IpmiServer server, IPAddress address, long sentBy)
     {
         List<ServerSession>? found = null;
         lock (_sync)
         {
             foreach (var s in _byHandle)
             {
-                if (s is { State: SessionState.Rakp2Sent, FailureCounted: false } && s.Rakp2SentAt <= sentBy && s.RemoteEndPoint.Address.Equals(address))
+                if (s is { State: SessionState.Rakp2Sent, FailureCounted: false } && s.Server == server && s.Rakp2SentAt <= sentBy && s.RemoteEndPoint.Address.Equals(address))
                 {
                     (found ??= []).Add(s);
                 }
@@ -269,13 +270,17 @@ internal sealed class SessionTable
         return expired;
     }
 
-    public List<ServerSession> RemoveAll()
+    /// <summary>Removes every session of <paramref name="server"/> and returns them (the caller disposes them).</summary>
+    public List<ServerSession> RemoveAll(IpmiServer server)
     {
         lock (_sync)
         {
-            var all = new List<ServerSession>(_byId.Values);
-            _byId.Clear();
-            Array.Clear(_byHandle);
+            var all = _byId.Values.Where(s => s.Server == server).ToList();
+            foreach (var s in all)
+            {
+                RemoveLocked(s);
+            }
+
             return all;
         }
     }

@@ -25,7 +25,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void AQuietClusterPowersOffTheNodeCheapestToDrainAndItsVmsFitElsewhere()
+    public void A_quiet_cluster_powers_off_the_node_cheapest_to_drain_and_its_vms_fit_elsewhere()
     {
         (List<NodeSnapshot> nodes, List<VmSnapshot> vms) = FourNodes(perVm: 500);
         vms[0] = vms[0] with { MemoryMiB = 8192 };   // node-0 is the dearest to drain
@@ -53,7 +53,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void ANodeWhoseVmsFitNowhereElseStaysOn()
+    public void A_node_whose_vms_fit_nowhere_else_stays_on()
     {
         // Memory is nearly full everywhere: no node's VMs fit on the others.
         (List<NodeSnapshot> nodes, List<VmSnapshot> vms) = FourNodes(perVm: 500);
@@ -67,7 +67,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void APinnedNodeIsNeverPoweredOffAndIsWokenWhenOff()
+    public void A_pinned_node_is_never_powered_off_and_is_woken_when_off()
     {
         (List<NodeSnapshot> nodes, List<VmSnapshot> vms) = FourNodes(perVm: 500);
         nodes.Add(NewNode("pinned-empty", pinned: true));
@@ -84,7 +84,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void ANodeOnForLessThanTheMinimumOnTimeStaysOn()
+    public void A_node_on_for_less_than_the_minimum_on_time_stays_on()
     {
         var settings = Settings with { MinimumOnTime = TimeSpan.FromMinutes(30) };
         (List<NodeSnapshot> nodes, List<VmSnapshot> vms) = FourNodes(perVm: 500);
@@ -104,7 +104,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void OnlyOnePowerTransitionIsInFlight()
+    public void While_one_node_is_powering_on_or_off_no_other_is_powered_off_or_woken()
     {
         // Quiet enough to power a node off, and a VM's node is over its ceiling with no room elsewhere:
         // both would change a node's power, but node-4 is still powering on.
@@ -123,7 +123,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void ANodeThatDoesNotComeBackIsMarkedFailed()
+    public void A_node_that_does_not_come_back_is_marked_failed()
     {
         (List<NodeSnapshot> nodes, List<VmSnapshot> vms) = FourNodes(perVm: 500);
         nodes.Add(NewNode("stuck", NodePowerState.PoweringOn, since: Midnight.AddMinutes(-11)));
@@ -136,7 +136,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void AHotNodeHasVmsMovedOffItLeastMemoryFirst()
+    public void A_hot_node_has_vms_moved_off_it_least_memory_first()
     {
         // node-0 asks 17000 of 16000 MHz; the others are nearly idle.
         (List<NodeSnapshot> nodes, List<VmSnapshot> vms) = FourNodes(perVm: 100);
@@ -156,7 +156,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void AHotNodeWithNowhereToShedWakesTheBestNode()
+    public void A_hot_node_with_nowhere_to_shed_wakes_the_dormant_node_with_the_best_capacity_per_watt()
     {
         (List<NodeSnapshot> nodes, List<VmSnapshot> vms) = FourNodes(perVm: 4100);
         vms = [.. vms.Select(v => v with { MemoryMiB = 4000, Vcpus = 4 })];
@@ -171,7 +171,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void UtilisationAboveTheHighMarkOverThePowerOnWindowWakesANode()
+    public void Utilisation_above_the_high_mark_over_the_power_on_window_wakes_a_node()
     {
         // 4 × 4 × 3300 MHz over 64000 MHz = 82.5 %, above the 81 % high mark; no node over its ceiling.
         (List<NodeSnapshot> nodes, List<VmSnapshot> vms) = FourNodes(perVm: 3300);
@@ -186,7 +186,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void LoadOscillatingAroundTheMarksNeverFlapsANode()
+    public void Load_oscillating_around_the_marks_never_wakes_or_powers_off_a_node()
     {
         // Eight nodes, four on. Cluster utilisation swings each five minutes across the high mark,
         // then across the low mark, for four hours each: a node may be woken or powered off, but
@@ -220,7 +220,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void AFallingLoadPowersNodesOffOneByOneWithoutFlapping()
+    public void A_falling_load_powers_nodes_off_one_by_one_without_flapping()
     {
         var settings = Settings with { MinimumOnTime = TimeSpan.FromMinutes(30) };
         var nodes = Enumerable.Range(0, 6).Select(n => NewNode($"node-{n}", since: Midnight)).ToList();
@@ -247,7 +247,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void ASnapshotThatContradictsItselfIsRefused()
+    public void A_snapshot_that_contradicts_itself_is_refused()
     {
         var policy = new PowerPolicy(Settings);
         ClusterSnapshot twice = SnapshotAt(Midnight, [NewNode("a"), NewNode("a")], []);
@@ -260,7 +260,7 @@ public class PowerPolicyTests
     }
 
     [Fact]
-    public void AnOlderSnapshotThanTheLastIsRefusedAndChangesNothing()
+    public void An_older_snapshot_than_the_last_is_refused_and_changes_nothing()
     {
         ClusterSnapshot snapshot = SnapshotAt(Midnight, [NewNode("a")], [NewVm("v", "a", cpuMhz: 700)]);
         var history = new DemandHistory(TimeSpan.FromHours(1));

@@ -26,7 +26,7 @@ public class SimulatorMetricsTests
     };
 
     [Fact]
-    public void EnergySlatahAndPdmOfAnOverloadRelievedByAMigrationToAHostThatBootsFirst()
+    public void Energy_slatah_and_pdm_match_the_hand_worked_figures_for_an_overload_relieved_by_a_migration_to_a_host_that_boots_first()
     {
         // Both VMs start on host 0. At 300 s host 0 asks 2500 of 2000 MIPS: host 1 boots (20 s,
         // 3000 J) and B migrates to it from 320 s to 330 s.
@@ -60,7 +60,7 @@ public class SimulatorMetricsTests
     }
 
     [Fact]
-    public void CloudSimsRulesMeterFromTheSecondStepEndIdleVmsAndCountAMigrationAsShortOnItsDestination()
+    public void Cloudsims_rules_meter_from_the_second_step_end_idle_vms_and_count_a_migration_as_short_on_its_destination()
     {
         // B's two zero samples in a row end it at 300 s. A then migrates (16 s) to host 1, which
         // CloudSim counts as short of CPU meanwhile; host 0, left without load, draws nothing.
@@ -86,7 +86,7 @@ public class SimulatorMetricsTests
     }
 
     [Fact]
-    public void TheFloorIsTheFewestHostsThatHoldTheMemoryAtTheLoadsPower()
+    public void The_floor_is_the_fewest_hosts_that_hold_the_memory_at_the_loads_power()
     {
         // Four VMs of 1000 + 1000 + 625 + 625 MB fit in one 4096 MB host; the other stays off.
         // Step 0 asks 3500 MIPS of its 2000 (full draw, 200 W); step 1 asks 1500 (175 W).

@@ -8,7 +8,7 @@ public class VmPlacementTests
     private static readonly PolicySettings Settings = new();
 
     [Fact]
-    public void BestFitPicksTheNodeLeftFullest()
+    public void Best_fit_picks_the_node_left_fullest()
     {
         // 16 GiB nodes: node-a has 10 GiB free, node-b 4 GiB, node-c 6 GiB; the VM takes 3 GiB.
         NodeSnapshot[] nodes = [NewNode("node-a"), NewNode("node-b"), NewNode("node-c")];
@@ -28,7 +28,7 @@ public class VmPlacementTests
     }
 
     [Fact]
-    public void BestFitSkipsANodeWhoseCpuWouldPassTheHighMark()
+    public void Best_fit_skips_a_node_whose_cpu_would_pass_the_high_mark()
     {
         // node-b has the least memory left but its CPU is at 75 % of 16000 MHz; 2000 MHz more passes 81 %.
         NodeSnapshot[] nodes = [NewNode("node-a"), NewNode("node-b")];
@@ -45,7 +45,7 @@ public class VmPlacementTests
     }
 
     [Fact]
-    public void NoRoomWakesTheDormantNodeWithTheBestCapacityPerWattAndSkipsAFailedOne()
+    public void No_room_wakes_the_dormant_node_with_the_best_capacity_per_watt_and_skips_a_failed_one()
     {
         NodeSnapshot[] nodes =
         [
@@ -64,7 +64,7 @@ public class VmPlacementTests
     }
 
     [Fact]
-    public void ANodeNeverMeasuredIsRankedFromItsCapacity()
+    public void A_node_never_measured_is_ranked_from_its_capacity()
     {
         NodeSnapshot small = NewNode("small", NodePowerState.Off, cores: 8) with { MeasuredPower = null };
         NodeSnapshot large = NewNode("large", NodePowerState.Off, cores: 64) with { MeasuredPower = null };
@@ -78,7 +78,7 @@ public class VmPlacementTests
     }
 
     [Fact]
-    public void AVmRatedFasterThanANodesCoresGoesWhereTheCoresKeepUp()
+    public void A_vm_rated_faster_than_a_nodes_cores_goes_where_the_cores_keep_up()
     {
         NodeSnapshot[] nodes = [NewNode("slow", coreMhz: 1800), NewNode("fast", coreMhz: 2600)];
         ClusterSnapshot snapshot = SnapshotAt(Midnight, nodes, [NewVm("s1", "slow", memoryMiB: 12288)]);
@@ -90,7 +90,7 @@ public class VmPlacementTests
     }
 
     [Fact]
-    public void NoRoomWhileANodeIsPoweringOnWaitsForIt()
+    public void No_room_while_a_node_is_powering_on_waits_for_it()
     {
         NodeSnapshot[] nodes =
         [
@@ -107,7 +107,7 @@ public class VmPlacementTests
     }
 
     [Fact]
-    public void NoNodeThatCouldRunTheVmSaysSo()
+    public void A_vm_no_node_on_or_off_has_room_for_is_not_placed_and_the_reason_says_so()
     {
         NodeSnapshot[] nodes = [NewNode("small", memoryMiB: 4096), NewNode("off", NodePowerState.Off, memoryMiB: 4096)];
         ClusterSnapshot snapshot = SnapshotAt(Midnight, nodes, []);
@@ -119,7 +119,7 @@ public class VmPlacementTests
     }
 
     [Fact]
-    public void AVmWithoutVcpusIsRefused()
+    public void A_vm_without_vcpus_is_refused()
     {
         ClusterSnapshot snapshot = SnapshotAt(Midnight, [NewNode("a")], []);
 
@@ -128,7 +128,7 @@ public class VmPlacementTests
     }
 
     [Fact]
-    public void InvalidSettingsAreRefusedNamingEachBadOne()
+    public void Invalid_settings_are_refused_naming_each_bad_one()
     {
         var settings = new PolicySettings { TargetUtilization = 0.9, Tolerance = 0.2, CpuOvercommit = 0 };
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using Xunit;
 
-namespace Appliance.Bmc.Ipmi.Tests;
+namespace Appliance.Testing;
 
 /// <summary>
 /// A console program (ipmitool sol activate, ipmiconsole) run on a pseudo-terminal of its own, as a
