@@ -174,6 +174,9 @@ image_inputs() {
     | sha256sum | cut -d' ' -f1
 }
 
+# The time since SECONDS was $1, as "N min N s".
+since() { echo "$(( (SECONDS - $1) / 60 )) min $(( (SECONDS - $1) % 60 )) s"; }
+
 images() {
   local targets=("$@") t
   ((${#targets[@]})) || targets=("${IMAGE_TARGETS[@]}")
@@ -210,24 +213,27 @@ images() {
         # Optimised for size: the firmware's root must fit a slot of the flash.
         log "image: $t: publishing appliance-bmc (NativeAOT, size-optimised, linux-x64)"
         dotnet publish bmc/Appliance.Bmc -c "$CONFIG" -r linux-x64 -p:PublishAot=true -p:IlcOptimizationPreference=Size -o "$publish/bmc-amd64" "${quiet[@]}"
+        log "image: $t: published in $(since "$t0")"
         BMC_PUBLISH=$publish/bmc-amd64 firmware/build-firmware.sh amd64 "$out" ;;
       firmware-armhf)
         # NuGet serves no NativeAOT compiler package for linux-arm: armhf gets a self-contained, trimmed single file.
         log "image: $t: publishing appliance-bmc (self-contained, trimmed, linux-arm)"
         dotnet publish bmc/Appliance.Bmc -c "$CONFIG" -r linux-arm --self-contained -p:PublishAot=false -p:PublishTrimmed=true \
           -p:PublishSingleFile=true -o "$publish/bmc-armhf" "${quiet[@]}"
+        log "image: $t: published in $(since "$t0")"
         BMC_PUBLISH=$publish/bmc-armhf firmware/build-firmware.sh armhf "$out" ;;
       appliance-os)
         log "image: $t: publishing appliance-node and appliance-cluster (NativeAOT, linux-x64)"
         dotnet publish appliance-os/Appliance.Node -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/node" "${quiet[@]}"
         dotnet publish appliance-os/Appliance.Cluster -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/cluster" "${quiet[@]}"
+        log "image: $t: published in $(since "$t0")"
         NODE_PUBLISH=$publish/node CLUSTER_PUBLISH=$publish/cluster appliance-os/image/build-os.sh "$out" ;;
     esac
     echo "$VERSION" > "$out/version"
     echo "$inputs" > "$out/inputs.sha256"
-    log "image: $t built in $(( (SECONDS - t0) / 60 )) min $(( (SECONDS - t0) % 60 )) s"
+    log "image: $t built in $(since "$t0")"
   done
-  log "image: done in $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
+  log "image: done in $(since "$start")"
   image_sizes
 }
 
@@ -239,7 +245,11 @@ mib = lambda p: os.path.getsize(p) / 2**20
 for arch in ("amd64", "armhf"):
     f = f"{d}/firmware-{arch}"
     if os.path.exists(f"{f}/rootfs.squashfs"):
-        print(f"firmware {arch}: slot image {mib(f + '/rootfs.squashfs'):.1f} MiB of a 28 MiB slot; "
+        # The slot is the flash's second partition (environment, slot A, slot B, data).
+        table = json.loads(subprocess.run(["sfdisk", "-J", f"{f}/flash.img"], capture_output=True, text=True, check=True).stdout)
+        slot = table["partitiontable"]["partitions"][1]["size"] * table["partitiontable"].get("sectorsize", 512)
+        root = os.path.getsize(f"{f}/rootfs.squashfs")
+        print(f"firmware {arch}: slot image {root / 2**20:.1f} MiB ({root:,} B) of a {slot / 2**20:.1f} MiB slot ({slot:,} B); "
               f"flash {mib(f + '/flash.img'):.0f} MiB (2 slots, environment, data) against a 64 MiB SPI flash")
 q = f"{d}/appliance-os/appliance-os.qcow2"
 if os.path.exists(q):

@@ -42,8 +42,13 @@ mmdebstrap --variant=minbase --arch=amd64 --mode=root --format=directory \
   --customize-hook="'$HERE/customize.sh' \"\$1\"" \
   bookworm "$WORK/root" "$MIRROR"
 rm -f "$CACHE/lock"; rm -rf "$CACHE/partial"
+# "uninitialized" makes systemd take the host's first boot as the first one (ConditionFirstBoot), so
+# appliance-firstboot runs; an empty file would not. mmdebstrap empties the file after the customize
+# hooks, so it is written here.
+echo uninitialized > "$WORK/root/etc/machine-id"
 
 # One root partition from the second MiB on; GRUB's core image in the gap before it.
+written=$SECONDS
 export E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH
 ROOT_SECTORS=$(( (DISK_GIB * 1024 - 1) * 2048 ))
 truncate -s $((ROOT_SECTORS * 512)) "$WORK/root.img"
@@ -58,4 +63,5 @@ SFDISK
 dd if="$WORK/root.img" of="$DISK" bs=1M seek=1 conv=notrunc,sparse status=none
 "$REPO/tools/grub-bios-embed.sh" "$DISK" "(hd0,msdos1)/boot/grub" part_msdos ext2 linux test echo normal configfile
 qemu-img convert -f raw -O qcow2 "$DISK" "$OUT/appliance-os.qcow2"
+echo "build-os: disk written in $((SECONDS - written)) s" >&2
 rm -rf "$WORK"

@@ -19,10 +19,10 @@ in_root systemctl disable etcd.service >/dev/null 2>&1 || true   # the cluster s
 printf 'IMAGE_ID=appliance-os\nIMAGE_VERSION=%s\n' "$VERSION" >> "$ROOT/usr/lib/os-release"
 printf '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n' > "$ROOT/etc/hosts"
 echo appliance > "$ROOT/etc/hostname"
-# First boot makes these: the machine ID (systemd), the SSH host keys (appliance-firstboot).
-# "uninitialized" (not an empty file) is what makes systemd treat the boot as the first one.
-echo uninitialized > "$ROOT/etc/machine-id"
+# First boot makes the SSH host keys (appliance-firstboot) and the machine ID (systemd; see build-os.sh).
 rm -f "$ROOT"/etc/ssh/ssh_host_*
+# appliance-firstboot configures the host; systemd's interactive wizard would wait at the console for a locale.
+in_root systemctl mask systemd-firstboot.service >/dev/null 2>&1
 echo "root:$(cat "$CONSOLE_PASSWORD_FILE")" | in_root chpasswd
 KVER=$(basename "$(ls -d "$ROOT"/usr/lib/modules/*)")
 ln -sf "vmlinuz-$KVER" "$ROOT/boot/vmlinuz"
