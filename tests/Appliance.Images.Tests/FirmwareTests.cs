@@ -37,7 +37,7 @@ public sealed class FirmwareTests : IAsyncLifetime
 
         Tool.Result sdr = await _rig.IpmiAsync("sdr", "type", "Temperature");
         Assert.True(sdr.ExitCode == 0, sdr.ToString());
-        Assert.Matches(@"CPU0_Temp\s*\|.*\|\s*ok\s*\|.*\d+ degrees C", sdr.Stdout);
+        Assert.Matches(@"CPU0 Temp\s*\|.*\|\s*ok\s*\|.*\d+ degrees C", sdr.Stdout);
 
         (int status, JsonObject? sensors) = await _rig.RedfishAsync("GET", "/redfish/v1/Chassis/chassis/Sensors?$expand=.");
         Assert.Equal(200, status);
