@@ -170,7 +170,8 @@ image_inputs() {
     firmware-*) paths+=(firmware bmc hw) ;;
     appliance-os) paths+=(appliance-os bmc/Appliance.Ipmi) ;;
   esac
-  git ls-files -co --exclude-standard -- "${paths[@]}" | sort | while read -r f; do [[ -f $f ]] && sha256sum "$f"; done \
+  # Documentation is not an input: editing a README rebuilds nothing.
+  git ls-files -co --exclude-standard -- "${paths[@]}" ':(exclude)*.md' | sort | while read -r f; do [[ -f $f ]] && sha256sum "$f"; done \
     | sha256sum | cut -d' ' -f1
 }
 
