@@ -200,8 +200,12 @@ public sealed class SeatKeeper(ClusterOptions options, ClusterMember member, ILo
             if (Candidates(snapshot, members, seats, releasedNames).FirstOrDefault() is { } candidate)
                 await AddLearnerAsync(store, candidate, ct);
         }
-        else if (liveVoters.Count > target)
+        else if (liveVoters.Count > target && liveVoters.Count - 1 > (voters.Count - 1) / 2)
         {
+            // Only while the voters left keep quorum among those that are up: just after a node died,
+            // its voter still counts until it is removed, and taking a live one first would leave the
+            // cluster without quorum (etcd refuses that only while it has noticed the dead member).
+
             ulong leader = (await store.Client.StatusAsync(new StatusRequest(), deadline: EtcdStore.NewDeadline(), cancellationToken: ct)).Leader;
             var extra = liveVoters.Where(v => v.ID != leader).OrderBy(v => NameOf(v, seats) == options.NodeName).ThenBy(v => NameOf(v, seats), StringComparer.Ordinal).FirstOrDefault();
             if (extra is not null)

@@ -195,13 +195,7 @@ public sealed class NodeLifecycle(
             if (lease != 0)
             {
                 // Leaving in good order: the others see this node gone now, not a lease TTL later.
-                try
-                {
-                    await store.Client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = lease }, deadline: DateTime.UtcNow.AddSeconds(2));
-                }
-                catch (RpcException)
-                {
-                }
+                await RevokeQuietlyAsync(store, lease);
             }
         }
     }
@@ -209,6 +203,7 @@ public sealed class NodeLifecycle(
     /// <summary>The node's lease and alive key; while it holds them it stands for controller, and leads while elected.</summary>
     private async Task LeaseLoopAsync(EtcdStore store, CancellationToken ct)
     {
+        long abandoned = 0;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -216,11 +211,20 @@ public sealed class NodeLifecycle(
                 long lease = await store.GrantLeaseAsync(options.LeaseTtl, ct);
                 await store.PutAsync(Keys.Alive + options.NodeName, new AliveRecord(options.NodeName, DateTimeOffset.UtcNow), StoreJsonContext.Default.AliveRecord, lease, ct);
                 member.Lease = lease;
+                if (abandoned != 0)
+                {
+                    // etcd may still hold the lease this node gave up (a new etcd leader extends every
+                    // lease); its election key would hold the controller role, or this node's new
+                    // candidacy, until it ran out. The alive key has moved to the new lease already.
+                    await RevokeQuietlyAsync(store, abandoned);
+                    abandoned = 0;
+                }
                 using var held = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var campaign = CampaignAsync(store, lease, held.Token);
                 await KeepAliveAsync(store, lease, ct);
                 logger.LogWarning("This node's etcd lease {Lease:x} was lost; taking a new one", lease);
                 member.Lease = 0;
+                abandoned = lease;
                 await held.CancelAsync();
                 await campaign;
             }
@@ -229,6 +233,18 @@ public sealed class NodeLifecycle(
                 logger.LogDebug("No lease yet: {Error}", e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
             }
+        }
+    }
+
+    private static async Task RevokeQuietlyAsync(EtcdStore store, long lease)
+    {
+        try
+        {
+            await store.Client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = lease }, deadline: DateTime.UtcNow.AddSeconds(2));
+        }
+        catch (RpcException)
+        {
+            // Gone already (expired), or etcd is busy: it runs out by itself.
         }
     }
 
