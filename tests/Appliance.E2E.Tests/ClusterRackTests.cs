@@ -169,10 +169,16 @@ public sealed class ClusterRackTests(ClusterRackTests.RackFixture fixture, ITest
         DateTime poweredOff = Regex.Matches(bmcLog, @"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}) \S+ chassis power off$", RegexOptions.Multiline)
             .Select(m => DateTime.ParseExact(m.Groups[1].Value, "yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture)).LastOrDefault();
         Assert.True(poweredOff >= asked.AddSeconds(-1), $"{controller}'s BMC logged no power-off after the command (last at {poweredOff:HH:mm:ss.fff})");
+        // etcd shows the new controller's election key a moment before that node hears it won and logs it.
         RackNode successor = Rack.Nodes.Single(n => $"node{n.Node}" == next);
-        string log = File.ReadAllText(Path.Combine(successor.HostDir, "log", "appliance-cluster.log"));
-        Match line = Regex.Matches(log, $@"(\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{{3}}) \S+ This node \({next}\) is the cluster controller").Last();
-        TimeSpan takeover = DateTime.ParseExact(line.Groups[1].Value, "yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) - poweredOff;
+        Match? line = null;
+        await WaitUntilAsync(() =>
+        {
+            string log = File.ReadAllText(Path.Combine(successor.HostDir, "log", "appliance-cluster.log"));
+            line = Regex.Matches(log, $@"(\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{{3}}) \S+ This node \({next}\) is the cluster controller").LastOrDefault();
+            return line is not null;
+        }, TimeSpan.FromSeconds(15), $"{next} to log that it is the controller");
+        TimeSpan takeover = DateTime.ParseExact(line!.Groups[1].Value, "yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) - poweredOff;
         output.WriteLine($"{controller}'s power went off {(poweredOff - asked).TotalSeconds:0.0} s after the command; {next} took over {takeover.TotalSeconds:0.0} s after that");
         Assert.True(takeover < TimeSpan.FromSeconds(10), $"{next} took over {takeover.TotalSeconds:0.0} s after {controller}'s power went off");
 

@@ -228,8 +228,11 @@ public sealed class NodeLifecycle(
                 await held.CancelAsync();
                 await campaign;
             }
-            catch (Exception e) when (e is RpcException or InvalidOperationException && !ct.IsCancellationRequested)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                // Whatever etcd's client throws (a connection attempt to a member that died surfaces as
+                // a cancellation, not an RpcException), the node keeps trying: without a lease it is
+                // not a member, and no controller could be elected.
                 logger.LogDebug("No lease yet: {Error}", e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
             }
@@ -350,7 +353,13 @@ public sealed class NodeLifecycle(
             {
                 var members = await store.MembersAsync(ct);
                 var voters = members.Where(m => !m.IsLearner).SelectMany(m => m.ClientURLs).Order(StringComparer.Ordinal).ToList();
-                store.UseEndpoints(voters);
+                // Requests go to the voters whose node is alive: a member whose power was cut stays a
+                // voter until the controller removes it, and every connection attempt to it waits out
+                // the connect timeout.
+                var alive = (await store.ListAsync(Keys.Alive, StoreJsonContext.Default.AliveRecord, ct)).Select(a => a.Name).ToHashSet();
+                var reachable = members.Where(m => !m.IsLearner && (m.Name.Length == 0 || m.Name == options.NodeName || alive.Contains(m.Name)))
+                    .SelectMany(m => m.ClientURLs).Order(StringComparer.Ordinal).ToList();
+                store.UseEndpoints(reachable.Count > 0 ? reachable : voters);
                 var apis = (await store.ListAsync(Keys.Nodes, StoreJsonContext.Default.NodeRecord, ct))
                     .Select(n => n.Value.ClusterApi).OfType<string>().Order(StringComparer.Ordinal).ToList();
                 if (voters.Count > 0 && (!voters.SequenceEqual(saved.EtcdEndpoints) || !apis.SequenceEqual(saved.ApiEndpoints)))
