@@ -264,8 +264,9 @@ public sealed class SeatKeeper(ClusterOptions options, ClusterMember member, ILo
     private async Task RemoveAsync(EtcdStore store, Member gone, string node, string why, CancellationToken ct)
     {
         // A removed member stops its raft at once ("raft: stopped"): the removal and everything after
-        // it go to the members that stay.
-        store.UseEndpoints(store.Endpoints.Except(gone.ClientURLs));
+        // it go to the voters that stay (this node may have been talking to the leaving member alone).
+        var staying = (await store.MembersAsync(ct)).Where(m => !m.IsLearner && m.ID != gone.ID).SelectMany(m => m.ClientURLs).ToList();
+        store.UseEndpoints(store.Endpoints.Except(gone.ClientURLs).Concat(staying).Distinct());
         await ReconfigureAsync(() => store.Client.MemberRemoveAsync(new MemberRemoveRequest { ID = gone.ID }, deadline: EtcdStore.NewDeadline(), cancellationToken: ct), ct);
         // The removed member stops at once; a request the client had sent its way fails with "raft: stopped": the next goes to another.
         for (int attempt = 0; ; attempt++)

@@ -163,8 +163,12 @@ public sealed class NodeLifecycle(
     {
         var seat = etcd.SavedSeat();
         var endpoints = identity.Membership.EtcdEndpoints.ToList();
-        if (seat is not null && !endpoints.Contains(options.EtcdClientUrl.ToString().TrimEnd('/')))
-            endpoints.Add(options.EtcdClientUrl.ToString().TrimEnd('/'));
+        string ownUrl = options.EtcdClientUrl.ToString().TrimEnd('/');
+        if (seat is not null)
+        {
+            endpoints.Remove(ownUrl);
+            endpoints.Insert(0, ownUrl);
+        }
         using var store = new EtcdStore(identity.Ca, identity.Certificate, endpoints);
         member.Attach(identity, store); // the API answers from now on, while etcd comes up
         if (seat is not null)
@@ -353,13 +357,14 @@ public sealed class NodeLifecycle(
             {
                 var members = await store.MembersAsync(ct);
                 var voters = members.Where(m => !m.IsLearner).SelectMany(m => m.ClientURLs).Order(StringComparer.Ordinal).ToList();
-                // Requests go to the voters whose node is alive: a member whose power was cut stays a
-                // voter until the controller removes it, and every connection attempt to it waits out
-                // the connect timeout.
+                // This node's own voter first, then the voters whose node is alive: a member whose
+                // power was cut stays a voter until the controller removes it, and every connection
+                // attempt to it waits out the connect timeout.
                 var alive = (await store.ListAsync(Keys.Alive, StoreJsonContext.Default.AliveRecord, ct)).Select(a => a.Name).ToHashSet();
-                var reachable = members.Where(m => !m.IsLearner && (m.Name.Length == 0 || m.Name == options.NodeName || alive.Contains(m.Name)))
-                    .SelectMany(m => m.ClientURLs).Order(StringComparer.Ordinal).ToList();
-                store.UseEndpoints(reachable.Count > 0 ? reachable : voters);
+                var preferred = members.Where(m => !m.IsLearner && m.Name == options.NodeName)
+                    .Concat(members.Where(m => !m.IsLearner && m.Name != options.NodeName && (m.Name.Length == 0 || alive.Contains(m.Name))).OrderBy(m => m.Name, StringComparer.Ordinal))
+                    .SelectMany(m => m.ClientURLs).ToList();
+                store.UseEndpoints(preferred.Count > 0 ? preferred : voters);
                 var apis = (await store.ListAsync(Keys.Nodes, StoreJsonContext.Default.NodeRecord, ct))
                     .Select(n => n.Value.ClusterApi).OfType<string>().Order(StringComparer.Ordinal).ToList();
                 if (voters.Count > 0 && (!voters.SequenceEqual(saved.EtcdEndpoints) || !apis.SequenceEqual(saved.ApiEndpoints)))
