@@ -15,7 +15,7 @@ public static class ErrorHandling
         {
             await next(context);
         }
-        catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
+        catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             var (status, error) = Map(e);
             if (status >= 500)
@@ -35,6 +35,8 @@ public static class ErrorHandling
         JsonException json => (400, new ApiError($"the request body is not valid JSON: {json.Message}", Field(json.Path))),
         BadHttpRequestException bad => (bad.StatusCode, new ApiError(bad.Message)),
         RpcException rpc => (StatusCodes.Status503ServiceUnavailable, new ApiError($"the cluster store (etcd) did not answer: {rpc.Status.Detail}")),
+        // etcd's client reports a member it could not connect to as a cancellation the caller never asked for.
+        OperationCanceledException cancelled => (StatusCodes.Status503ServiceUnavailable, new ApiError($"the cluster store (etcd) did not answer: {cancelled.GetBaseException().Message}")),
         IpmiException ipmi => (StatusCodes.Status502BadGateway, new ApiError(ipmi.Message)),
         _ => (500, new ApiError($"internal error: {e.Message}")),
     };

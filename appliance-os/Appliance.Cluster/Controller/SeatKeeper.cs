@@ -200,8 +200,12 @@ public sealed class SeatKeeper(ClusterOptions options, ClusterMember member, ILo
             if (Candidates(snapshot, members, seats, releasedNames).FirstOrDefault() is { } candidate)
                 await AddLearnerAsync(store, candidate, ct);
         }
-        else if (liveVoters.Count > target)
+        else if (liveVoters.Count > target && liveVoters.Count - 1 > (voters.Count - 1) / 2)
         {
+            // Only while the voters left keep quorum among those that are up: just after a node died,
+            // its voter still counts until it is removed, and taking a live one first would leave the
+            // cluster without quorum (etcd refuses that only while it has noticed the dead member).
+
             ulong leader = (await store.Client.StatusAsync(new StatusRequest(), deadline: EtcdStore.NewDeadline(), cancellationToken: ct)).Leader;
             var extra = liveVoters.Where(v => v.ID != leader).OrderBy(v => NameOf(v, seats) == options.NodeName).ThenBy(v => NameOf(v, seats), StringComparer.Ordinal).FirstOrDefault();
             if (extra is not null)
@@ -260,8 +264,9 @@ public sealed class SeatKeeper(ClusterOptions options, ClusterMember member, ILo
     private async Task RemoveAsync(EtcdStore store, Member gone, string node, string why, CancellationToken ct)
     {
         // A removed member stops its raft at once ("raft: stopped"): the removal and everything after
-        // it go to the members that stay.
-        store.UseEndpoints(store.Endpoints.Except(gone.ClientURLs));
+        // it go to the voters that stay (this node may have been talking to the leaving member alone).
+        var staying = (await store.MembersAsync(ct)).Where(m => !m.IsLearner && m.ID != gone.ID).SelectMany(m => m.ClientURLs).ToList();
+        store.UseEndpoints(store.Endpoints.Except(gone.ClientURLs).Concat(staying).Distinct());
         await ReconfigureAsync(() => store.Client.MemberRemoveAsync(new MemberRemoveRequest { ID = gone.ID }, deadline: EtcdStore.NewDeadline(), cancellationToken: ct), ct);
         // The removed member stops at once; a request the client had sent its way fails with "raft: stopped": the next goes to another.
         for (int attempt = 0; ; attempt++)

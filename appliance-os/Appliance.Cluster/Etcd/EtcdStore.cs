@@ -14,8 +14,9 @@ namespace Appliance.Cluster.Etcd;
 
 /// <summary>
 /// The cluster's etcd, as a client with this node's certificate: JSON values under <see cref="Keys"/>,
-/// transactions, leases and members. Requests are balanced over the voting members' client URLs
-/// (round robin skips members that are down) and each has a deadline.
+/// transactions, leases and members. Requests go to the first of the given client URLs that answers
+/// (the node's own voting member first, when it has one: it reaches the leader by itself, and a member
+/// whose power was cut never holds this node's requests); each has a deadline.
 /// </summary>
 public sealed class EtcdStore : IDisposable
 {
@@ -44,15 +45,15 @@ public sealed class EtcdStore : IDisposable
 
     public static DateTime NewDeadline() => DateTime.UtcNow + Deadline;
 
-    /// <summary>Switches to another set of members (voters come and go); calls in flight finish on the old connection.</summary>
+    /// <summary>Switches to another list of members, in order of preference (voters come and go); calls in flight finish on the old connection.</summary>
     public void UseEndpoints(IEnumerable<string> endpoints)
     {
-        string[] list = endpoints.Order(StringComparer.Ordinal).ToArray();
+        string[] list = endpoints.Distinct(StringComparer.Ordinal).ToArray();
         if (list.Length == 0) return;
         Connection old;
         lock (_lock)
         {
-            if (_connection.Endpoints.Order(StringComparer.Ordinal).SequenceEqual(list)) return;
+            if (_connection.Endpoints.SequenceEqual(list)) return;
             old = _connection;
             _connection = Connect(list);
         }
@@ -166,7 +167,7 @@ public sealed class EtcdStore : IDisposable
         var addresses = endpoints.Select(e => new Uri(e)).Select(u => new BalancerAddress(u.Host, u.Port)).ToArray();
         var services = new ServiceCollection();
         services.AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => addresses));
-        var config = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
+        var config = new ServiceConfig { LoadBalancingConfigs = { new PickFirstConfig() } };
         if (retry)
         {
             config.MethodConfigs.Add(new MethodConfig

@@ -163,8 +163,12 @@ public sealed class NodeLifecycle(
     {
         var seat = etcd.SavedSeat();
         var endpoints = identity.Membership.EtcdEndpoints.ToList();
-        if (seat is not null && !endpoints.Contains(options.EtcdClientUrl.ToString().TrimEnd('/')))
-            endpoints.Add(options.EtcdClientUrl.ToString().TrimEnd('/'));
+        string ownUrl = options.EtcdClientUrl.ToString().TrimEnd('/');
+        if (seat is not null)
+        {
+            endpoints.Remove(ownUrl);
+            endpoints.Insert(0, ownUrl);
+        }
         using var store = new EtcdStore(identity.Ca, identity.Certificate, endpoints);
         member.Attach(identity, store); // the API answers from now on, while etcd comes up
         if (seat is not null)
@@ -195,13 +199,7 @@ public sealed class NodeLifecycle(
             if (lease != 0)
             {
                 // Leaving in good order: the others see this node gone now, not a lease TTL later.
-                try
-                {
-                    await store.Client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = lease }, deadline: DateTime.UtcNow.AddSeconds(2));
-                }
-                catch (RpcException)
-                {
-                }
+                await RevokeQuietlyAsync(store, lease);
             }
         }
     }
@@ -209,6 +207,7 @@ public sealed class NodeLifecycle(
     /// <summary>The node's lease and alive key; while it holds them it stands for controller, and leads while elected.</summary>
     private async Task LeaseLoopAsync(EtcdStore store, CancellationToken ct)
     {
+        long abandoned = 0;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -216,19 +215,43 @@ public sealed class NodeLifecycle(
                 long lease = await store.GrantLeaseAsync(options.LeaseTtl, ct);
                 await store.PutAsync(Keys.Alive + options.NodeName, new AliveRecord(options.NodeName, DateTimeOffset.UtcNow), StoreJsonContext.Default.AliveRecord, lease, ct);
                 member.Lease = lease;
+                if (abandoned != 0)
+                {
+                    // etcd may still hold the lease this node gave up (a new etcd leader extends every
+                    // lease); its election key would hold the controller role, or this node's new
+                    // candidacy, until it ran out. The alive key has moved to the new lease already.
+                    await RevokeQuietlyAsync(store, abandoned);
+                    abandoned = 0;
+                }
                 using var held = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var campaign = CampaignAsync(store, lease, held.Token);
                 await KeepAliveAsync(store, lease, ct);
                 logger.LogWarning("This node's etcd lease {Lease:x} was lost; taking a new one", lease);
                 member.Lease = 0;
+                abandoned = lease;
                 await held.CancelAsync();
                 await campaign;
             }
-            catch (Exception e) when (e is RpcException or InvalidOperationException && !ct.IsCancellationRequested)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                // Whatever etcd's client throws (a connection attempt to a member that died surfaces as
+                // a cancellation, not an RpcException), the node keeps trying: without a lease it is
+                // not a member, and no controller could be elected.
                 logger.LogDebug("No lease yet: {Error}", e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
             }
+        }
+    }
+
+    private static async Task RevokeQuietlyAsync(EtcdStore store, long lease)
+    {
+        try
+        {
+            await store.Client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = lease }, deadline: DateTime.UtcNow.AddSeconds(2));
+        }
+        catch (RpcException)
+        {
+            // Gone already (expired), or etcd is busy: it runs out by itself.
         }
     }
 
@@ -334,7 +357,14 @@ public sealed class NodeLifecycle(
             {
                 var members = await store.MembersAsync(ct);
                 var voters = members.Where(m => !m.IsLearner).SelectMany(m => m.ClientURLs).Order(StringComparer.Ordinal).ToList();
-                store.UseEndpoints(voters);
+                // This node's own voter first, then the voters whose node is alive: a member whose
+                // power was cut stays a voter until the controller removes it, and every connection
+                // attempt to it waits out the connect timeout.
+                var alive = (await store.ListAsync(Keys.Alive, StoreJsonContext.Default.AliveRecord, ct)).Select(a => a.Name).ToHashSet();
+                var preferred = members.Where(m => !m.IsLearner && m.Name == options.NodeName)
+                    .Concat(members.Where(m => !m.IsLearner && m.Name != options.NodeName && (m.Name.Length == 0 || alive.Contains(m.Name))).OrderBy(m => m.Name, StringComparer.Ordinal))
+                    .SelectMany(m => m.ClientURLs).ToList();
+                store.UseEndpoints(preferred.Count > 0 ? preferred : voters);
                 var apis = (await store.ListAsync(Keys.Nodes, StoreJsonContext.Default.NodeRecord, ct))
                     .Select(n => n.Value.ClusterApi).OfType<string>().Order(StringComparer.Ordinal).ToList();
                 if (voters.Count > 0 && (!voters.SequenceEqual(saved.EtcdEndpoints) || !apis.SequenceEqual(saved.ApiEndpoints)))
