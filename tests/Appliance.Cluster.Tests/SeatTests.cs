@@ -109,6 +109,8 @@ public sealed class SeatTests
         // Two nodes on want one voter; the dead node's voter still counts until it is removed, so
         // taking a live one first would leave one voter up of two: no quorum.
         await Wait.UntilAsync(async () => await Voters(rack) is { } v && !v.Contains(',') && v != dying.Name, "one voter on a node that is on", 90);
+        // etcd shows a change a moment before the controller logs it.
+        await Wait.UntilAsync(() => staying.Any(n => n.Log.Contains("1 voter(s) suit 2 node(s) on", StringComparison.Ordinal)), "the controller to log the removal", 15);
         string log = string.Join('\n', staying.Select(n => n.Log));
         int deadRemoved = log.IndexOf($"Removed {dying.Name}'s etcd voter", StringComparison.Ordinal);
         int liveRemoved = log.IndexOf("1 voter(s) suit 2 node(s) on", StringComparison.Ordinal);

@@ -25,7 +25,7 @@ public sealed class ApplianceOsTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheHostBootsToItsNodeAgentNamedAfterTheBoardFruSerialWithLibvirtRunningNestedTcg()
+    public async Task The_host_boots_to_its_node_agent_named_after_the_board_fru_serial_with_libvirt_running_nested_tcg()
     {
         // The built image stays untouched: the machine writes to an overlay.
         string disk = Path.Combine(_directory, "disk.qcow2");

@@ -26,7 +26,7 @@ public sealed class FirmwareTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task IpmiAndRedfishFromOutsidePowerTheSimulatedHostOnAndReadItsSensors()
+    public async Task Ipmi_and_redfish_from_outside_power_the_simulated_host_on_and_read_its_sensors()
     {
         await _rig.BootAsync();
 
@@ -48,7 +48,7 @@ public sealed class FirmwareTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ASignedUpdateIsActivatedByABmcResetKeepsTheBmcStateAndLeavesTheHostRunning()
+    public async Task A_signed_update_is_activated_by_a_bmc_reset_keeps_the_bmc_state_and_leaves_the_host_running()
     {
         await _rig.BootAsync();
         string running = ImageBuild.Version(ImageBuild.FirmwareAmd64);
@@ -94,7 +94,7 @@ public sealed class FirmwareTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ImagesWithABadSignatureTruncatedOrForAnotherBoardAreRefusedAndNothingChanges()
+    public async Task Images_with_a_bad_signature_truncated_or_for_another_board_are_refused_and_nothing_changes()
     {
         await _rig.BootAsync();
         string running = ImageBuild.Version(ImageBuild.FirmwareAmd64);
@@ -138,7 +138,7 @@ public sealed class FirmwareTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnImageThatNeverReportsHealthyIsGivenUpAndThePreviousFirmwareBootsWithASelEntry()
+    public async Task An_image_that_never_reports_healthy_is_given_up_and_the_previous_firmware_boots_with_a_sel_entry()
     {
         await _rig.BootAsync();
         string running = ImageBuild.Version(ImageBuild.FirmwareAmd64);
@@ -168,7 +168,7 @@ public sealed class FirmwareTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AHungBmcIsResetByTheHardwareWatchdog()
+    public async Task A_hung_bmc_is_reset_by_the_hardware_watchdog()
     {
         await _rig.BootAsync();
         using SerialConsole console = await SerialConsole.ConnectAsync(_rig.Machine!.SerialSocket);
