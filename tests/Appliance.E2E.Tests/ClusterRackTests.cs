@@ -182,8 +182,7 @@ public sealed class ClusterRackTests(ClusterRackTests.RackFixture fixture, ITest
         output.WriteLine($"{controller}'s power went off {(poweredOff - asked).TotalSeconds:0.0} s after the command; {next} took over {takeover.TotalSeconds:0.0} s after that");
         Assert.True(takeover < TimeSpan.FromSeconds(10), $"{next} took over {takeover.TotalSeconds:0.0} s after {controller}'s power went off");
 
-        JsonElement list = Rack.ApplianceJson("vm", "list", "--cluster", survivorApi);
-        Assert.Equal(vms, list.EnumerateArray().Select(v => v.GetProperty("name").GetString()!).Where(n => n.StartsWith("e2e-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(vms, E2eVms());
         Assert.Equal("off", dying.BoardStatus().GetProperty("hostOs").GetString());
 
         // The new controller gives the dead node's seat up and sizes the voters for the nodes still on;
@@ -199,8 +198,10 @@ public sealed class ClusterRackTests(ClusterRackTests.RackFixture fixture, ITest
                 && members.Count(m => m.GetProperty("role").GetString() == "voter") == settled.GetProperty("votersTarget").GetInt32();
         }, TimeSpan.FromSeconds(60), $"the voters to settle without {controller}", () => settled.ValueKind == JsonValueKind.Undefined ? "no status answered" : settled.ToString());
         Assert.Equal(next, settled.GetProperty("controller").GetString());
-        list = Rack.ApplianceJson("vm", "list", "--cluster", survivorApi);
-        Assert.Equal(vms, list.EnumerateArray().Select(v => v.GetProperty("name").GetString()!).Where(n => n.StartsWith("e2e-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(vms, E2eVms());
+
+        IEnumerable<string> E2eVms() => Rack.ApplianceJson("vm", "list", "--cluster", survivorApi).EnumerateArray()
+            .Select(v => v.GetProperty("name").GetString()!).Where(n => n.StartsWith("e2e-", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
     }
 
     private JsonElement Node(string name) =>

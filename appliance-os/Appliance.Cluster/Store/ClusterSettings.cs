@@ -13,20 +13,23 @@ namespace Appliance.Cluster.Store;
 /// </summary>
 public sealed record ClusterSettings
 {
+    // First: Default's initialisers read it.
+    private static readonly PolicySettings PolicyDefaults = new();
+
     public static readonly ClusterSettings Default = new();
 
-    public double CpuOvercommit { get; init; } = 4.0;
-    public double MemoryOvercommit { get; init; } = 1.0;
-    public double TargetUtilization { get; init; } = 0.63;
-    public double Tolerance { get; init; } = 0.18;
-    public TimeSpan PowerOnWindow { get; init; } = TimeSpan.FromMinutes(5);
-    public TimeSpan PowerOffWindow { get; init; } = TimeSpan.FromMinutes(40);
-    public TimeSpan DemandWindow { get; init; } = TimeSpan.FromMinutes(40);
-    public double NodeCeiling { get; init; } = 0.95;
-    public TimeSpan MinimumOnTime { get; init; } = TimeSpan.FromMinutes(30);
-    public TimeSpan PowerOnTimeout { get; init; } = TimeSpan.FromMinutes(10);
-    public double ReserveCpuMhz { get; init; }
-    public long ReserveMemoryMiB { get; init; }
+    public double CpuOvercommit { get; init; } = PolicyDefaults.CpuOvercommit;
+    public double MemoryOvercommit { get; init; } = PolicyDefaults.MemoryOvercommit;
+    public double TargetUtilization { get; init; } = PolicyDefaults.TargetUtilization;
+    public double Tolerance { get; init; } = PolicyDefaults.Tolerance;
+    public TimeSpan PowerOnWindow { get; init; } = PolicyDefaults.PowerOnWindow;
+    public TimeSpan PowerOffWindow { get; init; } = PolicyDefaults.PowerOffWindow;
+    public TimeSpan DemandWindow { get; init; } = PolicyDefaults.DemandWindow;
+    public double NodeCeiling { get; init; } = PolicyDefaults.NodeCeiling;
+    public TimeSpan MinimumOnTime { get; init; } = PolicyDefaults.MinimumOnTime;
+    public TimeSpan PowerOnTimeout { get; init; } = PolicyDefaults.PowerOnTimeout;
+    public double ReserveCpuMhz { get; init; } = PolicyDefaults.ReserveCpuMhz;
+    public long ReserveMemoryMiB { get; init; } = PolicyDefaults.ReserveMemoryMiB;
 
     /// <summary>How long a node has for its ACPI shutdown before it is powered off hard.</summary>
     public TimeSpan SoftOffTimeout { get; init; } = TimeSpan.FromMinutes(5);
