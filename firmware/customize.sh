@@ -22,7 +22,7 @@ cat > "$ROOT/etc/appliance-bmc/firmware.json" <<JSON
   "publicKey": "/usr/share/appliance-bmc/firmware-signing.pub",
   "architecture": "$ARCH",
   "bootTries": 3,
-  "resetCommand": ["systemctl", "reboot"],
+  "resetCommand": ["systemctl", "reboot", "--no-block"],
   "stagingDirectory": "/tmp/firmware-update"
 }
 JSON

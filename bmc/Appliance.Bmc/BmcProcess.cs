@@ -104,8 +104,7 @@ public static class BmcProcess
                     // A BMC reset on the firmware is a reboot: it boots the slot the boot environment names.
                     log.LogInformation("BMC resetting; the host is not touched");
                     notifier.Stopping();
-                    firmware.ResetBmc();
-                    return 0;
+                    return firmware.ResetBmc() ? 0 : 1;
                 }
 
                 log.LogInformation("BMC services restarting; the host is not touched");

@@ -14,6 +14,7 @@ namespace Appliance.Bmc.Firmware;
 /// </summary>
 public sealed class FirmwareSlots : IDisposable
 {
+    private static readonly TimeSpan ResetCommandLimit = TimeSpan.FromSeconds(60);
     private readonly FirmwareLayout _layout;
     private readonly BootEnvironment _environment;
     private readonly ECDsa _key;
@@ -144,8 +145,12 @@ public sealed class FirmwareSlots : IDisposable
         }
     }
 
-    /// <summary>Resets the BMC: the configured command (a reboot), which boots the slot the environment names.</summary>
-    public void ResetBmc()
+    /// <summary>
+    /// Resets the BMC: runs the configured command (a reboot, which boots the slot the environment
+    /// names) and waits for it. False when it failed: the BMC then exits with an error, and its
+    /// service manager restarts it rather than leave it stopped.
+    /// </summary>
+    public bool ResetBmc()
     {
         IReadOnlyList<string> command = _layout.ResetCommand ?? throw new InvalidOperationException("this firmware layout has no reset command");
         var start = new ProcessStartInfo(command[0]) { UseShellExecute = false };
@@ -155,7 +160,31 @@ public sealed class FirmwareSlots : IDisposable
         }
 
         _log.LogInformation("BMC reset: {Command}", string.Join(' ', command));
-        using Process? process = Process.Start(start);
+        try
+        {
+            // The service's processes are stopped the moment the BMC exits: the command must have
+            // handed the reboot over (systemctl queued it) before then, or no reboot ever happens.
+            using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{command[0]} did not start");
+            if (!process.WaitForExit(ResetCommandLimit))
+            {
+                _log.LogError("BMC reset: {Command} did not finish within {Seconds} s", string.Join(' ', command), ResetCommandLimit.TotalSeconds);
+                process.Kill();
+                return false;
+            }
+
+            if (process.ExitCode != 0)
+            {
+                _log.LogError("BMC reset: {Command} failed with exit code {ExitCode}", string.Join(' ', command), process.ExitCode);
+                return false;
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            _log.LogError("BMC reset: {Command} could not run: {Message}", string.Join(' ', command), ex.Message);
+            return false;
+        }
     }
 
     public void Dispose()
