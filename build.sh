@@ -211,9 +211,9 @@ images() {
     local t0=$SECONDS
     case $t in
       firmware-amd64)
-        # Optimised for size: the firmware's root must fit a slot of the flash.
+        # Optimised for size (OptimizationPreference in its project): the firmware's root must fit a slot of the flash.
         log "image: $t: publishing appliance-bmc (NativeAOT, size-optimised, linux-x64)"
-        dotnet publish bmc/Appliance.Bmc -c "$CONFIG" -r linux-x64 -p:PublishAot=true -p:IlcOptimizationPreference=Size -o "$publish/bmc-amd64" "${quiet[@]}"
+        dotnet publish bmc/Appliance.Bmc -c "$CONFIG" -r linux-x64 -p:PublishAot=true -o "$publish/bmc-amd64" "${quiet[@]}"
         log "image: $t: published in $(since "$t0")"
         BMC_PUBLISH=$publish/bmc-amd64 firmware/build-firmware.sh amd64 "$out" ;;
       firmware-armhf)
