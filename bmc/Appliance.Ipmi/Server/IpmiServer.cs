@@ -268,6 +268,10 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
                 FlushAnswers(batch, handle);
             }
         }
+        catch (ObjectDisposedException) when (ct.IsCancellationRequested)
+        {
+            // Stopped before the loop took hold of the socket: there is nothing to receive.
+        }
         finally
         {
             _batch = null;
