@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Appliance.Bmc.Firmware;
 using Appliance.Bmc.Sel;
 using Appliance.Bmc.Storage;
@@ -18,9 +17,9 @@ public sealed class FirmwareResetTests : IDisposable
     public FirmwareResetTests()
     {
         _sel = new SelLog(new BmcDatabase(Path.Combine(_directory, "state")), TimeProvider.System);
-        Run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", At("signing.pem"));
-        Run("openssl", "ec", "-in", At("signing.pem"), "-pubout", "-out", At("signing.pub"));
-        Run("grub-editenv", At("grubenv"), "create");
+        CheckedTool.Run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", At("signing.pem"));
+        CheckedTool.Run("openssl", "ec", "-in", At("signing.pem"), "-pubout", "-out", At("signing.pub"));
+        CheckedTool.Run("grub-editenv", At("grubenv"), "create");
         File.WriteAllText(At("os-release"), "ID=debian\nIMAGE_VERSION=1.0.1\n");
     }
 
@@ -69,18 +68,4 @@ public sealed class FirmwareResetTests : IDisposable
     }
 
     private string At(string name) => Path.Combine(_directory, name);
-
-    private static void Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program}: {error}");
-    }
 }

@@ -67,9 +67,8 @@ public sealed class ApplianceOsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Matches(@"Running hypervisor: QEMU \d+\.\d+", virsh);
 
         // The node agent is NativeAOT: its resident memory, as the kernel counts it, stays under 52 MB
-        // (52.6 MB measured before the agent lost EventSource and got a 2 MiB gen0 budget, which took it
-        // from 47.8 to 41.9 MB on the development machine; ~29 MB are the binary and libvirt's libraries
-        // mapped from disk; 40 MB is where it should get to, from 155 MiB under the JIT).
+        // (45.8 MB measured, ~30 MB of it the binary and libvirt's libraries mapped from disk; 40 MB is
+        // where it should get to, from 155 MiB under the JIT; appliance-os/image/README.md has the rest).
         await console.RunAsync("pid=$(systemctl show -p MainPID --value appliance-node.service)", TimeSpan.FromMinutes(1));
         string status = await console.RunAsync("grep VmRSS /proc/$pid/status", TimeSpan.FromMinutes(1));
         Match rss = Regex.Match(status, @"VmRSS:\s+(\d+) kB");

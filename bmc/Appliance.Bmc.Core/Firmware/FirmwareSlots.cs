@@ -159,7 +159,8 @@ public sealed class FirmwareSlots : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        _log.LogInformation("BMC reset: {Command}", string.Join(' ', command));
+        string shown = string.Join(' ', command);
+        _log.LogInformation("BMC reset: {Command}", shown);
         try
         {
             // The service's processes are stopped the moment the BMC exits: the command must have
@@ -167,14 +168,14 @@ public sealed class FirmwareSlots : IDisposable
             using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{command[0]} did not start");
             if (!process.WaitForExit(ResetCommandLimit))
             {
-                _log.LogError("BMC reset: {Command} did not finish within {Seconds} s", string.Join(' ', command), ResetCommandLimit.TotalSeconds);
+                _log.LogError("BMC reset: {Command} did not finish within {Seconds} s", shown, ResetCommandLimit.TotalSeconds);
                 process.Kill();
                 return false;
             }
 
             if (process.ExitCode != 0)
             {
-                _log.LogError("BMC reset: {Command} failed with exit code {ExitCode}", string.Join(' ', command), process.ExitCode);
+                _log.LogError("BMC reset: {Command} failed with exit code {ExitCode}", shown, process.ExitCode);
                 return false;
             }
 
@@ -182,7 +183,7 @@ public sealed class FirmwareSlots : IDisposable
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            _log.LogError("BMC reset: {Command} could not run: {Message}", string.Join(' ', command), ex.Message);
+            _log.LogError("BMC reset: {Command} could not run: {Message}", shown, ex.Message);
             return false;
         }
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using unsafe BlockFunction = delegate* unmanaged[Cdecl, SuppressGCTransition]<uint*, byte*, void>;
 
 namespace Appliance.Ipmi.Crypto;
 
@@ -18,8 +19,8 @@ internal static unsafe class ShaBlocks
     private const int Sha1ContextWords = 24;
     private const int Sha256ContextWords = 28;
 
-    private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<uint*, byte*, void> NativeSha1;
-    private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<uint*, byte*, void> NativeSha256;
+    private static readonly BlockFunction NativeSha1;
+    private static readonly BlockFunction NativeSha256;
 
     static ShaBlocks()
     {
@@ -28,8 +29,8 @@ internal static unsafe class ShaBlocks
             && NativeLibrary.TryGetExport(library, "SHA1_Transform", out IntPtr sha1)
             && NativeLibrary.TryGetExport(library, "SHA256_Transform", out IntPtr sha256))
         {
-            NativeSha1 = (delegate* unmanaged[Cdecl, SuppressGCTransition]<uint*, byte*, void>)sha1;
-            NativeSha256 = (delegate* unmanaged[Cdecl, SuppressGCTransition]<uint*, byte*, void>)sha256;
+            NativeSha1 = (BlockFunction)sha1;
+            NativeSha256 = (BlockFunction)sha256;
         }
     }
 
@@ -63,18 +64,17 @@ internal static unsafe class ShaBlocks
     }
 
     /// <summary>libcrypto's block function on <paramref name="block"/>; for tests, which compare it with the managed one.</summary>
-    internal static void Sha1Native(Span<uint> state, ReadOnlySpan<byte> block) => Native(NativeSha1, Sha1ContextWords, state, block);
+    internal static void Sha1Native(Span<uint> state, ReadOnlySpan<byte> block) => Native(Loaded(NativeSha1), Sha1ContextWords, state, block);
 
     /// <inheritdoc cref="Sha1Native"/>
-    internal static void Sha256Native(Span<uint> state, ReadOnlySpan<byte> block) => Native(NativeSha256, Sha256ContextWords, state, block);
+    internal static void Sha256Native(Span<uint> state, ReadOnlySpan<byte> block) => Native(Loaded(NativeSha256), Sha256ContextWords, state, block);
 
-    private static void Native(delegate* unmanaged[Cdecl, SuppressGCTransition]<uint*, byte*, void> transform, int contextWords, Span<uint> state, ReadOnlySpan<byte> block)
+    private static BlockFunction Loaded(BlockFunction transform) =>
+        transform != null ? transform : throw new PlatformNotSupportedException("libcrypto.so.3 is not loaded");
+
+    private static void Native(BlockFunction transform, int contextWords, Span<uint> state, ReadOnlySpan<byte> block)
     {
-        if (transform == null)
-        {
-            throw new PlatformNotSupportedException("libcrypto.so.3 is not loaded");
-        }
-
+        // libcrypto reads 64 bytes from the pointer, whatever the span says.
         if (block.Length < 64)
         {
             throw new ArgumentException("a block is 64 bytes", nameof(block));
