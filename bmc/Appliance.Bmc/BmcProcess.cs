@@ -74,7 +74,20 @@ public static class BmcProcess
             {
                 foreach (IFrontDoor door in FrontDoors.For(host, serving, lifetime, generatedPassword, firmware))
                 {
-                    await door.StartAsync(CancellationToken.None).ConfigureAwait(false);
+                    try
+                    {
+                        await door.StartAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (IOException e)
+                    {
+                        // An address in use or not this machine's: the operator's to fix, so say which and stop
+                        // with an error (systemd tries again later) rather than serve without that door.
+                        log.LogCritical("cannot serve: {Reason}", e.Message);
+                        await door.DisposeAsync().ConfigureAwait(false);
+                        notifier.Stopping();
+                        return 1;
+                    }
+
                     doors.Add(door);
                     log.LogInformation("{FrontDoor}", door.Description);
                 }

@@ -41,6 +41,56 @@ public class ProcessTests
     }
 
     [Fact]
+    public void A_taken_ipmi_port_stops_the_bmc_with_an_error_naming_the_address()
+    {
+        using var taken = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var endpoint = (System.Net.IPEndPoint)taken.Client.LocalEndPoint!;
+        string state = Directory.CreateTempSubdirectory("bmc-state-").FullName;
+        string run = Directory.CreateTempSubdirectory("bmc-run-").FullName;
+        using var board = new BoardSimProcess();
+        try
+        {
+            (int exit, string output) = Run("--board", Repo.Hc1, "--board-socket", board.Socket, "--state-dir", state, "--run-dir", run,
+                "--ipmi", endpoint.ToString(), "--redfish", "off");
+
+            Assert.Equal(1, exit);
+            Assert.Contains($"cannot serve: cannot listen on udp {endpoint}: Address already in use", output);
+            Assert.DoesNotContain("Unhandled exception", output);
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+            Directory.Delete(run, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_taken_redfish_port_stops_the_bmc_with_an_error_naming_the_address()
+    {
+        var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var endpoint = (System.Net.IPEndPoint)taken.LocalEndpoint;
+        string state = Directory.CreateTempSubdirectory("bmc-state-").FullName;
+        string run = Directory.CreateTempSubdirectory("bmc-run-").FullName;
+        using var board = new BoardSimProcess();
+        try
+        {
+            (int exit, string output) = Run("--board", Repo.Hc1, "--board-socket", board.Socket, "--state-dir", state, "--run-dir", run,
+                "--ipmi", "off", "--redfish", endpoint.ToString());
+
+            Assert.Equal(1, exit);
+            Assert.Contains($"cannot serve: Failed to bind to address https://{endpoint}: address already in use", output);
+            Assert.DoesNotContain("Unhandled exception", output);
+        }
+        finally
+        {
+            taken.Stop();
+            Directory.Delete(state, recursive: true);
+            Directory.Delete(run, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_simulated_bmc_starts_generates_the_initial_password_once_shows_it_on_the_panel_never_in_its_log_and_stops_on_sigterm()
     {
         string state = Directory.CreateTempSubdirectory("bmc-state-").FullName;

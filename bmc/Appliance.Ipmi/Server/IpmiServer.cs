@@ -95,6 +95,7 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     public BmcSessions Sessions => _bmc;
 
     /// <summary>Binds the socket and starts the receive loop and the session expiry timer.</summary>
+    /// <exception cref="IOException">The endpoint cannot be bound (in use, or not an address of this machine).</exception>
     public Task StartAsync(CancellationToken ct = default)
     {
         if (_socket is not null)
@@ -107,6 +108,13 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         {
             socket.ReceiveBufferSize = 1 << 20;
             socket.Bind(_options.EndPoint);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+
+            // The socket's own message ("Address already in use") does not say which address.
+            throw new IOException($"cannot listen on udp {_options.EndPoint}: {e.Message}", e);
         }
         catch
         {
