@@ -5,7 +5,7 @@ namespace Appliance.Libvirt.Tests;
 public class EventTests
 {
     [Fact]
-    public void Lifecycle_events_arrive_on_the_event_loop_in_order()
+    public void Lifecycle_events_arrive_in_order()
     {
         using var conn = SystemDaemon.Open();
         string name = SystemDaemon.UniqueName("evented");
