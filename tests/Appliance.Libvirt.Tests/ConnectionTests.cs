@@ -57,7 +57,7 @@ public class ConnectionTests
     }
 
     [Fact]
-    public void A_socket_given_in_the_uri_is_used_and_left_out_of_the_name_the_daemon_sees()
+    public void A_socket_given_in_the_uri_is_the_one_connected_to()
     {
         using var relay = new SocketRelay("/run/libvirt/libvirt-sock");
 
