@@ -171,6 +171,11 @@ internal sealed class RpcConnection : IDisposable
         {
             Close(new ConnectionFailure(e.Code, e.ErrorDomain, e.LibvirtMessage));
         }
+        catch (Exception e)
+        {
+            // An exception escaping this thread would end the process; the connection ends instead.
+            Close(new ConnectionFailure(LibvirtErrorCode.InternalError, ErrorDomains.Rpc, $"internal error: reading from the daemon failed: {e.Message}"));
+        }
     }
 
     private bool ReadExactly(Span<byte> buffer)
