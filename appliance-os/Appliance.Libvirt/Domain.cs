@@ -1,83 +1,101 @@
-using System.Runtime.InteropServices;
-using Appliance.Libvirt.Interop;
+using Appliance.Libvirt.Rpc;
 
 namespace Appliance.Libvirt;
 
 /// <summary>A libvirt domain (virDomainPtr): one virtual machine, running or only defined.</summary>
-public sealed unsafe class Domain : IDisposable
+public sealed class Domain : IDisposable
 {
-    private readonly DomainHandle _handle;
+    private readonly LibvirtConnection _connection;
+    private RemoteDomain _remote;
 
-    internal Domain(DomainHandle handle)
+    internal Domain(LibvirtConnection connection, RemoteDomain remote)
     {
-        _handle = handle;
-        Name = Errors.BorrowString(Native.virDomainGetName(handle.DangerousGetHandle()), "virDomainGetName");
-        byte* buffer = stackalloc byte[48];
-        Errors.Check(Native.virDomainGetUUIDString(handle.DangerousGetHandle(), buffer), $"virDomainGetUUIDString({Name})");
-        Uuid = Marshal.PtrToStringUTF8((nint)buffer)!;
+        _connection = connection;
+        _remote = remote;
+        Uuid = remote.UuidString;
     }
 
-    internal DomainHandle Handle => _handle;
+    internal RemoteDomain Remote => _remote;
 
-    public string Name { get; }
+    internal LibvirtConnection Connection => _connection;
+
+    public string Name => _remote.Name;
 
     public string Uuid { get; }
 
-    public bool IsActive => Errors.Check(Native.virDomainIsActive(_handle), $"virDomainIsActive({Name})") == 1;
+    public bool IsActive => Call(RemoteProcedure.DomainIsActive, null, r => r.ReadInt(), "virDomainIsActive") == 1;
 
-    public bool IsPersistent => Errors.Check(Native.virDomainIsPersistent(_handle), $"virDomainIsPersistent({Name})") == 1;
+    public bool IsPersistent => Call(RemoteProcedure.DomainIsPersistent, null, r => r.ReadInt(), "virDomainIsPersistent") == 1;
 
     /// <summary>The state and libvirt's reason code for it (virDomain*Reason of that state).</summary>
-    public (DomainState State, int Reason) GetState()
-    {
-        Errors.Check(Native.virDomainGetState(_handle, out int state, out int reason, 0), $"virDomainGetState({Name})");
-        return ((DomainState)state, reason);
-    }
+    public (DomainState State, int Reason) GetState() =>
+        Call(RemoteProcedure.DomainGetState, w => w.WriteUInt(0), r => ((DomainState)r.ReadInt(), r.ReadInt()), "virDomainGetState");
 
-    public DomainInfo GetInfo()
+    public DomainInfo GetInfo() => Call(RemoteProcedure.DomainGetInfo, null, r =>
     {
-        Errors.Check(Native.virDomainGetInfo(_handle, out VirDomainInfo info), $"virDomainGetInfo({Name})");
-        return new DomainInfo((DomainState)info.State, info.MaxMemKiB, info.MemoryKiB, info.VirtCpus, info.CpuTimeNs);
-    }
+        // unsigned char and unsigned short each take a 4-byte XDR unit.
+        var state = (DomainState)r.ReadUInt();
+        ulong maxMemory = r.ReadUHyper(), memory = r.ReadUHyper();
+        int cpus = (int)r.ReadUInt();
+        return new DomainInfo(state, maxMemory, memory, cpus, r.ReadUHyper());
+    }, "virDomainGetInfo");
 
     public string GetXml(DomainXmlFlags flags = DomainXmlFlags.None) =>
-        Errors.TakeString(Native.virDomainGetXMLDesc(_handle, (uint)flags), $"virDomainGetXMLDesc({Name})");
+        Call(RemoteProcedure.DomainGetXmlDesc, w => w.WriteUInt((uint)flags), r => r.ReadString(), "virDomainGetXMLDesc");
 
     /// <summary>Starts a defined domain.</summary>
-    public void Start(DomainCreateFlags flags = DomainCreateFlags.None) =>
-        Errors.Check(Native.virDomainCreateWithFlags(_handle, (uint)flags), $"virDomainCreateWithFlags({Name})");
+    public void Start(DomainCreateFlags flags = DomainCreateFlags.None)
+    {
+        // The reply names the domain again, now with the id it runs under.
+        _remote = Call(RemoteProcedure.DomainCreateWithFlags, w => w.WriteUInt((uint)flags), RemoteDomain.Read, "virDomainCreateWithFlags");
+    }
 
     /// <summary>Asks the guest to shut down; returns once the request is sent, not when the guest is off.</summary>
     public void Shutdown(ShutdownMode mode = ShutdownMode.Default) =>
-        Errors.Check(Native.virDomainShutdownFlags(_handle, (uint)mode), $"virDomainShutdownFlags({Name})");
+        Call(RemoteProcedure.DomainShutdownFlags, w => w.WriteUInt((uint)mode), "virDomainShutdownFlags");
 
     /// <summary>Stops the domain at once, like pulling the power cord.</summary>
     public void Destroy(DestroyFlags flags = DestroyFlags.Default) =>
-        Errors.Check(Native.virDomainDestroyFlags(_handle, (uint)flags), $"virDomainDestroyFlags({Name})");
+        Call(RemoteProcedure.DomainDestroyFlags, w => w.WriteUInt((uint)flags), "virDomainDestroyFlags");
 
     public void Reboot(ShutdownMode mode = ShutdownMode.Default) =>
-        Errors.Check(Native.virDomainReboot(_handle, (uint)mode), $"virDomainReboot({Name})");
+        Call(RemoteProcedure.DomainReboot, w => w.WriteUInt((uint)mode), "virDomainReboot");
 
-    public void Suspend() => Errors.Check(Native.virDomainSuspend(_handle), $"virDomainSuspend({Name})");
+    public void Suspend() => Call(RemoteProcedure.DomainSuspend, null, "virDomainSuspend");
 
-    public void Resume() => Errors.Check(Native.virDomainResume(_handle), $"virDomainResume({Name})");
+    public void Resume() => Call(RemoteProcedure.DomainResume, null, "virDomainResume");
 
     public void Undefine(UndefineFlags flags = UndefineFlags.None) =>
-        Errors.Check(Native.virDomainUndefineFlags(_handle, (uint)flags), $"virDomainUndefineFlags({Name})");
+        Call(RemoteProcedure.DomainUndefineFlags, w => w.WriteUInt((uint)flags), "virDomainUndefineFlags");
 
     /// <summary>Sets (or with null <paramref name="elementXml"/> removes) the application metadata element in
     /// namespace <paramref name="namespaceUri"/>, written with prefix <paramref name="prefix"/>.</summary>
     public void SetMetadataElement(string? elementXml, string prefix, string namespaceUri, DomainModification scope) =>
-        Errors.Check(Native.virDomainSetMetadata(_handle, MetadataElement, elementXml, elementXml is null ? null : prefix, namespaceUri, (uint)scope),
-            $"virDomainSetMetadata({Name}, {namespaceUri})");
+        Call(RemoteProcedure.DomainSetMetadata, w =>
+        {
+            w.WriteInt(MetadataElement);
+            w.WriteOptionalString(elementXml);
+            w.WriteOptionalString(elementXml is null ? null : prefix);
+            w.WriteOptionalString(namespaceUri);
+            w.WriteUInt((uint)scope);
+        }, $"virDomainSetMetadata({Name}, {namespaceUri})", named: false);
 
     /// <summary>The metadata element in <paramref name="namespaceUri"/>; null when the domain has none.</summary>
     public string? GetMetadataElement(string namespaceUri, DomainModification scope = DomainModification.Current)
     {
-        nint xml = Native.virDomainGetMetadata(_handle, MetadataElement, namespaceUri, (uint)scope);
-        if (xml != 0) return Errors.TakeString(xml, "virDomainGetMetadata");
-        var error = Errors.Last($"virDomainGetMetadata({Name}, {namespaceUri})");
-        return error.Code == LibvirtErrorCode.NoDomainMetadata ? null : throw error;
+        try
+        {
+            return Call(RemoteProcedure.DomainGetMetadata, w =>
+            {
+                w.WriteInt(MetadataElement);
+                w.WriteOptionalString(namespaceUri);
+                w.WriteUInt((uint)scope);
+            }, r => r.ReadString(), $"virDomainGetMetadata({Name}, {namespaceUri})", named: false);
+        }
+        catch (LibvirtException e) when (e.Code == LibvirtErrorCode.NoDomainMetadata)
+        {
+            return null;
+        }
     }
 
     private const int MetadataElement = 2; // VIR_DOMAIN_METADATA_ELEMENT
@@ -85,79 +103,75 @@ public sealed unsafe class Domain : IDisposable
     /// <summary>virDomainListGetStats for this domain alone.</summary>
     public DomainStats GetStats(DomainStatsTypes types)
     {
-        bool added = false;
-        _handle.DangerousAddRef(ref added);
-        try
-        {
-            nint* list = stackalloc nint[2];
-            list[0] = _handle.DangerousGetHandle();
-            list[1] = 0;
-            int count = Errors.Check(Native.virDomainListGetStats(list, (uint)types, out VirDomainStatsRecord** records, 0), $"virDomainListGetStats({Name})");
-            var stats = DomainStatsReader.Read(records, count);
-            return stats.Count == 1 ? stats[0] : throw new LibvirtException($"virDomainListGetStats({Name})", LibvirtErrorCode.InternalError, 0, $"expected one stats record, got {stats.Count}");
-        }
-        finally
-        {
-            if (added) _handle.DangerousRelease();
-        }
+        string operation = $"virDomainListGetStats({Name})";
+        var stats = DomainStatsReader.Call(_connection.Rpc, [_remote], types, 0, operation);
+        return stats.Count == 1 ? stats[0] : throw new LibvirtException(operation, LibvirtErrorCode.InternalError, 0, $"expected one stats record, got {stats.Count}");
     }
 
     public DomainSnapshot CreateSnapshot(string xml, SnapshotCreateFlags flags = SnapshotCreateFlags.None) =>
-        new(Errors.Check(Native.virDomainSnapshotCreateXML(_handle, xml, (uint)flags), $"virDomainSnapshotCreateXML({Name})"));
+        Call(RemoteProcedure.DomainSnapshotCreateXml, w => { w.WriteString(xml); w.WriteUInt((uint)flags); },
+            r => new DomainSnapshot(this, RemoteSnapshot.Read(r)), "virDomainSnapshotCreateXML");
 
     public DomainSnapshot LookupSnapshot(string name) =>
-        new(Errors.Check(Native.virDomainSnapshotLookupByName(_handle, name, 0), $"virDomainSnapshotLookupByName({Name}, {name})"));
+        Call(RemoteProcedure.DomainSnapshotLookupByName, w => { w.WriteString(name); w.WriteUInt(0); },
+            r => new DomainSnapshot(this, RemoteSnapshot.Read(r)), $"virDomainSnapshotLookupByName({Name}, {name})", named: false);
 
-    public IReadOnlyList<DomainSnapshot> ListAllSnapshots(SnapshotListFlags flags = SnapshotListFlags.All)
-    {
-        int count = Errors.Check(Native.virDomainListAllSnapshots(_handle, out nint* array, (uint)flags), $"virDomainListAllSnapshots({Name})");
-        try
+    public IReadOnlyList<DomainSnapshot> ListAllSnapshots(SnapshotListFlags flags = SnapshotListFlags.All) =>
+        Call(RemoteProcedure.DomainListAllSnapshots, w => { w.WriteInt(1); w.WriteUInt((uint)flags); }, r =>
         {
+            int count = r.ReadArrayLength();
             var snapshots = new List<DomainSnapshot>(count);
-            for (int i = 0; i < count; i++)
-            {
-                var handle = new SnapshotHandle();
-                handle.Adopt(array[i]);
-                snapshots.Add(new DomainSnapshot(handle));
-            }
+            for (int i = 0; i < count; i++) snapshots.Add(new DomainSnapshot(this, RemoteSnapshot.Read(r)));
             return snapshots;
-        }
-        finally
-        {
-            NativeMemory.Free(array);
-        }
-    }
+        }, "virDomainListAllSnapshots");
 
     /// <summary>virDomainMigrateToURI3. With <see cref="MigrationFlags.PeerToPeer"/> the source libvirtd itself
     /// connects to <paramref name="destinationUri"/>; blocks until the migration ends.</summary>
-    public void MigrateToUri3(string? destinationUri, TypedParameterList parameters, MigrationFlags flags) =>
-        Errors.Check(Native.virDomainMigrateToURI3(_handle, destinationUri, parameters.Pointer, (uint)parameters.Count, (uint)flags),
-            $"virDomainMigrateToURI3({Name} -> {destinationUri})");
-
-    public JobStats GetJobStats(JobStatsFlags flags = JobStatsFlags.Current)
+    public void MigrateToUri3(string? destinationUri, TypedParameterList parameters, MigrationFlags flags)
     {
-        Errors.Check(Native.virDomainGetJobStats(_handle, out int type, out VirTypedParameter* parameters, out int count, (uint)flags), $"virDomainGetJobStats({Name})");
-        try
+        string operation = $"virDomainMigrateToURI3({Name} -> {destinationUri})";
+        bool peerToPeer = flags.HasFlag(MigrationFlags.PeerToPeer);
+        if (peerToPeer && destinationUri is null)
+            throw new LibvirtException(operation, LibvirtErrorCode.InvalidArg, ErrorDomains.None, "invalid argument: dconnuri in virDomainMigrateToURI3 must not be NULL");
+        // As libvirt's client does for virDomainMigrateToURI3: one PERFORM3_PARAMS call on the source daemon,
+        // which runs the whole protocol itself; the destination URI matters only peer to peer.
+        _connection.Rpc.Call(RemoteProcedure.DomainMigratePerform3Params, w =>
         {
-            return new JobStats(type, TypedParameters.Copy(parameters, count));
-        }
-        finally
-        {
-            Native.virTypedParamsFree(parameters, count);
-        }
+            _remote.Write(w);
+            w.WriteOptionalString(peerToPeer ? destinationUri : null);
+            TypedParameterCodec.WriteList(w, parameters.Items);
+            w.WriteVariableOpaque([]); // cookie_in
+            w.WriteUInt((uint)flags);
+        }, r => r.ReadVariableOpaque(), operation);
     }
 
-    public void AbortJob() => Errors.Check(Native.virDomainAbortJob(_handle), $"virDomainAbortJob({Name})");
+    public JobStats GetJobStats(JobStatsFlags flags = JobStatsFlags.Current) =>
+        Call(RemoteProcedure.DomainGetJobStats, w => w.WriteUInt((uint)flags),
+            r => new JobStats(r.ReadInt(), TypedParameterCodec.ReadList(r)), "virDomainGetJobStats");
+
+    public void AbortJob() => Call(RemoteProcedure.DomainAbortJob, null, "virDomainAbortJob");
 
     public void SetMaxMigrationDowntime(TimeSpan downtime) =>
-        Errors.Check(Native.virDomainMigrateSetMaxDowntime(_handle, (ulong)downtime.TotalMilliseconds, 0), $"virDomainMigrateSetMaxDowntime({Name})");
+        Call(RemoteProcedure.DomainMigrateSetMaxDowntime, w => { w.WriteUHyper((ulong)downtime.TotalMilliseconds); w.WriteUInt(0); }, "virDomainMigrateSetMaxDowntime");
 
     /// <summary>Attaches <paramref name="stream"/> to the guest's console (<paramref name="device"/> null = the first one).
     /// <paramref name="force"/> takes the console over from another client.</summary>
     public void OpenConsole(LibvirtStream stream, string? device = null, bool force = false) =>
-        Errors.Check(Native.virDomainOpenConsole(_handle, device, stream.Handle, force ? 1u : 0u), $"virDomainOpenConsole({Name})");
+        stream.Open(RemoteProcedure.DomainOpenConsole, serial => _connection.Rpc.Call(RemoteProcedure.DomainOpenConsole, w =>
+        {
+            _remote.Write(w);
+            w.WriteOptionalString(device);
+            w.WriteUInt(force ? 1u : 0u);
+        }, $"virDomainOpenConsole({Name})", serial));
 
     public override string ToString() => Name;
 
-    public void Dispose() => _handle.Dispose();
+    /// <summary>Nothing to release: the daemon keeps no per-client reference to a domain.</summary>
+    public void Dispose() { }
+
+    private T Call<T>(RemoteProcedure procedure, Action<XdrWriter>? args, Func<XdrReader, T> reply, string function, bool named = true) =>
+        _connection.Rpc.Call(procedure, w => { _remote.Write(w); args?.Invoke(w); }, reply, named ? $"{function}({Name})" : function);
+
+    private void Call(RemoteProcedure procedure, Action<XdrWriter>? args, string function, bool named = true) =>
+        Call<bool>(procedure, args, _ => true, function, named);
 }

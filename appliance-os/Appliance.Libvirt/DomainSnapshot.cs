@@ -1,27 +1,30 @@
-using Appliance.Libvirt.Interop;
+using Appliance.Libvirt.Rpc;
 
 namespace Appliance.Libvirt;
 
 /// <summary>A domain snapshot (virDomainSnapshotPtr).</summary>
 public sealed class DomainSnapshot : IDisposable
 {
-    private readonly SnapshotHandle _handle;
+    private readonly Domain _domain;
+    private readonly RemoteSnapshot _remote;
 
-    internal DomainSnapshot(SnapshotHandle handle)
+    internal DomainSnapshot(Domain domain, RemoteSnapshot remote)
     {
-        _handle = handle;
-        Name = Errors.BorrowString(Native.virDomainSnapshotGetName(handle), "virDomainSnapshotGetName");
+        _domain = domain;
+        _remote = remote;
     }
 
-    public string Name { get; }
+    public string Name => _remote.Name;
 
-    public string GetXml() => Errors.TakeString(Native.virDomainSnapshotGetXMLDesc(_handle, 0), $"virDomainSnapshotGetXMLDesc({Name})");
+    public string GetXml() =>
+        _domain.Connection.Rpc.Call(RemoteProcedure.DomainSnapshotGetXmlDesc, w => { _remote.Write(w); w.WriteUInt(0); }, r => r.ReadString(), $"virDomainSnapshotGetXMLDesc({Name})");
 
     public void Revert(SnapshotRevertFlags flags = SnapshotRevertFlags.None) =>
-        Errors.Check(Native.virDomainRevertToSnapshot(_handle, (uint)flags), $"virDomainRevertToSnapshot({Name})");
+        _domain.Connection.Rpc.Call(RemoteProcedure.DomainRevertToSnapshot, w => { _remote.Write(w); w.WriteUInt((uint)flags); }, $"virDomainRevertToSnapshot({Name})");
 
     public void Delete(SnapshotDeleteFlags flags = SnapshotDeleteFlags.None) =>
-        Errors.Check(Native.virDomainSnapshotDelete(_handle, (uint)flags), $"virDomainSnapshotDelete({Name})");
+        _domain.Connection.Rpc.Call(RemoteProcedure.DomainSnapshotDelete, w => { _remote.Write(w); w.WriteUInt((uint)flags); }, $"virDomainSnapshotDelete({Name})");
 
-    public void Dispose() => _handle.Dispose();
+    /// <summary>Nothing to release: the daemon keeps no per-client reference to a snapshot.</summary>
+    public void Dispose() { }
 }

@@ -1,29 +1,29 @@
-using System.Runtime.InteropServices;
-using Appliance.Libvirt.Interop;
+using Appliance.Libvirt.Rpc;
 
 namespace Appliance.Libvirt;
 
-internal static unsafe class DomainStatsReader
+/// <summary>CONNECT_GET_ALL_DOMAIN_STATS, which serves both virConnectGetAllDomainStats (no domains named)
+/// and virDomainListGetStats (the domains named): one record per domain, its stats as typed parameters.</summary>
+internal static class DomainStatsReader
 {
-    /// <summary>Copies a virDomainStatsRecord list and frees it.</summary>
-    internal static IReadOnlyList<DomainStats> Read(VirDomainStatsRecord** records, int count)
+    internal static IReadOnlyList<DomainStats> Call(RpcConnection rpc, RemoteDomain[] domains, DomainStatsTypes types, uint flags, string operation) =>
+        rpc.Call(RemoteProcedure.ConnectGetAllDomainStats, w =>
+        {
+            w.WriteUInt((uint)domains.Length);
+            foreach (var domain in domains) domain.Write(w);
+            w.WriteUInt((uint)types);
+            w.WriteUInt(flags);
+        }, Read, operation);
+
+    private static IReadOnlyList<DomainStats> Read(XdrReader reader)
     {
-        try
+        int count = reader.ReadArrayLength();
+        var result = new List<DomainStats>(count);
+        for (int i = 0; i < count; i++)
         {
-            var result = new List<DomainStats>(count);
-            byte* uuid = stackalloc byte[48];
-            for (int i = 0; i < count; i++)
-            {
-                VirDomainStatsRecord* record = records[i];
-                string name = Marshal.PtrToStringUTF8(Native.virDomainGetName(record->Dom)) ?? "";
-                string id = Native.virDomainGetUUIDString(record->Dom, uuid) == 0 ? Marshal.PtrToStringUTF8((nint)uuid)! : "";
-                result.Add(new DomainStats(name, id, TypedParameters.Copy((VirTypedParameter*)record->Params, record->NParams)));
-            }
-            return result;
+            var domain = RemoteDomain.Read(reader);
+            result.Add(new DomainStats(domain.Name, domain.UuidString, TypedParameterCodec.ReadList(reader)));
         }
-        finally
-        {
-            Native.virDomainStatsRecordListFree(records);
-        }
+        return result;
     }
 }

@@ -1,67 +1,61 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using Appliance.Libvirt.Interop;
+using Appliance.Libvirt.Rpc;
 
 namespace Appliance.Libvirt;
 
-/// <summary>A registered VIR_DOMAIN_EVENT_ID_LIFECYCLE callback.</summary>
-internal sealed unsafe class LifecycleSubscription : IDisposable
+/// <summary>A VIR_DOMAIN_EVENT_ID_LIFECYCLE callback registered with the daemon for every domain.</summary>
+internal sealed class LifecycleSubscription : IDisposable
 {
     private const int LifecycleEventId = 0;
-    private readonly LibvirtConnection _connection;
+    private readonly DomainEventDispatcher _dispatcher;
     private readonly Action<DomainLifecycleEvent> _handler;
     private int _callbackId = -1;
 
-    private LifecycleSubscription(LibvirtConnection connection, Action<DomainLifecycleEvent> handler)
+    private LifecycleSubscription(DomainEventDispatcher dispatcher, Action<DomainLifecycleEvent> handler)
     {
-        _connection = connection;
+        _dispatcher = dispatcher;
         _handler = handler;
     }
 
-    internal static LifecycleSubscription Register(LibvirtConnection connection, Action<DomainLifecycleEvent> handler)
+    internal static LifecycleSubscription Register(LibvirtConnection connection, DomainEventDispatcher dispatcher, Action<DomainLifecycleEvent> handler)
     {
-        var subscription = new LifecycleSubscription(connection, handler);
-        // libvirt owns this handle from here on and releases it through FreeOpaque after deregistration.
-        var opaque = GCHandle.Alloc(subscription);
-        int id = Native.virConnectDomainEventRegisterAny(
-            connection.Handle, 0, LifecycleEventId,
-            (nint)(delegate* unmanaged[Cdecl]<nint, nint, int, int, nint, void>)&OnLifecycle,
-            GCHandle.ToIntPtr(opaque),
-            (nint)(delegate* unmanaged[Cdecl]<nint, void>)&FreeOpaque);
-        if (id < 0)
+        var subscription = new LifecycleSubscription(dispatcher, handler);
+        int id = connection.Rpc.Call(RemoteProcedure.ConnectDomainEventCallbackRegisterAny, w =>
         {
-            opaque.Free();
-            throw Errors.Last("virConnectDomainEventRegisterAny(lifecycle)");
-        }
+            w.WriteInt(LifecycleEventId);
+            w.WriteBool(false); // no domain: events of every domain
+        }, r => r.ReadInt(), "virConnectDomainEventRegisterAny(lifecycle)");
         subscription._callbackId = id;
+        dispatcher.Add(id, subscription);
         return subscription;
+    }
+
+    internal void Deliver(DomainLifecycleEvent e)
+    {
+        if (Volatile.Read(ref _callbackId) < 0) return; // unsubscribed while the event waited
+        try
+        {
+            _handler(e);
+        }
+        catch
+        {
+            // A handler's exception must not end the dispatch thread; the handler owns its own errors.
+        }
     }
 
     public void Dispose()
     {
         int id = Interlocked.Exchange(ref _callbackId, -1);
-        if (id < 0 || _connection.Handle.IsClosed) return;
-        if (Native.virConnectDomainEventDeregisterAny(_connection.Handle, id) < 0)
-            Native.virResetLastError(); // the connection may already be gone; nothing is left to undo then
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void OnLifecycle(nint conn, nint dom, int eventType, int detail, nint opaque)
-    {
+        if (id < 0) return;
+        _dispatcher.Remove(id);
+        var rpc = _dispatcher.Connection.Rpc;
+        if (!rpc.IsOpen) return;
         try
         {
-            if (GCHandle.FromIntPtr(opaque).Target is not LifecycleSubscription subscription) return;
-            string name = Marshal.PtrToStringUTF8(Native.virDomainGetName(dom)) ?? "";
-            byte* uuid = stackalloc byte[48];
-            string id = Native.virDomainGetUUIDString(dom, uuid) == 0 ? Marshal.PtrToStringUTF8((nint)uuid)! : "";
-            subscription._handler(new DomainLifecycleEvent(name, id, (DomainEventType)eventType, detail));
+            rpc.Call(RemoteProcedure.ConnectDomainEventCallbackDeregisterAny, w => w.WriteInt(id), "virConnectDomainEventDeregisterAny(lifecycle)");
         }
-        catch
+        catch (LibvirtException)
         {
-            // An exception must not unwind into libvirt's event loop; the handler owns its own errors.
+            // The connection may already be gone; nothing is left to undo then.
         }
     }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void FreeOpaque(nint opaque) => GCHandle.FromIntPtr(opaque).Free();
 }

@@ -1,40 +1,33 @@
-using Appliance.Libvirt.Interop;
+using Appliance.Libvirt.Rpc;
 
 namespace Appliance.Libvirt;
 
-/// <summary>Typed parameters handed to libvirt (migration options), built in libvirt's own allocator.</summary>
-public sealed unsafe class TypedParameterList : IDisposable
+/// <summary>Typed parameters handed to libvirt (migration options), sent as remote_typed_param values.</summary>
+public sealed class TypedParameterList : IDisposable
 {
-    private VirTypedParameter* _parameters;
-    private int _count;
-    private int _capacity;
+    /// <summary>VIR_TYPED_PARAM_FIELD_LENGTH: names are at most 79 bytes.</summary>
+    private const int FieldLength = 80;
 
-    public int Count => _count;
+    private readonly List<(string Name, object Value)> _items = [];
 
-    public TypedParameterList Add(string name, string value)
+    public int Count => _items.Count;
+
+    internal IReadOnlyList<(string Name, object Value)> Items => _items;
+
+    public TypedParameterList Add(string name, string value) => Append(name, value, "virTypedParamsAddString");
+
+    public TypedParameterList Add(string name, ulong value) => Append(name, value, "virTypedParamsAddULLong");
+
+    public TypedParameterList Add(string name, int value) => Append(name, value, "virTypedParamsAddInt");
+
+    private TypedParameterList Append(string name, object value, string function)
     {
-        Errors.Check(Native.virTypedParamsAddString(ref _parameters, ref _count, ref _capacity, name, value), $"virTypedParamsAddString({name})");
+        if (System.Text.Encoding.UTF8.GetByteCount(name) >= FieldLength)
+            throw new LibvirtException($"{function}({name})", LibvirtErrorCode.InvalidArg, ErrorDomains.None,
+                $"invalid argument: Parameter name '{name}' too long");
+        _items.Add((name, value));
         return this;
     }
 
-    public TypedParameterList Add(string name, ulong value)
-    {
-        Errors.Check(Native.virTypedParamsAddULLong(ref _parameters, ref _count, ref _capacity, name, value), $"virTypedParamsAddULLong({name})");
-        return this;
-    }
-
-    public TypedParameterList Add(string name, int value)
-    {
-        Errors.Check(Native.virTypedParamsAddInt(ref _parameters, ref _count, ref _capacity, name, value), $"virTypedParamsAddInt({name})");
-        return this;
-    }
-
-    internal VirTypedParameter* Pointer => _parameters;
-
-    public void Dispose()
-    {
-        if (_parameters != null) Native.virTypedParamsFree(_parameters, _count);
-        _parameters = null;
-        _count = _capacity = 0;
-    }
+    public void Dispose() => _items.Clear();
 }

@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using Appliance.Libvirt.Interop;
-
 namespace Appliance.Libvirt;
 
 /// <summary>
@@ -36,28 +33,4 @@ public sealed class TypedParameters
     } : null;
 
     public string? GetString(string name) => _values.TryGetValue(name, out var v) ? v as string : null;
-
-    internal static unsafe TypedParameters Copy(VirTypedParameter* parameters, int count)
-    {
-        var values = new Dictionary<string, object>(count, StringComparer.Ordinal);
-        for (int i = 0; i < count; i++)
-        {
-            VirTypedParameter* p = parameters + i;
-            string name = Marshal.PtrToStringUTF8((nint)p->Field)!;
-            object? value = p->Type switch
-            {
-                1 => p->Value.I,
-                2 => p->Value.Ui,
-                3 => p->Value.L,
-                4 => p->Value.Ul,
-                5 => p->Value.D,
-                6 => p->Value.B != 0,
-                7 => Marshal.PtrToStringUTF8(p->Value.S),
-                _ => null,
-            };
-            // Some stats repeat a name (none of those we read); the last one wins.
-            if (value is not null) values[name] = value;
-        }
-        return new TypedParameters(values);
-    }
 }

@@ -1,13 +1,24 @@
+using Appliance.Libvirt.Xml;
+
 namespace Appliance.Libvirt.Tests;
 
 public class DomainLifecycleTests
 {
     [Fact]
-    public void A_defined_domain_goes_through_start_suspend_resume_shutdown_and_undefine()
+    public void A_defined_domain_goes_through_start_suspend_resume_reboot_shutdown_and_undefine()
     {
-        using var conn = TestDriver.Open();
-        string name = TestDriver.UniqueName("web");
-        using var domain = conn.DefineDomain(TestDriver.Definition(name).ToXml());
+        // The test guest: its acpid powers it off on the ACPI power button, which is how QEMU's driver
+        // shuts a guest down.
+        using var folder = new TempFolder();
+        File.Copy(Path.Combine(Repo.GuestDirectory, "kernel"), folder.File("kernel"));
+        File.Copy(Path.Combine(Repo.GuestDirectory, "initrd.img"), folder.File("initrd.img"));
+        using var conn = SystemDaemon.Open();
+        string name = SystemDaemon.UniqueName("web");
+        var definition = SystemDaemon.Runnable(name);
+        definition.VirtualCpus = 1;
+        definition.Os = new DomainOs { Kernel = folder.File("kernel"), Initrd = folder.File("initrd.img"), KernelCommandLine = "console=ttyS0 quiet" };
+        using var owned = new OwnedDomain(conn.DefineDomain(definition.ToXml()));
+        var domain = owned.Domain;
 
         Assert.Equal(DomainState.Shutoff, domain.GetState().State);
         Assert.True(domain.IsPersistent);
@@ -25,8 +36,13 @@ public class DomainLifecycleTests
         domain.Reboot();
         Assert.Equal(DomainState.Running, domain.GetState().State);
 
-        domain.Shutdown();
-        Assert.True(TestDriver.WaitFor(() => domain.GetState().State == DomainState.Shutoff));
+        // The power button does nothing until the guest's acpid runs: press it until the guest is off.
+        Assert.True(SystemDaemon.WaitFor(() =>
+        {
+            if (domain.GetState().State == DomainState.Shutoff) return true;
+            domain.Shutdown();
+            return SystemDaemon.WaitFor(() => domain.GetState().State == DomainState.Shutoff, seconds: 3);
+        }, seconds: 240), "the guest did not power off on the ACPI power button");
 
         domain.Undefine();
         Assert.Null(conn.TryLookupDomain(name));
@@ -35,8 +51,8 @@ public class DomainLifecycleTests
     [Fact]
     public void Destroy_stops_a_running_domain_at_once()
     {
-        using var conn = TestDriver.Open();
-        using var owned = TestDriver.Define(conn, "db");
+        using var conn = SystemDaemon.Open();
+        using var owned = SystemDaemon.Define(conn, "db");
         owned.Domain.Start();
 
         owned.Domain.Destroy();
@@ -48,7 +64,7 @@ public class DomainLifecycleTests
     [Fact]
     public void Lookup_of_a_missing_domain_carries_libvirts_no_domain_error()
     {
-        using var conn = TestDriver.Open();
+        using var conn = SystemDaemon.Open();
 
         var error = Assert.Throws<LibvirtException>(() => conn.LookupDomain("ghost"));
 
@@ -61,8 +77,8 @@ public class DomainLifecycleTests
     [Fact]
     public void Starting_a_running_domain_is_refused_with_libvirts_reason()
     {
-        using var conn = TestDriver.Open();
-        using var owned = TestDriver.Define(conn, "twice");
+        using var conn = SystemDaemon.Open();
+        using var owned = SystemDaemon.Define(conn, "twice");
         owned.Domain.Start();
 
         var error = Assert.Throws<LibvirtException>(() => owned.Domain.Start());
@@ -74,36 +90,52 @@ public class DomainLifecycleTests
     [Fact]
     public void Unsupported_flags_are_refused_with_invalid_arg()
     {
-        using var conn = TestDriver.Open();
-        using var owned = TestDriver.Define(conn, "acpi");
+        using var conn = SystemDaemon.Open();
+        using var owned = SystemDaemon.Define(conn, "initctl");
         owned.Domain.Start();
 
-        var error = Assert.Throws<LibvirtException>(() => owned.Domain.Shutdown(ShutdownMode.AcpiPowerButton));
+        // QEMU guests shut down by ACPI or through the guest agent; initctl is for containers.
+        var error = Assert.Throws<LibvirtException>(() => owned.Domain.Shutdown(ShutdownMode.Initctl));
 
         Assert.Equal(LibvirtErrorCode.InvalidArg, error.Code);
+        Assert.Contains("unsupported flags", error.LibvirtMessage);
         Assert.Equal(DomainState.Running, owned.Domain.GetState().State);
     }
 
     [Fact]
-    public void Defining_invalid_xml_fails_and_defines_nothing()
+    public void Malformed_xml_is_refused_with_libvirts_parser_error_and_defines_nothing()
     {
-        using var conn = TestDriver.Open();
-        int before = conn.ListAllDomains().Count;
+        using var conn = SystemDaemon.Open();
+        string name = SystemDaemon.UniqueName("bad");
 
-        var error = Assert.Throws<LibvirtException>(() => conn.DefineDomain("<domain type='test'><name>x</name></domain>"));
+        var error = Assert.Throws<LibvirtException>(() => conn.DefineDomain($"<domain type='qemu'><name>{name}</domain>"));
 
         Assert.Equal("virDomainDefineXML", error.Operation);
-        Assert.False(string.IsNullOrWhiteSpace(error.LibvirtMessage));
-        Assert.Null(conn.TryLookupDomain("x"));
-        Assert.Equal(before, conn.ListAllDomains().Count);
+        Assert.Equal(LibvirtErrorCode.XmlDetail, error.Code);
+        Assert.StartsWith("(domain_definition):1: Opening and ending tag mismatch: name line 1 and domain", error.LibvirtMessage);
+        Assert.Null(conn.TryLookupDomain(name));
+    }
+
+    [Fact]
+    public void Incomplete_xml_is_refused_with_libvirts_reason_and_defines_nothing()
+    {
+        using var conn = SystemDaemon.Open();
+        string name = SystemDaemon.UniqueName("bare");
+
+        var error = Assert.Throws<LibvirtException>(() => conn.DefineDomain($"<domain type='qemu'><name>{name}</name></domain>"));
+
+        Assert.Equal(LibvirtErrorCode.XmlError, error.Code);
+        Assert.Equal("XML error: an os <type> must be specified", error.LibvirtMessage);
+        Assert.Null(conn.TryLookupDomain(name));
     }
 
     [Fact]
     public void Transient_domains_vanish_when_destroyed()
     {
-        using var conn = TestDriver.Open();
-        string name = TestDriver.UniqueName("scratch");
-        using var domain = conn.CreateTransientDomain(TestDriver.Definition(name).ToXml());
+        using var conn = SystemDaemon.Open();
+        string name = SystemDaemon.UniqueName("scratch");
+        using var owned = new OwnedDomain(conn.CreateTransientDomain(SystemDaemon.Runnable(name).ToXml()));
+        var domain = owned.Domain;
 
         Assert.True(domain.IsActive);
         Assert.False(domain.IsPersistent);
@@ -115,9 +147,9 @@ public class DomainLifecycleTests
     [Fact]
     public void List_all_domains_filters_by_state()
     {
-        using var conn = TestDriver.Open();
-        using var idle = TestDriver.Define(conn, "idle");
-        using var busy = TestDriver.Define(conn, "busy");
+        using var conn = SystemDaemon.Open();
+        using var idle = SystemDaemon.Define(conn, "idle");
+        using var busy = SystemDaemon.Define(conn, "busy");
         busy.Domain.Start();
 
         var active = conn.ListAllDomains(DomainListFlags.Active).Select(d => d.Name).ToList();

@@ -10,8 +10,8 @@ public class DomainXmlTests
     [Fact]
     public void Libvirt_reads_back_what_the_model_wrote()
     {
-        using var conn = TestDriver.Open();
-        var definition = TestDriver.Definition(TestDriver.UniqueName("round-trip"));
+        using var conn = SystemDaemon.Open();
+        var definition = SystemDaemon.Definition(SystemDaemon.UniqueName("round-trip"));
         definition.Title = "Tom & Jerry <\"quoted\"> 'apostrophe'";
         definition.Metadata.Add(new XElement(Ns + "owner", new XAttribute("team", "a&b"), "<not markup>"));
 
@@ -39,7 +39,7 @@ public class DomainXmlTests
     [Fact]
     public void A_name_with_markup_cannot_inject_elements()
     {
-        var definition = TestDriver.Definition("evil</name><memory>1</memory><name>x");
+        var definition = SystemDaemon.Definition("evil</name><memory>1</memory><name>x");
 
         var parsed = DomainDefinition.Parse(definition.ToXml());
 
@@ -53,7 +53,7 @@ public class DomainXmlTests
         var definition = new DomainDefinition
         {
             Type = "qemu",
-            Name = TestDriver.UniqueName("kernel-boot"),
+            Name = SystemDaemon.UniqueName("kernel-boot"),
             MemoryKiB = 256 * 1024,
             Os = new DomainOs { Kernel = "/k/vmlinuz", Initrd = "/k/initrd.img", KernelCommandLine = "console=ttyS0 quiet" },
             Cpu = new DomainCpu { Mode = "host-model", Features = { ["vmx"] = "require" } },
@@ -70,7 +70,7 @@ public class DomainXmlTests
 
         // ... and libvirt's parser finds every part where it looks for it: what it does not
         // understand it drops silently, so the XML it gives back shows what it took.
-        using var conn = TestDriver.Open();
+        using var conn = SystemDaemon.Open();
         using var owned = new OwnedDomain(conn.DefineDomain(written));
         var xml = XDocument.Parse(owned.Domain.GetXml()).Root!;
         var back = DomainDefinition.Parse(owned.Domain.GetXml());

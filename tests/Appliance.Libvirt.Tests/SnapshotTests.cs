@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Appliance.Libvirt.Xml;
 
 namespace Appliance.Libvirt.Tests;
@@ -7,8 +8,14 @@ public class SnapshotTests
     [Fact]
     public void Snapshots_are_created_listed_reverted_and_deleted()
     {
-        using var conn = TestDriver.Open();
-        using var owned = TestDriver.Define(conn, "snap");
+        // Internal snapshots of a running guest live in its qcow2 disk, memory included.
+        using var folder = new TempFolder();
+        string disk = folder.File("disk.qcow2");
+        CreateQcow2(disk, "16M");
+        using var conn = SystemDaemon.Open();
+        var definition = SystemDaemon.Runnable(SystemDaemon.UniqueName("snap"));
+        definition.Disks = [new DomainDisk { SourceFile = disk, TargetDevice = "vda" }];
+        using var owned = new OwnedDomain(conn.DefineDomain(definition.ToXml()));
         var domain = owned.Domain;
         domain.Start();
 
@@ -33,5 +40,15 @@ public class SnapshotTests
         Assert.Equal(["paused"], domain.ListAllSnapshots().Select(s => s.Name));
         var error = Assert.Throws<LibvirtException>(() => domain.LookupSnapshot("before-upgrade"));
         Assert.Equal(LibvirtErrorCode.NoDomainSnapshot, error.Code);
+    }
+
+    private static void CreateQcow2(string path, string size)
+    {
+        var start = new ProcessStartInfo("qemu-img") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { "create", "-q", "-f", "qcow2", path, size }) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        string errors = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "qemu-img create did not finish within a minute");
+        Assert.True(process.ExitCode == 0, errors);
     }
 }

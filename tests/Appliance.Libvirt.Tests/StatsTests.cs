@@ -7,9 +7,9 @@ public class StatsTests
     [Fact]
     public void All_domain_stats_cover_every_domain_with_its_state()
     {
-        using var conn = TestDriver.Open();
-        using var idle = TestDriver.Define(conn, "idle");
-        using var busy = TestDriver.Define(conn, "busy");
+        using var conn = SystemDaemon.Open();
+        using var idle = SystemDaemon.Define(conn, "idle");
+        using var busy = SystemDaemon.Define(conn, "busy");
         busy.Domain.Start();
 
         var stats = conn.GetAllDomainStats(DomainStatsTypes.State);
@@ -25,8 +25,8 @@ public class StatsTests
     [Fact]
     public void Stats_of_one_domain_and_its_info_agree()
     {
-        using var conn = TestDriver.Open();
-        using var owned = TestDriver.Define(conn, "one");
+        using var conn = SystemDaemon.Open();
+        using var owned = SystemDaemon.Define(conn, "one");
         owned.Domain.Start();
 
         var stats = owned.Domain.GetStats(DomainStatsTypes.State);
@@ -47,7 +47,7 @@ public class StatsTests
         var definition = new DomainDefinition
         {
             Type = "qemu",
-            Name = TestDriver.UniqueName("mig-params"),
+            Name = SystemDaemon.UniqueName("mig-params"),
             MemoryKiB = 128 * 1024,
             VirtualCpus = 1,
             Os = new DomainOs { Kernel = "/nonexistent/vmlinuz" },

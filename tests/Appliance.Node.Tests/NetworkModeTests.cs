@@ -41,12 +41,12 @@ public class NetworkModeTests
     {
         var definition = new DomainDefinition
         {
-            Type = "test",
+            Type = "qemu",
             Name = $"net-{mode}-{Guid.NewGuid():N}"[..30],
             MemoryKiB = 65536,
             Interfaces = nics.Select(n => NodeNetwork.InterfaceFor(mode, Options, n)).ToList(),
         };
-        using var connection = LibvirtConnection.Open("test:///default");
+        using var connection = LibvirtConnection.Open("qemu:///system");
         using var domain = connection.DefineDomain(definition.ToXml());
         try
         {

@@ -23,7 +23,7 @@ public sealed class HypervisorConnection : IDisposable
 
     public string Uri => _uri;
 
-    /// <summary>Raised on libvirt's event-loop thread for every domain lifecycle event.</summary>
+    /// <summary>Raised on the libvirt connection's event thread for every domain lifecycle event, one at a time.</summary>
     public event Action<DomainLifecycleEvent>? LifecycleEvent;
 
     public LibvirtConnection Current

@@ -26,7 +26,7 @@ public sealed class VmEventWatcher(HypervisorConnection hypervisor, ILogger<VmEv
     {
         if (e.Type != DomainEventType.Started || e.Detail != StartedBooted) return;
         var seen = DateTimeOffset.UtcNow;
-        // Calls into libvirt leave the event-loop thread first.
+        // Calls into libvirt leave the connection's event thread first: events queue behind this handler.
         _ = Task.Run(() =>
         {
             try
