@@ -11,8 +11,9 @@
 # wake-up work; the CPU-per-operation column says what each server itself spends, and the same loads
 # against a server that does no work at all (bench/udp-echo.c) show the most any server could reach
 # with these clients on this machine.
-#   bench/ipmi.sh                         the Release build from ./build.sh build
-#   IPMI_BENCH_BINARY=PATH bench/ipmi.sh  an appliance-bmc binary built elsewhere (e.g. NativeAOT)
+#   bench/ipmi.sh                         the NativeAOT binary, as the firmware ships it (bench/publish-bmc.sh)
+#   IPMI_BENCH_JIT=1 bench/ipmi.sh        the JIT build from ./build.sh build instead
+#   IPMI_BENCH_BINARY=PATH bench/ipmi.sh  an appliance-bmc binary built elsewhere
 #   IPMI_BENCH_ARTIFACTS=DIR              take every binary from a `dotnet build --artifacts-path DIR` layout
 #   IPMI_BENCH_SECONDS=N (default 10 per throughput run), IPMI_BENCH_RUNS=N (default 31 ipmitool runs per median)
 #   IPMI_BENCH_ONLY=readings1,sessions1,...  some measures only (names in bench/Appliance.Bench.Ipmi/Program.cs)
@@ -34,7 +35,13 @@ else
   bin() { echo "$ROOT/$3/bin/Release/net10.0/$2"; }
   build_args=()
 fi
-bmc=${IPMI_BENCH_BINARY:-$(bin Appliance.Bmc appliance-bmc bmc/Appliance.Bmc)}
+if [[ -n ${IPMI_BENCH_BINARY:-} ]]; then
+  bmc=$IPMI_BENCH_BINARY
+elif [[ -n $artifacts || ${IPMI_BENCH_JIT:-0} == 1 ]]; then
+  bmc=$(bin Appliance.Bmc appliance-bmc bmc/Appliance.Bmc)
+else
+  bmc=$(bench/publish-bmc.sh)
+fi
 board_sim=$(bin Appliance.BoardSim appliance-board-sim hw/Appliance.BoardSim)
 helper=$(bin Appliance.Bench.Ipmi appliance-bench-ipmi bench/Appliance.Bench.Ipmi)
 for exe in "$bmc" "$board_sim"; do

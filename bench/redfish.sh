@@ -10,7 +10,7 @@
 # as the user waits for them) and the BMC's CPU time per request (user + system, from
 # /proc/<pid>/stat before and after the run, less what it spends idle); then the BMC's RSS at idle
 # and after the load. The table also goes to bench/out/redfish.json.
-#   bench/redfish.sh                  the NativeAOT binary (published into .artifacts/bench-redfish)
+#   bench/redfish.sh                  the NativeAOT binary (bench/publish-bmc.sh publishes it into .artifacts/bench-bmc)
 #   REDFISH_BENCH_JIT=1 bench/redfish.sh   the JIT build from ./build.sh build instead
 #   REDFISH_BENCH_BINARY=PATH bench/redfish.sh   an appliance-bmc binary built elsewhere
 #   REDFISH_BENCH_SECONDS=N (default 20 per run), REDFISH_BENCH_CONNECTIONS=N (default 16, keep-alive runs),
@@ -37,13 +37,7 @@ elif [[ ${REDFISH_BENCH_JIT:-0} == 1 ]]; then
   bmc=$ROOT/bmc/Appliance.Bmc/bin/Release/net10.0/appliance-bmc
   kind="JIT (Release build)"
 else
-  out=$ROOT/.artifacts/bench-redfish
-  echo "publishing appliance-bmc NativeAOT into $out ..." >&2
-  mkdir -p "$out"
-  dotnet publish bmc/Appliance.Bmc -c Release -r linux-x64 -p:PublishAot=true \
-    --artifacts-path "$out" -o "$out/publish" -v quiet -nologo >"$out/publish.log" 2>&1 \
-    || { echo "redfish.sh: NativeAOT publish failed; see $out/publish.log" >&2; exit 1; }
-  bmc=$out/publish/appliance-bmc
+  bmc=$(bench/publish-bmc.sh)
   kind="NativeAOT ($(du -h "$bmc" | cut -f1) binary)"
 fi
 [[ -x $bmc ]] || { echo "redfish.sh: $bmc is missing; run ./build.sh build first" >&2; exit 1; }
