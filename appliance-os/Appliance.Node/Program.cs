@@ -9,7 +9,7 @@ try
     return 0;
 }
 catch (Exception e) when (e is InvalidOperationException or Appliance.Node.Hypervisor.HypervisorUnavailableException or Appliance.Libvirt.LibvirtException
-    or Appliance.Node.Storage.ToolFailedException)
+    or Appliance.Node.Storage.ToolFailedException or IOException)
 {
     Console.Error.WriteLine($"appliance-node: {e.Message}");
     return 1;
