@@ -27,7 +27,6 @@ public sealed class LibvirtConnection : IDisposable
     public static LibvirtConnection Open(string uri)
     {
         string operation = $"virConnectOpen({uri})";
-        LibvirtEventLoop.EnsureStarted();
         var target = LibvirtUri.Parse(uri);
         var rpc = RpcConnection.Connect(target.SocketPath, operation);
         try

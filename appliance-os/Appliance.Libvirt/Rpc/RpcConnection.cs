@@ -208,8 +208,7 @@ internal sealed class RpcConnection : IDisposable
                 RpcStream? stream = null;
                 lock (_stateGate)
                 {
-                    if (_pending.Remove(header.Serial, out call)) { }
-                    else _streams.TryGetValue(header.Serial, out stream);
+                    if (!_pending.Remove(header.Serial, out call)) _streams.TryGetValue(header.Serial, out stream);
                 }
                 if (call is not null) call.Complete(header.Status, packet);
                 // The reply to a stream's finish or abort ends that stream.
