@@ -183,9 +183,20 @@ public sealed partial class HostSideTests : IDisposable
         // The host's cable: host-os.sh names the machine's end after the host's folder.
         string veth = "vh" + Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(Node.HostDir)))[..10];
         Assert.False(Directory.Exists($"/sys/class/net/{veth}"), $"the host's link {veth} is still there");
-        if (Directory.Exists($"/sys/class/net/{_rack.Bridge}"))
+        Assert.Empty(PortsOf(_rack.Bridge));
+    }
+
+    /// <summary>What is plugged into a bridge; none when the bridge itself is gone (the rack may take it down
+    /// while the test looks, once the board that used it stops).</summary>
+    private static string[] PortsOf(string bridge)
+    {
+        try
         {
-            Assert.Empty(Directory.GetFileSystemEntries($"/sys/class/net/{_rack.Bridge}/brif"));
+            return Directory.GetFileSystemEntries($"/sys/class/net/{bridge}/brif");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
         }
     }
 
