@@ -103,7 +103,11 @@ public sealed class UpdatePushRefusalTests : IAsyncLifetime
                 { new ByteArrayContent(image), "UpdateFile", "bmc-1.0.8.fwpkg" },
             }
             : new ByteArrayContent(image) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } };
-        using HttpResponseMessage response = await client.PostAsync(uri, content);
+        // As curl does with large bodies: the server refuses before reading, so the body is never
+        // sent; without it, a refusal can close the connection while the client is still writing.
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        request.Headers.ExpectContinue = true;
+        using HttpResponseMessage response = await client.SendAsync(request);
         string text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType == "application/json" ? JsonNode.Parse(text)!.AsObject() : null);
     }
