@@ -147,6 +147,7 @@ public sealed class ProtocolTests : IAsyncLifetime
         (HttpStatusCode reset, JsonObject? resetError, _) = await admin.SendAsync(HttpMethod.Post, "/redfish/v1/Systems/other/Actions/ComputerSystem.Reset", """{"ResetType": "On"}""");
         Assert.Equal(HttpStatusCode.NotFound, reset);
         Assert.Equal(["Base.ResourceNotFound"], Http.MessageIds(resetError));
+        Assert.Equal(["ComputerSystem", "other"], resetError!["error"]!["@Message.ExtendedInfo"]![0]!["MessageArgs"]!.AsArray().Select(a => a!.GetValue<string>()));
         Assert.Equal(HostPowerState.Off, _rig.Sim.HostState);
     }
 

@@ -18,7 +18,7 @@ public static class ComputerSystemReset
 
     public static void Map(RedfishServices services)
     {
-        services.Router.Resource("/redfish/v1/Systems/{SystemId}/Actions/ComputerSystem.Reset", "ActionInfo")
+        services.Router.Resource("/redfish/v1/Systems/{SystemId}/Actions/ComputerSystem.Reset", "ComputerSystem")
             .OnPost(Privilege.ConfigureComponents, ResetAsync);
         services.Router.Resource("/redfish/v1/Systems/{SystemId}/ResetActionInfo", "ActionInfo")
             .OnGet(ActionInfo);
