@@ -46,7 +46,6 @@ public sealed class OrderlyShutdowns(ClusterMember member, HaRestarts restarts, 
                 if (!txn.Succeeded) continue;
                 logger.LogInformation("{Node} shut down in good order and its BMC says off: dormant, not fenced", name);
                 await PowerLog.AppendAsync(store, name, "off", $"off {took} after its host began shutting down: {Reason}; not fenced", ct);
-                await restarts.RestartAsync(store, name, VmRestart.ShutDown, "shut off", ct);
             }
             else if (state.Now - mark.At > state.Settings.SoftOffTimeout)
             {
@@ -57,6 +56,14 @@ public sealed class OrderlyShutdowns(ClusterMember member, HaRestarts restarts, 
                 await PowerLog.AppendAsync(store, name, "shutdown-unconfirmed",
                     $"its host said it was shutting down {took} ago, but {bmc} (softOffTimeout {Seconds(state.Settings.SoftOffTimeout)}): treated as lost", ct);
             }
+        }
+
+        // Its VMs, every round while it stays off: a record that changed under the last try, or a controller
+        // that stopped half-way, is dealt with at the next.
+        foreach (var (name, off) in state.PoweredOffWhy)
+        {
+            if (off.Reason == Reason && !state.Cluster.IsAlive(name) && state.TransitionOf(name) is null && state.Wanted.Any(v => v.Value.Node == name))
+                await restarts.RestartAsync(store, name, VmRestart.ShutDown, "shut off", ct);
         }
     }
 
