@@ -106,6 +106,26 @@ public sealed class SoftOffTests
         Assert.DoesNotContain("Stopping in good order", n2.Log);
     }
 
+    [Fact]
+    public async Task The_only_voter_shutting_down_in_good_order_hands_its_seat_to_the_node_that_stays_on()
+    {
+        await using var rack = await TestRack.StartAsync(2);
+        await Wait.UntilAsync(async () => await rack.AdminAsync("node", "show", "n2", "--json") is { Exit: 0 } r && r.Json.GetProperty("state").GetString() == "ready",
+            "n2 to be ready", 60);
+        Assert.Equal("voter", (await rack.AdminJsonAsync("node", "show", "n1")).GetProperty("seat").GetString()); // two nodes on: one voter
+
+        await rack["n1"].StopAsync();
+
+        Assert.Contains("Seat handed over: n1's etcd seat moved to n2", rack["n1"].Log);
+        var n2 = rack["n2"];
+        await Wait.UntilAsync(async () => await rack.AdminAsync("cluster", "status", "--json", "--cluster", n2.ApiUrl) is { Exit: 0 } s
+            && s.Json.TryGetProperty("controller", out var c) && c.GetString() == "n2", "n2 to lead the cluster", 30);
+        var status = await rack.AdminJsonAsync("cluster", "status", "--cluster", n2.ApiUrl);
+        Assert.Equal(["n2"], status.GetProperty("members").EnumerateArray().Where(m => m.GetProperty("role").GetString() == "voter").Select(m => m.GetProperty("name").GetString()));
+        var n1 = await rack.AdminJsonAsync("node", "show", "n1", "--cluster", n2.ApiUrl);
+        Assert.Equal("on", n1.GetProperty("state").GetString()); // it said it is shutting down; it has no BMC to say off
+    }
+
     /// <summary>Powers the board on and starts n2's service on it, with the token in its BMC: it joins and makes the cluster's BMC account in-band.</summary>
     private static async Task<ClusterNode> JoinWithBmcAsync(TestRack rack, NodeBmc bmc, string? agent)
     {
