@@ -31,6 +31,9 @@ public sealed partial class BmcProcessRig : IDisposable
 
     /// <summary>Options added to the BMC's command line from the next <see cref="StartAsync"/> on.</summary>
     public string[] ExtraArguments { get; set; } = [];
+
+    /// <summary>Runs the BMC on a terminal of its own (a pseudo-terminal from script(1)), as a person in front of it would.</summary>
+    public bool OnTerminal { get; set; }
     public string BaseUrl => $"https://127.0.0.1:{Port}";
 
     public string Output
@@ -51,17 +54,22 @@ public sealed partial class BmcProcessRig : IDisposable
         var start = new ProcessStartInfo(Repo.Bmc) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string[] args = ["--board", Repo.Hc1, "--board-socket", boardSocket, "--state-dir", Path.Combine(StateDirectory, "state"), "--run-dir", Path.Combine(StateDirectory, "run"),
             "--redfish", "127.0.0.1:0", "--ipmi", "off", .. ExtraArguments];
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
         if (adminPassword is not null)
         {
             string file = Path.Combine(StateDirectory, "admin-password");
             await File.WriteAllTextAsync(file, adminPassword);
-            start.ArgumentList.Add("--admin-password-file");
-            start.ArgumentList.Add(file);
+            args = [.. args, "--admin-password-file", file];
+        }
+
+        if (OnTerminal)
+        {
+            start.FileName = "script";
+            args = ["-qfec", string.Join(' ', new[] { Repo.Bmc }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'")), "/dev/null"];
+        }
+
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
         }
 
         int starts = Serving.Count(Output);
@@ -111,7 +119,7 @@ public sealed partial class BmcProcessRig : IDisposable
     /// <summary>kill -9: no shutdown code runs.</summary>
     public void Kill()
     {
-        _process!.Kill();
+        _process!.Kill(entireProcessTree: true);
         Assert.True(_process.WaitForExit(TimeSpan.FromSeconds(30)), "appliance-bmc did not die on SIGKILL");
     }
 
@@ -142,7 +150,7 @@ public sealed partial class BmcProcessRig : IDisposable
     {
         if (_process is { HasExited: false })
         {
-            _process.Kill();
+            _process.Kill(entireProcessTree: true);
             _process.WaitForExit(TimeSpan.FromSeconds(30)); // SIGKILL: nothing more to wait for if it is stuck in the kernel
         }
 

@@ -29,6 +29,15 @@ public sealed partial class ProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task On_a_terminal_the_generated_password_is_shown_there_as_on_the_panel()
+    {
+        _bmc.OnTerminal = true;
+        await _bmc.StartAsync();
+        string password = await InitialPasswordOnTheLcdAsync();
+        Assert.Contains($"initial administrator: admin password: {password} ", _bmc.Output);
+    }
+
+    [Fact]
     public async Task Accounts_subscriptions_and_the_certificate_survive_kill_9()
     {
         await _bmc.StartAsync(adminPassword: "Rack-admin-1");

@@ -140,7 +140,13 @@ public sealed class RedfishRig : IAsyncDisposable
     /// <summary>An HTTP client for this BMC: self-signed certificate accepted, optional Basic credentials.</summary>
     public HttpClient Client(string? user = null, string? password = null)
     {
-        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        // A request sent with Expect: 100-continue waits for the server's word as long as for its answer,
+        // so a refusal on a loaded machine never races the body's upload.
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+            Expect100ContinueTimeout = TimeSpan.FromSeconds(30),
+        };
         var client = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
         if (user is not null)
         {

@@ -3,7 +3,6 @@ using Appliance.Cluster.Bmc;
 using Appliance.Cluster.Etcd;
 using Appliance.Cluster.Security;
 using Appliance.Cluster.Store;
-using Google.Protobuf;
 
 namespace Appliance.Cluster.Tests;
 
@@ -39,11 +38,8 @@ public sealed class EnrollTests
         var key = new ClusterKey(Convert.FromBase64String(File.ReadAllText(Path.Combine(rack["n1"].StateDirectory, "cluster.key"))));
         string password = BmcCredentials.OpenPassword("n7", credentials, key);
         Assert.Equal(20, password.Length);
-        var everything = await etcd.Client.GetAsync(new Etcdserverpb.RangeRequest
-        {
-            Key = ByteString.CopyFromUtf8(Keys.Root), RangeEnd = ByteString.CopyFromUtf8(Keys.RangeEnd(Keys.Root)),
-        });
-        string stored = string.Join('\n', everything.Kvs.Select(kv => kv.Value.ToStringUtf8()));
+        string stored = await rack.StoredTextAsync();
+        Assert.Contains(Keys.BmcCredentials + "n7 ", stored);
         Assert.DoesNotContain(bmc.AdminPassword, stored);
         Assert.DoesNotContain(password, stored);
         Assert.DoesNotContain(bmc.AdminPassword, rack["n1"].Log);

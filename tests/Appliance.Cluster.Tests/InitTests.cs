@@ -85,15 +85,7 @@ public sealed class InitTests
     {
         await using var rack = await TestRack.StartAsync(1);
         using var config = JsonDocument.Parse(File.ReadAllText(rack.ConfigPath));
-        var ca = X509Certificate2.CreateFromPem(config.RootElement.GetProperty("caCertificate").GetString());
-        RemoteCertificateValidationCallback trustClusterCa = (_, certificate, _, _) =>
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build((X509Certificate2)certificate!);
-        };
+        var trustClusterCa = Trusting(X509Certificate2.CreateFromPem(config.RootElement.GetProperty("caCertificate").GetString()));
 
         using (var anonymous = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = trustClusterCa } }))
         {
@@ -123,6 +115,43 @@ public sealed class InitTests
     }
 
     [Fact]
+    public async Task Etcd_serves_only_clients_and_peers_with_a_certificate_from_the_clusters_ca()
+    {
+        await using var rack = await TestRack.StartAsync(1);
+        var n1 = rack["n1"];
+        using var config = JsonDocument.Parse(File.ReadAllText(rack.ConfigPath));
+        var credentials = config.RootElement;
+        var trustClusterCa = Trusting(X509Certificate2.CreateFromPem(credentials.GetProperty("caCertificate").GetString()));
+        using var admin = X509Certificate2.CreateFromPem(credentials.GetProperty("certificate").GetString(), credentials.GetProperty("key").GetString());
+        using var node = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(n1.StateDirectory, "node.crt")), File.ReadAllText(Path.Combine(n1.StateDirectory, "node.key")));
+        // etcd's JSON gateway on the client URL: a range read of the cluster's record (keys are base64).
+        string range = $$"""{"key":"{{Convert.ToBase64String("/appliance/cluster"u8)}}"}""";
+        string peerMembers = $"https://{n1.Address}:2380/members";
+
+        using (var anonymous = Client(trustClusterCa, null))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.PostAsync($"{n1.EtcdUrl}/v3/kv/range", new StringContent(range)));
+            await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.GetAsync(peerMembers));
+        }
+
+        // The same calls, with the administrator's certificate as a client and the node's as a peer.
+        using (var client = Client(trustClusterCa, admin))
+        {
+            using var answer = await client.PostAsync($"{n1.EtcdUrl}/v3/kv/range", new StringContent(range));
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            using var kvs = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            Assert.Equal("1", kvs.RootElement.GetProperty("count").GetString());
+        }
+
+        using (var peer = Client(trustClusterCa, node))
+        {
+            using var answer = await peer.GetAsync(peerMembers);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Contains("n1", await answer.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
     public async Task A_member_that_restarts_is_back_without_a_token()
     {
         await using var rack = await TestRack.StartAsync(1);
@@ -137,6 +166,24 @@ public sealed class InitTests
         await Wait.UntilAsync(async () => (await rack.AdminJsonAsync("cluster", "status")).GetProperty("controller").GetString() == "n1", "n1 to lead again");
         Assert.Contains("Member n1 of cluster lab", n1.Log);
     }
+
+    private static RemoteCertificateValidationCallback Trusting(X509Certificate2 ca) => (_, certificate, _, _) =>
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build((X509Certificate2)certificate!);
+    };
+
+    private static HttpClient Client(RemoteCertificateValidationCallback trust, X509Certificate2? certificate) => new(new SocketsHttpHandler
+    {
+        SslOptions =
+        {
+            RemoteCertificateValidationCallback = trust,
+            ClientCertificateContext = certificate is null ? null : SslStreamCertificateContext.Create(certificate, null, offline: true),
+        },
+    });
 
     private static string Regex(string text) => System.Text.RegularExpressions.Regex.Escape(text);
 }

@@ -51,7 +51,12 @@ public sealed class JoinTests(JoinFixture fixture) : IClassFixture<JoinFixture>
         using var etcd = Lab.Etcd(Lab["n1"]);
         var record = await etcd.GetValueAsync(Keys.JoinTokens + id, StoreJsonContext.Default.TokenRecord);
         Assert.Equal((2, 1), (record!.Uses, record.UsesLeft));
-        Assert.DoesNotContain(token.Split('.')[1], File.ReadAllText(Path.Combine(Lab.Root, "n1", "etcd.log")) + host.Log + Lab["n1"].Log);
+        // Only the secret's hash is kept: the plain secret is in no key or value of the store, nor in any log.
+        string secret = token.Split('.')[1];
+        string stored = await Lab.StoredTextAsync(Lab["n1"]);
+        Assert.Contains(Keys.JoinTokens + id + " ", stored);
+        Assert.DoesNotContain(secret, stored);
+        Assert.DoesNotContain(secret, File.ReadAllText(Path.Combine(Lab.Root, "n1", "etcd.log")) + host.Log + Lab["n1"].Log);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Appliance.Cluster.Controller;
 using Appliance.Cluster.Etcd;
 using Appliance.Cluster.Store;
 using Google.Protobuf;
@@ -9,6 +10,18 @@ namespace Appliance.Cluster.Tests;
 /// <summary>etcd's voting seats: three once three nodes are on, and a voter's seat moved before its node is powered off.</summary>
 public sealed class SeatTests
 {
+    /// <summary>docs/rack.md: 3 voters, 5 from five nodes on, 1 while fewer than three are on (two voters would need both).</summary>
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(3, 3)]
+    [InlineData(4, 3)]
+    [InlineData(5, 5)]
+    [InlineData(6, 5)]
+    [InlineData(9, 5)]
+    public void The_voter_target_is_an_odd_count_that_never_exceeds_the_nodes_on(int nodesOn, int voters) =>
+        Assert.Equal(voters, SeatKeeper.TargetVoters(nodesOn));
+
     [Fact]
     public async Task Three_nodes_make_three_voters_each_added_as_a_learner_first()
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Appliance.Cluster.Etcd;
+using Google.Protobuf;
 
 namespace Appliance.Cluster.Tests;
 
@@ -100,6 +101,15 @@ internal sealed class TestRack : IAsyncDisposable
         var certificate = X509Certificate2.CreateFromPem(root.GetProperty("certificate").GetString(), root.GetProperty("key").GetString());
         var nodes = through.Length > 0 ? through : _nodes.Where(n => n.Running && n.EtcdPid is not null).ToArray();
         return new EtcdStore(ca, certificate, nodes.Select(n => n.EtcdUrl));
+    }
+
+    /// <summary>Every key and value etcd holds, one "key value" a line: what an attacker with the store's data would read.</summary>
+    public async Task<string> StoredTextAsync(params ClusterNode[] through)
+    {
+        using var etcd = Etcd(through);
+        // A range from "\0" to "\0" is etcd's way of saying every key.
+        var everything = await etcd.Client.GetAsync(new Etcdserverpb.RangeRequest { Key = ByteString.CopyFrom(0), RangeEnd = ByteString.CopyFrom(0) });
+        return string.Join('\n', everything.Kvs.Select(kv => kv.Key.ToStringUtf8() + " " + kv.Value.ToStringUtf8()));
     }
 
     public async ValueTask DisposeAsync()

@@ -91,11 +91,13 @@ public sealed partial class HostSideTests : IDisposable
 
         // Idle first: the guest's boot is over once the board's host load has settled.
         await WaitUntilAsync(() => Node.BoardStatus().GetProperty("hostLoad").GetDouble() < 0.1, TimeSpan.FromMinutes(1), "the host load settles after the guest's boot");
-        int idle = await IdleReadingAsync();
+        (int Dcmi, double Redfish) idle = await IdleReadingsAsync();
         string mac = vm.GetProperty("networks")[0].GetProperty("mac").GetString()!;
         Tool("virsh", "-c", Node.LibvirtUri, "domif-setlink", "worker", mac, "down");
         await WaitForConsoleAsync("worker", "guest: busy");
-        await WaitUntilAsync(() => PowerReading() >= idle + 30, TimeSpan.FromMinutes(1), $"the power reading rises from {idle} W with the guest busy");
+        // Both ways the BMC reports power see it: DCMI and Redfish's PowerSubsystem, read at the same moments.
+        await WaitUntilAsync(() => PowerReadings() is var now && now.Dcmi >= idle.Dcmi + 30 && now.Redfish >= idle.Redfish + 30,
+            TimeSpan.FromMinutes(1), $"the power readings (DCMI, Redfish) rise from {idle} W with the guest busy");
 
         string hostOsLog = Path.Combine(Node.HostDir, "log", "host-os.log");
         Ipmi("chassis", "power", "soft");
@@ -263,21 +265,26 @@ public sealed partial class HostSideTests : IDisposable
         return int.Parse(watts.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The main supply's output power on Redfish's PowerSubsystem (PowerSupplyMetrics.OutputPowerWatts).</summary>
+    private double RedfishPowerReading() =>
+        Redfish("/redfish/v1/Chassis/chassis/PowerSubsystem/PowerSupplies/PowerSupply0/Metrics").GetProperty("OutputPowerWatts").GetProperty("Reading").GetDouble();
+
+    private (int Dcmi, double Redfish) PowerReadings() => (PowerReading(), RedfishPowerReading());
+
     /// <summary>
     /// The idle draw as the median of several readings a second apart: an idle TCG guest still wakes for its
     /// timers, and one reading taken during such a burst would set the idle mark near what the busy guest draws.
     /// </summary>
-    private async Task<int> IdleReadingAsync()
+    private async Task<(int Dcmi, double Redfish)> IdleReadingsAsync()
     {
-        var readings = new List<int>();
+        var readings = new List<(int Dcmi, double Redfish)>();
         for (int i = 0; i < 5; i++)
         {
-            readings.Add(PowerReading());
+            readings.Add(PowerReadings());
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
-        readings.Sort();
-        return readings[readings.Count / 2];
+        return (readings.Select(r => r.Dcmi).Order().ElementAt(readings.Count / 2), readings.Select(r => r.Redfish).Order().ElementAt(readings.Count / 2));
     }
 
     [GeneratedRegex(@"Instantaneous power reading:\s+(\d+) Watts")]

@@ -58,6 +58,33 @@ internal sealed class RawRmcp : IDisposable
         return Clear(PayloadType.Rakp1, payload[..n]);
     }
 
+    /// <summary>
+    /// A well-formed RAKP 3 for a console that used <paramref name="password"/>: its auth code is
+    /// HMAC-SHA256 over the managed system random of <paramref name="rakp2"/>, as
+    /// <see cref="Rakp1"/> asked (Administrator, name-only lookup).
+    /// </summary>
+    public static byte[] Rakp3(byte[] rakp2, uint managedSessionId, uint remoteSessionId, string user, string password, byte tag = 3)
+    {
+        var reply = Reply(rakp2, PayloadType.Rakp2);
+        Assert.Equal(RmcpPlusStatus.NoErrors, reply.Status);
+        Span<byte> authCode = stackalloc byte[RakpCrypto.MaxHmacLength];
+        int authLength = RakpCrypto.Rakp3AuthCode(
+            CipherSuite.Suite17, System.Text.Encoding.ASCII.GetBytes(password), rakp2.AsSpan(reply.BodyOffset, RakpCrypto.RandomLength),
+            remoteSessionId, 0x14, System.Text.Encoding.ASCII.GetBytes(user), authCode);
+        Span<byte> payload = stackalloc byte[Rakp.ErrorReplyLength + RakpCrypto.MaxHmacLength];
+        int n = Rakp.WriteRakp3(payload, tag, RmcpPlusStatus.NoErrors, managedSessionId, authCode[..authLength]);
+        return Clear(PayloadType.Rakp3, payload[..n]);
+    }
+
+    /// <summary>A RAKP 2 or RAKP 4 datagram's header fields; the body offset counts from the datagram's start.</summary>
+    public static RakpReply Reply(byte[] datagram, PayloadType expected)
+    {
+        Assert.True(SessionPacketCodec.TryParse(datagram, out var packet));
+        Assert.Equal(expected, packet.PayloadType);
+        Assert.True(Rakp.TryParseReply(datagram.AsSpan(packet.PayloadOffset, packet.PayloadLength), out var reply));
+        return reply with { BodyOffset = packet.PayloadOffset + reply.BodyOffset };
+    }
+
     public static byte[] Clear(PayloadType type, ReadOnlySpan<byte> payload)
     {
         var datagram = new byte[SessionPacketCodec.V2HeaderLength + payload.Length];

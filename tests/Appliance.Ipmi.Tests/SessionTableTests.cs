@@ -200,6 +200,45 @@ public sealed class SessionTableTests
     }
 
     [Fact]
+    public async Task A_rakp_3_with_a_wrong_proof_is_refused_and_counted_at_once()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        await using var bmc = await TestBmc.StartAsync(o => o.TimeProvider = clock);
+        using var raw = new RawRmcp(bmc.EndPoint);
+
+        // The clock stands still: nothing may wait for the half-open session to time out.
+        var wrong = await RakpExchangeAsync(raw, 0x3333, "not-the-password");
+
+        Assert.Equal(RmcpPlusStatus.InvalidIntegrityCheckValue, wrong.Status); // IPMI v2.0 table 13-15, 0Fh
+        Assert.Equal(0x3333u, wrong.SessionId);
+        Assert.Equal([TestBmc.AdminUser], bmc.Users.FailureLog);
+        Assert.Equal(1, bmc.Server.Statistics.AuthenticationFailures);
+        Assert.Equal(0, bmc.Server.SessionCount);
+
+        // The same exchange with the password proves the messages were well formed.
+        var right = await RakpExchangeAsync(raw, 0x4444, TestBmc.AdminPassword);
+
+        Assert.Equal(RmcpPlusStatus.NoErrors, right.Status);
+        Assert.Equal(1, bmc.Server.Statistics.AuthenticationFailures);
+        Assert.Equal([TestBmc.AdminUser], bmc.Users.SuccessLog);
+        Assert.Equal(1, bmc.Server.SessionCount);
+    }
+
+    /// <summary>Open Session, RAKP 1 and a RAKP 3 proven with <paramref name="password"/> for the administrator; returns RAKP 4.</summary>
+    private static async Task<Session.RakpReply> RakpExchangeAsync(RawRmcp raw, uint remoteId, string password)
+    {
+        raw.Send(RawRmcp.OpenSessionRequest(remoteId));
+        uint id = RawRmcp.ManagedSessionId((await raw.ReceiveAsync())!);
+        raw.Send(RawRmcp.Rakp1(id, TestBmc.AdminUser));
+        var rakp2 = await raw.ReceiveAsync();
+        Assert.NotNull(rakp2);
+        raw.Send(RawRmcp.Rakp3(rakp2, id, remoteId, TestBmc.AdminUser, password));
+        var rakp4 = await raw.ReceiveAsync();
+        Assert.NotNull(rakp4);
+        return RawRmcp.Reply(rakp4, Rmcp.PayloadType.Rakp4);
+    }
+
+    [Fact]
     public async Task A_flood_of_unfinished_handshakes_does_not_lock_real_users_out()
     {
         await using var bmc = await TestBmc.StartAsync();
