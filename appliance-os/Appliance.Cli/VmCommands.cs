@@ -32,7 +32,7 @@ internal static class VmCommands
         var userData = new Option<string?>("--user-data") { Description = "A cloud-init user-data file" };
         var node = new Option<string?>("--node") { Description = "Put the VM on this node (default: the best fit)" };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the cluster has the request, before the VM runs" };
-        var ha = new Option<bool>("--ha") { Description = "Restart the VM on another node when its node is lost (once that node is fenced)" };
+        var ha = new Option<bool>("--ha") { Description = "Restart the VM on another node when its node is lost (once that node is fenced) or shut down (once its BMC says off)" };
         var timeout = new Option<string>("--timeout") { Description = "How long to wait for the VM to run, waking a node included (default 20m)", DefaultValueFactory = _ => "20m" };
         var command = new Command("create", "Create a VM; the controller places it on a ready node, waking a dormant one when none has room")
             { name, vcpus, memory, image, diskSize, kernel, initrd, cmdline, networks, userData, node, noWait, ha, timeout };

@@ -57,7 +57,9 @@ public static class ClusterApp
         services.AddSingleton<ImageCopier>();
         services.AddSingleton<VmCpuMeter>();
         services.AddSingleton<PowerTransitions>();
+        services.AddSingleton<HaRestarts>();
         services.AddSingleton<Fencing>();
+        services.AddSingleton<OrderlyShutdowns>();
         services.AddSingleton<EnergyMeter>();
         services.AddSingleton<PowerManager>();
         services.AddSingleton<VmReconciler>();

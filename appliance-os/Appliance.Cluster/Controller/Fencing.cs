@@ -7,7 +7,8 @@ using Appliance.Cluster.Store;
 namespace Appliance.Cluster.Controller;
 
 /// <summary>
-/// HA: a member that lost its lease (not one the cluster powered off itself) for
+/// HA: a member that lost its lease (not one the cluster powered off itself, nor one whose host shut
+/// down in good order: <see cref="OrderlyShutdowns"/>) for
 /// <see cref="ClusterSettings.FenceAfter"/> is fenced through its BMC — powered off, then confirmed off
 /// (IPMI Get Chassis Status, or Redfish PowerState) — and only then are its HA VMs started again on
 /// other nodes. A VM runs from its image with a fresh overlay there: without replicated storage what it
@@ -15,11 +16,10 @@ namespace Appliance.Cluster.Controller;
 /// node might still run its VMs) and the node is marked for a person; the fence is tried again every
 /// <see cref="RetryEvery"/>. A node that was fenced is not powered on by the cluster again until a person clears it.
 /// </summary>
-public sealed class Fencing(ClusterMember member, BmcPower bmc, ILogger<Fencing> logger)
+public sealed class Fencing(ClusterMember member, BmcPower bmc, HaRestarts restarts, ILogger<Fencing> logger)
 {
     public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ConfirmLimit = TimeSpan.FromSeconds(20);
-    public const string RestartedDisks = "its image with a fresh overlay: what it wrote on its old node is not carried over (no replicated storage)";
     private readonly Dictionary<string, DateTimeOffset> _lostSince = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _triedAt = new(StringComparer.Ordinal);
 
@@ -27,7 +27,9 @@ public sealed class Fencing(ClusterMember member, BmcPower bmc, ILogger<Fencing>
     {
         foreach (var node in state.Cluster.Nodes.Values.Where(n => n.Phase == NodeRecord.Member).OrderBy(n => n.Name, StringComparer.Ordinal))
         {
-            if (state.Cluster.IsAlive(node.Name) || state.TransitionOf(node.Name) is not null || state.PoweredOff.Contains(node.Name))
+            // A node whose host said it is shutting down is left to OrderlyShutdowns until it gives up on it.
+            if (state.Cluster.IsAlive(node.Name) || state.TransitionOf(node.Name) is not null || state.PoweredOff.Contains(node.Name)
+                || state.Cluster.ShuttingDown.ContainsKey(node.Name))
             {
                 _lostSince.Remove(node.Name);
                 _triedAt.Remove(node.Name);
@@ -40,7 +42,7 @@ public sealed class Fencing(ClusterMember member, BmcPower bmc, ILogger<Fencing>
             var fault = state.Faults.GetValueOrDefault(node.Name)?.Value;
             if (fault?.Kind == NodeFaultRecord.Fenced)
             {
-                await RestartAsync(store, state, node.Name, ct); // again, in case the last controller stopped half-way
+                await restarts.RestartAsync(store, node.Name, VmRestart.Fenced, "lost", ct); // again, in case the last controller stopped half-way
                 continue;
             }
             if (fault?.Kind == NodeFaultRecord.FenceUnconfirmed && _triedAt.TryGetValue(node.Name, out var tried) && state.Now - tried < RetryEvery) continue;
@@ -124,49 +126,13 @@ public sealed class Fencing(ClusterMember member, BmcPower bmc, ILogger<Fencing>
         ], ct: ct);
         logger.LogWarning("Fenced {Node}: {How}", node, confirmedBy);
         await PowerLog.AppendAsync(store, node, "fenced", confirmedBy, ct);
-        await RestartAsync(store, state, node, ct);
-    }
-
-    /// <summary>The fenced node's HA VMs go back to pending (placed again, anywhere, waking a node if need be); the others are marked lost.</summary>
-    private async Task RestartAsync(EtcdStore store, PowerState state, string node, CancellationToken ct)
-    {
-        foreach (var entry in await store.ListAsync(Keys.Vms, StoreJsonContext.Default.VmRecord, ct))
-        {
-            var vm = entry.Value;
-            if (vm.Node != node || vm.Desired != VmRecord.Running) continue;
-            if (!vm.Ha)
-            {
-                await ObserveAsync(store, entry, "lost", $"its node {node} was lost and fenced; not HA, so it waits for {node} to come back", ct);
-                continue;
-            }
-            var restart = new VmRestart(node, DateTimeOffset.UtcNow, (vm.Restarted?.Count ?? 0) + 1, RestartedDisks);
-            var pending = vm with
-            {
-                Node = null,
-                RequestedNode = null,
-                Restarted = restart,
-                Observed = new VmObserved("pending", $"restarting elsewhere: its node {node} was lost and fenced", DateTimeOffset.UtcNow),
-            };
-            var txn = await store.TxnAsync(Guarded.Unchanged(member, Keys.Vms + vm.Name, entry.ModRevision),
-                [EtcdStore.PutOp(Keys.Vms + vm.Name, pending, StoreJsonContext.Default.VmRecord)], ct: ct);
-            if (!txn.Succeeded) continue; // changed meanwhile: the next round looks again
-            logger.LogWarning("Restarting HA VM {Vm} elsewhere: {Node} was fenced", vm.Name, node);
-            await PowerLog.AppendAsync(store, node, "restart", $"HA VM {vm.Name} is started again on another node from {RestartedDisks}", ct);
-        }
+        await restarts.RestartAsync(store, node, VmRestart.Fenced, "lost", ct);
     }
 
     private async Task MarkVmsAsync(EtcdStore store, PowerState state, string node, Func<VmRecord, string> message, CancellationToken ct)
     {
         foreach (var entry in state.Vms.Where(v => v.Value.Node == node && v.Value.Desired == VmRecord.Running))
-            await ObserveAsync(store, entry, "lost", message(entry.Value), ct);
-    }
-
-    private async Task ObserveAsync(EtcdStore store, Entry<VmRecord> entry, string stateName, string message, CancellationToken ct)
-    {
-        if (entry.Value.Observed.State == stateName && entry.Value.Observed.Message == message) return;
-        var updated = entry.Value with { Observed = new VmObserved(stateName, message, DateTimeOffset.UtcNow) };
-        await store.TxnAsync(Guarded.Unchanged(member, Keys.Vms + entry.Value.Name, entry.ModRevision),
-            [EtcdStore.PutOp(Keys.Vms + entry.Value.Name, updated, StoreJsonContext.Default.VmRecord)], ct: ct);
+            await restarts.ObserveAsync(store, entry, "lost", message(entry.Value), ct);
     }
 
     private static string Door(string via, string? ipmiError) =>

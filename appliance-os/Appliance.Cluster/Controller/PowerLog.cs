@@ -9,7 +9,8 @@ namespace Appliance.Cluster.Controller;
 /// order. Actions: wake (decided to power a node on), power-on (its BMC took the request),
 /// ready (the node came up and took its place), power-on-failed, power-off (decided to drain and power a
 /// node off), migrate (a VM moved), seat (its etcd seat moved), soft-off (its BMC was asked for an ACPI
-/// shutdown), forced-off, off, abandoned (a power-off given up), fence, fenced, fence-failed, restart (an
+/// shutdown), forced-off, off (also when its host shut down in good order), shutdown-unconfirmed (its host said
+/// it was shutting down but its BMC did not say off in time), abandoned (a power-off given up), fence, fenced, fence-failed, restart (an
 /// HA VM started again elsewhere), rebalance (VMs moved off a node too busy), pin, unpin, clear.
 /// </summary>
 public static class PowerLog

@@ -11,7 +11,8 @@ namespace Appliance.Cluster.Controller;
 /// The controller's power management, one round every couple of seconds: measure the VMs' CPU, hand
 /// the policy (<see cref="PowerPolicy"/>, with the controller's <see cref="DemandHistory"/>) the cluster
 /// as etcd has it, and carry its decision out — wake a node, drain and power one off, move VMs off a
-/// node that is too busy — one power transition at a time; fence lost nodes and restart their HA VMs;
+/// node that is too busy — one power transition at a time; take nodes whose host shut down in good
+/// order as dormant; fence lost nodes and restart their HA VMs;
 /// meter the energy. New VMs are placed through <see cref="PlaceAsync"/> (<see cref="VmPlacement"/>),
 /// which wakes a dormant node when no node that is on has room. Every decision and power action goes
 /// to the power log with its reason.
@@ -22,6 +23,7 @@ public sealed class PowerManager(
     VmCpuMeter cpu,
     PowerTransitions transitions,
     Fencing fencing,
+    OrderlyShutdowns shutdowns,
     EnergyMeter energy,
     ILogger<PowerManager> logger)
 {
@@ -43,6 +45,7 @@ public sealed class PowerManager(
         await energy.RoundAsync(store, state, mhz, ct);
         foreach (string back in state.PoweredOff.Where(state.Cluster.IsAlive))
             await store.DeleteAsync(Keys.PoweredOff + back, ct);
+        await shutdowns.RoundAsync(store, state, ct);
         await fencing.RoundAsync(store, state, ct);
 
         string decided;

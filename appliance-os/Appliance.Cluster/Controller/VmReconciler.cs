@@ -63,7 +63,7 @@ public sealed class VmReconciler(ClusterMember member, PowerManager power, Power
             string why = decision is WakeNode wake ? $"waking {wake.Node}: {wake.Reason}" : decision.Reason;
             // A restarted HA VM keeps saying why it is being placed again.
             if (vm.Restarted is { } restart && vm.Observed.Message?.StartsWith("restarting", StringComparison.Ordinal) == true)
-                why = $"restarting elsewhere (its node {restart.From} was lost and fenced): {why}";
+                why = $"restarting elsewhere (its node {restart.From} {restart.Why}): {why}";
             await WriteAsync(store, entry, vm with { Observed = Observed("pending", why) }, ct);
             return;
         }
@@ -153,7 +153,7 @@ public sealed class VmReconciler(ClusterMember member, PowerManager power, Power
             if (!snapshot.IsAlive(group.Key) || !snapshot.Nodes.TryGetValue(group.Key, out var node) || node.NodeAgent is null)
             {
                 foreach (var entry in group)
-                    if (entry.Value.Observed.State is not ("unknown" or "lost"))
+                    if (!HaRestarts.Explained(entry.Value.Observed, group.Key))
                         await WriteAsync(store, entry, entry.Value with { Observed = Observed("unknown", $"node {group.Key} is not ready") }, ct);
                 continue;
             }
@@ -180,8 +180,8 @@ public sealed class VmReconciler(ClusterMember member, PowerManager power, Power
     }
 
     /// <summary>
-    /// An HA VM restarted elsewhere leaves its old copy defined (and off: its node was fenced) on the node
-    /// it was lost with. When that node is back, the old copy goes, so one VM never has two.
+    /// An HA VM restarted elsewhere leaves its old copy defined (and off: its node was fenced, or shut it
+    /// down) on the node it was lost with. When that node is back, the old copy goes, so one VM never has two.
     /// </summary>
     private async Task RemoveStaleCopiesAsync(List<Entry<VmRecord>> vms, ClusterSnapshot snapshot, CancellationToken ct)
     {
@@ -200,7 +200,7 @@ public sealed class VmReconciler(ClusterMember member, PowerManager power, Power
                     continue;
                 }
                 await agent.DeleteVmAsync(vm.Name, ct);
-                logger.LogInformation("Removed the copy of VM {Vm} left on {Old} (it was restarted on {Node} after {Old} was fenced)", vm.Name, old, vm.Node, old);
+                logger.LogInformation("Removed the copy of VM {Vm} left on {Old} (it was restarted on {Node} after {Old} {Cause})", vm.Name, old, vm.Node, old, vm.Restarted.Why);
             }
             catch (Exception e) when (NodeAgents.Failed(e, ct))
             {

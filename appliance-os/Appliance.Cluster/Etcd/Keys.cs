@@ -53,6 +53,10 @@ public static class Keys
     /// <summary>Nodes the cluster powered off itself: dormant by decision, not lost (no fencing).</summary>
     public const string PoweredOff = Root + "powered-off/";
 
+    /// <summary>Nodes whose host said, as its cluster service stopped in good order (SIGTERM), that it is shutting down:
+    /// once their BMC says off they are dormant, not lost (no fencing).</summary>
+    public const string ShutDown = Root + "shut-down/";
+
     /// <summary>Each node's draw idle and at full load, as its BMC measured it while it ran.</summary>
     public const string PowerProfiles = Root + "power-profiles/";
 

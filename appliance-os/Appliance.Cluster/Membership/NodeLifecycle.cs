@@ -16,7 +16,9 @@ namespace Appliance.Cluster.Membership;
 /// <c>join</c> on the control socket, or for a token its BMC holds. Joined (its certificate is on
 /// disk, so also after a reboot): it starts its etcd member if it holds a seat, keeps a lease and its
 /// "alive" key, follows the seat the controller gives it, registers its capacity and BMC account,
-/// and stands for controller.
+/// and stands for controller. Stopped in good order (SIGTERM, as the host's shutdown stops it), it
+/// tells the cluster that its host is shutting down (so that it is taken as powered off, not lost, once
+/// its BMC says off) and hands its etcd seat over while another node is on to take it.
 /// </summary>
 public sealed class NodeLifecycle(
     ClusterOptions options,
@@ -29,6 +31,9 @@ public sealed class NodeLifecycle(
     ILogger<NodeLifecycle> logger) : BackgroundService
 {
     private static readonly TimeSpan InBandPoll = TimeSpan.FromSeconds(3);
+    /// <summary>What leaving may take, well within the time the host's shutdown gives the service (30 s).</summary>
+    private static readonly TimeSpan LeaveLimit = TimeSpan.FromSeconds(15);
+    private volatile bool _leaving;
     private TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Init and every way of joining hold this, so a node joins once.</summary>
@@ -56,6 +61,69 @@ public sealed class NodeLifecycle(
             {
                 logger.LogError(e, "The node's membership failed; starting over");
                 await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await LeaveAsync(cancellationToken);
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Before the lease goes (the service still runs, and the controller with it when it is here): the
+    /// shut-down mark, then the seat handover. Whatever fails here, the host shuts down all the same; the
+    /// cluster then sees a node without its lease, as after a crash.
+    /// </summary>
+    private async Task LeaveAsync(CancellationToken ct)
+    {
+        long lease = member.Lease;
+        if (member.Store is not { } store || lease == 0) return;
+        _leaving = true;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(LeaveLimit);
+        try
+        {
+            await store.PutAsync(Keys.ShutDown + options.NodeName, new ShutDownRecord(lease, DateTimeOffset.UtcNow), StoreJsonContext.Default.ShutDownRecord, ct: limit.Token);
+            logger.LogInformation("Stopping in good order: the cluster takes {Node} as powered off, not lost, once its BMC says off", options.NodeName);
+            if (etcd.Seat is not null && !etcd.Removed
+                && (await store.ListAsync(Keys.Alive, StoreJsonContext.Default.AliveRecord, limit.Token)).Any(a => a.Name != options.NodeName))
+                await HandOverSeatAsync(store, limit.Token);
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException)
+        {
+            logger.LogWarning("Leaving the cluster in good order did not finish: {Error}", e is RpcException r ? r.Status.Detail : "it took too long");
+        }
+    }
+
+    /// <summary>Asks the controller to move this node's seat (as <c>appliance node seat-handover</c> does) and waits for the outcome.</summary>
+    private async Task HandOverSeatAsync(EtcdStore store, CancellationToken ct)
+    {
+        string key = Keys.SeatHandover + options.NodeName;
+        await store.PutAsync(key, new SeatHandoverRecord("requested", DateTimeOffset.UtcNow, null), StoreJsonContext.Default.SeatHandoverRecord, ct: ct);
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(250, ct);
+                var outcome = await store.GetValueAsync(key, StoreJsonContext.Default.SeatHandoverRecord, ct);
+                if (outcome is null || outcome.State == "requested") continue;
+                if (outcome.State == "done") logger.LogInformation("Seat handed over: {Outcome}", outcome.Message);
+                else logger.LogWarning("This node's etcd seat was not handed over: {Outcome}", outcome.Message);
+                return;
+            }
+        }
+        finally
+        {
+            using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await store.DeleteAsync(key, cleanup.Token);
+            }
+            catch (Exception e) when (e is RpcException or OperationCanceledException)
+            {
+                // The controller removes an outcome nobody collected after a while.
             }
         }
     }
@@ -215,6 +283,8 @@ public sealed class NodeLifecycle(
                 long lease = await store.GrantLeaseAsync(options.LeaseTtl, ct);
                 await store.PutAsync(Keys.Alive + options.NodeName, new AliveRecord(options.NodeName, DateTimeOffset.UtcNow), StoreJsonContext.Default.AliveRecord, lease, ct);
                 member.Lease = lease;
+                // Up again: whatever an earlier shutdown said no longer holds.
+                if (!_leaving) await store.DeleteAsync(Keys.ShutDown + options.NodeName, ct);
                 if (abandoned != 0)
                 {
                     // etcd may still hold the lease this node gave up (a new etcd leader extends every

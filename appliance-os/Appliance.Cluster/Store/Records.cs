@@ -73,7 +73,7 @@ public sealed record PowerLogEntry(DateTimeOffset Time, string Node, string Acti
 /// <param name="RequestedNode">The node the VM was asked for (--node), or null for "any".</param>
 /// <param name="Desired">"running", or "deleted" while its deletion is pending.</param>
 /// <param name="Node">The node it was placed on.</param>
-/// <param name="Ha">Restarted on another node when its node is lost (once the lost node is fenced).</param>
+/// <param name="Ha">Restarted on another node when its node is lost (once the lost node is fenced) or shut down by its OS (once its BMC says off).</param>
 /// <param name="Restarted">The last HA restart: from which node, when, and what it means for its disks.</param>
 /// <param name="Progress">Each message the cluster gave while placing and starting it, oldest first (the last
 /// <see cref="ProgressKept"/>): a client that looks now and then still sees every step, however short.</param>
@@ -96,9 +96,16 @@ public sealed record VmRecord(string Name, VmSpec Spec, string? RequestedNode, s
 /// "failed", "deleting", or "unknown" while its node is not ready.</param>
 public sealed record VmObserved(string State, string? Message, DateTimeOffset UpdatedAt);
 
-/// <summary>An HA restart: the VM's node was lost and fenced, and the VM was started again elsewhere.</summary>
+/// <summary>An HA restart: the VM's node was lost and fenced, or shut down by its OS, and the VM was started again elsewhere.</summary>
 /// <param name="Disks">What the restarted VM booted from (no replicated storage: its image with a fresh overlay).</param>
-public sealed record VmRestart(string From, DateTimeOffset At, int Count, string Disks);
+/// <param name="Cause">What happened to its node, as in "its node node2 was lost and fenced"; null in records written before it was kept.</param>
+public sealed record VmRestart(string From, DateTimeOffset At, int Count, string Disks, string? Cause = null)
+{
+    public const string Fenced = "was lost and fenced";
+    public const string ShutDown = "was shut down by its OS";
+
+    public string Why => Cause ?? Fenced;
+}
 
 /// <summary>/appliance/pins/NAME: a person keeps the node on (appliance node pin).</summary>
 public sealed record NodePinRecord(DateTimeOffset At);
@@ -151,3 +158,10 @@ public sealed record WebSessionRecord(DateTimeOffset CreatedAt, DateTimeOffset E
 
 /// <summary>/appliance/powered-off/NAME: the cluster powered this node off itself (so it is dormant, not lost), and why.</summary>
 public sealed record PoweredOffRecord(DateTimeOffset At, string Reason);
+
+/// <summary>
+/// /appliance/shut-down/NAME: the node's cluster service stopped in good order (SIGTERM, as its OS's
+/// shutdown stops it) and said so before it gave up <see cref="Lease"/>. Not under that lease, so that
+/// it outlives it: the controller reads it once the lease is gone and the node's BMC says off.
+/// </summary>
+public sealed record ShutDownRecord(long Lease, DateTimeOffset At);

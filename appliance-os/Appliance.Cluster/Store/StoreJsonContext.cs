@@ -26,4 +26,5 @@ namespace Appliance.Cluster.Store;
 [JsonSerializable(typeof(PowerStatusRecord))]
 [JsonSerializable(typeof(WebSessionRecord))]
 [JsonSerializable(typeof(PoweredOffRecord))]
+[JsonSerializable(typeof(ShutDownRecord))]
 public sealed partial class StoreJsonContext : JsonSerializerContext;
