@@ -1,4 +1,3 @@
-using Appliance.Bmc.Firmware;
 using Microsoft.Playwright;
 
 namespace Appliance.Bmc.Redfish.Tests;
@@ -11,33 +10,16 @@ namespace Appliance.Bmc.Redfish.Tests;
 /// </summary>
 public sealed class ConsoleFirmwareTests : IAsyncLifetime
 {
-    private const string Running = "1.0.7";
+    private const string Running = TestFirmware.Running;
     private const long SlotSize = 4 << 20;
-    private readonly string _directory = Directory.CreateTempSubdirectory("redfish-firmware-").FullName;
+    private readonly TestFirmware _firmware = new(SlotSize, Payload(0xA5, 3 << 20));
     private RedfishRig _rig = null!;
     private ConsoleBrowser _browser = null!;
     private IPage _page = null!;
 
     public async Task InitializeAsync()
     {
-        Run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", At("signing.pem"));
-        Run("openssl", "ec", "-in", At("signing.pem"), "-pubout", "-out", At("signing.pub"));
-        Run("grub-editenv", At("grubenv"), "create");
-        Run("grub-editenv", At("grubenv"), "set", "slot=A", "version_A=" + Running);
-        File.WriteAllText(At("os-release"), $"ID=debian\nIMAGE_VERSION={Running}\n");
-        File.WriteAllBytes(At("slot-a"), Payload(0xA5, 3 << 20));
-        File.WriteAllBytes(At("slot-b"), new byte[SlotSize]);
-        _rig = await RedfishRig.StartAsync(firmware: new FirmwareLayout
-        {
-            Environment = new BootEnvironmentLayout { Format = "grub", Path = At("grubenv") },
-            Slots = new Dictionary<string, string> { ["A"] = At("slot-a"), ["B"] = At("slot-b") },
-            SlotSize = SlotSize,
-            PublicKey = At("signing.pub"),
-            Architecture = "amd64",
-            BootedSlot = "A",
-            OsRelease = At("os-release"),
-            StagingDirectory = At("staging"),
-        });
+        _rig = await RedfishRig.StartAsync(firmware: _firmware.Layout);
         _browser = await ConsoleBrowser.OpenAsync(_rig.BaseUrl);
         _page = _browser.Page;
         await _browser.LogInAsync(RedfishRig.AdminUser, RedfishRig.AdminPassword);
@@ -49,7 +31,7 @@ public sealed class ConsoleFirmwareTests : IAsyncLifetime
     {
         await _browser.DisposeAsync();
         await _rig.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
+        _firmware.Dispose();
     }
 
     [Fact]
@@ -57,7 +39,7 @@ public sealed class ConsoleFirmwareTests : IAsyncLifetime
     {
         await Assertions.Expect(Slot("bmc_slot_a")).ToContainTextAsync("Enabled");
         byte[] payload = Payload(0x5A, 2 << 20);
-        string image = Pack(payload, "1.0.8", "hc1", At("signing.pem"));
+        string image = _firmware.Pack(payload, "1.0.8");
 
         await _page.SetInputFilesAsync("#firmware-file", image);
         await _page.ClickAsync("#firmware-upload");
@@ -65,8 +47,8 @@ public sealed class ConsoleFirmwareTests : IAsyncLifetime
         await Assertions.Expect(Slot("bmc_slot_b")).ToContainTextAsync("1.0.8");
         await Assertions.Expect(Slot("bmc_slot_b")).ToContainTextAsync("StandbyOffline");
         await Assertions.Expect(Slot("bmc_slot_b")).ToContainTextAsync("boots at the next BMC reset");
-        Assert.Equal(payload, File.ReadAllBytes(At("slot-b"))[..payload.Length]);
-        Assert.Contains("slot=B", Run("grub-editenv", At("grubenv"), "list"), StringComparison.Ordinal);
+        Assert.Equal(payload, File.ReadAllBytes(_firmware.At("slot-b"))[..payload.Length]);
+        Assert.Contains("slot=B", _firmware.Environment, StringComparison.Ordinal);
 
         Task<bool> restart = _rig.Lifetime.WaitAsync();
         await _page.ClickAsync("#firmware-activate");
@@ -81,10 +63,10 @@ public sealed class ConsoleFirmwareTests : IAsyncLifetime
     public async Task Images_signed_with_another_key_or_for_another_board_are_refused_on_the_page_and_nothing_is_written()
     {
         byte[] payload = Payload(0x5A, 2 << 20);
-        Run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", At("foreign.pem"));
-        string foreign = Pack(payload, "1.0.9", "hc1", At("foreign.pem"));
-        string other = Pack(payload, "1.0.10", "hc2", At("signing.pem"));
-        string environment = Run("grub-editenv", At("grubenv"), "list");
+        TestFirmware.Run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", _firmware.At("foreign.pem"));
+        string foreign = _firmware.Pack(payload, "1.0.9", key: _firmware.At("foreign.pem"));
+        string other = _firmware.Pack(payload, "1.0.10", board: "hc2");
+        string environment = _firmware.Environment;
 
         await _page.SetInputFilesAsync("#firmware-file", foreign);
         await _page.ClickAsync("#firmware-upload");
@@ -98,35 +80,17 @@ public sealed class ConsoleFirmwareTests : IAsyncLifetime
 
         await Assertions.Expect(_page.Locator("#firmware-activate")).ToBeHiddenAsync();
         await Assertions.Expect(Slot("bmc_slot_b")).Not.ToContainTextAsync("1.0.");
-        Assert.Equal(new byte[SlotSize], File.ReadAllBytes(At("slot-b")));
-        Assert.Equal(environment, Run("grub-editenv", At("grubenv"), "list"));
-        Assert.Empty(Directory.EnumerateFiles(At("staging")));
+        Assert.Equal(new byte[SlotSize], File.ReadAllBytes(_firmware.At("slot-b")));
+        Assert.Equal(environment, _firmware.Environment);
+        Assert.Empty(Directory.EnumerateFiles(_firmware.At("staging")));
     }
 
     private ILocator Slot(string id) => _page.Locator("#firmware-rows tr", new() { HasText = id });
-
-    private string At(string name) => Path.Combine(_directory, name);
 
     private static byte[] Payload(byte seed, int length)
     {
         byte[] bytes = new byte[length];
         new Random(seed).NextBytes(bytes);
         return bytes;
-    }
-
-    private string Pack(byte[] payload, string version, string board, string key)
-    {
-        string source = At(version + ".squashfs");
-        File.WriteAllBytes(source, payload);
-        string image = At(version + ".fwpkg");
-        Run(Path.Combine(Repo.Root, "firmware", "pack-firmware.py"), "--key", key, "--board", board, "--arch", "amd64", "--version", version, source, image);
-        return image;
-    }
-
-    private static string Run(string program, params string[] args)
-    {
-        Tool.Result result = Tool.Run(program, args);
-        Assert.True(result.ExitCode == 0, $"{program} failed:\n{result}");
-        return result.StdOut;
     }
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Appliance.Bmc.Accounts;
-using Appliance.Bmc.Firmware;
 
 namespace Appliance.Bmc.Redfish.Tests;
 
@@ -14,40 +13,19 @@ namespace Appliance.Bmc.Redfish.Tests;
 /// </summary>
 public sealed class UpdatePushRefusalTests : IAsyncLifetime
 {
-    private const string Running = "1.0.7";
     private const long SlotSize = 1 << 20;
     private const string PushUri = "/redfish/v1/UpdateService/update";
     private const string MultipartPushUri = "/redfish/v1/UpdateService/update-multipart";
     private const string StandbySlot = "/redfish/v1/UpdateService/FirmwareInventory/bmc_slot_b";
-    private readonly string _directory = Directory.CreateTempSubdirectory("redfish-push-").FullName;
+    private readonly TestFirmware _firmware = new(SlotSize);
     private RedfishRig _rig = null!;
 
-    public async Task InitializeAsync()
-    {
-        Run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", At("signing.pem"));
-        Run("openssl", "ec", "-in", At("signing.pem"), "-pubout", "-out", At("signing.pub"));
-        Run("grub-editenv", At("grubenv"), "create");
-        Run("grub-editenv", At("grubenv"), "set", "slot=A", "version_A=" + Running);
-        File.WriteAllText(At("os-release"), $"ID=debian\nIMAGE_VERSION={Running}\n");
-        File.WriteAllBytes(At("slot-a"), new byte[SlotSize]);
-        File.WriteAllBytes(At("slot-b"), new byte[SlotSize]);
-        _rig = await RedfishRig.StartAsync(firmware: new FirmwareLayout
-        {
-            Environment = new BootEnvironmentLayout { Format = "grub", Path = At("grubenv") },
-            Slots = new Dictionary<string, string> { ["A"] = At("slot-a"), ["B"] = At("slot-b") },
-            SlotSize = SlotSize,
-            PublicKey = At("signing.pub"),
-            Architecture = "amd64",
-            BootedSlot = "A",
-            OsRelease = At("os-release"),
-            StagingDirectory = At("staging"),
-        });
-    }
+    public async Task InitializeAsync() => _rig = await RedfishRig.StartAsync(firmware: _firmware.Layout);
 
     public async Task DisposeAsync()
     {
         await _rig.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
+        _firmware.Dispose();
     }
 
     [Fact]
@@ -55,9 +33,9 @@ public sealed class UpdatePushRefusalTests : IAsyncLifetime
     {
         byte[] payload = new byte[64 * 1024];
         new Random(7).NextBytes(payload);
-        byte[] image = Pack(payload, "1.0.8");
+        byte[] image = File.ReadAllBytes(_firmware.Pack(payload, "1.0.8"));
         using HttpClient admin = _rig.Admin();
-        string environment = Run("grub-editenv", At("grubenv"), "list");
+        string environment = _firmware.Environment;
         string standby = (await admin.GetJsonAsync(StandbySlot)).ToJsonString();
 
         var callers = new (string Who, HttpClient Client, HttpStatusCode Status, string MessageId)[]
@@ -80,16 +58,16 @@ public sealed class UpdatePushRefusalTests : IAsyncLifetime
             }
         }
 
-        Assert.Equal(new byte[SlotSize], File.ReadAllBytes(At("slot-b")));
-        Assert.Equal(environment, Run("grub-editenv", At("grubenv"), "list"));
+        Assert.Equal(new byte[SlotSize], File.ReadAllBytes(_firmware.At("slot-b")));
+        Assert.Equal(environment, _firmware.Environment);
         Assert.Equal(standby, (await admin.GetJsonAsync(StandbySlot)).ToJsonString());
-        Assert.False(Directory.Exists(At("staging")) && Directory.EnumerateFileSystemEntries(At("staging")).Any(), "an image was staged");
+        Assert.False(Directory.Exists(_firmware.At("staging")) && Directory.EnumerateFileSystemEntries(_firmware.At("staging")).Any(), "an image was staged");
 
         // The image was a good one: the administrator's push of it is applied.
         (HttpStatusCode applied, JsonObject? answer) = await PushAsync(admin, MultipartPushUri, image);
 
         Assert.True(applied == HttpStatusCode.OK, $"{(int)applied} {answer?.ToJsonString()}");
-        Assert.Equal(payload, File.ReadAllBytes(At("slot-b"))[..payload.Length]);
+        Assert.Equal(payload, File.ReadAllBytes(_firmware.At("slot-b"))[..payload.Length]);
         Assert.Equal("1.0.8", (await admin.GetJsonAsync(StandbySlot))["Version"]!.GetValue<string>());
     }
 
@@ -110,23 +88,5 @@ public sealed class UpdatePushRefusalTests : IAsyncLifetime
         using HttpResponseMessage response = await client.SendAsync(request);
         string text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType == "application/json" ? JsonNode.Parse(text)!.AsObject() : null);
-    }
-
-    private string At(string name) => Path.Combine(_directory, name);
-
-    private byte[] Pack(byte[] payload, string version)
-    {
-        string source = At(version + ".squashfs");
-        File.WriteAllBytes(source, payload);
-        string image = At(version + ".fwpkg");
-        Run(Path.Combine(Repo.Root, "firmware", "pack-firmware.py"), "--key", At("signing.pem"), "--board", "hc1", "--arch", "amd64", "--version", version, source, image);
-        return File.ReadAllBytes(image);
-    }
-
-    private static string Run(string program, params string[] args)
-    {
-        Tool.Result result = Tool.Run(program, args);
-        Assert.True(result.ExitCode == 0, $"{program} failed:\n{result}");
-        return result.StdOut;
     }
 }

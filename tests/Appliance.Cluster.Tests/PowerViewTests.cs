@@ -117,14 +117,15 @@ public sealed class PowerViewTests
             nodes.ToDictionary(n => n.Record.Name, n => n.Record),
             nodes.Where(n => n.Alive).ToDictionary(n => n.Record.Name, n => new Entry<AliveRecord>(n.Record.Name, new AliveRecord(n.Record.Name, Now.AddHours(-1)), 1, 7)),
             nodes.Where(n => n.Bmc is not null).ToDictionary(n => n.Record.Name, n => new BmcStatusRecord(n.Bmc, 100, Now, null)),
-            nodes.Where(n => n.Account).Select(n => n.Record.Name).ToHashSet());
+            nodes.Where(n => n.Account).Select(n => n.Record.Name).ToHashSet(),
+            new Dictionary<string, ShutDownRecord>());
         return new PowerState(cluster,
             vms.Select(v => new Entry<VmRecord>(v.Name, v, 1, 0)).ToList(),
             pins ?? new HashSet<string>(),
             faults ?? new Dictionary<string, Entry<NodeFaultRecord>>(),
             transition is null ? null : new Entry<PowerTransitionRecord>("", transition, 1, 0),
             nodes.Where(n => n.Profile is not null).ToDictionary(n => n.Record.Name, n => n.Profile!),
-            new HashSet<string>(),
+            new Dictionary<string, PoweredOffRecord>(),
             settings ?? ClusterSettings.Default,
             Now);
     }

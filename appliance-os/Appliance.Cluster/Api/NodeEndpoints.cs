@@ -1,4 +1,5 @@
 using Appliance.Cluster.Bmc;
+using Appliance.Cluster.Controller;
 using Appliance.Cluster.Etcd;
 using Appliance.Cluster.Membership;
 using Appliance.Cluster.Store;
@@ -29,21 +30,20 @@ public static class NodeEndpoints
             var store = member.RequireStore();
             if (await store.GetValueAsync(Keys.Nodes + name, StoreJsonContext.Default.NodeRecord, ct) is null)
                 throw ApiException.NotFound($"no node named '{name}'");
-            string key = Keys.SeatHandover + name;
-            await store.PutAsync(key, new SeatHandoverRecord("requested", DateTimeOffset.UtcNow, null), StoreJsonContext.Default.SeatHandoverRecord, ct: ct);
-            var deadline = DateTime.UtcNow + HandoverLimit;
-            while (DateTime.UtcNow < deadline)
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            limit.CancelAfter(HandoverLimit);
+            SeatHandoverRecord outcome;
+            try
             {
-                await Task.Delay(250, ct);
-                var outcome = await store.GetValueAsync(key, StoreJsonContext.Default.SeatHandoverRecord, ct);
-                if (outcome is null || outcome.State == "requested") continue;
-                await store.DeleteAsync(key, ct);
-                return outcome.State == "done"
-                    ? new SeatHandoverResult(name, outcome.Message ?? "")
-                    : throw ApiException.Conflict(outcome.Message ?? "the seat handover failed");
+                outcome = await SeatHandoverRequest.AskAsync(store, name, limit.Token);
             }
-            await store.DeleteAsync(key, ct);
-            throw new ApiException(StatusCodes.Status504GatewayTimeout, $"no controller finished the seat handover of {name} within {HandoverLimit.TotalSeconds:0} s");
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new ApiException(StatusCodes.Status504GatewayTimeout, $"no controller finished the seat handover of {name} within {HandoverLimit.TotalSeconds:0} s");
+            }
+            return outcome.State == "done"
+                ? new SeatHandoverResult(name, outcome.Message ?? "")
+                : throw ApiException.Conflict(outcome.Message ?? "the seat handover failed");
         });
     }
 }

@@ -4,17 +4,14 @@ using Appliance.Cluster.Store;
 namespace Appliance.Cluster.Controller;
 
 /// <summary>The cluster's nodes as etcd has them now: records, who is alive (and under which lease), what their BMCs said,
-/// which said they are shutting down.</summary>
+/// which said they are shutting down (<see cref="Keys.ShutDown"/>).</summary>
 public sealed record ClusterSnapshot(
     IReadOnlyDictionary<string, NodeRecord> Nodes,
     IReadOnlyDictionary<string, Entry<AliveRecord>> Alive,
     IReadOnlyDictionary<string, BmcStatusRecord> BmcStatus,
     IReadOnlySet<string> WithBmcAccount,
-    IReadOnlyDictionary<string, ShutDownRecord>? ShutDown = null)
+    IReadOnlyDictionary<string, ShutDownRecord> ShuttingDown)
 {
-    /// <summary>Nodes whose service said, as it stopped in good order, that their host is shutting down (<see cref="Keys.ShutDown"/>).</summary>
-    public IReadOnlyDictionary<string, ShutDownRecord> ShuttingDown => ShutDown ?? new Dictionary<string, ShutDownRecord>();
-
     public static async Task<ClusterSnapshot> ReadAsync(EtcdStore store, CancellationToken ct)
     {
         var nodes = await store.ListAsync(Keys.Nodes, StoreJsonContext.Default.NodeRecord, ct);

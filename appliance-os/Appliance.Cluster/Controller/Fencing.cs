@@ -28,7 +28,7 @@ public sealed class Fencing(ClusterMember member, BmcPower bmc, HaRestarts resta
         foreach (var node in state.Cluster.Nodes.Values.Where(n => n.Phase == NodeRecord.Member).OrderBy(n => n.Name, StringComparer.Ordinal))
         {
             // A node whose host said it is shutting down is left to OrderlyShutdowns until it gives up on it.
-            if (state.Cluster.IsAlive(node.Name) || state.TransitionOf(node.Name) is not null || state.PoweredOff.Contains(node.Name)
+            if (state.Cluster.IsAlive(node.Name) || state.TransitionOf(node.Name) is not null || state.PoweredOff.ContainsKey(node.Name)
                 || state.Cluster.ShuttingDown.ContainsKey(node.Name))
             {
                 _lostSince.Remove(node.Name);

@@ -7,8 +7,9 @@ namespace Appliance.Cluster.Controller;
 /// ready (a member whose host side is up), joining (its host is up and not through joining yet),
 /// booting (the cluster is powering it on and its host is not up yet, or its BMC says on and it was
 /// powered on by anyone at its BMC less than <see cref="BootWindow"/> ago), on (its BMC says on, but it
-/// is not in the cluster: never joined, or its host said it is shutting down and its BMC does not say off yet), lost (a member whose host side is gone while
-/// its BMC says on or cannot say), dormant (its BMC says off, or an enrolled node not heard of yet).
+/// is not in the cluster: never joined, or its host said it is shutting down and its BMC does not say
+/// off yet), lost (a member whose host side is gone while its BMC says on or cannot say), dormant (its
+/// BMC says off, or an enrolled node not heard of yet).
 /// </summary>
 public static class NodeStates
 {

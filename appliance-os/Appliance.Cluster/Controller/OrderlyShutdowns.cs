@@ -60,7 +60,7 @@ public sealed class OrderlyShutdowns(ClusterMember member, HaRestarts restarts, 
 
         // Its VMs, every round while it stays off: a record that changed under the last try, or a controller
         // that stopped half-way, is dealt with at the next.
-        foreach (var (name, off) in state.PoweredOffWhy)
+        foreach (var (name, off) in state.PoweredOff)
         {
             if (off.Reason == Reason && !state.Cluster.IsAlive(name) && state.TransitionOf(name) is null && state.Wanted.Any(v => v.Value.Node == name))
                 await restarts.RestartAsync(store, name, VmRestart.ShutDown, "shut off", ct);

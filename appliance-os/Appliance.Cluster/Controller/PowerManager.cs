@@ -43,7 +43,7 @@ public sealed class PowerManager(
         var history = Record(state.Settings, view.Snapshot);
 
         await energy.RoundAsync(store, state, mhz, ct);
-        foreach (string back in state.PoweredOff.Where(state.Cluster.IsAlive))
+        foreach (string back in state.PoweredOff.Keys.Where(state.Cluster.IsAlive))
             await store.DeleteAsync(Keys.PoweredOff + back, ct);
         await shutdowns.RoundAsync(store, state, ct);
         await fencing.RoundAsync(store, state, ct);

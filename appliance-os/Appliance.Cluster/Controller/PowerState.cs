@@ -11,14 +11,10 @@ public sealed record PowerState(
     IReadOnlyDictionary<string, Entry<NodeFaultRecord>> Faults,
     Entry<PowerTransitionRecord>? Transition,
     IReadOnlyDictionary<string, PowerProfileRecord> Profiles,
-    IReadOnlySet<string> PoweredOff,
+    IReadOnlyDictionary<string, PoweredOffRecord> PoweredOff,
     ClusterSettings Settings,
-    DateTimeOffset Now,
-    IReadOnlyDictionary<string, PoweredOffRecord>? PoweredOffRecords = null)
+    DateTimeOffset Now)
 {
-    /// <summary>Why each node in <see cref="PoweredOff"/> is off.</summary>
-    public IReadOnlyDictionary<string, PoweredOffRecord> PoweredOffWhy => PoweredOffRecords ?? new Dictionary<string, PoweredOffRecord>();
-
     public static async Task<PowerState> ReadAsync(EtcdStore store, CancellationToken ct)
     {
         var cluster = await ClusterSnapshot.ReadAsync(store, ct);
@@ -30,8 +26,7 @@ public sealed record PowerState(
         var poweredOff = await store.ListAsync(Keys.PoweredOff, StoreJsonContext.Default.PoweredOffRecord, ct);
         var settings = (await store.GetValueAsync(Keys.Cluster, StoreJsonContext.Default.ClusterRecord, ct))?.Settings ?? ClusterSettings.Default;
         return new PowerState(cluster, vms, pins.Select(p => p.Name).ToHashSet(), faults.ToDictionary(f => f.Name),
-            transition, profiles.ToDictionary(p => p.Name, p => p.Value), poweredOff.Select(p => p.Name).ToHashSet(), settings, DateTimeOffset.UtcNow,
-            poweredOff.ToDictionary(p => p.Name, p => p.Value));
+            transition, profiles.ToDictionary(p => p.Name, p => p.Value), poweredOff.ToDictionary(p => p.Name, p => p.Value), settings, DateTimeOffset.UtcNow);
     }
 
     public PowerTransitionRecord? TransitionOf(string node) => Transition?.Value is { } t && t.Node == node ? t : null;

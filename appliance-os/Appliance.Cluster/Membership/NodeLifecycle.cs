@@ -89,42 +89,15 @@ public sealed class NodeLifecycle(
             logger.LogInformation("Stopping in good order: the cluster takes {Node} as powered off, not lost, once its BMC says off", options.NodeName);
             if (etcd.Seat is not null && !etcd.Removed
                 && (await store.ListAsync(Keys.Alive, StoreJsonContext.Default.AliveRecord, limit.Token)).Any(a => a.Name != options.NodeName))
-                await HandOverSeatAsync(store, limit.Token);
+            {
+                var outcome = await SeatHandoverRequest.AskAsync(store, options.NodeName, limit.Token);
+                if (outcome.State == "done") logger.LogInformation("Seat handed over: {Outcome}", outcome.Message);
+                else logger.LogWarning("This node's etcd seat was not handed over: {Outcome}", outcome.Message);
+            }
         }
         catch (Exception e) when (e is RpcException or OperationCanceledException)
         {
             logger.LogWarning("Leaving the cluster in good order did not finish: {Error}", e is RpcException r ? r.Status.Detail : "it took too long");
-        }
-    }
-
-    /// <summary>Asks the controller to move this node's seat (as <c>appliance node seat-handover</c> does) and waits for the outcome.</summary>
-    private async Task HandOverSeatAsync(EtcdStore store, CancellationToken ct)
-    {
-        string key = Keys.SeatHandover + options.NodeName;
-        await store.PutAsync(key, new SeatHandoverRecord("requested", DateTimeOffset.UtcNow, null), StoreJsonContext.Default.SeatHandoverRecord, ct: ct);
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(250, ct);
-                var outcome = await store.GetValueAsync(key, StoreJsonContext.Default.SeatHandoverRecord, ct);
-                if (outcome is null || outcome.State == "requested") continue;
-                if (outcome.State == "done") logger.LogInformation("Seat handed over: {Outcome}", outcome.Message);
-                else logger.LogWarning("This node's etcd seat was not handed over: {Outcome}", outcome.Message);
-                return;
-            }
-        }
-        finally
-        {
-            using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try
-            {
-                await store.DeleteAsync(key, cleanup.Token);
-            }
-            catch (Exception e) when (e is RpcException or OperationCanceledException)
-            {
-                // The controller removes an outcome nobody collected after a while.
-            }
         }
     }
 
