@@ -9,7 +9,7 @@ namespace Appliance.Ipmi.Server;
 /// Datagrams in and out by the batch, with Linux's recvmmsg and sendmmsg: one system call takes
 /// every request already waiting (blocking only when none is), and one sends every answer they
 /// produced. Consoles keep one request in flight each, so several are often queued together; a
-/// call per datagram costs more than the kernel's work on it. Used by the receive loop's thread only.
+/// call per datagram costs more than the kernel's work on it. Each receive loop has its own, used on its thread only.
 /// </summary>
 internal sealed unsafe partial class DatagramBatch : IDisposable
 {

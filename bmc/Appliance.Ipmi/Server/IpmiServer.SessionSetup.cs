@@ -35,19 +35,27 @@ public sealed partial class IpmiServer
         }
 
         ServerSession? session = null;
+        ServerSession? evicted = null;
         if (status == RmcpPlusStatus.NoErrors)
         {
-            // A console whose Open Session Response was lost or late asks again: it gets the same
-            // session, so retransmissions do not fill the table with half-open ones.
-            session = _sessions.FindOpenedBy(this, from, request.RemoteSessionId, suite!, maxPrivilege);
-        }
+            lock (_opening)
+            {
+                // A console whose Open Session Response was lost or late asks again: it gets the same
+                // session, so retransmissions do not fill the table with half-open ones.
+                session = _sessions.FindOpenedBy(this, from, request.RemoteSessionId, suite!, maxPrivilege);
+                if (session is null)
+                {
+                    long now = _time.GetTimestamp();
+                    session = _sessions.TryAdd(
+                        (id, handle) => new ServerSession(id, request.RemoteSessionId, handle, suite!, maxPrivilege, Copy(from), remote, now, new RecentRequests(_time, DuplicateWindow)) { Server = this },
+                        out evicted);
+                    if (session is null)
+                    {
+                        status = RmcpPlusStatus.InsufficientResourcesToCreateSession;
+                    }
+                }
+            }
 
-        if (status == RmcpPlusStatus.NoErrors && session is null)
-        {
-            long now = _time.GetTimestamp();
-            session = _sessions.TryAdd(
-                (id, handle) => new ServerSession(id, request.RemoteSessionId, handle, suite!, maxPrivilege, Copy(from), remote, now, new RecentRequests(_time, DuplicateWindow)) { Server = this },
-                out var evicted);
             if (evicted is not null)
             {
                 // The half-open session may be another endpoint's: it counts and logs its own.
@@ -58,11 +66,6 @@ public sealed partial class IpmiServer
 
                 LogSessionClosed(evicted.Server._sessionLogger, evicted.ManagedSessionId, evicted.UserName, "setup displaced by a newer request (table full)");
                 evicted.Dispose();
-            }
-
-            if (session is null)
-            {
-                status = RmcpPlusStatus.InsufficientResourcesToCreateSession;
             }
         }
 
@@ -163,6 +166,22 @@ public sealed partial class IpmiServer
             return;
         }
 
+        lock (session.Setup)
+        {
+            AnswerRakp1(session, message, payload, reply, from);
+        }
+    }
+
+    // Under the session's setup lock.
+    private void AnswerRakp1(ServerSession session, in Rakp1 message, ReadOnlySpan<byte> payload, Span<byte> reply, SocketAddress from)
+    {
+        if (session.State == SessionState.Active)
+        {
+            // Activated by a RAKP 3 another loop took meanwhile.
+            SendClear(PayloadType.Rakp2, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.InvalidSessionId, 0)], from);
+            return;
+        }
+
         RmcpPlusStatus status = RmcpPlusStatus.NoErrors;
         byte privilege = (byte)(message.Role & 0x0F);
         if (!message.NameLengthValid)
@@ -220,7 +239,22 @@ public sealed partial class IpmiServer
 
         Span<byte> reply = stackalloc byte[Rakp.ErrorReplyLength + RakpCrypto.MaxHmacLength];
         var session = _sessions.Find(message.SessionId);
-        if (session is null || session.State == SessionState.OpenSessionResponded || session.Server != this)
+        if (session is null || session.Server != this)
+        {
+            SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.InvalidSessionId, 0)], from);
+            return;
+        }
+
+        lock (session.Setup)
+        {
+            AnswerRakp3(session, message, payload, reply, from);
+        }
+    }
+
+    // Under the session's setup lock.
+    private void AnswerRakp3(ServerSession session, in RakpReply message, ReadOnlySpan<byte> payload, Span<byte> reply, SocketAddress from)
+    {
+        if (session.State == SessionState.OpenSessionResponded)
         {
             SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.InvalidSessionId, 0)], from);
             return;
@@ -274,24 +308,27 @@ public sealed partial class IpmiServer
             return;
         }
 
-        RmcpPlusStatus room = _sessions.CheckActivation(session, requested, user.UserId, _options.MaxSessionsPerUser, _options.SessionsReservedForAdministrators);
-        if (room != RmcpPlusStatus.NoErrors)
-        {
-            // The password was right, so this is no failure; the user may not have another session now.
-            _users.RecordAuthenticationSuccess(user.Name, session.RemoteEndPoint.Address);
-            _sourceThrottle.Success(session.RemoteEndPoint.Address);
-            Interlocked.Increment(ref Statistics.SessionsRefusedCount);
-            Close(session, $"no room for another session at {requested} (per-user limit or the administrators' reserve)");
-            SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, room, session.RemoteSessionId)], from);
-            return;
-        }
-
         ManagedHmac sik = SessionIntegrityKey(session);
         var crypto = new SessionCrypto(session.Suite, sik);
         Span<byte> icv = stackalloc byte[RakpCrypto.MaxHmacLength];
         int icvLength = RakpCrypto.Rakp4Icv(session.Suite, sik, session.RemoteRandom, session.ManagedSessionId, _guid, icv);
         sik.Clear();
-        session.Activate(crypto, authCode.ToArray(), requested, _options.ChannelNumber, this);
+        RmcpPlusStatus room = _sessions.TryActivate(session, requested, _options.MaxSessionsPerUser, _options.SessionsReservedForAdministrators,
+            crypto, authCode.ToArray(), _options.ChannelNumber, this);
+        if (room != RmcpPlusStatus.NoErrors)
+        {
+            // The password was right, so this is no failure; the user may not have another session now.
+            crypto.Dispose();
+            _users.RecordAuthenticationSuccess(user.Name, session.RemoteEndPoint.Address);
+            _sourceThrottle.Success(session.RemoteEndPoint.Address);
+            Interlocked.Increment(ref Statistics.SessionsRefusedCount);
+            Close(session, room == RmcpPlusStatus.InvalidSessionId
+                ? "setup displaced by a newer request (table full)"
+                : $"no room for another session at {requested} (per-user limit or the administrators' reserve)");
+            SendClear(PayloadType.Rakp4, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, room, session.RemoteSessionId)], from);
+            return;
+        }
+
         _users.RecordAuthenticationSuccess(user.Name, session.RemoteEndPoint.Address);
         _sourceThrottle.Success(session.RemoteEndPoint.Address);
         Interlocked.Increment(ref Statistics.SessionsOpenedCount);

@@ -14,7 +14,9 @@ namespace Appliance.Ipmi.Server;
 /// <summary>
 /// An IPMI v2.0 LAN server: RMCP/ASF, RMCP+ session setup (RAKP with cipher suites 3 and 17), the
 /// session commands, and dispatch of everything else to an <see cref="IpmiCommandTable"/>.
-/// One receive loop runs on its own task; handlers may complete asynchronously.
+/// <see cref="IpmiServerOptions.ReceiveThreads"/> receive loops share the socket, each on its own
+/// thread; handlers may complete asynchronously. A session's setup steps run one at a time (under its
+/// <see cref="ServerSession.Setup"/> lock), whichever loop takes them.
 /// </summary>
 public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
 {
@@ -46,9 +48,13 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     private readonly IpmiUser _decoy;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
-    private Task? _loop;
-    private DatagramBatch? _batch;
-    private int _loopThreadId;
+    private Task? _loops;
+    // The batch of the receive loop running on this thread, and whose loop it is (servers of several endpoints share a process).
+    [ThreadStatic] private static DatagramBatch? t_batch;
+    [ThreadStatic] private static IpmiServer? t_batchOwner;
+    // Open Session Requests are matched against the half-open sessions and added as one step, so that
+    // a retransmission taken by another loop finds the session its original made.
+    private readonly Lock _opening = new();
     private ITimer? _expiryTimer;
     private IPEndPoint? _localEndPoint;
 
@@ -127,13 +133,13 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         TimeSpan period = _options.HalfOpenTimeout < TimeSpan.FromSeconds(2) ? _options.HalfOpenTimeout / 2 : TimeSpan.FromSeconds(1);
         _expiryTimer = _time.CreateTimer(static state => ((IpmiServer)state!).ExpireSessions(), this, period, period);
         var token = _stopping.Token;
-        _loop = Task.Factory.StartNew(
-            () =>
-            {
-                _loopThreadId = Environment.CurrentManagedThreadId;
-                ReceiveLoop(token);
-            },
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var loops = new Task[_options.ReceiveThreads];
+        for (int i = 0; i < loops.Length; i++)
+        {
+            loops[i] = Task.Factory.StartNew(() => ReceiveLoop(token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        _loops = Task.WhenAll(loops);
         LogStarted(_logger, _localEndPoint, _options.ChannelNumber);
         return Task.CompletedTask;
     }
@@ -163,9 +169,9 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
             await _expiryTimer.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_loop is not null)
+        if (_loops is not null)
         {
-            await _loop.WaitAsync(ct).ConfigureAwait(false);
+            await _loops.WaitAsync(ct).ConfigureAwait(false);
         }
 
         foreach (var s in _sessions.RemoveAll(this))
@@ -198,8 +204,8 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
     /// <inheritdoc cref="ActiveSessions"/>
     public IReadOnlyList<IpmiSessionInfo> GetActiveSessions() => _bmc.Active;
 
-    // A dedicated thread blocked in the kernel: no thread-pool hop per datagram, and handlers that
-    // complete synchronously are answered from this thread too. On Linux it takes and answers
+    // Dedicated threads blocked in the kernel: no thread-pool hop per datagram, and handlers that
+    // complete synchronously are answered from the same thread. On Linux each takes and answers
     // datagrams by the batch (DatagramBatch); elsewhere one at a time.
     private void ReceiveLoop(CancellationToken ct)
     {
@@ -251,7 +257,8 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
 
             // A backstop for the wake-up at stop: the wait ends within a second to look at the token.
             _socket.ReceiveTimeout = 1000;
-            _batch = batch;
+            t_batch = batch;
+            t_batchOwner = this;
             while (!ct.IsCancellationRequested)
             {
                 int count = batch.Receive(handle, out SocketError error);
@@ -282,7 +289,8 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
         }
         finally
         {
-            _batch = null;
+            t_batch = null;
+            t_batchOwner = null;
             if (added)
             {
                 handle.DangerousRelease();
@@ -393,8 +401,8 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
 
     private void Send(ReadOnlySpan<byte> datagram, SocketAddress to)
     {
-        // On the receive loop's thread, answers wait for the end of the batch and go out together.
-        if (_batch is DatagramBatch batch && Environment.CurrentManagedThreadId == _loopThreadId)
+        // On a receive loop's thread, answers wait for the end of its batch and go out together.
+        if (t_batch is DatagramBatch batch && ReferenceEquals(t_batchOwner, this))
         {
             if (batch.TryQueue(datagram, to))
             {
@@ -545,12 +553,11 @@ public sealed partial class IpmiServer : IAsyncDisposable, IIpmiSessionHost
 
     private void RecordAuthenticationFailure(ServerSession session, string reason)
     {
-        if (session.FailureCounted)
+        if (!session.TryCountFailure())
         {
             return;
         }
 
-        session.FailureCounted = true;
         Interlocked.Increment(ref Statistics.AuthenticationFailuresCount);
         _sourceThrottle.Failure(session.RemoteEndPoint.Address);
         if (!session.WasLockedOut)

@@ -82,6 +82,13 @@ public sealed class IpmiServerOptions
     /// <summary>The host's serial console for Serial-over-LAN (payload type 1); null: the channel carries no SOL.</summary>
     public Sol.ISerialOverLan? SerialOverLan { get; set; }
 
+    /// <summary>
+    /// Threads taking datagrams off the socket (1..16). Default: one per core, at most 2. With two, a
+    /// console's next request is taken while the answer to its last is still on its way out, and under
+    /// load both cores answer; a session's setup and its packets are serialised per session either way.
+    /// </summary>
+    public int ReceiveThreads { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 2);
+
     /// <summary>Clock for timeouts (FakeTimeProvider in tests).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -122,6 +129,11 @@ public sealed class IpmiServerOptions
         if (ChannelPrivilegeLimit is < PrivilegeLevel.Callback or > PrivilegeLevel.Oem)
         {
             throw new ArgumentOutOfRangeException(nameof(ChannelPrivilegeLimit), ChannelPrivilegeLimit, "not a privilege level");
+        }
+
+        if (ReceiveThreads is < 1 or > 16)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReceiveThreads), ReceiveThreads, "ReceiveThreads must be 1..16");
         }
 
         if (AuthenticationFailuresBeforeDelay < 0 || MaxAuthenticationDelay < TimeSpan.Zero || AuthenticationFailureMemory <= TimeSpan.Zero)

@@ -21,6 +21,7 @@ internal sealed class ServerSession : IDisposable
 {
     private long _lastActivity;
     private uint _outboundSequence;
+    private int _failureCounted;
 
     public ServerSession(uint managedSessionId, uint remoteSessionId, byte handle, CipherSuite suite, PrivilegeLevel requestedMaxPrivilege, SocketAddress remoteAddress, IPEndPoint remoteEndPoint, long now, RecentRequests recent)
     {
@@ -52,6 +53,12 @@ internal sealed class ServerSession : IDisposable
     public long CreatedAt { get; }
 
     public SessionState State { get; private set; }
+
+    /// <summary>
+    /// Held while a setup step (RAKP 1, RAKP 3) reads and changes the session: the server's receive
+    /// loops may take a retransmission and its original, or a RAKP 1 and a RAKP 3, at the same time.
+    /// </summary>
+    public Lock Setup { get; } = new();
 
     /// <summary>Where the last valid packet came from; replaced (never mutated) when it changes.</summary>
     public SocketAddress RemoteAddress { get; set; }
@@ -100,7 +107,10 @@ internal sealed class ServerSession : IDisposable
     public bool WasLockedOut { get; private set; }
 
     /// <summary>This exchange's failure has been counted (RAKP 3 failed, or the console abandoned it); it never counts twice.</summary>
-    public bool FailureCounted { get; set; }
+    public bool FailureCounted => Volatile.Read(ref _failureCounted) != 0;
+
+    /// <summary>Marks the failure counted; false when it already was (by a receive loop or the expiry timer).</summary>
+    public bool TryCountFailure() => Interlocked.Exchange(ref _failureCounted, 1) == 0;
 
     /// <summary>When RAKP 2 went out (timestamp).</summary>
     public long Rakp2SentAt { get; private set; }

@@ -125,36 +125,47 @@ internal sealed class SessionTable
     }
 
     /// <summary>
-    /// Whether a session that has just proven its user may become active at
-    /// <paramref name="privilege"/>: sessions below Administrator may not take the slots reserved
-    /// for administrators, nor exceed their user's limit.
+    /// Makes a session that has just proven its user active at <paramref name="privilege"/> when it
+    /// may be: sessions below Administrator may not take the slots reserved for administrators, nor
+    /// exceed their user's limit; and the session must still be in the table (a half-open one gives
+    /// way to a newer request when the table is full). Checked and done under the table's lock, so
+    /// that two logins taken by different receive loops cannot both take the last room.
     /// </summary>
-    public RmcpPlusStatus CheckActivation(ServerSession candidate, PrivilegeLevel privilege, byte userId, int perUserLimit, int reservedForAdministrators)
+    public RmcpPlusStatus TryActivate(ServerSession candidate, PrivilegeLevel privilege, int perUserLimit, int reservedForAdministrators,
+        SessionCrypto crypto, byte[] rakp3AuthCode, byte channel, IIpmiSessionHost host)
     {
-        if (privilege >= PrivilegeLevel.Administrator)
-        {
-            return RmcpPlusStatus.NoErrors;
-        }
-
         lock (_sync)
         {
-            int active = 0;
-            int sameUser = 0;
-            foreach (var s in _byHandle)
+            if (!_byId.TryGetValue(candidate.ManagedSessionId, out var present) || present != candidate)
             {
-                if (s is { State: SessionState.Active, Context: { } c } && s != candidate)
+                return RmcpPlusStatus.InvalidSessionId;
+            }
+
+            if (privilege < PrivilegeLevel.Administrator)
+            {
+                byte userId = candidate.User!.UserId;
+                int active = 0;
+                int sameUser = 0;
+                foreach (var s in _byHandle)
                 {
-                    active++;
-                    if (c.UserId == userId && c.MaxPrivilege < PrivilegeLevel.Administrator)
+                    if (s is { State: SessionState.Active, Context: { } c } && s != candidate)
                     {
-                        sameUser++;
+                        active++;
+                        if (c.UserId == userId && c.MaxPrivilege < PrivilegeLevel.Administrator)
+                        {
+                            sameUser++;
+                        }
                     }
+                }
+
+                if (active >= MaxSessions - reservedForAdministrators || sameUser >= perUserLimit)
+                {
+                    return RmcpPlusStatus.InsufficientResourcesToCreateSession;
                 }
             }
 
-            return active >= MaxSessions - reservedForAdministrators || sameUser >= perUserLimit
-                ? RmcpPlusStatus.InsufficientResourcesToCreateSession
-                : RmcpPlusStatus.NoErrors;
+            candidate.Activate(crypto, rakp3AuthCode, privilege, channel, host);
+            return RmcpPlusStatus.NoErrors;
         }
     }
 
