@@ -9,8 +9,9 @@
 # integrity check both ways, requests built before the clock starts and one answer in 16 checked in full, so that on a small machine the servers, not the
 # client, are what is measured. Throughput on loopback is mostly the kernel's send, receive and
 # wake-up work; the CPU-per-operation column says what each server itself spends, and the same loads
-# against a server that does no work at all (bench/udp-echo.c) show the most any server could reach
-# with these clients on this machine.
+# against a server that does no work at all (bench/udp-echo.c) show the most a server answering
+# from one thread could reach with these clients on this machine (ipmi_sim answers from one thread;
+# appliance-bmc takes datagrams on one thread per core, at most two, and can pass it, most with one client).
 #   bench/ipmi.sh                         the NativeAOT binary, as the firmware ships it (bench/publish-bmc.sh)
 #   IPMI_BENCH_JIT=1 bench/ipmi.sh        the JIT build from ./build.sh build instead
 #   IPMI_BENCH_BINARY=PATH bench/ipmi.sh  an appliance-bmc binary built elsewhere

@@ -2,8 +2,9 @@
  * A UDP server that does no work at all, for bench/ipmi.sh: each datagram goes straight back to its
  * sender from a loop blocked in recvfrom, in C with nothing else in the process. The bench's
  * console reads an echoed request as a good answer (LeanSession.Open's echo mode) and so does all
- * its usual work; what it reaches against this is the most any server could reach with it on the
- * machine: the rest is the kernel's send, receive and wake-up work and the console's own.
+ * its usual work; what it reaches against this is the most a server answering from one thread could
+ * reach with it on the machine: the rest is the kernel's send, receive and wake-up work and the
+ * console's own. A server taking datagrams on two threads can pass it.
  *   udp-echo PORT     (binds 127.0.0.1:PORT, prints "listening" once bound)
  */
 #include <arpa/inet.h>

@@ -17,7 +17,8 @@ using Appliance.Bench.Ipmi;
 // The two servers take turns: each throughput run is cut into slices (ours, peer, peer, ours, ...)
 // and the ipmitool runs alternate, so load from elsewhere on a shared machine falls on both alike.
 // With --echo, the same clients, doing all their work, also run against a server that does none
-// (bench/udp-echo.c): the bound any server could reach with them here, and so the highest ratio any could show.
+// (bench/udp-echo.c): the bound a server answering from one thread could reach with them here (ours takes
+// datagrams on up to two threads and can pass it).
 // --peer 0 measures ours alone; --only picks measures (for profiling):
 // ipmitool3 ipmitool17 readings1 readings8 readings8s17 sessions1 sessions4.
 // --rows FILE writes the table as tab-separated rows (measure, value, unit, subject) for bench/write-json.py.
@@ -125,8 +126,8 @@ foreach (Row r in rows)
 Console.WriteLine();
 Console.WriteLine("ratio: how many times better appliance-bmc is (throughput ours/ipmi_sim, time ipmi_sim/ours); above 1.00x is better.");
 Console.WriteLine("UDP echo: the same clients against a server that does no work (bench/udp-echo.c: each datagram straight back, in C,");
-Console.WriteLine("from a loop blocked in recvfrom): the most any server could reach here. bound: its ratio to ipmi_sim, the highest");
-Console.WriteLine("ratio any server could show.");
+Console.WriteLine("from one loop blocked in recvfrom): the most a server answering from one thread could reach here, as ipmi_sim does;");
+Console.WriteLine("appliance-bmc takes datagrams on one thread per core (at most two) and can pass it. bound: its ratio to ipmi_sim.");
 Console.WriteLine("server CPU/op: CPU time of the server process per request, session or ipmitool run, from /proc/<pid>/stat, less what");
 Console.WriteLine("the server spends idle: user is the server's own code, system the kernel's work for it (UDP receive and send, waking the");
 Console.WriteLine("receiver, blocking and being woken). It depends much less than throughput on what else the machine runs.");
