@@ -11,6 +11,8 @@ namespace Appliance.Hw.Remote;
 /// a connection of its own that attaches as the responder (<see cref="BoardProtocol.SystemInterface"/>)
 /// and then carries the host's requests in and the responses out. When the board goes away or
 /// restarts, the connection is made and attached again, once a second, for as long as this lives.
+/// Attaching starts with the first wait for a request, as <see cref="KcsBmcDevice"/> opens its device
+/// then: whoever listens to <see cref="StateChanged"/> has subscribed by that time and hears of it.
 /// </summary>
 public sealed class RemoteSystemInterface : ISystemInterfaceDevice
 {
@@ -20,7 +22,7 @@ public sealed class RemoteSystemInterface : ISystemInterfaceDevice
     private readonly Channel<SystemInterfaceRequest> _requests = Channel.CreateUnbounded<SystemInterfaceRequest>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
-    private readonly Task _attaching;
+    private Task? _attaching;
     private NetworkStream? _stream;
     private long _attachment;
     private (bool, string)? _state;
@@ -28,14 +30,24 @@ public sealed class RemoteSystemInterface : ISystemInterfaceDevice
     public RemoteSystemInterface(string socketPath)
     {
         _socketPath = socketPath;
-        _attaching = Task.Run(AttachLoopAsync);
     }
 
     public string Description => $"the simulated board's system interface (board socket {_socketPath})";
 
     public event Action<bool, string>? StateChanged;
 
-    public ValueTask<SystemInterfaceRequest> ReceiveAsync(CancellationToken ct) => _requests.Reader.ReadAsync(ct);
+    public ValueTask<SystemInterfaceRequest> ReceiveAsync(CancellationToken ct)
+    {
+        if (Volatile.Read(ref _attaching) is null)
+        {
+            lock (_lock)
+            {
+                _attaching ??= _stop.IsCancellationRequested ? Task.CompletedTask : Task.Run(AttachLoopAsync);
+            }
+        }
+
+        return _requests.Reader.ReadAsync(ct);
+    }
 
     public ValueTask RespondAsync(SystemInterfaceRequest request, ReadOnlyMemory<byte> response, CancellationToken ct)
     {
@@ -73,14 +85,16 @@ public sealed class RemoteSystemInterface : ISystemInterfaceDevice
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
+        Task attaching;
         lock (_lock)
         {
             _stream?.Dispose();
+            attaching = _attaching ??= Task.CompletedTask;
         }
 
         try
         {
-            await _attaching.ConfigureAwait(false);
+            await attaching.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

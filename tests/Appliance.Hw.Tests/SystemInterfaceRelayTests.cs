@@ -4,6 +4,7 @@ using Appliance.Hw.Boards;
 using Appliance.Hw.Remote;
 using Appliance.Hw.Sim;
 using Appliance.Hw.Sim.Remote;
+using Appliance.Hw.SystemInterface;
 
 namespace Appliance.Hw.Tests;
 
@@ -141,6 +142,35 @@ public sealed class SystemInterfaceRelayTests : IAsyncLifetime
 
         Assert.Equal(BoardProtocol.BadRequest, status);
         Assert.Contains("no system interface", System.Text.Encoding.UTF8.GetString(message));
+    }
+
+    [Fact]
+    public async Task The_bmcs_end_tells_a_listener_that_subscribed_after_it_was_opened_that_it_is_attached()
+    {
+        // The BMC opens the device while it builds its doors and subscribes when the door starts;
+        // whatever time passes in between, the listener hears of the attachment.
+        await using var device = new RemoteSystemInterface(BoardSocket);
+        await Task.Delay(500);
+        var attached = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        device.StateChanged += (usable, reason) =>
+        {
+            if (usable)
+            {
+                attached.TrySetResult(reason);
+            }
+        };
+        using var stop = new CancellationTokenSource();
+        Task<SystemInterfaceRequest> next = device.ReceiveAsync(stop.Token).AsTask();
+
+        Assert.Equal("attached", await attached.Task.WaitAsync(Limit));
+
+        // And it is the BMC's end: the host's request arrives through it, and its answer goes back.
+        await using NetworkStream host = await ConnectAsync(HostDevice);
+        Task<byte[]> answer = RequestAsync(host, [0x06 << 2, 0x01]);
+        SystemInterfaceRequest request = await next.WaitAsync(Limit);
+        Assert.Equal(new byte[] { 0x18, 0x01 }, request.Message);
+        await device.RespondAsync(request, new byte[] { 0x1C, 0x01, 0x00, 0x20, 0x81 }, CancellationToken.None);
+        Assert.Equal(new byte[] { 0x1C, 0x01, 0x00, 0x20, 0x81 }, await answer.WaitAsync(Limit));
     }
 
     private async Task<NetworkStream> AttachAsync()
