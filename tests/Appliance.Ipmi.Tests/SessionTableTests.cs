@@ -224,6 +224,32 @@ public sealed class SessionTableTests
         Assert.Equal(1, bmc.Server.SessionCount);
     }
 
+    [Fact]
+    public async Task A_retransmitted_rakp1_gets_the_same_rakp2_and_the_console_that_took_the_first_logs_in()
+    {
+        await using var bmc = await TestBmc.StartAsync();
+        using var raw = new RawRmcp(bmc.EndPoint);
+        raw.Send(RawRmcp.OpenSessionRequest(0x5555));
+        uint id = RawRmcp.ManagedSessionId((await raw.ReceiveAsync())!);
+
+        // The console's RAKP 1 goes twice, as one whose timer ran out before our RAKP 2 arrived.
+        byte[] rakp1 = RawRmcp.Rakp1(id, TestBmc.AdminUser);
+        raw.Send(rakp1);
+        byte[]? first = await raw.ReceiveAsync();
+        raw.Send(rakp1);
+        byte[]? second = await raw.ReceiveAsync();
+        Assert.NotNull(first);
+        Assert.Equal(first, second);
+
+        raw.Send(RawRmcp.Rakp3(first, id, 0x5555, TestBmc.AdminUser, TestBmc.AdminPassword));
+        var rakp4 = RawRmcp.Reply((await raw.ReceiveAsync())!, Rmcp.PayloadType.Rakp4);
+
+        Assert.Equal(RmcpPlusStatus.NoErrors, rakp4.Status);
+        Assert.Empty(bmc.Users.FailureLog);
+        Assert.Equal([TestBmc.AdminUser], bmc.Users.SuccessLog);
+        Assert.Equal(TestBmc.AdminUser, Assert.Single(bmc.Server.ActiveSessions).UserName);
+    }
+
     /// <summary>Open Session, RAKP 1 and a RAKP 3 proven with <paramref name="password"/> for the administrator; returns RAKP 4.</summary>
     private static async Task<Session.RakpReply> RakpExchangeAsync(RawRmcp raw, uint remoteId, string password)
     {

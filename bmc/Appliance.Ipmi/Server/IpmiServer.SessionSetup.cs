@@ -205,19 +205,31 @@ public sealed partial class IpmiServer
         }
 
         ReadOnlySpan<byte> nameBytes = payload.Slice(message.NameOffset, message.NameLength);
-        string name = Encoding.Latin1.GetString(nameBytes);
+        ReadOnlySpan<byte> remoteRandom = payload.Slice(Rakp1.RemoteRandomOffset, RakpCrypto.RandomLength);
+        ManagedHmac key;
+        if (session.State == SessionState.Rakp2Sent && session.Role == message.Role
+            && nameBytes.SequenceEqual(session.UserNameBytes) && remoteRandom.SequenceEqual(session.RemoteRandom))
+        {
+            // A retransmission (our RAKP 2 was lost or late): the same RAKP 2 again. A new random of
+            // ours would fail the RAKP 3 of a console that took the first one, as a wrong password.
+            key = session.RakpKey!;
+        }
+        else
+        {
+            string name = Encoding.Latin1.GetString(nameBytes);
 
-        // An unknown, disabled or locked-out name gets a RAKP 2 keyed with random bytes: to the client
-        // it looks exactly like a wrong password, so names cannot be probed.
-        IpmiUser? user = _users.FindUser(name, _options.ChannelNumber);
-        var source = session.RemoteEndPoint.Address;
-        bool lockedOut = _users.IsLockedOut(name, source);
-        bool usable = user is { Enabled: true, IpmiMessagingAllowed: true } && user.Key.Length <= RakpCrypto.MaxKeyLength && !lockedOut;
-        ManagedHmac key = UserKey(usable ? user! : _decoy, session.Suite);
+            // An unknown, disabled or locked-out name gets a RAKP 2 keyed with random bytes: to the client
+            // it looks exactly like a wrong password, so names cannot be probed.
+            IpmiUser? user = _users.FindUser(name, _options.ChannelNumber);
+            var source = session.RemoteEndPoint.Address;
+            bool lockedOut = _users.IsLockedOut(name, source);
+            bool usable = user is { Enabled: true, IpmiMessagingAllowed: true } && user.Key.Length <= RakpCrypto.MaxKeyLength && !lockedOut;
+            key = UserKey(usable ? user! : _decoy, session.Suite);
 
-        payload.Slice(Rakp1.RemoteRandomOffset, RakpCrypto.RandomLength).CopyTo(session.RemoteRandom);
-        RandomPool.Fill(session.ManagedRandom);
-        session.BeginRakp(message.Role, nameBytes, name, usable ? user : null, key, lockedOut, _time.GetTimestamp());
+            remoteRandom.CopyTo(session.RemoteRandom);
+            RandomPool.Fill(session.ManagedRandom);
+            session.BeginRakp(message.Role, nameBytes, name, usable ? user : null, key, lockedOut, _time.GetTimestamp());
+        }
 
         Span<byte> body = stackalloc byte[RakpCrypto.RandomLength + RakpCrypto.GuidLength + RakpCrypto.MaxHmacLength];
         session.ManagedRandom.CopyTo(body);
