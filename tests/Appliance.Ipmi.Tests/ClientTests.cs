@@ -8,18 +8,7 @@ namespace Appliance.Ipmi.Tests;
 public sealed class ClientTests
 {
     private static IpmiClient ClientFor(TestBmc bmc, CipherSuiteId suite = CipherSuiteId.Id17, string user = TestBmc.AdminUser, string password = TestBmc.AdminPassword, byte[]? kg = null, PrivilegeLevel privilege = PrivilegeLevel.Administrator) =>
-        new(new IpmiClientOptions
-        {
-            Host = "127.0.0.1",
-            Port = bmc.Port,
-            UserName = user,
-            Password = password,
-            CipherSuite = suite,
-            Kg = kg,
-            Privilege = privilege,
-            Timeout = TimeSpan.FromMilliseconds(500),
-            Retries = 2,
-        });
+        bmc.Client(user, password, privilege, suite: suite, kg: kg);
 
     [Theory]
     [InlineData(CipherSuiteId.Id17)]

@@ -10,16 +10,7 @@ namespace Appliance.Ipmi.Tests;
 /// </summary>
 public sealed class ReceiveLoopTests
 {
-    private static IpmiClient Client(TestBmc bmc, string user, string password, PrivilegeLevel privilege) => new(new IpmiClientOptions
-    {
-        Host = "127.0.0.1",
-        Port = bmc.Port,
-        UserName = user,
-        Password = password,
-        Privilege = privilege,
-        Timeout = TimeSpan.FromSeconds(2),
-        Retries = 2,
-    });
+    private static readonly TimeSpan Patient = TimeSpan.FromSeconds(2);
 
     [Fact]
     public async Task Consoles_working_at_once_over_four_receive_loops_are_each_answered_in_their_own_session()
@@ -32,7 +23,7 @@ public sealed class ReceiveLoopTests
         {
             for (int round = 0; round < 5; round++)
             {
-                await using IpmiSession session = await Client(bmc, TestBmc.OperatorUser, TestBmc.OperatorPassword, PrivilegeLevel.Operator).OpenSessionAsync();
+                await using IpmiSession session = await bmc.Client(TestBmc.OperatorUser, TestBmc.OperatorPassword, PrivilegeLevel.Operator, Patient).OpenSessionAsync();
                 for (int i = 0; i < 20; i++)
                 {
                     Assert.Equal(TestBmc.Device, await session.GetDeviceIdAsync());
@@ -63,7 +54,7 @@ public sealed class ReceiveLoopTests
             {
                 try
                 {
-                    return await Client(bmc, TestBmc.ReadOnlyUser, TestBmc.ReadOnlyPassword, PrivilegeLevel.User).OpenSessionAsync();
+                    return await bmc.Client(TestBmc.ReadOnlyUser, TestBmc.ReadOnlyPassword, PrivilegeLevel.User, Patient).OpenSessionAsync();
                 }
                 catch (IpmiSessionException refused) when (refused.Status == RmcpPlusStatus.InsufficientResourcesToCreateSession)
                 {

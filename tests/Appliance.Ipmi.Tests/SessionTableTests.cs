@@ -7,16 +7,7 @@ namespace Appliance.Ipmi.Tests;
 public sealed class SessionTableTests
 {
     private static IpmiClient Client(TestBmc bmc, string user = TestBmc.AdminUser, string password = TestBmc.AdminPassword,
-        PrivilegeLevel privilege = PrivilegeLevel.Administrator) => new(new IpmiClientOptions
-    {
-        Host = "127.0.0.1",
-        Port = bmc.Port,
-        UserName = user,
-        Password = password,
-        Privilege = privilege,
-        Timeout = TimeSpan.FromMilliseconds(300),
-        Retries = 1,
-    });
+        PrivilegeLevel privilege = PrivilegeLevel.Administrator) => bmc.Client(user, password, privilege, TimeSpan.FromMilliseconds(300), retries: 1);
 
     /// <summary>Opens sessions as the read-only user until the BMC refuses one; returns those opened and the refusal.</summary>
     private static async Task<(List<IpmiSession> Opened, IpmiSessionException Refused)> OpenViewerSessionsUntilRefusedAsync(TestBmc bmc)

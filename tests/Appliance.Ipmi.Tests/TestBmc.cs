@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Appliance.Ipmi.Client;
 using Appliance.Ipmi.Commands;
 using Appliance.Ipmi.Server;
 
@@ -47,6 +48,21 @@ public sealed class TestBmc : IAsyncDisposable
     public int Port => Server.LocalEndPoint.Port;
 
     public IPEndPoint EndPoint => Server.LocalEndPoint;
+
+    /// <summary>A console for this BMC, logging in as <paramref name="user"/> (the administrator by default).</summary>
+    public IpmiClient Client(string user = AdminUser, string password = AdminPassword, PrivilegeLevel privilege = PrivilegeLevel.Administrator,
+        TimeSpan? timeout = null, int retries = 2, CipherSuiteId suite = CipherSuiteId.Id17, byte[]? kg = null) => new(new IpmiClientOptions
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        UserName = user,
+        Password = password,
+        CipherSuite = suite,
+        Kg = kg,
+        Privilege = privilege,
+        Timeout = timeout ?? TimeSpan.FromMilliseconds(500),
+        Retries = retries,
+    });
 
     public static async Task<TestBmc> StartAsync(Action<IpmiServerOptions>? configure = null, TestUserDirectory? users = null)
     {

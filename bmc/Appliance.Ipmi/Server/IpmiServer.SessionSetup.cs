@@ -160,7 +160,7 @@ public sealed partial class IpmiServer
 
         Span<byte> reply = stackalloc byte[Rakp.ErrorReplyLength + RakpCrypto.RandomLength + RakpCrypto.GuidLength + RakpCrypto.MaxHmacLength];
         var session = _sessions.Find(message.ManagedSessionId);
-        if (session is null || session.State == SessionState.Active || session.Server != this)
+        if (session is null || session.Server != this)
         {
             SendClear(PayloadType.Rakp2, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.InvalidSessionId, 0)], from);
             return;
@@ -177,7 +177,7 @@ public sealed partial class IpmiServer
     {
         if (session.State == SessionState.Active)
         {
-            // Activated by a RAKP 3 another loop took meanwhile.
+            // An active session takes no RAKP 1 (checked here: a RAKP 3 another loop took may have just activated it).
             SendClear(PayloadType.Rakp2, reply[..Rakp.WriteErrorReply(reply, message.MessageTag, RmcpPlusStatus.InvalidSessionId, 0)], from);
             return;
         }
